@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sockfd: /proc/sockfd lists every file descriptor of every process that
+ * refers to a socket. This header joins its three parts:
+ *   sockfd_proc.c   the proc entry, open and the opener's permissions
+ *   sockfd_walk.c   the walk over tasks and fds, with its resume cursor
+ *   sockfd_format.c one line per socket, one function per family
+ * Kernel-version differences live in sockfd_compat.h only.
+ */
+#ifndef _SOCKFD_H
+#define _SOCKFD_H
+
+#include <linux/seq_file.h>
+#include <linux/types.h>
+
+struct file;
+struct pid;
+struct pid_namespace;
+struct socket;
+struct task_struct;
+
+/* The line being shown: a socket fd of a task. */
+struct sockfd_entry {
+	struct task_struct *task;	/* reference held while non-NULL */
+	struct file *file;		/* reference held while non-NULL */
+	pid_t pid;			/* the fd table's id, in the reader's pid ns */
+	unsigned int fd;
+};
+
+/* What one open of /proc/sockfd keeps (its seq_file's private data). */
+struct sockfd_iter {
+	const struct file *proc_file;	/* this open: f_cred is the opener's */
+	struct pid_namespace *pid_ns;	/* the procfs instance's; pinned at open */
+	struct pid *opener_tgid;	/* the opener's thread group; pinned at open */
+	/*
+	 * Resume cursor: the line at seq_file index @index is the first socket
+	 * fd at or after fd @fd of the task with id @tid. Index 0 is the header.
+	 */
+	loff_t index;
+	pid_t tid;
+	unsigned int fd;
+	struct sockfd_entry entry;	/* held between start()/next() and stop() */
+};
+
+/* sockfd_proc.c */
+bool sockfd_may_see_task(const struct sockfd_iter *iter,
+			 struct task_struct *task);
+
+/* sockfd_walk.c */
+extern const struct seq_operations sockfd_seq_ops;
+
+/* sockfd_format.c */
+void sockfd_show_header(struct seq_file *m);
+int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
+		       unsigned int fd, struct socket *sock);
+void sockfd_put_escaped(struct seq_file *m, const char *s, size_t len);
+const char *sockfd_family_name(int family);
+const char *sockfd_type_name(int type);
+const char *sockfd_state_name(int state);
+const char *sockfd_inet_proto_name(int protocol);
+const char *sockfd_netlink_proto_name(int protocol);
+
+#endif /* _SOCKFD_H */

@@ -1,0 +1,522 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One line of /proc/sockfd per socket fd: the columns common to every
+ * socket, and one function per family for protocol, state, addresses and
+ * queues. Lines are formatted without lock_sock(), as /proc/net/tcp is:
+ * each field is read once (READ_ONCE) and a line may mix values from
+ * either side of a concurrent change, but it is always whole.
+ */
+#include <linux/in.h>
+#include <linux/net.h>
+#include <linux/netlink.h>
+#include <linux/seq_file.h>
+#include <linux/skbuff.h>
+#include <linux/socket.h>
+#include <linux/un.h>
+#include <linux/user_namespace.h>
+#include <net/af_unix.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+#include <net/tcp_states.h>
+
+#include "sockfd.h"
+#include "sockfd_compat.h"
+
+/* The columns, in file order; later versions may only append. */
+enum sockfd_col {
+	COL_PID, COL_COMM, COL_FD, COL_INO, COL_NETNS, COL_FAMILY, COL_TYPE,
+	COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_TXQ, COL_RXQ,
+	COL_RMEM, COL_RCVBUF, COL_WMEM, COL_SNDBUF, COL_UID, COL_COUNT
+};
+
+static const struct {
+	const char *name;
+	unsigned int width;	/* padded to, for `cat`; never truncated */
+} sockfd_cols[COL_COUNT] = {
+	[COL_PID]	= { "pid", 7 },
+	[COL_COMM]	= { "comm", 15 },
+	[COL_FD]	= { "fd", 5 },
+	[COL_INO]	= { "ino", 9 },
+	[COL_NETNS]	= { "netns", 10 },
+	[COL_FAMILY]	= { "family", 7 },
+	[COL_TYPE]	= { "type", 9 },
+	[COL_PROTO]	= { "proto", 8 },
+	[COL_STATE]	= { "state", 11 },
+	[COL_LOCAL]	= { "local", 21 },
+	[COL_REMOTE]	= { "remote", 21 },
+	[COL_TXQ]	= { "txq", 7 },
+	[COL_RXQ]	= { "rxq", 7 },
+	[COL_RMEM]	= { "rmem", 7 },
+	[COL_RCVBUF]	= { "rcvbuf", 7 },
+	[COL_WMEM]	= { "wmem", 7 },
+	[COL_SNDBUF]	= { "sndbuf", 7 },
+	[COL_UID]	= { "uid", 0 },
+};
+
+/*
+ * sockfd_col - begin column @col: pad the previous one to its width and
+ * separate it by a space. Every line calls this once per column, in order.
+ */
+static void sockfd_col(struct seq_file *m, enum sockfd_col col)
+{
+	if (col != COL_PID)
+		seq_pad(m, ' ');
+	seq_setwidth(m, sockfd_cols[col].width);
+}
+
+/* Print @name, or @prefix followed by @nr when the name is unknown. */
+static void sockfd_put_name(struct seq_file *m, const char *name,
+			    const char *prefix, int nr)
+{
+	if (name)
+		seq_puts(m, name);
+	else
+		seq_printf(m, "%s%d", prefix, nr);
+}
+
+/* sockfd_name - the name at @nr of a table of @size names, or NULL. */
+static const char *sockfd_name(const char *const *names, size_t size, int nr)
+{
+	return nr >= 0 && (size_t)nr < size ? names[nr] : NULL;
+}
+
+static const char *const sockfd_family_names[] = {
+	[AF_UNIX]	= "unix",
+	[AF_INET]	= "inet",
+	[AF_AX25]	= "ax25",
+	[AF_IPX]	= "ipx",
+	[AF_APPLETALK]	= "appletalk",
+	[AF_X25]	= "x25",
+	[AF_INET6]	= "inet6",
+	[AF_KEY]	= "key",
+	[AF_NETLINK]	= "netlink",
+	[AF_PACKET]	= "packet",
+	[AF_RDS]	= "rds",
+	[AF_PPPOX]	= "pppox",
+	[AF_LLC]	= "llc",
+	[AF_IB]		= "ib",
+	[AF_MPLS]	= "mpls",
+	[AF_CAN]	= "can",
+	[AF_TIPC]	= "tipc",
+	[AF_BLUETOOTH]	= "bluetooth",
+	[AF_RXRPC]	= "rxrpc",
+	[AF_ISDN]	= "isdn",
+	[AF_PHONET]	= "phonet",
+	[AF_IEEE802154]	= "ieee802154",
+	[AF_CAIF]	= "caif",
+	[AF_ALG]	= "alg",
+	[AF_NFC]	= "nfc",
+	[AF_VSOCK]	= "vsock",
+	[AF_KCM]	= "kcm",
+	[AF_QIPCRTR]	= "qipcrtr",
+	[AF_SMC]	= "smc",
+	[AF_XDP]	= "xdp",
+	[AF_MCTP]	= "mctp",
+};
+
+const char *sockfd_family_name(int family)
+{
+	return sockfd_name(sockfd_family_names,
+			   ARRAY_SIZE(sockfd_family_names), family);
+}
+
+static const char *const sockfd_type_names[] = {
+	[SOCK_STREAM]		= "stream",
+	[SOCK_DGRAM]		= "dgram",
+	[SOCK_RAW]		= "raw",
+	[SOCK_RDM]		= "rdm",
+	[SOCK_SEQPACKET]	= "seqpacket",
+	[SOCK_DCCP]		= "dccp",
+	[SOCK_PACKET]		= "packet",
+};
+
+const char *sockfd_type_name(int type)
+{
+	return sockfd_name(sockfd_type_names, ARRAY_SIZE(sockfd_type_names),
+			   type);
+}
+
+/* The kernel's names for sk_state, as /proc/net/tcp's numbers mean them. */
+static const char *const sockfd_state_names[] = {
+	[TCP_ESTABLISHED]	= "ESTABLISHED",
+	[TCP_SYN_SENT]		= "SYN_SENT",
+	[TCP_SYN_RECV]		= "SYN_RECV",
+	[TCP_FIN_WAIT1]		= "FIN_WAIT1",
+	[TCP_FIN_WAIT2]		= "FIN_WAIT2",
+	[TCP_TIME_WAIT]		= "TIME_WAIT",
+	[TCP_CLOSE]		= "CLOSE",
+	[TCP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[TCP_LAST_ACK]		= "LAST_ACK",
+	[TCP_LISTEN]		= "LISTEN",
+	[TCP_CLOSING]		= "CLOSING",
+	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
+};
+
+const char *sockfd_state_name(int state)
+{
+	return sockfd_name(sockfd_state_names, ARRAY_SIZE(sockfd_state_names),
+			   state);
+}
+
+const char *sockfd_inet_proto_name(int protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:	return "tcp";
+	case IPPROTO_UDP:	return "udp";
+	case IPPROTO_UDPLITE:	return "udplite";
+	case IPPROTO_ICMP:	return "icmp";
+	case IPPROTO_ICMPV6:	return "icmpv6";
+	case IPPROTO_RAW:	return "raw";
+	case IPPROTO_SCTP:	return "sctp";
+	case IPPROTO_MPTCP:	return "mptcp";
+	case IPPROTO_IGMP:	return "igmp";
+	case IPPROTO_GRE:	return "gre";
+	case IPPROTO_L2TP:	return "l2tp";
+	case IPPROTO_DCCP:	return "dccp";
+	}
+	return NULL;
+}
+
+static const char *const sockfd_netlink_names[] = {
+	[NETLINK_ROUTE]			= "route",
+	[NETLINK_UNUSED]		= "unused",
+	[NETLINK_USERSOCK]		= "usersock",
+	[NETLINK_FIREWALL]		= "firewall",
+	[NETLINK_SOCK_DIAG]		= "sock_diag",
+	[NETLINK_NFLOG]			= "nflog",
+	[NETLINK_XFRM]			= "xfrm",
+	[NETLINK_SELINUX]		= "selinux",
+	[NETLINK_ISCSI]			= "iscsi",
+	[NETLINK_AUDIT]			= "audit",
+	[NETLINK_FIB_LOOKUP]		= "fib_lookup",
+	[NETLINK_CONNECTOR]		= "connector",
+	[NETLINK_NETFILTER]		= "netfilter",
+	[NETLINK_IP6_FW]		= "ip6_fw",
+	[NETLINK_DNRTMSG]		= "dnrtmsg",
+	[NETLINK_KOBJECT_UEVENT]	= "kobject_uevent",
+	[NETLINK_GENERIC]		= "generic",
+	[NETLINK_SCSITRANSPORT]		= "scsitransport",
+	[NETLINK_ECRYPTFS]		= "ecryptfs",
+	[NETLINK_RDMA]			= "rdma",
+	[NETLINK_CRYPTO]		= "crypto",
+	[NETLINK_SMC]			= "smc",
+};
+
+const char *sockfd_netlink_proto_name(int protocol)
+{
+	return sockfd_name(sockfd_netlink_names,
+			   ARRAY_SIZE(sockfd_netlink_names), protocol);
+}
+
+/**
+ * sockfd_put_escaped - print @len bytes of @s, escaping as /proc/mounts does
+ * @m: the seq_file
+ * @s: the bytes (NULs included, e.g. in abstract unix names)
+ * @len: how many
+ *
+ * Space, tab, newline, backslash and every byte that is not printable
+ * ASCII become a backslash and three octal digits, so that no field is
+ * empty of meaning or split by whitespace.
+ */
+void sockfd_put_escaped(struct seq_file *m, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+
+		if (c <= ' ' || c >= 0x7f || c == '\\')
+			seq_printf(m, "\\%03o", c);
+		else
+			seq_putc(m, c);
+	}
+}
+
+static void sockfd_put_queues(struct seq_file *m, u32 txq, u32 rxq)
+{
+	sockfd_col(m, COL_TXQ);
+	seq_printf(m, "%u", txq);
+	sockfd_col(m, COL_RXQ);
+	seq_printf(m, "%u", rxq);
+}
+
+/*
+ * sockfd_put_sock_queues - txq and rxq of a socket with no protocol of
+ * its own to ask: memory allocated for sending and receiving, as
+ * /proc/net/udp shows.
+ */
+static void sockfd_put_sock_queues(struct seq_file *m, struct sock *sk)
+{
+	sockfd_put_queues(m, sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk));
+}
+
+/*
+ * sockfd_put_tcp_queues - TCP's queues, as get_tcp4_sock() computes them.
+ * A listener shows its accept queue and backlog limit, as ss does.
+ */
+static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
+				  int state)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	int rx;
+
+	if (state == TCP_LISTEN) {
+		/* Lockless, as in get_tcp4_sock(): updated on accept. */
+		sockfd_put_queues(m, READ_ONCE(sk->sk_max_ack_backlog),
+				  READ_ONCE(sk->sk_ack_backlog));
+		return;
+	}
+	/*
+	 * Lockless, as in get_tcp4_sock(): the sequence numbers move under
+	 * the socket lock; a racing read may be off by what is in flight,
+	 * so a negative receive queue is shown as 0.
+	 */
+	rx = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
+	sockfd_put_queues(m, READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una),
+			  max(rx, 0));
+}
+
+/* inet and inet6: protocol, state, the 5-tuple as /proc/net/tcp has it. */
+static void sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	int state = inet_sk_state_load(sk);	/* acquire-load of sk_state */
+
+	sockfd_col(m, COL_PROTO);
+	sockfd_put_name(m, sockfd_inet_proto_name(sk->sk_protocol), "",
+			sk->sk_protocol);
+	sockfd_col(m, COL_STATE);
+	sockfd_put_name(m, sockfd_state_name(state), "state", state);
+	/*
+	 * Lockless, as in /proc/net/tcp: addresses and ports are set under the
+	 * socket lock by bind() and connect(); a line racing with them may
+	 * show the old or the new value of each.
+	 */
+	sockfd_col(m, COL_LOCAL);
+	if (family == AF_INET)
+		seq_printf(m, "%pI4:%u", &inet->inet_rcv_saddr,
+			   ntohs(READ_ONCE(inet->inet_sport)));
+	else
+		seq_printf(m, "[%pI6c]:%u", &sk->sk_v6_rcv_saddr,
+			   ntohs(READ_ONCE(inet->inet_sport)));
+	sockfd_col(m, COL_REMOTE);
+	if (family == AF_INET)
+		seq_printf(m, "%pI4:%u", &inet->inet_daddr,
+			   ntohs(READ_ONCE(inet->inet_dport)));
+	else
+		seq_printf(m, "[%pI6c]:%u", &sk->sk_v6_daddr,
+			   ntohs(READ_ONCE(inet->inet_dport)));
+
+	if (sk_is_tcp(sk))
+		sockfd_put_tcp_queues(m, sk, state);
+	else
+		sockfd_put_sock_queues(m, sk);
+}
+
+/* unix_peer_ino - the socket inode of @sk's peer, or 0 without a peer. */
+static unsigned long long sockfd_unix_peer_ino(struct sock *sk)
+{
+	unsigned long long ino = 0;
+	struct sock *peer;
+
+	/* As unix_peer_get(), whose prototype is not public everywhere. */
+	unix_state_lock(sk);
+	peer = unix_sk(sk)->peer;
+	if (peer)
+		sock_hold(peer);	/* keeps the peer past the unlock */
+	unix_state_unlock(sk);
+	if (peer) {
+		ino = sock_i_ino(peer);	/* 0 if the peer lost its socket */
+		sock_put(peer);
+	}
+	return ino;
+}
+
+/*
+ * unix: the bound name (a path, @ and an abstract name, or * when
+ * unnamed), the peer's inode, and queues as ss shows them.
+ */
+static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
+{
+	struct unix_address *addr;
+	unsigned long long peer_ino;
+	int state = READ_ONCE(sk->sk_state);	/* lockless, as unix_seq_show() */
+	const char *name;
+	size_t len;
+
+	sockfd_col(m, COL_PROTO);
+	seq_putc(m, '-');
+	sockfd_col(m, COL_STATE);
+	sockfd_put_name(m, sockfd_state_name(state), "state", state);
+
+	sockfd_col(m, COL_LOCAL);
+	/*
+	 * bind() publishes ->addr once with a release store; it stays until
+	 * the socket is freed, which our file reference prevents.
+	 */
+	addr = smp_load_acquire(&unix_sk(sk)->addr);
+	if (!addr) {
+		seq_putc(m, '*');
+	} else {
+		name = addr->name->sun_path;
+		len = addr->len - offsetof(struct sockaddr_un, sun_path);
+		if (name[0]) {
+			sockfd_put_escaped(m, name, strnlen(name, len));
+		} else {
+			seq_putc(m, '@');
+			sockfd_put_escaped(m, name + 1, len - 1);
+		}
+	}
+
+	sockfd_col(m, COL_REMOTE);
+	peer_ino = sockfd_unix_peer_ino(sk);
+	if (peer_ino)
+		seq_printf(m, "%llu", peer_ino);
+	else
+		seq_putc(m, '*');
+
+	if (state == TCP_LISTEN)
+		/* Lockless queue length, as unix_diag reports it. */
+		sockfd_put_queues(m, READ_ONCE(sk->sk_max_ack_backlog),
+				  skb_queue_len_lockless(&sk->sk_receive_queue));
+	else
+		/* What SIOCINQ and SIOCOUTQ answer (they lock the queue). */
+		sockfd_put_queues(m, unix_outq_len(sk), unix_inq_len(sk));
+}
+
+/*
+ * sockfd_put_netlink_port - the port id of @sock (@peer: of its destination),
+ * from netlink's own getname (struct netlink_sock is private); it neither
+ * sleeps nor takes the socket lock.
+ */
+static void sockfd_put_netlink_port(struct seq_file *m, struct socket *sock,
+				    bool peer)
+{
+	struct sockaddr_nl nl = { };
+	int err;
+
+	if (peer)
+		err = kernel_getpeername(sock, (struct sockaddr *)&nl);
+	else
+		err = kernel_getsockname(sock, (struct sockaddr *)&nl);
+	if (err < 0)
+		seq_putc(m, '-');
+	else
+		seq_printf(m, "%u", nl.nl_pid);
+}
+
+/* netlink: its protocol, the local and destination port ids. */
+static void sockfd_show_netlink(struct seq_file *m, struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	sockfd_col(m, COL_PROTO);
+	sockfd_put_name(m, sockfd_netlink_proto_name(sk->sk_protocol), "",
+			sk->sk_protocol);
+	sockfd_col(m, COL_STATE);
+	seq_putc(m, '-');
+	sockfd_col(m, COL_LOCAL);
+	sockfd_put_netlink_port(m, sock, false);
+	sockfd_col(m, COL_REMOTE);
+	sockfd_put_netlink_port(m, sock, true);
+	sockfd_put_sock_queues(m, sk);
+}
+
+/* Families without a formatter of their own. */
+static void sockfd_show_other(struct seq_file *m, struct sock *sk)
+{
+	enum sockfd_col col;
+
+	for (col = COL_PROTO; col <= COL_REMOTE; col++) {
+		sockfd_col(m, col);
+		seq_putc(m, '-');
+	}
+	sockfd_put_sock_queues(m, sk);
+}
+
+void sockfd_show_header(struct seq_file *m)
+{
+	enum sockfd_col col;
+
+	for (col = 0; col < COL_COUNT; col++) {
+		sockfd_col(m, col);
+		seq_puts(m, sockfd_cols[col].name);
+	}
+	seq_putc(m, '\n');
+}
+
+/**
+ * sockfd_show_socket - print one line for socket fd @fd of task @pid
+ * @m: the seq_file
+ * @pid: the fd table's id, as the reader's pid namespace sees it
+ * @comm: the task's command name (NUL-terminated)
+ * @fd: the descriptor
+ * @sock: the socket, pinned by the caller (a file reference)
+ *
+ * Return: 0, or SEQ_SKIP for a socket that has no sock any more.
+ */
+int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
+		       unsigned int fd, struct socket *sock)
+{
+	/*
+	 * The file reference pins @sock and its sock: ->sk is cleared only
+	 * when the last file reference goes. Checked all the same.
+	 */
+	struct sock *sk = READ_ONCE(sock->sk);
+	int family;
+
+	if (!sk)
+		return SEQ_SKIP;
+
+	sockfd_col(m, COL_PID);
+	seq_printf(m, "%d", pid);
+	sockfd_col(m, COL_COMM);
+	sockfd_put_escaped(m, comm, strlen(comm));
+	sockfd_col(m, COL_FD);
+	seq_printf(m, "%u", fd);
+	sockfd_col(m, COL_INO);
+	seq_printf(m, "%llu", (unsigned long long)SOCK_INODE(sock)->i_ino);
+	/* Read once: IPV6_ADDRFORM may turn an inet6 socket into inet. */
+	family = READ_ONCE(sk->sk_family);
+
+	sockfd_col(m, COL_NETNS);
+	seq_printf(m, "%u", sock_net(sk)->ns.inum);
+	sockfd_col(m, COL_FAMILY);
+	sockfd_put_name(m, sockfd_family_name(family), "af", family);
+	sockfd_col(m, COL_TYPE);
+	sockfd_put_name(m, sockfd_type_name(sk->sk_type), "type", sk->sk_type);
+
+	switch (family) {
+	case AF_INET:
+	case AF_INET6:
+		sockfd_show_inet(m, sk, family);
+		break;
+	case AF_UNIX:
+		sockfd_show_unix(m, sk);
+		break;
+	case AF_NETLINK:
+		sockfd_show_netlink(m, sock);
+		break;
+	default:
+		sockfd_show_other(m, sk);
+		break;
+	}
+
+	/* Lockless: limits are changed by setsockopt() at any time. */
+	sockfd_col(m, COL_RMEM);
+	seq_printf(m, "%d", sk_rmem_alloc_get(sk));
+	sockfd_col(m, COL_RCVBUF);
+	seq_printf(m, "%d", READ_ONCE(sk->sk_rcvbuf));
+	sockfd_col(m, COL_WMEM);
+	seq_printf(m, "%d", sk_wmem_alloc_get(sk));
+	sockfd_col(m, COL_SNDBUF);
+	seq_printf(m, "%d", READ_ONCE(sk->sk_sndbuf));
+	sockfd_col(m, COL_UID);
+	seq_printf(m, "%u", from_kuid_munged(seq_user_ns(m),
+					     sockfd_sock_uid(sk)));
+	seq_putc(m, '\n');
+	return 0;
+}

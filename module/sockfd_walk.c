@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The walk behind /proc/sockfd: tasks in id order in the reader's pid
+ * namespace, then each task's fds in order, resumed from a (tid, fd) cursor.
+ *
+ * seq_file calls start() at the beginning of every read() with the index of
+ * the first line it still needs. When that is the index the cursor stands
+ * at (the common case: the previous read() stopped there), the walk goes on
+ * from (tid, fd) without re-walking what was already shown, so reading N
+ * lines costs O(N) whatever the read size. Any other index (an lseek)
+ * replays the walk from the start. The cursor only moves forward, so no
+ * (pid, fd) is shown twice in one pass, whatever exits or closes meanwhile.
+ */
+#include <linux/file.h>
+#include <linux/net.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/seq_file.h>
+
+#include "sockfd.h"
+#include "sockfd_compat.h"
+
+/*
+ * sockfd_lists_fd_table - is @task the one to list its fd table under?
+ * A thread-group leader lists the group's table; another thread only when
+ * it has a table of its own (after unshare(CLONE_FILES)). Kernel threads
+ * and exiting tasks (no table) are not listed.
+ * Caller holds rcu_read_lock() (for ->group_leader).
+ */
+static bool sockfd_lists_fd_table(struct task_struct *task)
+{
+	/*
+	 * Lockless: ->files changes under task_lock(). Both pointers are only
+	 * compared, never dereferenced; a thread racing with unshare() is
+	 * listed or not, either is a true answer at some instant.
+	 */
+	struct files_struct *files = READ_ONCE(task->files);
+
+	if (!files || (task->flags & PF_KTHREAD))
+		return false;
+	return thread_group_leader(task) ||
+	       files != READ_ONCE(task->group_leader->files);
+}
+
+/*
+ * sockfd_get_task - the first task with id >= iter->tid that lists an fd
+ * table and that the opener may see. Moves the cursor to it (fd 0 if the
+ * id moved). Returns it with a reference held (put_task_struct()), or NULL
+ * when no task is left.
+ */
+static struct task_struct *sockfd_get_task(struct sockfd_iter *iter)
+{
+	struct task_struct *task;
+	struct pid *pid;
+	pid_t nr;
+
+	for (;; iter->tid++, iter->fd = 0) {
+		rcu_read_lock();
+		pid = find_ge_pid(iter->tid, iter->pid_ns);
+		if (!pid) {
+			rcu_read_unlock();
+			return NULL;
+		}
+		nr = pid_nr_ns(pid, iter->pid_ns);
+		if (nr != iter->tid) {
+			iter->tid = nr;
+			iter->fd = 0;
+		}
+		task = pid_task(pid, PIDTYPE_PID);
+		if (task && sockfd_lists_fd_table(task))
+			get_task_struct(task);	/* pins it past rcu_read_unlock() */
+		else
+			task = NULL;
+		rcu_read_unlock();
+
+		if (task) {
+			if (sockfd_may_see_task(iter, task))
+				return task;
+			put_task_struct(task);
+		}
+		cond_resched();
+	}
+}
+
+/*
+ * sockfd_get_socket_file - the first fd >= *@fd of @task whose file is a
+ * socket. Sets *@fd to it. Returns the file with a reference held (fput()),
+ * or NULL when the task has no more socket fds.
+ */
+static struct file *sockfd_get_socket_file(struct task_struct *task,
+					   unsigned int *fd)
+{
+	struct file *file;
+
+	for (;; (*fd)++) {
+		file = sockfd_fget_next(task, fd);
+		/*
+		 * sock_from_file() is the only sure test: it compares the
+		 * file's operations with the socket ones (an O_PATH fd on a
+		 * socket path has a socket inode but is no socket).
+		 */
+		if (!file || sock_from_file(file))
+			return file;
+		fput(file);	/* not a socket: drop sockfd_fget_next()'s ref */
+		cond_resched();
+	}
+}
+
+/* Drop the file reference of the current line. */
+static void sockfd_put_file(struct sockfd_entry *e)
+{
+	if (e->file) {
+		fput(e->file);
+		e->file = NULL;
+	}
+}
+
+/* Drop every reference the current line holds. */
+static void sockfd_put_entry(struct sockfd_entry *e)
+{
+	sockfd_put_file(e);
+	if (e->task) {
+		put_task_struct(e->task);
+		e->task = NULL;
+	}
+}
+
+/*
+ * sockfd_find - the line at the cursor: the first socket fd at or after
+ * (iter->tid, iter->fd). Moves the cursor onto it. Returns the entry, which
+ * then holds a task and a file reference, or NULL at the end of the walk,
+ * with no reference held.
+ */
+static struct sockfd_entry *sockfd_find(struct sockfd_iter *iter)
+{
+	struct sockfd_entry *e = &iter->entry;
+
+	for (;;) {
+		if (!e->task) {
+			e->task = sockfd_get_task(iter);
+			if (!e->task)
+				return NULL;
+		}
+		e->file = sockfd_get_socket_file(e->task, &iter->fd);
+		if (e->file) {
+			e->pid = iter->tid;
+			e->fd = iter->fd;
+			return e;
+		}
+		/* No more sockets in this table: on to the next id. */
+		put_task_struct(e->task);
+		e->task = NULL;
+		iter->tid++;
+		iter->fd = 0;
+	}
+}
+
+/* Step past the current line: the cursor then names the next one's index. */
+static void sockfd_skip(struct sockfd_iter *iter)
+{
+	sockfd_put_file(&iter->entry);
+	iter->fd++;
+	iter->index++;
+}
+
+/* Put the cursor before the first line after the header. */
+static void sockfd_rewind(struct sockfd_iter *iter)
+{
+	iter->tid = 1;
+	iter->fd = 0;
+	iter->index = 1;
+}
+
+static void *sockfd_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct sockfd_iter *iter = m->private;
+
+	if (*pos == 0) {
+		sockfd_rewind(iter);
+		return SEQ_START_TOKEN;
+	}
+	if (*pos != iter->index) {
+		/* Not where the last read() stopped: an lseek. Count again. */
+		sockfd_rewind(iter);
+		while (iter->index < *pos) {
+			if (!sockfd_find(iter))
+				return NULL;
+			sockfd_skip(iter);
+		}
+	}
+	return sockfd_find(iter);
+}
+
+static void *sockfd_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct sockfd_iter *iter = m->private;
+
+	if (v != SEQ_START_TOKEN)
+		sockfd_skip(iter);
+	/* Advance even past the end, as seq_file requires. */
+	++*pos;
+	return sockfd_find(iter);
+}
+
+static void sockfd_seq_stop(struct seq_file *m, void *v)
+{
+	struct sockfd_iter *iter = m->private;
+
+	/* Whatever start() and next() left held; the cursor stays. */
+	sockfd_put_entry(&iter->entry);
+}
+
+static int sockfd_seq_show(struct seq_file *m, void *v)
+{
+	struct sockfd_entry *e = v;
+	char comm[TASK_COMM_LEN];
+
+	if (v == SEQ_START_TOKEN) {
+		sockfd_show_header(m);
+		return 0;
+	}
+	get_task_comm(comm, e->task);
+	/* The file reference keeps the socket alive while it is printed. */
+	return sockfd_show_socket(m, e->pid, comm, e->fd,
+				  sock_from_file(e->file));
+}
+
+const struct seq_operations sockfd_seq_ops = {
+	.start	= sockfd_seq_start,
+	.next	= sockfd_seq_next,
+	.stop	= sockfd_seq_stop,
+	.show	= sockfd_seq_show,
+};
