@@ -1,0 +1,1450 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * gt: shared helpers for the sockfd guest tests. See gt.h for the API.
+ */
+#define _GNU_SOURCE
+#include "gt.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <linux/netlink.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#ifndef SO_MEMINFO
+#define SO_MEMINFO 55
+#endif
+#ifndef SIOCGSKNS
+#define SIOCGSKNS 0x894C
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_getfd
+#define SYS_pidfd_getfd 438
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Result printing                                                     */
+/* ------------------------------------------------------------------ */
+
+static const char *gt_name;
+static int n_pass, n_fail;
+
+void gt_init(const char *test_name)
+{
+	gt_name = test_name;
+}
+
+static const char *name(void)
+{
+	return gt_name ? gt_name : program_invocation_short_name;
+}
+
+void gt_pass(const char *check)
+{
+	printf("PASS: %s/%s\n", name(), check);
+	fflush(stdout);
+	n_pass++;
+}
+
+static void vfail(const char *check, const char *fmt, va_list ap)
+{
+	printf("FAIL: %s/%s: ", name(), check);
+	vprintf(fmt, ap);
+	putchar('\n');
+	fflush(stdout);
+	n_fail++;
+}
+
+void gt_fail(const char *check, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(check, fmt, ap);
+	va_end(ap);
+}
+
+bool gt_check_str(const char *check, const char *field, const char *want,
+		  const char *got)
+{
+	if (want && got && strcmp(want, got) == 0) {
+		gt_pass(check);
+		return true;
+	}
+	gt_fail(check, "%s: want %s got %s", field, want ? want : "(none)",
+		got ? got : "(none)");
+	return false;
+}
+
+bool gt_check_num(const char *check, const char *field, long long want,
+		  long long got)
+{
+	if (want == got) {
+		gt_pass(check);
+		return true;
+	}
+	gt_fail(check, "%s: want %lld got %lld", field, want, got);
+	return false;
+}
+
+bool gt_check(const char *check, bool cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cond) {
+		gt_pass(check);
+		return true;
+	}
+	va_start(ap, fmt);
+	vfail(check, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+int gt_passed(void)
+{
+	return n_pass;
+}
+
+int gt_failed(void)
+{
+	return n_fail;
+}
+
+int gt_done(void)
+{
+	printf("%d passed, %d failed\n", n_pass, n_fail);
+	fflush(stdout);
+	return (n_fail == 0 && n_pass > 0) ? 0 : 1;
+}
+
+void gt_fatal(const char *check, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(check, fmt, ap);
+	va_end(ap);
+	gt_done();
+	exit(1);
+}
+
+/* ------------------------------------------------------------------ */
+/* /proc/sockfd: reading and parsing                                   */
+/* ------------------------------------------------------------------ */
+
+static const char *const col_names[GT_NCOLS] = {
+	"pid", "comm", "fd", "ino", "netns", "family", "type", "proto",
+	"state", "local", "remote", "txq", "rxq", "rmem", "rcvbuf", "wmem",
+	"sndbuf", "uid",
+};
+
+const char gt_header[] = "pid comm fd ino netns family type proto state "
+			 "local remote txq rxq rmem rcvbuf wmem sndbuf uid";
+
+const char *gt_col_name(enum gt_col c)
+{
+	return (c >= 0 && c < GT_NCOLS) ? col_names[c] : "?";
+}
+
+#define GT_WHOLE_READ (64u << 20)
+
+char *gt_read_fd(int fd, size_t chunk, size_t *len)
+{
+	size_t cap = chunk ? 65536 : GT_WHOLE_READ, n = 0;
+	size_t step = chunk ? chunk : GT_WHOLE_READ;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return NULL;
+	for (;;) {
+		ssize_t r;
+
+		while (n + step > cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, step);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+char *gt_read_file(const char *path, size_t chunk, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *buf;
+	int e;
+
+	if (fd < 0)
+		return NULL;
+	buf = gt_read_fd(fd, chunk, len);
+	e = errno;
+	close(fd);
+	errno = e;
+	return buf;
+}
+
+/* Split s (modified in place) on runs of spaces/tabs. *out is malloc'ed. */
+static int split(char *s, char ***out)
+{
+	int n = 0, cap = 24;
+	char **v = malloc(sizeof(*v) * cap);
+	char *p = s;
+
+	if (!v)
+		return -1;
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p)
+			break;
+		if (n == cap) {
+			char **nv = realloc(v, sizeof(*v) * cap * 2);
+
+			if (!nv) {
+				free(v);
+				return -1;
+			}
+			v = nv;
+			cap *= 2;
+		}
+		v[n++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+		if (*p)
+			*p++ = '\0';
+	}
+	*out = v;
+	return n;
+}
+
+static long parse_long(const char *s)
+{
+	char *end;
+	long v;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end || errno)
+		return -1;
+	return v;
+}
+
+static void free_row(struct gt_row *r)
+{
+	int i;
+
+	for (i = 0; i < r->nfields; i++) {
+		if (r->raw)
+			free(r->raw[i]);
+		if (r->val)
+			free(r->val[i]);
+	}
+	free(r->raw);
+	free(r->val);
+	free(r->line);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Fill r from one line of n bytes; on failure r is left empty. */
+static int parse_row(struct gt_row *r, const char *line, size_t n,
+		     const struct gt_table *t)
+{
+	char *copy = strndup(line, n), **f = NULL;
+	int i, nf;
+
+	memset(r, 0, sizeof(*r));
+	r->line = strndup(line, n);
+	nf = copy && r->line ? split(copy, &f) : -1;
+	if (nf < 0)
+		goto fail;
+	r->raw = calloc((size_t)nf + 1, sizeof(*r->raw));
+	r->val = calloc((size_t)nf + 1, sizeof(*r->val));
+	if (!r->raw || !r->val)
+		goto fail;
+	r->nfields = nf;
+	for (i = 0; i < nf; i++) {
+		r->raw[i] = strdup(f[i]);
+		r->val[i] = malloc(strlen(f[i]) + 1);
+		if (!r->raw[i] || !r->val[i])
+			goto fail;
+		r->val[i][gt_unescape(f[i], r->val[i])] = '\0';
+	}
+	for (i = 0; i < GT_NCOLS; i++)
+		r->col[i] = (t->col[i] >= 0 && t->col[i] < nf) ? t->col[i] : -1;
+	r->pid = parse_long(gt_get_raw(r, GT_PID));
+	r->fd = parse_long(gt_get_raw(r, GT_FD));
+	r->ino = parse_long(gt_get_raw(r, GT_INO)) >= 0 ?
+		strtoull(gt_get_raw(r, GT_INO), NULL, 10) : 0;
+	free(f);
+	free(copy);
+	return 0;
+fail:
+	free(f);
+	free(copy);
+	free_row(r);
+	return -1;
+}
+
+void gt_free(struct gt_table *t)
+{
+	int i;
+
+	if (!t)
+		return;
+	for (i = 0; i < t->nrows; i++)
+		free_row(&t->rows[i]);
+	free(t->rows);
+	free(t->names);
+	free(t->header);
+	free(t->text);
+	free(t);
+}
+
+struct gt_table *gt_parse(const char *text, size_t len)
+{
+	struct gt_table *t = calloc(1, sizeof(*t));
+	const char *p, *end = text + len, *nl;
+	int i, j, cap = 0;
+
+	if (!t || !len)
+		goto fail;
+	t->text = malloc(len + 1);
+	if (!t->text)
+		goto fail;
+	memcpy(t->text, text, len);
+	t->text[len] = '\0';
+	t->len = len;
+	t->trailing_newline = text[len - 1] == '\n';
+
+	nl = memchr(text, '\n', len);
+	if (!nl)
+		nl = end;
+	t->header = strndup(text, (size_t)(nl - text));
+	if (!t->header)
+		goto fail;
+	t->ncols = split(t->header, &t->names);
+	if (t->ncols < 0) {
+		t->ncols = 0;
+		goto fail;
+	}
+	for (i = 0; i < GT_NCOLS; i++) {
+		t->col[i] = -1;
+		for (j = 0; j < t->ncols; j++)
+			if (strcmp(t->names[j], col_names[i]) == 0) {
+				t->col[i] = j;
+				break;
+			}
+	}
+
+	for (p = nl + 1; p < end; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			nl = end;
+		if (t->nrows == cap) {
+			struct gt_row *nr;
+
+			cap = cap ? cap * 2 : 256;
+			nr = realloc(t->rows, sizeof(*nr) * cap);
+			if (!nr)
+				goto fail;
+			t->rows = nr;
+		}
+		if (parse_row(&t->rows[t->nrows], p, (size_t)(nl - p), t))
+			goto fail;
+		t->nrows++;
+	}
+	return t;
+fail:
+	gt_free(t);
+	return NULL;
+}
+
+struct gt_table *gt_load(size_t chunk)
+{
+	size_t len;
+	char *buf = gt_read_file(GT_PROC, chunk, &len);
+	struct gt_table *t;
+
+	if (!buf)
+		return NULL;
+	t = gt_parse(buf, len);
+	free(buf);
+	if (!t)
+		errno = EINVAL;
+	return t;
+}
+
+const char *gt_get(const struct gt_row *r, enum gt_col c)
+{
+	if (!r || c < 0 || c >= GT_NCOLS || r->col[c] < 0)
+		return NULL;
+	return r->val[r->col[c]];
+}
+
+const char *gt_get_raw(const struct gt_row *r, enum gt_col c)
+{
+	if (!r || c < 0 || c >= GT_NCOLS || r->col[c] < 0)
+		return NULL;
+	return r->raw[r->col[c]];
+}
+
+const struct gt_row *gt_find(const struct gt_table *t, pid_t pid, int fd)
+{
+	int i;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->rows[i].pid == pid && t->rows[i].fd == fd)
+			return &t->rows[i];
+	return NULL;
+}
+
+int gt_count_pidfd(const struct gt_table *t, pid_t pid, int fd)
+{
+	int i, n = 0;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->rows[i].pid == pid && t->rows[i].fd == fd)
+			n++;
+	return n;
+}
+
+int gt_find_ino(const struct gt_table *t, unsigned long long ino,
+		const struct gt_row **out, int max)
+{
+	int i, n = 0;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->rows[i].ino == ino) {
+			if (n < max)
+				out[n] = &t->rows[i];
+			n++;
+		}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Escaping                                                            */
+/* ------------------------------------------------------------------ */
+
+char *gt_escape(const void *in, size_t n, char *out)
+{
+	const unsigned char *s = in;
+	char *o = out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c <= ' ' || c == '\\' || c == 0x7f)
+			o += sprintf(o, "\\%03o", c);
+		else
+			*o++ = (char)c;
+	}
+	*o = '\0';
+	return out;
+}
+
+static bool isoct(char c)
+{
+	return c >= '0' && c <= '7';
+}
+
+size_t gt_unescape(const char *in, char *out)
+{
+	size_t n = 0;
+
+	while (*in) {
+		if (in[0] == '\\' && isoct(in[1]) && isoct(in[2]) &&
+		    isoct(in[3])) {
+			out[n++] = (char)(((in[1] - '0') << 6) |
+					  ((in[2] - '0') << 3) | (in[3] - '0'));
+			in += 4;
+		} else {
+			out[n++] = *in++;
+		}
+	}
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Ground truth                                                        */
+/* ------------------------------------------------------------------ */
+
+static char *proc_path(char *buf, size_t n, pid_t pid, const char *rest)
+{
+	if (pid)
+		snprintf(buf, n, "/proc/%d/%s", (int)pid, rest);
+	else
+		snprintf(buf, n, "/proc/self/%s", rest);
+	return buf;
+}
+
+/* readlink p and parse "PREFIX[N]"; 0 if it does not match. */
+static unsigned long long link_ino(const char *p, const char *prefix)
+{
+	char buf[128];
+	size_t pl = strlen(prefix);
+	ssize_t n = readlink(p, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return 0;
+	buf[n] = '\0';
+	if (strncmp(buf, prefix, pl) || buf[pl] != '[')
+		return 0;
+	return strtoull(buf + pl + 1, NULL, 10);
+}
+
+unsigned long long gt_fd_sock_ino(pid_t pid, int fd)
+{
+	char p[64], rest[32];
+
+	snprintf(rest, sizeof(rest), "fd/%d", fd);
+	return link_ino(proc_path(p, sizeof(p), pid, rest), "socket:");
+}
+
+unsigned long long gt_fstat_ino(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return 0;
+	return st.st_ino;
+}
+
+unsigned long long gt_netns_ino(pid_t pid)
+{
+	char p[64];
+
+	return link_ino(proc_path(p, sizeof(p), pid, "ns/net"), "net:");
+}
+
+unsigned long long gt_sock_netns_ino(int fd)
+{
+	int nsfd = ioctl(fd, SIOCGSKNS);
+	unsigned long long ino;
+
+	if (nsfd < 0)
+		return 0;
+	ino = gt_fstat_ino(nsfd);
+	close(nsfd);
+	return ino;
+}
+
+int gt_grab_fd(pid_t pid, int fd)
+{
+	int pfd, nfd, e;
+
+	if (pid == 0 || pid == getpid())
+		return fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0)
+		return -1;
+	nfd = (int)syscall(SYS_pidfd_getfd, pfd, fd, 0);
+	e = errno;
+	close(pfd);
+	errno = e;
+	return nfd;
+}
+
+char *gt_comm_escaped(pid_t pid, char *out, size_t outlen)
+{
+	char p[64], raw[64];
+	int fd = open(proc_path(p, sizeof(p), pid, "comm"), O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	n = read(fd, raw, sizeof(raw));
+	close(fd);
+	if (n <= 0 || raw[n - 1] != '\n')
+		return NULL;
+	if (outlen < 4 * (size_t)(n - 1) + 1)
+		return NULL;
+	return gt_escape(raw, (size_t)(n - 1), out);
+}
+
+int gt_set_comm(const char *name)
+{
+	return prctl(PR_SET_NAME, (unsigned long)name, 0, 0, 0);
+}
+
+char *gt_fmt_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf,
+		      size_t buflen)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	switch (sa->sa_family) {
+	case AF_INET: {
+		const struct sockaddr_in *s = (const void *)sa;
+
+		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
+		snprintf(buf, buflen, "%s:%u", a, ntohs(s->sin_port));
+		return buf;
+	}
+	case AF_INET6: {
+		const struct sockaddr_in6 *s = (const void *)sa;
+
+		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
+		snprintf(buf, buflen, "[%s]:%u", a, ntohs(s->sin6_port));
+		return buf;
+	}
+	case AF_UNIX: {
+		const struct sockaddr_un *s = (const void *)sa;
+		size_t off = offsetof(struct sockaddr_un, sun_path), n;
+		char esc[4 * sizeof(s->sun_path) + 2];
+
+		if (len <= off) {
+			snprintf(buf, buflen, "*");
+			return buf;
+		}
+		n = len - off;
+		if (n > sizeof(s->sun_path))
+			n = sizeof(s->sun_path);
+		if (s->sun_path[0] == '\0') {
+			esc[0] = '@';
+			gt_escape(s->sun_path + 1, n - 1, esc + 1);
+		} else {
+			gt_escape(s->sun_path, strnlen(s->sun_path, n), esc);
+		}
+		snprintf(buf, buflen, "%s", esc);
+		return buf;
+	}
+	case AF_NETLINK: {
+		const struct sockaddr_nl *s = (const void *)sa;
+
+		snprintf(buf, buflen, "%u", s->nl_pid);
+		return buf;
+	}
+	default:
+		return NULL;
+	}
+}
+
+const char *gt_zero_addr(int family)
+{
+	switch (family) {
+	case AF_INET:
+		return "0.0.0.0:0";
+	case AF_INET6:
+		return "[::]:0";
+	case AF_NETLINK:
+		return "0";
+	default:
+		return "*";
+	}
+}
+
+char *gt_local_str(int fd, char *buf, size_t buflen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return NULL;
+	return gt_fmt_sockaddr((struct sockaddr *)&ss, len, buf, buflen);
+}
+
+char *gt_remote_str(int fd, char *buf, size_t buflen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(&ss, 0, sizeof(ss));
+	if (getpeername(fd, (struct sockaddr *)&ss, &len)) {
+		int fam = gt_sockopt_int(fd, SO_DOMAIN);
+
+		if (errno != ENOTCONN && fam != AF_NETLINK)
+			return NULL;
+		snprintf(buf, buflen, "%s", gt_zero_addr(fam));
+		return buf;
+	}
+	return gt_fmt_sockaddr((struct sockaddr *)&ss, len, buf, buflen);
+}
+
+long gt_inq(int fd)
+{
+	int v;
+
+	if (ioctl(fd, SIOCINQ, &v))
+		return -1;
+	return v;
+}
+
+long gt_outq(int fd)
+{
+	int v;
+
+	if (ioctl(fd, SIOCOUTQ, &v))
+		return -1;
+	return v;
+}
+
+int gt_sockopt_int(int fd, int opt)
+{
+	int v = 0;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, SOL_SOCKET, opt, &v, &len))
+		return -1;
+	return v;
+}
+
+int gt_meminfo(int fd, struct gt_meminfo *m)
+{
+	uint32_t mi[16];
+	socklen_t len = sizeof(mi);
+
+	memset(mi, 0, sizeof(mi));
+	if (getsockopt(fd, SOL_SOCKET, SO_MEMINFO, mi, &len))
+		return -1;
+	/* SK_MEMINFO_RMEM_ALLOC, RCVBUF, WMEM_ALLOC, SNDBUF = 0..3 */
+	m->rmem = mi[0];
+	m->rcvbuf = mi[1];
+	m->wmem = mi[2];
+	m->sndbuf = mi[3];
+	return 0;
+}
+
+const char *gt_family_name(int family, char *buf, size_t buflen)
+{
+	switch (family) {
+	case AF_UNIX:
+		return "unix";
+	case AF_INET:
+		return "inet";
+	case AF_INET6:
+		return "inet6";
+	case AF_NETLINK:
+		return "netlink";
+	case AF_PACKET:
+		return "packet";
+	case AF_VSOCK:
+		return "vsock";
+	}
+	snprintf(buf, buflen, "af%d", family);
+	return buf;
+}
+
+const char *gt_type_name(int type, char *buf, size_t buflen)
+{
+	switch (type) {
+	case SOCK_STREAM:
+		return "stream";
+	case SOCK_DGRAM:
+		return "dgram";
+	case SOCK_RAW:
+		return "raw";
+	case SOCK_RDM:
+		return "rdm";
+	case SOCK_SEQPACKET:
+		return "seqpacket";
+	}
+	snprintf(buf, buflen, "type%d", type);
+	return buf;
+}
+
+/* NETLINK_* names, lower-case, by protocol number. */
+static const char *const nl_names[] = {
+	[0] = "route", [2] = "usersock", [3] = "firewall", [4] = "sock_diag",
+	[5] = "nflog", [6] = "xfrm", [7] = "selinux", [8] = "iscsi",
+	[9] = "audit", [10] = "fib_lookup", [11] = "connector",
+	[12] = "netfilter", [13] = "ip6_fw", [14] = "dnrtmsg",
+	[15] = "kobject_uevent", [16] = "generic", [18] = "scsitransport",
+	[19] = "ecryptfs", [20] = "rdma", [21] = "crypto", [22] = "smc",
+};
+
+const char *gt_proto_name(int family, int proto, char *buf, size_t buflen)
+{
+	if (family == AF_INET || family == AF_INET6) {
+		switch (proto) {
+		case IPPROTO_TCP:
+			return "tcp";
+		case IPPROTO_UDP:
+			return "udp";
+		case IPPROTO_UDPLITE:
+			return "udplite";
+		case IPPROTO_ICMP:
+			return "icmp";
+		case IPPROTO_ICMPV6:
+			return "icmpv6";
+		case IPPROTO_RAW:
+			return "raw";
+		case IPPROTO_SCTP:
+			return "sctp";
+		case IPPROTO_MPTCP:
+			return "mptcp";
+		}
+		snprintf(buf, buflen, "%d", proto);
+		return buf;
+	}
+	if (family == AF_NETLINK) {
+		if (proto >= 0 && proto < (int)(sizeof(nl_names) / sizeof(nl_names[0])) &&
+		    nl_names[proto])
+			return nl_names[proto];
+		snprintf(buf, buflen, "%d", proto);
+		return buf;
+	}
+	return "-";
+}
+
+const char *gt_state_name(int st)
+{
+	static const char *const names[] = {
+		[1] = "ESTABLISHED", [2] = "SYN_SENT", [3] = "SYN_RECV",
+		[4] = "FIN_WAIT1", [5] = "FIN_WAIT2", [6] = "TIME_WAIT",
+		[7] = "CLOSE", [8] = "CLOSE_WAIT", [9] = "LAST_ACK",
+		[10] = "LISTEN", [11] = "CLOSING", [12] = "NEW_SYN_RECV",
+	};
+
+	if (st > 0 && st < (int)(sizeof(names) / sizeof(names[0])))
+		return names[st];
+	return NULL;
+}
+
+static FILE *open_procnet(pid_t pid, const char *file)
+{
+	char p[64], rest[32];
+
+	snprintf(rest, sizeof(rest), "net/%s", file);
+	return fopen(proc_path(p, sizeof(p), pid, rest), "re");
+}
+
+int gt_procnet_inet(pid_t pid, const char *file, unsigned long long ino,
+		    struct gt_pn *out)
+{
+	FILE *f = open_procnet(pid, file);
+	char line[512];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) { /* header */
+		fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int st;
+		unsigned long long tx, rx, i;
+		unsigned long uid;
+
+		/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+		if (sscanf(line, " %*s %*s %*s %x %llx:%llx %*s %*s %lu %*s %llu",
+			   &st, &tx, &rx, &uid, &i) != 5)
+			continue;
+		if (i != ino)
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->st = (int)st;
+		out->txq = tx;
+		out->rxq = rx;
+		out->uid = uid;
+		found = 1;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+int gt_procnet_unix(pid_t pid, unsigned long long ino, struct gt_pn *out)
+{
+	FILE *f = open_procnet(pid, "unix");
+	char line[1024];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long flags;
+		unsigned int type, st;
+		unsigned long long i;
+		int pos = 0;
+
+		/* Num RefCount Protocol Flags Type St Inode [Path] */
+		if (sscanf(line, "%*s %*s %*s %lx %x %x %llu%n", &flags, &type,
+			   &st, &i, &pos) != 4)
+			continue;
+		if (i != ino)
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->flags = flags;
+		out->type = (int)type;
+		out->st = (int)st;
+		if (line[pos] == ' ') {
+			snprintf(out->path, sizeof(out->path), "%s",
+				 line + pos + 1);
+			out->path[strcspn(out->path, "\n")] = '\0';
+		}
+		found = 1;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+int gt_procnet_netlink(pid_t pid, unsigned long long ino, struct gt_pn *out)
+{
+	FILE *f = open_procnet(pid, "netlink");
+	char line[512];
+	int found = 0;
+
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f)) {
+		fclose(f);
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		int proto;
+		unsigned long portid;
+		unsigned long long rmem, wmem, i;
+
+		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
+		if (sscanf(line, "%*s %d %lu %*s %llu %llu %*s %*s %*s %llu",
+			   &proto, &portid, &rmem, &wmem, &i) != 5)
+			continue;
+		if (i != ino)
+			continue;
+		memset(out, 0, sizeof(*out));
+		out->proto = proto;
+		out->portid = portid;
+		out->rxq = rmem;
+		out->txq = wmem;
+		found = 1;
+		break;
+	}
+	fclose(f);
+	return found;
+}
+
+/* ------------------------------------------------------------------ */
+/* Expected rows                                                       */
+/* ------------------------------------------------------------------ */
+
+static void want_vset(struct gt_want *w, enum gt_col c, const char *fmt,
+		      va_list ap)
+{
+	char *s;
+
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	free(w->v[c]);
+	w->v[c] = s;
+}
+
+void gt_want_set(struct gt_want *w, enum gt_col c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	want_vset(w, c, fmt, ap);
+	va_end(ap);
+}
+
+/* Set c only if not set yet. */
+static void want_default(struct gt_want *w, enum gt_col c, const char *fmt,
+			 ...) __attribute__((format(printf, 3, 4)));
+static void want_default(struct gt_want *w, enum gt_col c, const char *fmt,
+			 ...)
+{
+	va_list ap;
+
+	if (w->v[c])
+		return;
+	va_start(ap, fmt);
+	want_vset(w, c, fmt, ap);
+	va_end(ap);
+}
+
+void gt_want_free(struct gt_want *w)
+{
+	int i;
+
+	for (i = 0; i < GT_NCOLS; i++) {
+		free(w->v[i]);
+		w->v[i] = NULL;
+	}
+}
+
+/*
+ * A pid whose /proc/PID/net shows the namespace `netns`: the owner, else
+ * ourselves; -1 if neither is in it.
+ */
+static pid_t pid_in_netns(pid_t owner, unsigned long long netns)
+{
+	if (gt_netns_ino(owner) == netns)
+		return owner;
+	if (gt_netns_ino(0) == netns)
+		return 0;
+	return -1;
+}
+
+static const char *inet_procnet_file(int family, int proto)
+{
+	bool v6 = family == AF_INET6;
+
+	switch (proto) {
+	case IPPROTO_TCP:
+		return v6 ? "tcp6" : "tcp";
+	case IPPROTO_UDP:
+		return v6 ? "udp6" : "udp";
+	case IPPROTO_UDPLITE:
+		return v6 ? "udplite6" : "udplite";
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return v6 ? "icmp6" : "icmp";
+	default:
+		return v6 ? "raw6" : "raw";
+	}
+}
+
+static void expect_inet(struct gt_want *w, pid_t owner, int s, int family,
+			int proto, unsigned long long ino,
+			unsigned long long netns)
+{
+	struct gt_pn pn;
+	pid_t np = pid_in_netns(owner, netns);
+	int found = np < 0 ? 0 :
+		gt_procnet_inet(np, inet_procnet_file(family, proto), ino, &pn);
+
+	if (proto == IPPROTO_TCP) {
+		struct tcp_info ti;
+		socklen_t len = sizeof(ti);
+
+		memset(&ti, 0, sizeof(ti));
+		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0) {
+			if (gt_state_name(ti.tcpi_state))
+				want_default(w, GT_STATE, "%s",
+					     gt_state_name(ti.tcpi_state));
+			if (ti.tcpi_state == 10 /* TCP_LISTEN */) {
+				/* as tcp_get_info / ss: queued children and
+				 * the backlog limit */
+				want_default(w, GT_RXQ, "%u", ti.tcpi_unacked);
+				want_default(w, GT_TXQ, "%u", ti.tcpi_sacked);
+			}
+		}
+	}
+	if (found == 1) {
+		if (gt_state_name(pn.st))
+			want_default(w, GT_STATE, "%s", gt_state_name(pn.st));
+		want_default(w, GT_TXQ, "%llu", pn.txq);
+		want_default(w, GT_RXQ, "%llu", pn.rxq);
+	}
+}
+
+static void expect_unix(struct gt_want *w, pid_t owner, int s,
+			unsigned long long ino, unsigned long long netns)
+{
+	struct gt_pn pn;
+	pid_t np = pid_in_netns(owner, netns);
+	bool listening = gt_sockopt_int(s, SO_ACCEPTCONN) == 1;
+
+	/* /proc/net/unix: Flags __SO_ACCEPTCON (1 << 16) means LISTEN;
+	 * St SS_CONNECTED (3) means sk_state ESTABLISHED, else CLOSE. */
+	if (np >= 0 && gt_procnet_unix(np, ino, &pn) == 1) {
+		if (pn.flags & (1ul << 16))
+			want_default(w, GT_STATE, "LISTEN");
+		else
+			want_default(w, GT_STATE, "%s",
+				     pn.st == 3 ? "ESTABLISHED" : "CLOSE");
+	} else if (listening) {
+		want_default(w, GT_STATE, "LISTEN");
+	}
+	if (!listening) {
+		long iq = gt_inq(s), oq = gt_outq(s);
+
+		if (iq >= 0)
+			want_default(w, GT_RXQ, "%ld", iq);
+		if (oq >= 0)
+			want_default(w, GT_TXQ, "%ld", oq);
+	}
+}
+
+int gt_expect(struct gt_want *w, pid_t pid, int fd)
+{
+	char buf[1024], nb[32];
+	int s = gt_grab_fd(pid, fd);
+	int family, type, proto;
+	unsigned long long ino, netns;
+	struct gt_meminfo mi;
+	struct stat st;
+
+	if (s < 0)
+		return -1;
+	ino = gt_fd_sock_ino(pid, fd);
+	if (!ino || ino != gt_fstat_ino(s)) {
+		close(s);
+		errno = ENOTSOCK;
+		return -1;
+	}
+	family = gt_sockopt_int(s, SO_DOMAIN);
+	type = gt_sockopt_int(s, SO_TYPE);
+	proto = gt_sockopt_int(s, SO_PROTOCOL);
+	netns = gt_sock_netns_ino(s);
+
+	want_default(w, GT_PID, "%d", (int)(pid ? pid : getpid()));
+	want_default(w, GT_FD, "%d", fd);
+	if (gt_comm_escaped(pid, buf, sizeof(buf)))
+		want_default(w, GT_COMM, "%s", buf);
+	want_default(w, GT_INO, "%llu", ino);
+	if (netns)
+		want_default(w, GT_NETNS, "%llu", netns);
+	want_default(w, GT_FAMILY, "%s", gt_family_name(family, nb, sizeof(nb)));
+	want_default(w, GT_TYPE, "%s", gt_type_name(type, nb, sizeof(nb)));
+	want_default(w, GT_PROTO, "%s",
+		     gt_proto_name(family, proto, nb, sizeof(nb)));
+	if (gt_local_str(s, buf, sizeof(buf)))
+		want_default(w, GT_LOCAL, "%s", buf);
+	if (family != AF_UNIX && gt_remote_str(s, buf, sizeof(buf)))
+		want_default(w, GT_REMOTE, "%s", buf);
+
+	if (family == AF_INET || family == AF_INET6) {
+		expect_inet(w, pid, s, family, proto, ino, netns);
+	} else if (family == AF_UNIX) {
+		expect_unix(w, pid, s, ino, netns);
+	} else {
+		want_default(w, GT_STATE, "-");
+	}
+	if (gt_meminfo(s, &mi) == 0) {
+		want_default(w, GT_RMEM, "%lu", mi.rmem);
+		want_default(w, GT_RCVBUF, "%lu", mi.rcvbuf);
+		want_default(w, GT_WMEM, "%lu", mi.wmem);
+		want_default(w, GT_SNDBUF, "%lu", mi.sndbuf);
+		/* other families: queues as the generic socket counters */
+		if (family != AF_INET && family != AF_INET6 &&
+		    family != AF_UNIX) {
+			want_default(w, GT_RXQ, "%lu", mi.rmem);
+			want_default(w, GT_TXQ, "%lu", mi.wmem);
+		}
+	}
+	if (fstat(s, &st) == 0)
+		want_default(w, GT_UID, "%u", (unsigned int)st.st_uid);
+	close(s);
+	return 0;
+}
+
+static bool want_equal(const struct gt_want *a, const struct gt_want *b)
+{
+	int i;
+
+	for (i = 0; i < GT_NCOLS; i++) {
+		if (!a->v[i] != !b->v[i])
+			return false;
+		if (a->v[i] && strcmp(a->v[i], b->v[i]))
+			return false;
+	}
+	return true;
+}
+
+bool gt_check_row(const char *check, const struct gt_table *t, pid_t pid,
+		  int fd, const struct gt_want *w)
+{
+	const struct gt_row *r = gt_find(t, pid, fd);
+	int n = gt_count_pidfd(t, pid, fd), i, bad = 0;
+	char sub[256];
+
+	if (n != 1) {
+		gt_fail(check, "rows for (pid %d, fd %d): want 1 got %d",
+			(int)pid, fd, n);
+		return false;
+	}
+	if (r->nfields != t->ncols) {
+		gt_fail(check, "fields: want %d got %d in '%s'", t->ncols,
+			r->nfields, r->line);
+		bad++;
+	}
+	for (i = 0; i < GT_NCOLS; i++) {
+		const char *got = gt_get_raw(r, i);
+
+		snprintf(sub, sizeof(sub), "%s.%s", check, col_names[i]);
+		if (!w->v[i]) {
+			gt_fail(sub, "%s: no ground truth (test bug), got %s",
+				col_names[i], got ? got : "(none)");
+			bad++;
+		} else if (!got || strcmp(w->v[i], got)) {
+			gt_fail(sub, "%s: want %s got %s", col_names[i], w->v[i],
+				got ? got : "(none)");
+			bad++;
+		}
+	}
+	if (!bad)
+		gt_pass(check);
+	return bad == 0;
+}
+
+bool gt_check_fd(const char *check, pid_t pid, int fd,
+		 const struct gt_want *fixed)
+{
+	struct gt_want a, b;
+	struct gt_table *t = NULL;
+	bool ok = false;
+	int attempt, i;
+
+	if (pid == 0)
+		pid = getpid();
+	for (attempt = 0; attempt < 5; attempt++) {
+		memset(&a, 0, sizeof(a));
+		memset(&b, 0, sizeof(b));
+		for (i = 0; fixed && i < GT_NCOLS; i++)
+			if (fixed->v[i]) {
+				a.v[i] = strdup(fixed->v[i]);
+				b.v[i] = strdup(fixed->v[i]);
+			}
+		if (gt_expect(&a, pid, fd)) {
+			gt_fail(check, "cannot examine (pid %d, fd %d): %s",
+				(int)pid, fd, strerror(errno));
+			gt_want_free(&a);
+			gt_want_free(&b);
+			return false;
+		}
+		t = gt_load(4096);
+		if (!t) {
+			gt_fail(check, "cannot read %s: %s", GT_PROC,
+				strerror(errno));
+			gt_want_free(&a);
+			gt_want_free(&b);
+			return false;
+		}
+		gt_expect(&b, pid, fd);
+		if (want_equal(&a, &b))
+			break;
+		gt_free(t);
+		t = NULL;
+		gt_want_free(&a);
+		gt_want_free(&b);
+		gt_msleep(50);
+	}
+	if (!t) {
+		gt_fail(check, "ground truth of (pid %d, fd %d) kept changing",
+			(int)pid, fd);
+		return false;
+	}
+	ok = gt_check_row(check, t, pid, fd, &a);
+	gt_free(t);
+	gt_want_free(&a);
+	gt_want_free(&b);
+	return ok;
+}
+
+/* ------------------------------------------------------------------ */
+/* Processes                                                           */
+/* ------------------------------------------------------------------ */
+
+/* Parent-side control pipes of live children, closed in each new child
+ * so that releasing one child does not depend on its siblings. */
+#define GT_MAX_CHILDREN 256
+static int child_ctl[GT_MAX_CHILDREN];
+static int n_child_ctl;
+
+static void forget_ctl(int fd)
+{
+	int i;
+
+	for (i = 0; i < n_child_ctl; i++)
+		if (child_ctl[i] == fd) {
+			child_ctl[i] = child_ctl[--n_child_ctl];
+			return;
+		}
+}
+
+static int read_full(int fd, void *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, (char *)buf + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+int gt_child_start(struct gt_child *c, gt_child_fn fn, void *arg)
+{
+	int ctl[2], rep[2], i;
+
+	memset(c, 0, sizeof(*c));
+	c->pid = -1;
+	c->ctl = -1;
+	if (n_child_ctl == GT_MAX_CHILDREN) {
+		errno = EMFILE;
+		return -1;
+	}
+	if (pipe2(ctl, O_CLOEXEC))
+		return -1;
+	if (pipe2(rep, O_CLOEXEC)) {
+		close(ctl[0]);
+		close(ctl[1]);
+		return -1;
+	}
+	fflush(stdout);
+	c->pid = fork();
+	if (c->pid < 0) {
+		close(ctl[0]);
+		close(ctl[1]);
+		close(rep[0]);
+		close(rep[1]);
+		return -1;
+	}
+	if (c->pid == 0) {
+		int vals[GT_CHILD_VALS], n;
+		char b;
+
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (i = 0; i < n_child_ctl; i++)
+			close(child_ctl[i]);
+		close(ctl[1]);
+		close(rep[0]);
+		n = fn(arg, vals, GT_CHILD_VALS);
+		if (n < 0 || n > GT_CHILD_VALS)
+			_exit(1);
+		if (write(rep[1], &n, sizeof(n)) != sizeof(n) ||
+		    write(rep[1], vals, sizeof(int) * n) !=
+			    (ssize_t)(sizeof(int) * n))
+			_exit(1);
+		close(rep[1]);
+		while (read(ctl[0], &b, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(ctl[0]);
+	close(rep[1]);
+	c->ctl = ctl[1];
+	child_ctl[n_child_ctl++] = c->ctl;
+	if (read_full(rep[0], &c->nvals, sizeof(c->nvals)) ||
+	    c->nvals < 0 || c->nvals > GT_CHILD_VALS ||
+	    read_full(rep[0], c->vals, sizeof(int) * c->nvals)) {
+		close(rep[0]);
+		gt_child_stop(c);
+		errno = ECHILD;
+		return -1;
+	}
+	close(rep[0]);
+	return 0;
+}
+
+int gt_child_stop(struct gt_child *c)
+{
+	int status;
+
+	if (c->ctl >= 0) {
+		forget_ctl(c->ctl);
+		close(c->ctl);
+		c->ctl = -1;
+	}
+	if (c->pid <= 0)
+		return -1;
+	while (waitpid(c->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	c->pid = -1;
+	return status;
+}
+
+int gt_become(uid_t uid, gid_t gid)
+{
+	if (setgroups(0, NULL) || setresgid(gid, gid, gid) ||
+	    setresuid(uid, uid, uid))
+		return -1;
+	return prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+}
+
+int gt_raise_nofile(unsigned long n)
+{
+	struct rlimit rl;
+	unsigned long nr_open = 0;
+	FILE *f = fopen("/proc/sys/fs/nr_open", "r+e");
+
+	if (f) {
+		if (fscanf(f, "%lu", &nr_open) == 1 && nr_open < n) {
+			rewind(f);
+			fprintf(f, "%lu\n", n);
+		}
+		if (fclose(f))
+			return -1;
+	}
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	if (rl.rlim_cur >= n && rl.rlim_max >= n)
+		return 0;
+	if (rl.rlim_max < n)
+		rl.rlim_max = n;
+	if (rl.rlim_cur < n)
+		rl.rlim_cur = n;
+	return setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+int gt_lo_up(void)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), r = -1;
+
+	if (s < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		r = ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	close(s);
+	return r;
+}
+
+void gt_msleep(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}

@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * gt: shared helpers for the sockfd guest tests (tests/guest/NAME.c).
+ *
+ * Build (see tests/README.md):
+ *   gcc -static -O2 -g -std=gnu11 -Wall -Wextra -Werror -pthread
+ *       -Itests/guest/lib NAME.c tests/guest/lib/gt.c
+ *
+ * A test prints one line per check on stdout:
+ *   PASS: NAME/check
+ *   FAIL: NAME/check: field: want X got Y
+ * and ends with gt_done(), which prints "N passed, N failed" and returns the
+ * exit status. NAME is the program's base name unless gt_init() set another.
+ *
+ * Ground truth never comes from /proc/sockfd: it comes from /proc/PID/fd,
+ * /proc/PID/ns/net, /proc/PID/net/{tcp,udp,unix,...}, fstat, getsockname/getpeername,
+ * ioctl(SIOCINQ/SIOCOUTQ/SIOCGSKNS), getsockopt(SO_MEMINFO, TCP_INFO, ...).
+ * Sockets of other processes are examined through pidfd_getfd() (root only).
+ *
+ * Functions returning int return 0 on success and -1 with errno set on
+ * failure, unless their comment says otherwise.
+ */
+#ifndef GT_H
+#define GT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+/* ------------------------------------------------------------------ */
+/* Result printing                                                     */
+/* ------------------------------------------------------------------ */
+
+/* Name used in PASS/FAIL lines; default: basename of argv[0]. */
+void gt_init(const char *test_name);
+
+/* Print "PASS: NAME/check" and count it. */
+void gt_pass(const char *check);
+
+/* Print "FAIL: NAME/check: <printf detail>" and count it. */
+void gt_fail(const char *check, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Compare one value: PASS if equal, else
+ * "FAIL: NAME/check: field: want W got G". Returns true when equal.
+ * A NULL got prints as "(none)" and never equals.
+ */
+bool gt_check_str(const char *check, const char *field, const char *want,
+		  const char *got);
+bool gt_check_num(const char *check, const char *field, long long want,
+		  long long got);
+
+/* PASS if cond, else FAIL with the printf detail. Returns cond. */
+bool gt_check(const char *check, bool cond, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Counts so far. */
+int gt_passed(void);
+int gt_failed(void);
+
+/* Print "N passed, N failed"; return 0 if nothing failed (and something
+ * passed), else 1. Use as: return gt_done(); */
+int gt_done(void);
+
+/* Print a failure and exit(1) after the summary line: for broken setup
+ * (a socket() that must not fail), so later checks are not misleading. */
+void gt_fatal(const char *check, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+
+/* ------------------------------------------------------------------ */
+/* /proc/sockfd: reading and parsing                                   */
+/* ------------------------------------------------------------------ */
+
+#define GT_PROC "/proc/sockfd"
+
+/* The columns of the format (issue 2), in contract order. */
+enum gt_col {
+	GT_PID, GT_COMM, GT_FD, GT_INO, GT_NETNS, GT_FAMILY, GT_TYPE,
+	GT_PROTO, GT_STATE, GT_LOCAL, GT_REMOTE, GT_TXQ, GT_RXQ, GT_RMEM,
+	GT_RCVBUF, GT_WMEM, GT_SNDBUF, GT_UID, GT_NCOLS
+};
+
+/* Column name of c ("pid", "comm", ...). */
+const char *gt_col_name(enum gt_col c);
+
+/* The exact header names, space-separated, as the contract gives them. */
+extern const char gt_header[];
+
+/*
+ * Read a whole file into a NUL-terminated malloc'ed buffer with read()
+ * calls of `chunk` bytes (1, 4096, ...; 0 = one huge buffer, 64 MiB,
+ * read() until it returns 0). *len gets the byte count (the buffer may hold
+ * NUL bytes). Returns NULL on error. gt_read_fd() reads from an open fd
+ * from its current position.
+ */
+char *gt_read_file(const char *path, size_t chunk, size_t *len);
+char *gt_read_fd(int fd, size_t chunk, size_t *len);
+
+struct gt_row {
+	char *line;       /* the raw line, no '\n' */
+	int nfields;      /* whitespace-separated fields in the line */
+	char **raw;       /* nfields raw (still escaped) fields */
+	char **val;       /* nfields decoded fields (\ooo undone) */
+	int col[GT_NCOLS]; /* field index of each known column, -1 if absent */
+	long pid;         /* numeric pid/fd/ino (-1 if absent or not numeric) */
+	long fd;
+	unsigned long long ino;
+};
+
+struct gt_table {
+	char *text;       /* the bytes read */
+	size_t len;
+	char *header;     /* line 1 as split in place: names[] point into it */
+	int ncols;        /* header fields */
+	char **names;     /* header names */
+	int col[GT_NCOLS]; /* header index of each known column, -1 if absent */
+	int nrows;
+	struct gt_row *rows;
+	bool trailing_newline; /* text ends with '\n' */
+};
+
+/*
+ * Parse /proc/sockfd text: line 1 is the header, columns are found BY NAME
+ * (never by position). Every later line becomes a row, split on runs of
+ * spaces/tabs; an empty line becomes a row with nfields 0. Returns NULL only
+ * on allocation failure or empty text.
+ */
+struct gt_table *gt_parse(const char *text, size_t len);
+
+/* gt_read_file(GT_PROC, chunk) + gt_parse. NULL (and errno) on error. */
+struct gt_table *gt_load(size_t chunk);
+
+void gt_free(struct gt_table *t);
+
+/* Field of a row by column, decoded (raw: still escaped); NULL if absent. */
+const char *gt_get(const struct gt_row *r, enum gt_col c);
+const char *gt_get_raw(const struct gt_row *r, enum gt_col c);
+
+/* Rows by (pid, fd): the first match, or NULL. gt_count_pidfd counts them. */
+const struct gt_row *gt_find(const struct gt_table *t, pid_t pid, int fd);
+int gt_count_pidfd(const struct gt_table *t, pid_t pid, int fd);
+
+/* Rows by inode: fills up to max pointers, returns the total count. */
+int gt_find_ino(const struct gt_table *t, unsigned long long ino,
+		const struct gt_row **out, int max);
+
+/* ------------------------------------------------------------------ */
+/* Escaping as the module must do it                                   */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Escape n bytes as the format requires: space, tab, newline, backslash,
+ * bytes < 0x20 and 0x7f written as \ooo (three octal digits); other bytes
+ * as is (bytes >= 0x80 are not tested: "non-printable" is ambiguous there).
+ * out must hold 4*n+1 bytes. Returns out.
+ */
+char *gt_escape(const void *in, size_t n, char *out);
+
+/* Undo \ooo escapes (a backslash followed by three octal digits). out must
+ * hold strlen(in)+1 bytes; returns the decoded length (may hold NULs). */
+size_t gt_unescape(const char *in, char *out);
+
+/* ------------------------------------------------------------------ */
+/* Ground truth                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Inode N of readlink("/proc/PID/fd/FD") == "socket:[N]" (pid 0 = self);
+ * 0 if the link is not a socket or on error. */
+unsigned long long gt_fd_sock_ino(pid_t pid, int fd);
+
+/* st_ino of fstat(fd) (own process). 0 on error. */
+unsigned long long gt_fstat_ino(int fd);
+
+/* Inode N of the net namespace of PID, from readlink /proc/PID/ns/net
+ * ("net:[N]"). pid 0 = self. 0 on error. */
+unsigned long long gt_netns_ino(pid_t pid);
+
+/* Net namespace inode of a socket (own fd): ioctl(SIOCGSKNS) + fstat. */
+unsigned long long gt_sock_netns_ino(int fd);
+
+/* A copy of PID's FD in this process (pidfd_getfd; dup for own pid).
+ * The caller closes it. -1 on error. */
+int gt_grab_fd(pid_t pid, int fd);
+
+/* Task comm from /proc/PID/comm (pid 0 = self) without the final '\n',
+ * escaped as the format requires. Returns out or NULL. out: 4*16+1 bytes. */
+char *gt_comm_escaped(pid_t pid, char *out, size_t outlen);
+
+/* prctl(PR_SET_NAME). */
+int gt_set_comm(const char *name);
+
+/*
+ * Format a socket address exactly as the module must print `local`/`remote`:
+ *   AF_INET  "a.b.c.d:port"      AF_INET6 "[addr]:port" (inet_ntop)
+ *   AF_UNIX  escaped path, "@"+escaped abstract name, "*" if unnamed
+ *   AF_NETLINK "nl_pid" (decimal)
+ * len is the address length from getsockname/accept. Returns buf, or NULL
+ * for another family.
+ */
+char *gt_fmt_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf,
+		      size_t buflen);
+
+/* Zero address of a family as the module prints an unbound/unconnected
+ * part: "0.0.0.0:0", "[::]:0". */
+const char *gt_zero_addr(int family);
+
+/* getsockname / getpeername formatted with gt_fmt_sockaddr. For inet and
+ * netlink, a getpeername failing with ENOTCONN yields the zero address
+ * ("0" for netlink); for unix it yields "*". Returns buf or NULL. */
+char *gt_local_str(int fd, char *buf, size_t buflen);
+char *gt_remote_str(int fd, char *buf, size_t buflen);
+
+/* ioctl(SIOCINQ) / ioctl(SIOCOUTQ); -1 on error. */
+long gt_inq(int fd);
+long gt_outq(int fd);
+
+/* getsockopt(SOL_SOCKET, opt) as int (SO_RCVBUF, SO_SNDBUF, SO_DOMAIN,
+ * SO_TYPE, SO_PROTOCOL, SO_ACCEPTCONN, ...); -1 on error. */
+int gt_sockopt_int(int fd, int opt);
+
+/* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf. */
+struct gt_meminfo {
+	unsigned long rmem, rcvbuf, wmem, sndbuf;
+};
+int gt_meminfo(int fd, struct gt_meminfo *m);
+
+/* Names the module must print for family / type / protocol. */
+const char *gt_family_name(int family, char *buf, size_t buflen);
+const char *gt_type_name(int type, char *buf, size_t buflen);
+const char *gt_proto_name(int family, int proto, char *buf, size_t buflen);
+/* Kernel TCP state name (TCP_ESTABLISHED=1 ... TCP_CLOSING=11). */
+const char *gt_state_name(int st);
+
+/*
+ * One line of /proc/PID/net/{tcp,tcp6,udp,udp6,udplite,raw,...} (the
+ * inet format), unix, or netlink, found by inode. pid 0 = self.
+ */
+struct gt_pn {
+	int st;                  /* inet: st; unix: St */
+	unsigned long long txq;  /* inet: tx_queue; netlink: Wmem */
+	unsigned long long rxq;  /* inet: rx_queue; netlink: Rmem */
+	unsigned long uid;       /* inet only */
+	unsigned long flags;     /* unix only */
+	int type;                /* unix only */
+	unsigned long portid;    /* netlink only: Pid */
+	int proto;               /* netlink only: Eth */
+	char path[512];          /* unix only, as the kernel prints it */
+};
+/* file: "tcp", "tcp6", "udp", "udp6", ... Returns 1 if found, 0 if not,
+ * -1 on error. */
+int gt_procnet_inet(pid_t pid, const char *file, unsigned long long ino,
+		    struct gt_pn *out);
+int gt_procnet_unix(pid_t pid, unsigned long long ino, struct gt_pn *out);
+int gt_procnet_netlink(pid_t pid, unsigned long long ino, struct gt_pn *out);
+
+/* ------------------------------------------------------------------ */
+/* Expected rows                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Expected values, one string per column, exactly as the module must print
+ * them (escaped: compared with the raw field, so a missing escape fails);
+ * NULL = unknown. */
+struct gt_want {
+	char *v[GT_NCOLS];
+};
+
+/* Set column c to a printf-formatted value (replacing any old one). */
+void gt_want_set(struct gt_want *w, enum gt_col c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void gt_want_free(struct gt_want *w);
+
+/*
+ * Fill every column it can for (pid, fd) from ground truth:
+ *   pid, fd; comm (/proc/PID/comm); ino (/proc/PID/fd readlink, checked
+ *   against fstat); netns (SIOCGSKNS); family/type/proto (SO_DOMAIN,
+ *   SO_TYPE, SO_PROTOCOL); state (TCP_INFO for tcp, getpeername for udp,
+ *   SO_ACCEPTCONN/getpeername for unix, "-" otherwise); local/remote
+ *   (getsockname/getpeername; unix remote is NOT filled: the peer inode has
+ *   no independent source, the test sets it); txq/rxq (tcp: TCP_INFO for
+ *   LISTEN, else /proc/net/tcp*; udp: /proc/net/udp*; unix: SIOCOUTQ/SIOCINQ,
+ *   LISTEN left unset for the test; netlink: /proc/net/netlink); rmem,
+ *   rcvbuf, wmem, sndbuf (SO_MEMINFO); uid (fstat st_uid).
+ * Columns already set in w are kept. Returns 0, or -1 if the fd could not
+ * be examined (not a socket, process gone).
+ */
+int gt_expect(struct gt_want *w, pid_t pid, int fd);
+
+/*
+ * Check the row of (pid, fd) in a fresh /proc/sockfd read against
+ * ground truth. fixed (may be NULL) supplies columns the test knows
+ * itself (unix remote, listen queues) and overrides gt_expect's values.
+ * Ground truth is taken before and after the read and must agree (the
+ * whole thing is retried up to 5 times if it moved). Prints "PASS: check"
+ * if the row exists once and every column matches, else one
+ * "FAIL: check.COLUMN: COLUMN: want W got G" per bad column (a column
+ * with no expectation is a failure too: every column must be compared).
+ * Returns true if all matched.
+ */
+bool gt_check_fd(const char *check, pid_t pid, int fd,
+		 const struct gt_want *fixed);
+
+/* Same against an already-loaded table and an already-built want. */
+bool gt_check_row(const char *check, const struct gt_table *t, pid_t pid,
+		  int fd, const struct gt_want *w);
+
+/* ------------------------------------------------------------------ */
+/* Processes                                                           */
+/* ------------------------------------------------------------------ */
+
+#define GT_CHILD_VALS 64
+
+/*
+ * A child that sets something up, reports up to GT_CHILD_VALS ints to the
+ * parent, then holds everything open and waits until the parent releases
+ * it (closes a pipe). fn runs in the child and returns the number of
+ * values it wrote to vals, or -1 on failure (the child then exits 1).
+ */
+typedef int (*gt_child_fn)(void *arg, int *vals, int max);
+
+struct gt_child {
+	pid_t pid;
+	int ctl;             /* parent's write end; closing releases the child */
+	int nvals;
+	int vals[GT_CHILD_VALS];
+};
+
+/* Fork, run fn in the child, wait for its report. 0 on success (c->vals
+ * filled), -1 if fork failed or fn failed. */
+int gt_child_start(struct gt_child *c, gt_child_fn fn, void *arg);
+
+/* Release the child and reap it; returns its wait status, -1 on error. */
+int gt_child_stop(struct gt_child *c);
+
+/* setgroups(0) + setresgid + setresuid to uid/gid (e.g. 65534), then
+ * PR_SET_DUMPABLE 1 (changing ids clears it; the permission rules depend
+ * on it: clear it again to test a non-dumpable task). */
+int gt_become(uid_t uid, gid_t gid);
+
+/* Make RLIMIT_NOFILE (soft and hard) at least n, raising
+ * /proc/sys/fs/nr_open first if needed. */
+int gt_raise_nofile(unsigned long n);
+
+/* Bring the loopback interface of the current netns up. */
+int gt_lo_up(void);
+
+/* Sleep ms milliseconds. */
+void gt_msleep(unsigned int ms);
+
+#endif /* GT_H */
