@@ -14,12 +14,10 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/common.sh"
 fragment=$here/debug-kernel.config
-top=${SOCKFD_CACHE:-/var/cache/sockfd}/debug-kernel
+top=$SOCKFD_CACHE/debug-kernel
 jobs=${SOCKFD_JOBS:-2}
-
-say() { echo "build-debug-kernel: $*" >&2; }
-die() { say "ERROR: $*"; exit 1; }
 
 # --- host packages the kernel build needs ---------------------------------
 need=(build-essential flex bison bc libelf-dev libssl-dev xz-utils gzip
@@ -59,7 +57,8 @@ aptopts=(-o "Dir::Etc::SourceList=$aptdir/sources.list"
 	-o "Dir::Cache::Archives=$aptdir/archives"
 	-o "Dir::Cache::pkgcache=$aptdir/pkgcache.bin"
 	-o "Dir::Cache::srcpkgcache=$aptdir/srcpkgcache.bin"
-	-o APT::Default-Release=)
+	-o APT::Default-Release=
+	-o APT::Sandbox::User=root)
 
 pick_source() { # SUITE_LINE [PACKAGE]: sets pkg and ver, or returns 1
 	apt_private "$1"
@@ -102,7 +101,7 @@ fi
 work=$top/$key.work
 rm -rf "$work" "$out"
 mkdir -p "$work"
-trap 'say "failed; work tree left at $work (log: $work/build.log)"' ERR
+trap 'say "debug kernel build failed; work tree left at $work (log: $work/build.log)"' ERR
 say "downloading $pkg=$ver"
 (cd "$work" && apt-get "${aptopts[@]}" -qq download "$pkg=$ver" >&2)
 deb=$(ls "$work"/"${pkg}"_*.deb)
