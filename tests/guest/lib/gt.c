@@ -6,6 +6,7 @@
 #include "gt.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -576,7 +577,7 @@ int gt_grab_fd(pid_t pid, int fd)
 {
 	int pfd, nfd, e;
 
-	if (pid == 0 || pid == getpid())
+	if (pid == 0 || pid == getpid() || pid == gettid())
 		return fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pfd < 0)
@@ -1273,6 +1274,94 @@ bool gt_check_fd(const char *check, pid_t pid, int fd,
 }
 
 /* ------------------------------------------------------------------ */
+/* Making sockets                                                      */
+/* ------------------------------------------------------------------ */
+
+socklen_t gt_loopback_addr(int family, int port, struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s = (void *)ss;
+
+		s->sin6_family = AF_INET6;
+		s->sin6_addr = in6addr_loopback;
+		s->sin6_port = htons((uint16_t)port);
+		return sizeof(*s);
+	}
+	struct sockaddr_in *s = (void *)ss;
+
+	s->sin_family = AF_INET;
+	s->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	s->sin_port = htons((uint16_t)port);
+	return sizeof(*s);
+}
+
+int gt_inet_socket(int family, int type, int port, int backlog, bool v6only)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = gt_loopback_addr(family, port, &ss);
+	int s = socket(family, type | SOCK_CLOEXEC, 0), one = 1, v6 = v6only;
+
+	if (s < 0)
+		return -1;
+	if (setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    (family == AF_INET6 &&
+	     setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6))) ||
+	    bind(s, (struct sockaddr *)&ss, len) ||
+	    (backlog >= 0 && listen(s, backlog))) {
+		int e = errno;
+
+		close(s);
+		errno = e;
+		return -1;
+	}
+	return s;
+}
+
+int gt_inet_connect(int family, int type, int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = gt_loopback_addr(family, port, &ss);
+	int s = socket(family, type | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return -1;
+	if (connect(s, (struct sockaddr *)&ss, len)) {
+		int e = errno;
+
+		close(s);
+		errno = e;
+		return -1;
+	}
+	return s;
+}
+
+int gt_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		return -1;
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	errno = EAFNOSUPPORT;
+	return -1;
+}
+
+socklen_t gt_unix_addr(struct sockaddr_un *un, const void *name, size_t n)
+{
+	memset(un, 0, sizeof(*un));
+	un->sun_family = AF_UNIX;
+	if (n > sizeof(un->sun_path))
+		n = sizeof(un->sun_path);
+	memcpy(un->sun_path, name, n);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+}
+
+/* ------------------------------------------------------------------ */
 /* Processes                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -1447,4 +1536,276 @@ void gt_msleep(unsigned int ms)
 
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
+}
+
+/* ------------------------------------------------------------------ */
+/* Whole-table checks (walk, security and robustness tests)            */
+/* ------------------------------------------------------------------ */
+
+long gt_scaled(long n, long min)
+{
+	const char *s = getenv("SOCKFD_SCALE"), *k = getenv("SOCKFD_KERNEL");
+	long pct = 100;
+
+	if (s && *s)
+		pct = strtol(s, NULL, 10);
+	else if (k && strcmp(k, "debug") == 0)
+		pct = 10;
+	if (pct < 1 || pct > 100)
+		pct = 100;
+	n = n * pct / 100;
+	return n < min ? min : n;
+}
+
+double gt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_fdino(const void *a, const void *b)
+{
+	const struct gt_fdino *x = a, *y = b;
+
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+int gt_sock_fds(const char *proc, pid_t pid, struct gt_fdino **out)
+{
+	char dir[256], link[320];
+	struct gt_fdino *v = NULL;
+	struct dirent *de;
+	int n = 0, cap = 0, e;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/%d/fd", proc ? proc : "/proc", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return -1;
+	while ((errno = 0, de = readdir(d))) {
+		unsigned long long ino;
+		char *end;
+		long fd = strtol(de->d_name, &end, 10);
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end)
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
+		ino = link_ino(link, "socket:");
+		if (!ino)
+			continue;	/* not a socket, or closed meanwhile */
+		if (n == cap) {
+			struct gt_fdino *nv;
+
+			cap = cap ? cap * 2 : 64;
+			nv = realloc(v, sizeof(*v) * cap);
+			if (!nv)
+				goto fail;
+			v = nv;
+		}
+		v[n].fd = (int)fd;
+		v[n].ino = ino;
+		n++;
+	}
+	if (errno)
+		goto fail;
+	closedir(d);
+	if (n)
+		qsort(v, (size_t)n, sizeof(*v), cmp_fdino);
+	*out = v;
+	return n;
+fail:
+	e = errno;
+	closedir(d);
+	free(v);
+	errno = e;
+	return -1;
+}
+
+/* Rows of t sorted by (pid, fd), then by position. */
+static int cmp_rowp(const void *a, const void *b)
+{
+	const struct gt_row *x = *(const struct gt_row *const *)a;
+	const struct gt_row *y = *(const struct gt_row *const *)b;
+
+	if (x->pid != y->pid)
+		return (x->pid > y->pid) - (x->pid < y->pid);
+	if (x->fd != y->fd)
+		return (x->fd > y->fd) - (x->fd < y->fd);
+	return (x > y) - (x < y);
+}
+
+static const struct gt_row **sorted_rows(const struct gt_table *t)
+{
+	const struct gt_row **v = malloc(sizeof(*v) * ((size_t)t->nrows + 1));
+	int i;
+
+	if (!v)
+		return NULL;
+	for (i = 0; i < t->nrows; i++)
+		v[i] = &t->rows[i];
+	qsort(v, (size_t)t->nrows, sizeof(*v), cmp_rowp);
+	return v;
+}
+
+int gt_dup_rows(const struct gt_table *t, const struct gt_row **first)
+{
+	const struct gt_row **v = sorted_rows(t);
+	int i, dups = 0;
+
+	if (!v)
+		return -1;
+	for (i = 1; i < t->nrows; i++)
+		if (v[i]->pid == v[i - 1]->pid && v[i]->fd == v[i - 1]->fd) {
+			if (!dups && first)
+				*first = v[i];
+			dups++;
+		}
+	free(v);
+	return dups;
+}
+
+#define GT_SHOW_MISMATCH 4
+
+/* Append one mismatch to the detail (the first few only). */
+static void note_mismatch(char *buf, size_t n, int *count, const char *fmt,
+			  ...) __attribute__((format(printf, 4, 5)));
+static void note_mismatch(char *buf, size_t n, int *count, const char *fmt,
+			  ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if ((*count)++ >= GT_SHOW_MISMATCH || used + 2 >= n)
+		return;
+	if (used)
+		buf[used++] = ';', buf[used++] = ' ', buf[used] = '\0';
+	va_start(ap, fmt);
+	vsnprintf(buf + used, n - used, fmt, ap);
+	va_end(ap);
+}
+
+/* Check one id: its rows r[0..nr-1] (sorted by fd) against its fd table. */
+static void check_id(const char *proc, pid_t id, const struct gt_row **r,
+		     int nr, int *want, int *bad, char *detail, size_t dn)
+{
+	struct gt_fdino *g = NULL;
+	int ng = gt_sock_fds(proc, id, &g), i = 0, j = 0;
+
+	if (ng < 0) {
+		note_mismatch(detail, dn, bad, "%s/%d/fd: %s",
+			      proc ? proc : "/proc", (int)id, strerror(errno));
+		return;
+	}
+	*want += ng;
+	while (i < ng || j < nr) {
+		if (j < nr && (i == ng || r[j]->fd < g[i].fd)) {
+			note_mismatch(detail, dn, bad,
+				      "row pid %d fd %ld ino %llu: no such socket fd",
+				      (int)id, r[j]->fd, r[j]->ino);
+			j++;
+		} else if (j == nr || g[i].fd < r[j]->fd) {
+			note_mismatch(detail, dn, bad,
+				      "pid %d fd %d (socket:[%llu]): no row",
+				      (int)id, g[i].fd, g[i].ino);
+			i++;
+		} else {
+			if (j + 1 < nr && r[j + 1]->fd == r[j]->fd)
+				note_mismatch(detail, dn, bad,
+					      "pid %d fd %d: more than one row",
+					      (int)id, g[i].fd);
+			while (j + 1 < nr && r[j + 1]->fd == r[j]->fd)
+				j++;
+			if (r[j]->ino != g[i].ino)
+				note_mismatch(detail, dn, bad,
+					      "pid %d fd %d ino: want %llu got %llu",
+					      (int)id, g[i].fd, g[i].ino, r[j]->ino);
+			i++;
+			j++;
+		}
+	}
+	free(g);
+}
+
+bool gt_check_ids(const char *check, const struct gt_table *t,
+		  const char *proc, const pid_t *ids, int n)
+{
+	const struct gt_row **v = sorted_rows(t);
+	int k, lo, bad = 0, want = 0, seen = 0;
+	char detail[1024] = "";
+
+	if (!v) {
+		gt_fail(check, "out of memory");
+		return false;
+	}
+	for (k = 0; k < n; k++) {
+		/* The rows of ids[k]: a run in v (binary search for its start). */
+		int a = 0, b = t->nrows, hi;
+
+		while (a < b) {
+			int m = (a + b) / 2;
+
+			if (v[m]->pid < ids[k])
+				a = m + 1;
+			else
+				b = m;
+		}
+		lo = a;
+		for (hi = lo; hi < t->nrows && v[hi]->pid == ids[k]; hi++)
+			;
+		seen += hi - lo;
+		check_id(proc, ids[k], v + lo, hi - lo, &want, &bad, detail,
+			 sizeof(detail));
+	}
+	free(v);
+	return gt_check(check, bad == 0,
+			"%d ids: %d socket fds in %s/ID/fd, %d rows, %d mismatches: %s%s",
+			n, want, proc ? proc : "/proc", seen, bad, detail,
+			bad > GT_SHOW_MISMATCH ? "; ..." : "");
+}
+
+static bool is_numeric_col(enum gt_col c)
+{
+	switch (c) {
+	case GT_PID: case GT_FD: case GT_INO: case GT_NETNS: case GT_TXQ:
+	case GT_RXQ: case GT_RMEM: case GT_RCVBUF: case GT_WMEM:
+	case GT_SNDBUF: case GT_UID:
+		return true;
+	default:
+		return false;
+	}
+}
+
+const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
+			   char *buf, size_t buflen)
+{
+	const unsigned char *p;
+	int c;
+
+	if (r->nfields != t->ncols) {
+		snprintf(buf, buflen, "%d fields, header has %d: '%s'",
+			 r->nfields, t->ncols, r->line);
+		return buf;
+	}
+	for (p = (const unsigned char *)r->line; *p; p++)
+		if ((*p < 0x20 && *p != '\t') || *p == 0x7f) {
+			snprintf(buf, buflen, "byte 0x%02x in '%s'", *p, r->line);
+			return buf;
+		}
+	for (c = 0; c < GT_NCOLS; c++) {
+		const char *f = gt_get_raw(r, (enum gt_col)c);
+
+		if (!f) {
+			snprintf(buf, buflen, "no %s column", gt_col_name(c));
+			return buf;
+		}
+		if (is_numeric_col((enum gt_col)c) &&
+		    strspn(f, "0123456789") != strlen(f)) {
+			snprintf(buf, buflen, "%s: not a number: '%s' in '%s'",
+				 gt_col_name(c), f, r->line);
+			return buf;
+		}
+	}
+	return NULL;
 }

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/un.h>
 
 /* ------------------------------------------------------------------ */
 /* Result printing                                                     */
@@ -180,8 +181,9 @@ unsigned long long gt_netns_ino(pid_t pid);
 /* Net namespace inode of a socket (own fd): ioctl(SIOCGSKNS) + fstat. */
 unsigned long long gt_sock_netns_ino(int fd);
 
-/* A copy of PID's FD in this process (pidfd_getfd; dup for own pid).
- * The caller closes it. -1 on error. */
+/* A copy of PID's FD in this process (pidfd_getfd, root only). For our own
+ * pid or the calling thread's tid (0 = self) it is a dup in the calling
+ * thread's fd table. The caller closes it. -1 on error. */
 int gt_grab_fd(pid_t pid, int fd);
 
 /* Task comm from /proc/PID/comm (pid 0 = self) without the final '\n',
@@ -272,7 +274,9 @@ void gt_want_set(struct gt_want *w, enum gt_col c, const char *fmt, ...)
 void gt_want_free(struct gt_want *w);
 
 /*
- * Fill every column it can for (pid, fd) from ground truth:
+ * Fill every column it can for (pid, fd) from ground truth (pid 0 = self;
+ * pid may be a thread id: a thread that unshared its fd table passes
+ * gettid() and is examined through /proc/TID):
  *   pid, fd; comm (/proc/PID/comm); ino (/proc/PID/fd readlink, checked
  *   against fstat); netns (SIOCGSKNS); family/type/proto (SO_DOMAIN,
  *   SO_TYPE, SO_PROTOCOL); state (TCP_INFO for tcp, getpeername for udp,
@@ -304,6 +308,29 @@ bool gt_check_fd(const char *check, pid_t pid, int fd,
 /* Same against an already-loaded table and an already-built want. */
 bool gt_check_row(const char *check, const struct gt_table *t, pid_t pid,
 		  int fd, const struct gt_want *w);
+
+/* ------------------------------------------------------------------ */
+/* Making sockets                                                      */
+/* ------------------------------------------------------------------ */
+
+/* Loopback address of family (127.0.0.1 or ::1) with port; returns its
+ * length. */
+socklen_t gt_loopback_addr(int family, int port, struct sockaddr_storage *ss);
+
+/* socket(family, type) bound to loopback:port (port 0 = any), listening
+ * with backlog if backlog >= 0 (stream only). For AF_INET6, v6only sets
+ * IPV6_V6ONLY. Returns the fd or -1. */
+int gt_inet_socket(int family, int type, int port, int backlog, bool v6only);
+
+/* socket(family, type) connected to loopback:port. -1 on error. */
+int gt_inet_connect(int family, int type, int port);
+
+/* Local port of an inet socket (getsockname); -1 on error. */
+int gt_port(int fd);
+
+/* Fill a sockaddr_un with n bytes of name (name[0] == 0: abstract) and
+ * return the address length to pass to bind/connect. */
+socklen_t gt_unix_addr(struct sockaddr_un *un, const void *name, size_t n);
 
 /* ------------------------------------------------------------------ */
 /* Processes                                                           */
@@ -347,5 +374,56 @@ int gt_lo_up(void);
 
 /* Sleep ms milliseconds. */
 void gt_msleep(unsigned int ms);
+
+/* ------------------------------------------------------------------ */
+/* Whole-table checks (walk, security and robustness tests)            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * n scaled down for slow kernels: by SOCKFD_SCALE percent (1..100) when
+ * set, else 10% under SOCKFD_KERNEL=debug (kernel socket work is 25-45x
+ * slower there), else unchanged. Never below min.
+ */
+long gt_scaled(long n, long min);
+
+/* CLOCK_MONOTONIC in seconds. */
+double gt_now(void);
+
+/* A socket fd of an fd table and its inode, from PROC/PID/fd. */
+struct gt_fdino {
+	int fd;
+	unsigned long long ino;
+};
+
+/*
+ * The socket fds of PID (a tgid, or a tid: PROC/TID/fd) in the procfs
+ * mounted at proc (NULL: "/proc"): readdir + readlink "socket:[N]".
+ * *out is malloc'ed (free() it), sorted by fd. Returns the count, or -1
+ * with errno (ENOENT: gone, EACCES: not readable by us).
+ */
+int gt_sock_fds(const char *proc, pid_t pid, struct gt_fdino **out);
+
+/*
+ * Compare the rows of t for the ids ids[0..n-1] with gt_sock_fds(proc, id):
+ * every socket fd appears exactly once under its id with its inode, and
+ * no other row names one of these ids. PASS, or one FAIL with the counts
+ * and the first mismatches. The fd tables must not change meanwhile.
+ */
+bool gt_check_ids(const char *check, const struct gt_table *t,
+		  const char *proc, const pid_t *ids, int n);
+
+/*
+ * (pid, fd) pairs that appear more than once in t: returns how many
+ * rows repeat an earlier (pid, fd); *first (if not NULL) gets one of them.
+ */
+int gt_dup_rows(const struct gt_table *t, const struct gt_row **first);
+
+/*
+ * Is r a well-formed row of t: as many fields as the header, numeric
+ * columns (pid fd ino netns txq rxq rmem rcvbuf wmem sndbuf uid) all
+ * digits, the others non-empty? NULL if so, else buf with what is wrong.
+ */
+const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
+			   char *buf, size_t buflen);
 
 #endif /* GT_H */

@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * col_tcp: every column of TCP rows, IPv4 and IPv6 (v6only), against
+ * ground truth (gt_expect: getsockname/getpeername, TCP_INFO,
+ * /proc/net/tcp*, SO_MEMINFO, fstat, SIOCGSKNS) plus what the scenario
+ * itself fixes (backlog, accept-queue length, bytes written):
+ *   unbound socket (CLOSE, zero addresses), listener with un-accepted
+ *   connections (txq = backlog, rxq = accept queue), client and accepted
+ *   sides (ESTABLISHED), unread bytes (rxq, = SIOCINQ), unsent bytes (txq,
+ *   = SIOCOUTQ), CLOSE_WAIT after the peer closed.
+ */
+#define _GNU_SOURCE
+#include "gt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BACKLOG 7
+
+static int tcp_state(int s)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0, sizeof(ti));
+	if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return -1;
+	return ti.tcpi_state;
+}
+
+/* Wait up to 2 s for a TCP state. */
+static bool wait_state(int s, int st)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (tcp_state(s) == st)
+			return true;
+		gt_msleep(10);
+	}
+	return false;
+}
+
+static void check(const char *v, const char *what, int fd,
+		  const struct gt_want *fixed)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s.%s", v, what);
+	gt_check_fd(name, 0, fd, fixed);
+}
+
+static void run(int family)
+{
+	const char *v = family == AF_INET ? "v4" : "v6";
+	const char *lo = family == AF_INET ? "127.0.0.1" : "[::1]";
+	int unb, l, c[3], a0, a2, port, i, flags;
+	struct gt_want w = { 0 };
+	char name[64], buf[65536];
+	long q;
+
+	/* unbound: CLOSE, zero addresses */
+	unb = socket(family, SOCK_STREAM, 0);
+	if (unb < 0)
+		gt_fatal("setup", "socket: %s", strerror(errno));
+	gt_want_set(&w, GT_STATE, "CLOSE");
+	gt_want_set(&w, GT_LOCAL, "%s", gt_zero_addr(family));
+	gt_want_set(&w, GT_REMOTE, "%s", gt_zero_addr(family));
+	check(v, "unbound", unb, &w);
+	gt_want_free(&w);
+
+	/* listener with 3 un-accepted connections */
+	l = gt_inet_socket(family, SOCK_STREAM, 0, BACKLOG, true);
+	if (l < 0)
+		gt_fatal("setup", "listen socket: %s", strerror(errno));
+	port = gt_port(l);
+	for (i = 0; i < 3; i++) {
+		c[i] = gt_inet_connect(family, SOCK_STREAM, port);
+		if (c[i] < 0)
+			gt_fatal("setup", "connect: %s", strerror(errno));
+	}
+	gt_want_set(&w, GT_STATE, "LISTEN");
+	gt_want_set(&w, GT_LOCAL, "%s:%d", lo, port);
+	gt_want_set(&w, GT_TXQ, "%d", BACKLOG);
+	gt_want_set(&w, GT_RXQ, "3");
+	check(v, "listen_3pending", l, &w);
+	gt_want_free(&w);
+
+	/* accept one: the queue shrinks to 2 */
+	a0 = accept(l, NULL, NULL);
+	if (a0 < 0)
+		gt_fatal("setup", "accept: %s", strerror(errno));
+	gt_want_set(&w, GT_TXQ, "%d", BACKLOG);
+	gt_want_set(&w, GT_RXQ, "2");
+	check(v, "listen_2pending", l, &w);
+	gt_want_free(&w);
+
+	/* client and accepted sides, 5-tuple */
+	gt_want_set(&w, GT_STATE, "ESTABLISHED");
+	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, port);
+	gt_want_set(&w, GT_TXQ, "0");
+	gt_want_set(&w, GT_RXQ, "0");
+	check(v, "client", c[0], &w);
+	gt_want_free(&w);
+	gt_want_set(&w, GT_STATE, "ESTABLISHED");
+	gt_want_set(&w, GT_LOCAL, "%s:%d", lo, port);
+	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, gt_port(c[0]));
+	check(v, "accepted", a0, &w);
+	gt_want_free(&w);
+
+	/* unread bytes: 1000 bytes from the client sit in a0's queue */
+	memset(buf, 'x', sizeof(buf));
+	if (write(c[0], buf, 1000) != 1000)
+		gt_fatal("setup", "write: %s", strerror(errno));
+	for (i = 0; i < 200 && gt_inq(a0) != 1000; i++)
+		gt_msleep(10);
+	snprintf(name, sizeof(name), "%s.unread_premise", v);
+	gt_check_num(name, "SIOCINQ", 1000, gt_inq(a0));
+	gt_want_set(&w, GT_RXQ, "1000");
+	gt_want_set(&w, GT_TXQ, "0");
+	check(v, "unread_rxq", a0, &w);
+	gt_want_free(&w);
+
+	/* unsent bytes: a0 writes to c[0], which never reads, until full */
+	flags = fcntl(a0, F_GETFL);
+	fcntl(a0, F_SETFL, flags | O_NONBLOCK);
+	while (write(a0, buf, sizeof(buf)) > 0)
+		;
+	fcntl(a0, F_SETFL, flags);
+	gt_msleep(300); /* let the window settle */
+	q = gt_outq(a0);
+	snprintf(name, sizeof(name), "%s.unsent_premise", v);
+	gt_check(name, q > 0, "SIOCOUTQ: want > 0 got %ld", q);
+	check(v, "unsent_txq", a0, NULL);
+	/* txq must be SIOCOUTQ too (gt_expect used /proc/net/tcp) */
+	gt_want_set(&w, GT_TXQ, "%ld", gt_outq(a0));
+	check(v, "unsent_txq_siocoutq", a0, &w);
+	gt_want_free(&w);
+
+	/* CLOSE_WAIT: accept c[2]'s connection, send 100 bytes, close */
+	a2 = accept(l, NULL, NULL);
+	if (a2 < 0)
+		gt_fatal("setup", "accept: %s", strerror(errno));
+	/* accept order is FIFO: a2 is c[1]'s peer; take c[2]'s too */
+	{
+		int a3 = accept(l, NULL, NULL);
+
+		if (a3 < 0)
+			gt_fatal("setup", "accept: %s", strerror(errno));
+		if (write(a3, buf, 100) != 100)
+			gt_fatal("setup", "write: %s", strerror(errno));
+		close(a3);
+	}
+	snprintf(name, sizeof(name), "%s.close_wait_premise", v);
+	gt_check(name, wait_state(c[2], TCP_CLOSE_WAIT),
+		 "state: want CLOSE_WAIT (8) got %d", tcp_state(c[2]));
+	gt_want_set(&w, GT_STATE, "CLOSE_WAIT");
+	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, port);
+	check(v, "close_wait", c[2], &w);
+	gt_want_free(&w);
+	/* listener again: nothing pending */
+	gt_want_set(&w, GT_RXQ, "0");
+	gt_want_set(&w, GT_TXQ, "%d", BACKLOG);
+	check(v, "listen_0pending", l, &w);
+	gt_want_free(&w);
+
+	/* peer a2 (ESTABLISHED, nothing queued) */
+	check(v, "accepted_idle", a2, NULL);
+
+	close(unb);
+	close(l);
+	close(a0);
+	close(a2);
+	for (i = 0; i < 3; i++)
+		close(c[i]);
+}
+
+int main(void)
+{
+	gt_lo_up();
+	run(AF_INET);
+	run(AF_INET6);
+	return gt_done();
+}
