@@ -1574,7 +1574,7 @@ static int cmp_fdino(const void *a, const void *b)
 
 int gt_sock_fds(const char *proc, pid_t pid, struct gt_fdino **out)
 {
-	char dir[256], link[320];
+	char dir[256], link[300];
 	struct gt_fdino *v = NULL;
 	struct dirent *de;
 	int n = 0, cap = 0, e;
@@ -1591,7 +1591,7 @@ int gt_sock_fds(const char *proc, pid_t pid, struct gt_fdino **out)
 
 		if (de->d_name[0] < '0' || de->d_name[0] > '9' || *end)
 			continue;
-		snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
+		snprintf(link, sizeof(link), "%s/%ld", dir, fd);
 		ino = link_ino(link, "socket:");
 		if (!ino)
 			continue;	/* not a socket, or closed meanwhile */
