@@ -1,8 +1,22 @@
 # sockfd: top-level Makefile. The kernel build itself is described in Kbuild.
 
 # Kernel to build against: the running one, or KVER=... / KDIR=... .
-KVER ?= $(shell uname -r)
+# A KDIR alone names its own release (Debian's kernel.release does not).
+ifndef KVER
+KVER := $(if $(KDIR),$(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h),$(shell uname -r))
+endif
 KDIR ?= /lib/modules/$(KVER)/build
+
+# The version lives in dkms.conf only (Kbuild reads it the same way).
+SOCKFD_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' $(CURDIR)/dkms.conf)
+
+# Installing: DESTDIR stages into a directory (no depmod then: the packaging
+# runs it); PREFIX is where the reader and its man pages go.
+PREFIX ?= /usr/local
+MODDIR := $(DESTDIR)/lib/modules/$(KVER)/extra
+DKMS_SRC := /usr/src/sockfd-$(SOCKFD_VERSION)
+BOOT_CONF := $(DESTDIR)/etc/modules-load.d/sockfd.conf
 
 all: module tools
 
@@ -31,4 +45,60 @@ demo:
 deps:
 	tests/vm/provision-kernels.sh
 
-.PHONY: all module tools clean check demo deps
+# The module into /lib/modules/KVER/extra, the reader and man pages under PREFIX.
+# Signed only when the tree has its signing key (a self-built kernel);
+# distribution headers ship none: on Secure Boot use dkms-install.
+install: module tools
+	$(MAKE) -C $(KDIR) M=$(CURDIR) KERNELRELEASE=$(KVER) \
+		INSTALL_MOD_PATH=$(DESTDIR) INSTALL_MOD_DIR=extra \
+		$(if $(wildcard $(KDIR)/certs/signing_key.x509),,CONFIG_MODULE_SIG_ALL=) \
+		modules_install
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	$(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+uninstall:
+	rm -f $(MODDIR)/sockfd.ko $(MODDIR)/sockfd.ko.*
+	-rmdir $(MODDIR) 2>/dev/null
+	$(if $(DESTDIR),,depmod -a $(KVER))
+	$(MAKE) -C tools uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+
+# DKMS: copies the sources to /usr/src/sockfd-VERSION, builds and installs
+# for KVER (default: the running kernel); later kernels get it automatically.
+# Run again after changing the sources: it replaces the build for KVER.
+dkms-install:
+	@command -v dkms >/dev/null || { echo "sockfd: dkms is not installed" \
+		"(apt-get install dkms linux-headers-$(KVER))." >&2; exit 2; }
+	if dkms status -m sockfd -v $(SOCKFD_VERSION) -k $(KVER) | grep -q ', $(KVER),'; then \
+		dkms remove sockfd/$(SOCKFD_VERSION) -k $(KVER); fi
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/module
+	install -m 0644 Kbuild Makefile dkms.conf $(DKMS_SRC)/
+	install -m 0644 module/*.c module/*.h $(DKMS_SRC)/module/
+	dkms status -m sockfd -v $(SOCKFD_VERSION) | grep -q . || dkms add sockfd/$(SOCKFD_VERSION)
+	dkms build sockfd/$(SOCKFD_VERSION) -k $(KVER)
+	dkms install sockfd/$(SOCKFD_VERSION) -k $(KVER)
+
+# Removes this version from every kernel, and its sources.
+dkms-uninstall:
+	if dkms status -m sockfd -v $(SOCKFD_VERSION) | grep -q .; then \
+		dkms remove sockfd/$(SOCKFD_VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+
+# Development: the module built here, into the running kernel.
+load: module
+	insmod $(CURDIR)/sockfd.ko
+
+unload:
+	rmmod sockfd
+
+# Opt-in: systemd-modules-load loads sockfd at every boot (it must be
+# installed: make dkms-install or make install).
+enable-at-boot:
+	install -d $(dir $(BOOT_CONF))
+	echo sockfd > $(BOOT_CONF)
+
+disable-at-boot:
+	rm -f $(BOOT_CONF)
+
+.PHONY: all module tools clean check demo deps install uninstall \
+	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot
