@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockfd explain PID FD: the chain from one descriptor to its connection,
+ * fd -> open file -> socket inode -> socket -> connection, in words and
+ * values.  The open-file step is read from /proc/PID/fd and fdinfo when
+ * proc_root is given (a live machine or a test tree), so it is checked
+ * against something other than the module.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockfd.h"
+
+static void put(FILE *out, const struct sf_table *t, const struct sf_row *r,
+		enum sf_col c)
+{
+	const struct sf_str *f = sf_get(t, r, c);
+
+	sf_put_escaped(out, f->s, f->len);
+}
+
+static bool is(const struct sf_table *t, const struct sf_row *r, enum sf_col c,
+	       const char *s)
+{
+	return strcmp(sf_get(t, r, c)->s, s) == 0;
+}
+
+static const char *words(const char *const (*table)[2], const char *key)
+{
+	for (; (*table)[0]; table++)
+		if (strcmp((*table)[0], key) == 0)
+			return (*table)[1];
+	return NULL;
+}
+
+static const char *const family_words[][2] = {
+	{ "inet", "IPv4" }, { "inet6", "IPv6" },
+	{ "unix", "Unix domain: local to this machine" },
+	{ "netlink", "netlink: messages between the kernel and processes" },
+	{ "packet", "packet: raw link-layer frames" },
+	{ "vsock", "vsock: between a virtual machine and its host" },
+	{ NULL, NULL },
+};
+
+static const char *const type_words[][2] = {
+	{ "stream", "a connected byte stream" },
+	{ "dgram", "separate datagrams" },
+	{ "seqpacket", "connected records with boundaries" },
+	{ "raw", "raw packets" },
+	{ "rdm", "reliably delivered messages" },
+	{ NULL, NULL },
+};
+
+/* The row of the other end of a unix socket, if it is in the table. */
+static const struct sf_row *find_ino(const struct sf_table *t, uint64_t ino,
+				     const struct sf_row *not)
+{
+	for (size_t i = 0; i < t->nrows; i++)
+		if (t->rows[i].ino == ino && &t->rows[i] != not)
+			return &t->rows[i];
+	return NULL;
+}
+
+static void put_fdinfo_flags(FILE *out, const char *proc_root, uint64_t pid,
+			     uint64_t fd)
+{
+	static const struct { unsigned long bit; const char *name; } bits[] = {
+		{ O_APPEND, "O_APPEND" }, { O_NONBLOCK, "O_NONBLOCK" },
+		{ O_CLOEXEC, "O_CLOEXEC" },
+	};
+	static const char *const acc[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+	char *path = sf_path(proc_root, "%" PRIu64 "/fdinfo/%" PRIu64, pid, fd);
+	char *buf = NULL, *p;
+	unsigned long flags;
+	size_t len;
+
+	if (sf_slurp(path, &buf, &len) == 0 && (p = strstr(buf, "flags:")) &&
+	    sscanf(p + 6, "%lo", &flags) == 1) {
+		fprintf(out, ", flags 0%lo = %s", flags, acc[flags & O_ACCMODE]);
+		for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+			if (flags & bits[i].bit)
+				fprintf(out, "|%s", bits[i].name);
+		fprintf(out, " (from %s)", path);
+	}
+	free(buf);
+	free(path);
+}
+
+/* The open-file step, from /proc/PID/fd/FD.  Returns its inode, or 0. */
+static uint64_t open_file(FILE *out, const char *proc_root, uint64_t pid,
+			  uint64_t fd)
+{
+	char *path = sf_path(proc_root, "%" PRIu64 "/fd/%" PRIu64, pid, fd);
+	char link[256];
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	uint64_t ino = 0;
+
+	if (n < 0) {
+		fprintf(out, "  -> open file: %s cannot be read (%s)\n", path, strerror(errno));
+		free(path);
+		return 0;
+	}
+	link[n] = '\0';
+	if (sscanf(link, "socket:[%" SCNu64 "]", &ino) != 1)
+		ino = 0;
+	fprintf(out, "  -> open file: %s -> %s", path, link);
+	put_fdinfo_flags(out, proc_root, pid, fd);
+	fputc('\n', out);
+	free(path);
+	return ino;
+}
+
+static void connection(FILE *out, const struct sf_table *t,
+		       const struct sf_row *r)
+{
+	uint64_t v;
+	unsigned int port;
+
+	fprintf(out, "  -> connection: ");
+	if (is(t, r, SF_FAMILY, "unix")) {
+		const struct sf_str *local = sf_get(t, r, SF_LOCAL);
+		const struct sf_row *peer;
+
+		if (is(t, r, SF_LOCAL, "*"))
+			fprintf(out, "unnamed (not bound to a name)");
+		else if (local->s[0] == '@')
+			fprintf(out, "bound to the abstract name ");
+		else
+			fprintf(out, "bound to the path ");
+		if (!is(t, r, SF_LOCAL, "*"))
+			put(out, t, r, SF_LOCAL);
+		if (!sf_get_num(t, r, SF_REMOTE, &v)) {
+			fprintf(out, ", no peer");
+		} else {
+			fprintf(out, ", peer socket inode %" PRIu64, v);
+			peer = find_ino(t, v, r);
+			if (peer) {
+				fprintf(out, " (open as ");
+				sf_put_owner(out, t, peer);
+				fputc(')', out);
+			}
+		}
+	} else if (is(t, r, SF_FAMILY, "netlink")) {
+		fprintf(out, "netlink port id ");
+		put(out, t, r, SF_LOCAL);
+		fprintf(out, ", destination port id ");
+		put(out, t, r, SF_REMOTE);
+		fprintf(out, " (0 is the kernel)");
+	} else if (sf_is_inet(t, r) && is(t, r, SF_STATE, "LISTEN")) {
+		fprintf(out, "listening on ");
+		put(out, t, r, SF_LOCAL);
+	} else if (sf_is_inet(t, r) && sf_addr_port(sf_get(t, r, SF_REMOTE), &port) &&
+		   port == 0) {
+		fprintf(out, "bound to ");
+		put(out, t, r, SF_LOCAL);
+		fprintf(out, ", not connected");
+	} else {
+		fprintf(out, "local ");
+		put(out, t, r, SF_LOCAL);
+		fprintf(out, ", remote ");
+		put(out, t, r, SF_REMOTE);
+	}
+	if (!is(t, r, SF_STATE, "-")) {
+		fprintf(out, ", state ");
+		put(out, t, r, SF_STATE);
+	}
+	fputc('\n', out);
+	if (is(t, r, SF_STATE, "LISTEN")) {
+		fprintf(out, "       accept queue ");
+		put(out, t, r, SF_RXQ);
+		fprintf(out, " connection(s) waiting, backlog limit ");
+		put(out, t, r, SF_TXQ);
+	} else {
+		fprintf(out, "       send queue ");
+		put(out, t, r, SF_TXQ);
+		fprintf(out, " bytes, receive queue ");
+		put(out, t, r, SF_RXQ);
+		fprintf(out, " bytes (not yet read)");
+	}
+	fprintf(out, "\n       receive memory ");
+	put(out, t, r, SF_RMEM);
+	fprintf(out, " of ");
+	put(out, t, r, SF_RCVBUF);
+	fprintf(out, " bytes (rcvbuf), send memory ");
+	put(out, t, r, SF_WMEM);
+	fprintf(out, " of ");
+	put(out, t, r, SF_SNDBUF);
+	fprintf(out, " bytes (sndbuf)\n");
+}
+
+int sf_explain(FILE *out, const struct sf_table *t, const char *proc_root,
+	       uint64_t pid, uint64_t fd)
+{
+	const struct sf_row *r = NULL;
+	const char *w;
+	uint64_t seen = 0;
+
+	for (size_t i = 0; i < t->nrows && !r; i++)
+		if (t->rows[i].pid == pid && t->rows[i].fd == fd)
+			r = &t->rows[i];
+	if (!r) {
+		fprintf(stderr, "sockfd: /proc/sockfd has no socket at fd %" PRIu64
+			" of pid %" PRIu64 "\n", fd, pid);
+		if (proc_root) {
+			char *path = sf_path(proc_root, "%" PRIu64 "/fd/%" PRIu64, pid, fd);
+			char link[256];
+			ssize_t n = readlink(path, link, sizeof(link) - 1);
+
+			if (n < 0) {
+				fprintf(stderr, "sockfd: %s: %s\n", path, strerror(errno));
+			} else {
+				link[n] = '\0';
+				fprintf(stderr, "sockfd: %s -> %s%s\n", path, link,
+					strncmp(link, "socket:", 7) ? ": not a socket" :
+					": a socket that /proc/sockfd did not list to you");
+			}
+			free(path);
+		}
+		return 1;
+	}
+
+	fprintf(out, "fd %" PRIu64 " of ", fd);
+	put(out, t, r, SF_COMM);
+	fprintf(out, " (pid %" PRIu64 ")\n", pid);
+	if (proc_root)
+		seen = open_file(out, proc_root, pid, fd);
+	else
+		fprintf(out, "  -> open file: socket:[%" PRIu64 "] (not checked: not this machine's /proc)\n",
+			r->ino);
+	fprintf(out, "  -> socket inode %" PRIu64 " (sockfs), owner uid ", r->ino);
+	put(out, t, r, SF_UID);
+	fprintf(out, ", network namespace net:[");
+	put(out, t, r, SF_NETNS);
+	fprintf(out, "]\n");
+	if (seen && seen != r->ino)
+		fprintf(out, "     note: the fd now holds socket %" PRIu64
+			": it changed after /proc/sockfd was read\n", seen);
+
+	fprintf(out, "  -> socket: family ");
+	put(out, t, r, SF_FAMILY);
+	w = words(family_words, sf_get(t, r, SF_FAMILY)->s);
+	if (w)
+		fprintf(out, " (%s)", w);
+	fprintf(out, ", type ");
+	put(out, t, r, SF_TYPE);
+	w = words(type_words, sf_get(t, r, SF_TYPE)->s);
+	if (w)
+		fprintf(out, " (%s)", w);
+	if (!is(t, r, SF_PROTO, "-")) {
+		fprintf(out, ", protocol ");
+		put(out, t, r, SF_PROTO);
+	}
+	fputc('\n', out);
+	connection(out, t, r);
+
+	for (size_t i = 0; i < t->nrows; i++) {
+		if (t->rows[i].ino != r->ino || &t->rows[i] == r)
+			continue;
+		fprintf(out, "  the same open file is also ");
+		sf_put_owner(out, t, &t->rows[i]);
+		fputc('\n', out);
+	}
+	return 0;
+}

@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockfd - parsing /proc/sockfd.
+ *
+ * Line 1 names the columns; every later line has one field per column,
+ * fields separated by runs of spaces.  Columns are found by name, so
+ * columns a later module appends are kept.  "\ooo" octal escapes are
+ * decoded in place (a decoded field is never longer than its text).
+ * A malformed line is reported through t->warn and skipped.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockfd.h"
+
+const char *const sf_col_name[SF_NKNOWN] = {
+	[SF_PID] = "pid", [SF_COMM] = "comm", [SF_FD] = "fd",
+	[SF_INO] = "ino", [SF_NETNS] = "netns", [SF_FAMILY] = "family",
+	[SF_TYPE] = "type", [SF_PROTO] = "proto", [SF_STATE] = "state",
+	[SF_LOCAL] = "local", [SF_REMOTE] = "remote", [SF_TXQ] = "txq",
+	[SF_RXQ] = "rxq", [SF_RMEM] = "rmem", [SF_RCVBUF] = "rcvbuf",
+	[SF_WMEM] = "wmem", [SF_SNDBUF] = "sndbuf", [SF_UID] = "uid",
+};
+
+static const enum sf_kind known_kind[SF_NKNOWN] = {
+	[SF_PID] = SF_KIND_NUM, [SF_COMM] = SF_KIND_STR,
+	[SF_FD] = SF_KIND_NUM, [SF_INO] = SF_KIND_NUM,
+	[SF_NETNS] = SF_KIND_NUM, [SF_FAMILY] = SF_KIND_STR,
+	[SF_TYPE] = SF_KIND_STR, [SF_PROTO] = SF_KIND_STR,
+	[SF_STATE] = SF_KIND_STR, [SF_LOCAL] = SF_KIND_STR,
+	[SF_REMOTE] = SF_KIND_STR, [SF_TXQ] = SF_KIND_SIZE,
+	[SF_RXQ] = SF_KIND_SIZE, [SF_RMEM] = SF_KIND_SIZE,
+	[SF_RCVBUF] = SF_KIND_SIZE, [SF_WMEM] = SF_KIND_SIZE,
+	[SF_SNDBUF] = SF_KIND_SIZE, [SF_UID] = SF_KIND_UID,
+};
+
+enum sf_kind sf_col_kind(const struct sf_table *t, size_t col)
+{
+	for (int k = 0; k < SF_NKNOWN; k++)
+		if (t->known[k] == (int)col)
+			return known_kind[k];
+	return SF_KIND_OTHER;
+}
+
+/* Read all of fd (a /proc file has no size to trust). */
+int sf_read_fd(int fd, char **bufp, size_t *lenp)
+{
+	size_t len = 0, cap = 65536;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		return ENOMEM;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+
+			if (!nb) {
+				free(buf);
+				return ENOMEM;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int err = errno;
+
+			free(buf);
+			return err;
+		}
+		if (n == 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+static void warn(struct sf_table *t, unsigned long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void warn(struct sf_table *t, unsigned long line, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	if (!t->warn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	t->warn(t->warn_ctx, line, msg);
+}
+
+bool sf_parse_u64(const char *s, size_t len, uint64_t *v)
+{
+	uint64_t n = 0;
+
+	if (len == 0 || len > 20)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned int d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || n > (UINT64_MAX - d) / 10)
+			return false;
+		n = n * 10 + d;
+	}
+	*v = n;
+	return true;
+}
+
+/* Decode "\ooo" escapes of f in place; false (and why) if it cannot. */
+static bool decode(struct sf_str *f, char *why, size_t whysize)
+{
+	char *in = f->s, *end = f->s + f->len, *out = f->s;
+
+	while (in < end) {
+		unsigned char c = *in;
+
+		if (c < 0x20 || c == 0x7f) {
+			snprintf(why, whysize, "raw control byte 0x%02x (must be escaped)", c);
+			return false;
+		}
+		if (c != '\\') {
+			*out++ = *in++;
+			continue;
+		}
+		if (end - in < 4 || in[1] < '0' || in[1] > '3' ||
+		    in[2] < '0' || in[2] > '7' || in[3] < '0' || in[3] > '7') {
+			int n = end - in < 4 ? (int)(end - in) : 4;
+
+			snprintf(why, whysize, "invalid escape \"%.*s\" (want \\ and 3 octal digits, at most \\377)",
+				 n, in);
+			/* keep the message printable */
+			for (char *p = why; *p; p++)
+				if ((unsigned char)*p < 0x20 || *p == 0x7f)
+					*p = '?';
+			return false;
+		}
+		*out++ = (char)((in[1] - '0') << 6 | (in[2] - '0') << 3 | (in[3] - '0'));
+		in += 4;
+	}
+	f->len = out - f->s;
+	*out = '\0';
+	return true;
+}
+
+/* Split line [p, end) into at most max fields; returns the count found. */
+static size_t split(char *p, char *end, struct sf_str *f, size_t max)
+{
+	size_t n = 0;
+
+	for (;;) {
+		char *start;
+
+		while (p < end && *p == ' ')
+			p++;
+		if (p == end)
+			return n;
+		start = p;
+		while (p < end && *p != ' ')
+			p++;
+		if (n == max)
+			return n + 1;
+		f[n].s = start;
+		f[n].len = p - start;
+		n++;
+		*p = '\0';	/* a space or the line's end */
+		if (p < end)
+			p++;
+	}
+}
+
+static int parse_header(struct sf_table *t, char *p, char *end)
+{
+	size_t n = 0, max = (end - p) / 2 + 1;
+	char missing[256] = "";
+
+	t->cols = calloc(max, sizeof(*t->cols));
+	if (!t->cols)
+		return -ENOMEM;
+	n = split(p, end, t->cols, max);
+	t->ncols = n;
+	if (n > SF_MAX_COLS) {
+		warn(t, 1, "the header has %zu columns; at most %d are supported", n, SF_MAX_COLS);
+		return -EINVAL;
+	}
+	for (int k = 0; k < SF_NKNOWN; k++)
+		t->known[k] = -1;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < t->cols[i].len; j++)
+			if ((unsigned char)t->cols[i].s[j] < 0x21 ||
+			    (unsigned char)t->cols[i].s[j] > 0x7e) {
+				warn(t, 1, "header: column %zu has byte 0x%02x; names are printable ASCII",
+				     i + 1, (unsigned char)t->cols[i].s[j]);
+				return -EINVAL;
+			}
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(t->cols[i].s, t->cols[j].s) == 0) {
+				warn(t, 1, "header names column \"%s\" twice", t->cols[i].s);
+				return -EINVAL;
+			}
+		for (int k = 0; k < SF_NKNOWN; k++)
+			if (strcmp(t->cols[i].s, sf_col_name[k]) == 0)
+				t->known[k] = (int)i;
+	}
+	for (int k = 0; k < SF_NKNOWN; k++) {
+		if (t->known[k] >= 0)
+			continue;
+		if (missing[0])
+			strcat(missing, " ");
+		strcat(missing, sf_col_name[k]);
+	}
+	if (missing[0]) {
+		warn(t, 1, "the header lacks required column(s): %s (is this a /proc/sockfd capture?)",
+		     missing);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Parse one data line into f (t->ncols fields); false if it is malformed. */
+static bool parse_line(struct sf_table *t, unsigned long line, char *p,
+		       char *end, struct sf_str *f, struct sf_row *r)
+{
+	size_t n = split(p, end, f, t->ncols);
+	char why[128];
+
+	if (n == 0) {
+		warn(t, line, "empty line");
+		return false;
+	}
+	if (n < t->ncols) {
+		warn(t, line, "truncated: %zu field(s), the header has %zu", n, t->ncols);
+		return false;
+	}
+	if (n > t->ncols) {
+		warn(t, line, "more fields than the header's %zu columns", t->ncols);
+		return false;
+	}
+	for (size_t i = 0; i < n; i++) {
+		enum sf_kind kind = sf_col_kind(t, i);
+		uint64_t v;
+
+		if (!decode(&f[i], why, sizeof(why))) {
+			warn(t, line, "column %s: %s", t->cols[i].s, why);
+			return false;
+		}
+		if (kind != SF_KIND_NUM && kind != SF_KIND_SIZE && kind != SF_KIND_UID)
+			continue;
+		if (strcmp(f[i].s, "-") == 0 && (int)i != t->known[SF_PID] &&
+		    (int)i != t->known[SF_FD] && (int)i != t->known[SF_INO])
+			continue;
+		if (!sf_parse_u64(f[i].s, f[i].len, &v)) {
+			warn(t, line, "column %s: \"%.40s%s\" is not an unsigned decimal number",
+			     t->cols[i].s, f[i].s, f[i].len > 40 ? "..." : "");
+			return false;
+		}
+	}
+	sf_parse_u64(f[t->known[SF_PID]].s, f[t->known[SF_PID]].len, &r->pid);
+	sf_parse_u64(f[t->known[SF_FD]].s, f[t->known[SF_FD]].len, &r->fd);
+	sf_parse_u64(f[t->known[SF_INO]].s, f[t->known[SF_INO]].len, &r->ino);
+	r->line = line;
+	return true;
+}
+
+/*
+ * Parse buf (len bytes, buf[len] must exist and is overwritten).  The table
+ * owns buf afterwards.  Returns 0, or a negative errno when the input has
+ * no usable header (the reason went to t->warn).
+ */
+int sf_parse(struct sf_table *t, char *buf, size_t len)
+{
+	char *p = buf, *end = buf + len, *nl;
+	size_t lines = 1, cap;
+	unsigned long line = 1;
+	int ret;
+
+	t->buf = buf;
+	buf[len] = '\0';
+	if (len == 0) {
+		warn(t, 1, "empty input: no header line");
+		return -EINVAL;
+	}
+	for (char *q = buf; (q = memchr(q, '\n', end - q)); q++)
+		lines++;
+	nl = memchr(p, '\n', end - p);
+	ret = parse_header(t, p, nl ? nl : end);
+	if (ret)
+		return ret;
+	cap = lines;
+	t->rows = calloc(cap, sizeof(*t->rows));
+	t->fields = calloc(cap * t->ncols, sizeof(*t->fields));
+	if (!t->rows || !t->fields)
+		return -ENOMEM;
+	while (nl) {
+		struct sf_str *f = t->fields + t->nrows * t->ncols;
+
+		p = nl + 1;
+		line++;
+		if (p == end)
+			break;	/* the final newline */
+		nl = memchr(p, '\n', end - p);
+		if (parse_line(t, line, p, nl ? nl : end, f, &t->rows[t->nrows]))
+			t->nrows++;
+		else
+			t->nbad++;
+	}
+	for (size_t i = 0; i < t->nrows; i++)
+		t->rows[i].f = t->fields + i * t->ncols;
+	return 0;
+}
+
+void sf_table_free(struct sf_table *t)
+{
+	free(t->buf);
+	free(t->cols);
+	free(t->fields);
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+int sf_find_col(const struct sf_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcmp(t->cols[i].s, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+const struct sf_str *sf_get(const struct sf_table *t, const struct sf_row *r,
+			    enum sf_col c)
+{
+	return &r->f[t->known[c]];
+}
+
+/* The value of a numeric column; false for "-". */
+bool sf_get_num(const struct sf_table *t, const struct sf_row *r,
+		enum sf_col c, uint64_t *v)
+{
+	const struct sf_str *f = sf_get(t, r, c);
+
+	return sf_parse_u64(f->s, f->len, v);
+}
+
+bool sf_is_inet(const struct sf_table *t, const struct sf_row *r)
+{
+	const char *fam = sf_get(t, r, SF_FAMILY)->s;
+
+	return strcmp(fam, "inet") == 0 || strcmp(fam, "inet6") == 0;
+}
+
+/* The port of an inet address "a.b.c.d:port" or "[addr]:port". */
+bool sf_addr_port(const struct sf_str *addr, unsigned int *port)
+{
+	const char *colon = memrchr(addr->s, ':', addr->len);
+	uint64_t v;
+
+	if (!colon)
+		return false;
+	colon++;
+	if (!sf_parse_u64(colon, addr->len - (colon - addr->s), &v) || v > 65535)
+		return false;
+	*port = (unsigned int)v;
+	return true;
+}

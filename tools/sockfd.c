@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockfd - show which process owns each socket, from /proc/sockfd.
+ *
+ * Options, filters and the main loop (the table, --watch, --json,
+ * --summary, explain).  See sockfd(8); the file format is proc_sockfd(5).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockfd.h"
+
+#ifndef SOCKFD_VERSION
+#define SOCKFD_VERSION "unknown"
+#endif
+
+#define EXIT_USAGE 2
+
+struct filter {
+	uint64_t *pids;
+	size_t npids;
+	const char **comms;
+	size_t ncomms;
+	uint64_t *ports;
+	size_t nports;
+	const char **states;
+	size_t nstates;
+	bool tcp, udp, unx, v4, v6, listening;
+	bool has_netns, has_uid;
+	uint64_t netns, uid;
+};
+
+struct opts {
+	const char *file;
+	const char *proc_root;
+	bool proc_root_given;
+	const char *columns;
+	unsigned int out_flags;
+	bool json, summary;
+	unsigned int top;
+	double watch;
+	unsigned long count;
+	struct filter f;
+};
+
+static void __attribute__((noreturn)) usage(void)
+{
+	fputs("Usage:\n"
+	      " sockfd [options]\n"
+	      " sockfd [options] explain PID FD\n"
+	      "\n"
+	      "Show which process owns each socket, from /proc/sockfd.\n"
+	      "explain PID FD: the chain fd -> open file -> socket inode -> socket -> connection.\n"
+	      "\n"
+	      "Options:\n"
+	      " -f, --file FILE        read FILE, a saved copy of /proc/sockfd (- for stdin)\n"
+	      " -o, --output COLS      columns to show, comma-separated (+COLS appends)\n"
+	      " -H, --no-headings      do not print a heading line\n"
+	      " -n, --numeric          raw numbers (no K/M sizes, no user names)\n"
+	      " -j, --json             one JSON array of objects\n"
+	      "     --summary          per-process, per-state and system-wide summary\n"
+	      "     --top N            processes listed by --summary (default 10)\n"
+	      " -w, --watch SECONDS    redraw every SECONDS; + marks sockets that appeared,\n"
+	      "                        - those that vanished since the last refresh\n"
+	      "     --count N          with --watch: stop after N refreshes\n"
+	      "     --proc-root DIR    read the /proc files below DIR instead of /proc\n"
+	      "\n"
+	      "Filters (different filters must all match; a repeated one matches any value):\n"
+	      " -p, --pid PID          sockets in the fd table of PID\n"
+	      " -c, --comm COMM        command names starting with COMM\n"
+	      "     --port PORT        inet/inet6 sockets with local or remote port PORT\n"
+	      " -s, --state STATE      sockets in STATE (ESTABLISHED, time-wait, ...)\n"
+	      " -t, --tcp              TCP sockets       } any of -t -u -x\n"
+	      " -u, --udp              UDP sockets       }\n"
+	      " -x, --unix             Unix sockets      }\n"
+	      " -4, --ipv4             IPv4 sockets      } any of -4 -6\n"
+	      " -6, --ipv6             IPv6 sockets      }\n"
+	      " -l, --listening        listening sockets (state LISTEN)\n"
+	      "     --netns INO        sockets of network namespace net:[INO]\n"
+	      "     --uid UID          sockets owned by UID (number or user name)\n"
+	      "\n"
+	      " -h, --help             display this help\n"
+	      " -V, --version          display version\n"
+	      "\n"
+	      "Columns: owner (shown as comm(pid)/fd) and every column of the file's header:\n"
+	      " pid comm fd ino netns family type proto state local remote txq rxq rmem\n"
+	      " rcvbuf wmem sndbuf uid, and any column a newer module appends.\n"
+	      " Default: owner,ino,family,type,proto,state,rxq,txq,local,remote\n"
+	      "\n"
+	      "Exit status: 0 success, 1 error (also when malformed lines were skipped),\n"
+	      "2 usage error.\n"
+	      "\n"
+	      "For more details see sockfd(8) and proc_sockfd(5).\n", stdout);
+	exit(EXIT_SUCCESS);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2))) bad_usage(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("sockfd: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'sockfd --help' for more information.\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+static uint64_t number(const char *what, const char *arg, uint64_t max)
+{
+	uint64_t v;
+
+	if (!sf_parse_u64(arg, strlen(arg), &v) || v > max)
+		bad_usage("invalid %s: '%s'", what, arg);
+	return v;
+}
+
+static uint64_t uid_arg(const char *arg)
+{
+	struct passwd *pw;
+	uint64_t v;
+
+	if (sf_parse_u64(arg, strlen(arg), &v))
+		return v;
+	pw = getpwnam(arg);
+	if (!pw)
+		bad_usage("invalid UID: '%s' is neither a number nor a known user", arg);
+	return pw->pw_uid;
+}
+
+/* States compare ignoring case, '-' and '_' (time-wait == TIME_WAIT). */
+static bool same_state(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '-' || *a == '_')
+			a++;
+		while (*b == '-' || *b == '_')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if ((*a | 0x20) != (*b | 0x20))
+			return false;
+		a++;
+		b++;
+	}
+}
+
+static bool match(const struct filter *f, const struct sf_table *t,
+		  const struct sf_row *r)
+{
+	const char *fam = sf_get(t, r, SF_FAMILY)->s;
+	const char *proto = sf_get(t, r, SF_PROTO)->s;
+	bool inet = sf_is_inet(t, r);
+	uint64_t v;
+	size_t i;
+
+	if (f->npids) {
+		for (i = 0; i < f->npids && f->pids[i] != r->pid; i++)
+			;
+		if (i == f->npids)
+			return false;
+	}
+	if (f->ncomms) {
+		const struct sf_str *comm = sf_get(t, r, SF_COMM);
+
+		for (i = 0; i < f->ncomms; i++)
+			if (strncmp(comm->s, f->comms[i], strlen(f->comms[i])) == 0 &&
+			    strlen(f->comms[i]) <= comm->len)
+				break;
+		if (i == f->ncomms)
+			return false;
+	}
+	if (f->nports) {
+		unsigned int lp = 0, rp = 0;
+		bool hl = inet && sf_addr_port(sf_get(t, r, SF_LOCAL), &lp);
+		bool hr = inet && sf_addr_port(sf_get(t, r, SF_REMOTE), &rp);
+
+		for (i = 0; i < f->nports; i++)
+			if ((hl && lp == f->ports[i]) || (hr && rp == f->ports[i]))
+				break;
+		if (i == f->nports)
+			return false;
+	}
+	if (f->nstates) {
+		for (i = 0; i < f->nstates; i++)
+			if (same_state(sf_get(t, r, SF_STATE)->s, f->states[i]))
+				break;
+		if (i == f->nstates)
+			return false;
+	}
+	if ((f->tcp || f->udp || f->unx) &&
+	    !(f->tcp && inet && strcmp(proto, "tcp") == 0) &&
+	    !(f->udp && inet && strcmp(proto, "udp") == 0) &&
+	    !(f->unx && strcmp(fam, "unix") == 0))
+		return false;
+	if ((f->v4 || f->v6) && !(f->v4 && strcmp(fam, "inet") == 0) &&
+	    !(f->v6 && strcmp(fam, "inet6") == 0))
+		return false;
+	if (f->listening && strcmp(sf_get(t, r, SF_STATE)->s, "LISTEN"))
+		return false;
+	if (f->has_netns && (!sf_get_num(t, r, SF_NETNS, &v) || v != f->netns))
+		return false;
+	if (f->has_uid && (!sf_get_num(t, r, SF_UID, &v) || v != f->uid))
+		return false;
+	return true;
+}
+
+static void warn_line(void *ctx, unsigned long line, const char *msg)
+{
+	fprintf(stderr, "sockfd: %s:%lu: %s\n", (const char *)ctx, line, msg);
+}
+
+/* Read and parse the input; 0, or 1 after saying what went wrong. */
+static int load(const struct opts *o, struct sf_table *t, char **pathp)
+{
+	char *path = o->file ? strdup(o->file) : sf_path(o->proc_root, "sockfd");
+	bool stdin_ = o->file && strcmp(o->file, "-") == 0;
+	char *buf;
+	size_t len;
+	int fd, err;
+
+	memset(t, 0, sizeof(*t));
+	*pathp = path;
+	if (!path)
+		return 1;
+	fd = stdin_ ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = errno;
+		fprintf(stderr, "sockfd: cannot open %s: %s\n", path, strerror(err));
+		if (err == ENOENT && !o->file)
+			fprintf(stderr, "sockfd: the sockfd kernel module is not loaded; load it with\n"
+				"        'sudo modprobe sockfd' (installed) or 'make load' (in its source tree)\n");
+		return 1;
+	}
+	err = sf_read_fd(fd, &buf, &len);
+	if (!stdin_)
+		close(fd);
+	if (err) {
+		fprintf(stderr, "sockfd: cannot read %s: %s\n", path, strerror(err));
+		return 1;
+	}
+	t->warn = warn_line;
+	t->warn_ctx = stdin_ ? "(stdin)" : path;
+	return sf_parse(t, buf, len) ? 1 : 0;
+}
+
+static struct sf_row **filter_rows(const struct opts *o, const struct sf_table *t,
+				   size_t *n)
+{
+	struct sf_row **rows = malloc((t->nrows + 1) * sizeof(*rows));
+
+	*n = 0;
+	if (!rows) {
+		fprintf(stderr, "sockfd: out of memory\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < t->nrows; i++)
+		if (match(&o->f, t, &t->rows[i]))
+			rows[(*n)++] = &t->rows[i];
+	return rows;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	for (int i = 0; i < 3; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+/* The (pid, fd, ino) keys of g, sorted, for lookups. */
+static uint64_t *sorted_keys(const struct sf_grid *g)
+{
+	uint64_t *k = malloc((3 * g->nrows + 1) * sizeof(*k));
+
+	if (!k) {
+		fprintf(stderr, "sockfd: out of memory\n");
+		exit(1);
+	}
+	memcpy(k, g->key, 3 * g->nrows * sizeof(*k));
+	qsort(k, g->nrows, 3 * sizeof(*k), cmp_key);
+	return k;
+}
+
+static bool has_key(const uint64_t *keys, size_t n, const uint64_t *key)
+{
+	return bsearch(key, keys, n, 3 * sizeof(*keys), cmp_key) != NULL;
+}
+
+/*
+ * Mark the rows of cur that prev lacks with '+', and append the rows of
+ * prev that cur lacks with '-'.  Returns how many appeared.
+ */
+static size_t diff(struct sf_grid *cur, const struct sf_grid *prev, size_t *gone)
+{
+	uint64_t *pk = sorted_keys(prev), *ck = sorted_keys(cur);
+	size_t n = cur->nrows, added = 0;
+
+	*gone = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!has_key(pk, prev->nrows, &cur->key[3 * i])) {
+			cur->mark[i] = '+';
+			added++;
+		}
+	for (size_t i = 0; i < prev->nrows; i++)
+		if (prev->mark[i] != '-' && !has_key(ck, n, &prev->key[3 * i])) {
+			sf_grid_copy(cur, prev, i, '-');
+			(*gone)++;
+		}
+	free(pk);
+	free(ck);
+	return added;
+}
+
+static void sleep_seconds(double s)
+{
+	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* The table, JSON or summary, once or every o->watch seconds. */
+static int run(const struct opts *o)
+{
+	struct sf_grid prev = { 0 };
+	struct sf_outcol *cols = NULL, *prev_cols = NULL;
+	int ret = 0;
+
+	for (unsigned long iter = 0;; iter++) {
+		struct sf_table t;
+		struct sf_row **rows;
+		size_t n, ncols = 0;
+		char *path;
+
+		if (load(o, &t, &path)) {
+			free(path);
+			sf_table_free(&t);
+			ret = 1;
+			break;
+		}
+		if (t.nbad)
+			ret = 1;
+		rows = filter_rows(o, &t, &n);
+		if (o->watch > 0 && isatty(STDOUT_FILENO))
+			fputs("\033[H\033[2J", stdout);
+		if (o->summary) {
+			struct sf_summary_opts so = {
+				.proc_root = o->proc_root, .top = o->top,
+				.live = !o->file && !o->proc_root_given,
+			};
+
+			sf_summary(stdout, &t, rows, n, &so);
+		} else if (o->columns || !o->json) {
+			if (sf_resolve_cols(&t, o->columns, &cols, &ncols)) {
+				ret = 1;
+				free(rows);
+				free(path);
+				sf_table_free(&t);
+				break;
+			}
+		}
+		if (!o->summary && o->json) {
+			sf_print_json(stdout, &t, rows, n, cols, ncols);
+		} else if (!o->summary) {
+			struct sf_grid g;
+			size_t added = 0, gone = 0;
+
+			sf_grid_init(&g, cols, ncols, o->out_flags);
+			for (size_t i = 0; i < n; i++)
+				sf_grid_add(&g, &t, rows[i], ' ');
+			if (o->watch > 0) {
+				time_t now = time(NULL);
+
+				if (iter > 0)
+					added = diff(&g, &prev, &gone);
+				printf("Every %gs: %s, %zu sockets, %zu appeared, %zu vanished  %s",
+				       o->watch, path, n, added, gone, ctime(&now));
+			}
+			sf_grid_print(stdout, &g, o->watch > 0);
+			sf_grid_free(&prev);
+			prev = g;
+		}
+		free(prev_cols);
+		prev_cols = cols;
+		cols = NULL;
+		free(rows);
+		free(path);
+		sf_table_free(&t);
+		fflush(stdout);
+		if (o->watch <= 0 || (o->count && iter + 1 >= o->count))
+			break;
+		sleep_seconds(o->watch);
+		if (!o->summary)
+			putchar('\n');
+	}
+	sf_grid_free(&prev);
+	free(prev_cols);
+	free(cols);
+	return ret;
+}
+
+static int explain(const struct opts *o, const char *pid_arg, const char *fd_arg)
+{
+	uint64_t pid = number("PID", pid_arg, UINT32_MAX);
+	uint64_t fd = number("FD", fd_arg, INT32_MAX);
+	struct sf_table t;
+	char *path;
+	int ret = load(o, &t, &path);
+
+	if (ret == 0)
+		ret = sf_explain(stdout, &t,
+				 o->file && !o->proc_root_given ? NULL : o->proc_root,
+				 pid, fd);
+	free(path);
+	sf_table_free(&t);
+	return ret;
+}
+
+enum {
+	OPT_PORT = 0x100, OPT_NETNS, OPT_UID, OPT_SUMMARY, OPT_TOP, OPT_COUNT,
+	OPT_PROC_ROOT,
+};
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-headings", no_argument, NULL, 'H' },
+		{ "numeric", no_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "top", required_argument, NULL, OPT_TOP },
+		{ "watch", required_argument, NULL, 'w' },
+		{ "count", required_argument, NULL, OPT_COUNT },
+		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "port", required_argument, NULL, OPT_PORT },
+		{ "state", required_argument, NULL, 's' },
+		{ "tcp", no_argument, NULL, 't' },
+		{ "udp", no_argument, NULL, 'u' },
+		{ "unix", no_argument, NULL, 'x' },
+		{ "ipv4", no_argument, NULL, '4' },
+		{ "ipv6", no_argument, NULL, '6' },
+		{ "listening", no_argument, NULL, 'l' },
+		{ "netns", required_argument, NULL, OPT_NETNS },
+		{ "uid", required_argument, NULL, OPT_UID },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts o = { .proc_root = "/proc", .top = 10 };
+	struct filter *f = &o.f;
+	char *end;
+	int c, ret;
+
+	f->pids = calloc(argc, sizeof(*f->pids));
+	f->comms = calloc(argc, sizeof(*f->comms));
+	f->ports = calloc(argc, sizeof(*f->ports));
+	f->states = calloc(argc, sizeof(*f->states));
+	if (!f->pids || !f->comms || !f->ports || !f->states) {
+		fprintf(stderr, "sockfd: out of memory\n");
+		return 1;
+	}
+	while ((c = getopt_long(argc, argv, "f:o:Hnjw:p:c:s:tux46lhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o.file = optarg;
+			break;
+		case 'o':
+			o.columns = optarg;
+			break;
+		case 'H':
+			o.out_flags |= SF_OUT_NOHEAD;
+			break;
+		case 'n':
+			o.out_flags |= SF_OUT_NUMERIC;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case OPT_SUMMARY:
+			o.summary = true;
+			break;
+		case OPT_TOP:
+			o.top = (unsigned int)number("--top count", optarg, UINT32_MAX);
+			break;
+		case 'w':
+			errno = 0;
+			o.watch = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o.watch > 0 && o.watch <= 86400))
+				bad_usage("invalid --watch interval: '%s' (seconds, > 0)", optarg);
+			break;
+		case OPT_COUNT:
+			o.count = (unsigned long)number("--count", optarg, UINT32_MAX);
+			break;
+		case OPT_PROC_ROOT:
+			o.proc_root = optarg;
+			o.proc_root_given = true;
+			break;
+		case 'p':
+			f->pids[f->npids++] = number("PID", optarg, UINT32_MAX);
+			break;
+		case 'c':
+			f->comms[f->ncomms++] = optarg;
+			break;
+		case OPT_PORT:
+			f->ports[f->nports++] = number("port", optarg, 65535);
+			break;
+		case 's':
+			f->states[f->nstates++] = optarg;
+			break;
+		case 't':
+			f->tcp = true;
+			break;
+		case 'u':
+			f->udp = true;
+			break;
+		case 'x':
+			f->unx = true;
+			break;
+		case '4':
+			f->v4 = true;
+			break;
+		case '6':
+			f->v6 = true;
+			break;
+		case 'l':
+			f->listening = true;
+			break;
+		case OPT_NETNS:
+			f->netns = number("network namespace inode", optarg, UINT64_MAX);
+			f->has_netns = true;
+			break;
+		case OPT_UID:
+			f->uid = uid_arg(optarg);
+			f->has_uid = true;
+			break;
+		case 'h':
+			usage();
+		case 'V':
+			printf("sockfd %s\n", SOCKFD_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			fputs("Try 'sockfd --help' for more information.\n", stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (o.json && o.summary)
+		bad_usage("--json and --summary cannot be combined");
+	if (o.watch > 0 && o.json)
+		bad_usage("--watch and --json cannot be combined");
+	if (o.count && o.watch <= 0)
+		bad_usage("--count needs --watch");
+	if (o.watch > 0 && o.file && strcmp(o.file, "-") == 0)
+		bad_usage("--watch cannot re-read standard input");
+	if (optind < argc && strcmp(argv[optind], "explain") == 0) {
+		if (argc - optind != 3)
+			bad_usage("explain needs PID and FD");
+		if (o.json || o.summary || o.watch > 0)
+			bad_usage("explain takes no --json, --summary or --watch");
+		ret = explain(&o, argv[optind + 1], argv[optind + 2]);
+	} else if (optind < argc) {
+		bad_usage("unexpected argument '%s'", argv[optind]);
+	} else {
+		ret = run(&o);
+	}
+	free(f->pids);
+	free(f->comms);
+	free(f->ports);
+	free(f->states);
+	return ret;
+}

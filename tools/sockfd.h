@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sockfd - reader for /proc/sockfd: shared declarations.
+ *
+ * The parser (parse.c) turns the text of /proc/sockfd into a table of rows,
+ * one string per header column, escapes decoded.  Output (output.c), the
+ * summary (summary.c) and explain (explain.c) work on that table.
+ */
+#ifndef SOCKFD_H
+#define SOCKFD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* The columns of the format contract (man 5 proc_sockfd), in file order. */
+enum sf_col {
+	SF_PID, SF_COMM, SF_FD, SF_INO, SF_NETNS, SF_FAMILY, SF_TYPE, SF_PROTO,
+	SF_STATE, SF_LOCAL, SF_REMOTE, SF_TXQ, SF_RXQ, SF_RMEM, SF_RCVBUF,
+	SF_WMEM, SF_SNDBUF, SF_UID,
+	SF_NKNOWN
+};
+
+#define SF_MAX_COLS 1024
+
+/* How a column's values are read and shown. */
+enum sf_kind {
+	SF_KIND_STR,	/* text, escapes decoded */
+	SF_KIND_NUM,	/* unsigned decimal, or "-" */
+	SF_KIND_SIZE,	/* byte count: shown human-readable without -n */
+	SF_KIND_UID,	/* user id: shown as a name without -n */
+	SF_KIND_OTHER	/* a column this reader does not know */
+};
+
+struct sf_str {
+	char *s;		/* NUL-terminated; may contain NUL bytes itself */
+	size_t len;
+};
+
+struct sf_row {
+	struct sf_str *f;	/* one field per header column, decoded */
+	unsigned long line;	/* line number in the input */
+	uint64_t pid, fd, ino;
+};
+
+typedef void (*sf_warn_fn)(void *ctx, unsigned long line, const char *msg);
+
+struct sf_table {
+	char *buf;		/* the input text, fields decoded in place */
+	struct sf_str *cols;	/* header column names */
+	size_t ncols;
+	int known[SF_NKNOWN];	/* header index of each known column */
+	struct sf_str *fields;	/* nrows * ncols */
+	struct sf_row *rows;
+	size_t nrows;
+	unsigned long nbad;	/* malformed lines skipped */
+	sf_warn_fn warn;
+	void *warn_ctx;
+};
+
+/* parse.c */
+extern const char *const sf_col_name[SF_NKNOWN];
+enum sf_kind sf_col_kind(const struct sf_table *t, size_t col);
+int sf_read_fd(int fd, char **buf, size_t *len);
+int sf_parse(struct sf_table *t, char *buf, size_t len);
+void sf_table_free(struct sf_table *t);
+int sf_find_col(const struct sf_table *t, const char *name);
+const struct sf_str *sf_get(const struct sf_table *t, const struct sf_row *r,
+			    enum sf_col c);
+bool sf_parse_u64(const char *s, size_t len, uint64_t *v);
+bool sf_get_num(const struct sf_table *t, const struct sf_row *r,
+		enum sf_col c, uint64_t *v);
+bool sf_is_inet(const struct sf_table *t, const struct sf_row *r);
+bool sf_addr_port(const struct sf_str *addr, unsigned int *port);
+
+/* output.c */
+size_t sf_put_escaped(FILE *out, const char *s, size_t len);
+void sf_put_json_string(FILE *out, const char *s, size_t len);
+void sf_human_size(char *buf, size_t size, uint64_t bytes);
+
+/* An output column: a header column (idx >= 0) or the owner (idx < 0). */
+struct sf_outcol {
+	const char *name;
+	int idx;
+	enum sf_kind kind;
+};
+
+#define SF_OUT_NUMERIC	0x1	/* -n: raw numbers */
+#define SF_OUT_NOHEAD	0x2	/* -H: no heading line */
+
+/* A table of display strings, built row by row, printed aligned. */
+struct sf_grid {
+	const struct sf_outcol *cols;
+	size_t ncols;
+	unsigned int flags;
+	char *arena;
+	size_t alen, acap;
+	size_t *off;		/* nrows * ncols offsets into arena */
+	size_t nrows, rcap;
+	char *mark;		/* per row: ' ', '+' or '-' */
+	uint64_t *key;		/* per row: pid, fd, ino (3 each) */
+};
+
+int sf_resolve_cols(const struct sf_table *t, const char *list,
+		    struct sf_outcol **cols, size_t *ncols);
+void sf_grid_init(struct sf_grid *g, const struct sf_outcol *cols,
+		  size_t ncols, unsigned int flags);
+void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
+		 const struct sf_row *r, char mark);
+void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
+		  char mark);
+void sf_grid_print(FILE *out, const struct sf_grid *g, bool marks);
+void sf_grid_free(struct sf_grid *g);
+void sf_print_json(FILE *out, const struct sf_table *t,
+		   struct sf_row *const *rows, size_t n,
+		   const struct sf_outcol *cols, size_t ncols);
+
+/* summary.c */
+struct sf_summary_opts {
+	const char *proc_root;
+	unsigned int top;
+	bool live;		/* rows come from this machine's /proc/sockfd */
+};
+int sf_summary(FILE *out, const struct sf_table *t,
+	       struct sf_row *const *rows, size_t n,
+	       const struct sf_summary_opts *o);
+
+/* explain.c */
+int sf_explain(FILE *out, const struct sf_table *t, const char *proc_root,
+	       uint64_t pid, uint64_t fd);
+
+/* helpers shared by summary.c and explain.c (summary.c, output.c) */
+char *sf_path(const char *proc_root, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int sf_slurp(const char *path, char **buf, size_t *len);
+void sf_put_owner(FILE *out, const struct sf_table *t, const struct sf_row *r);
+
+#endif

@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockfd --summary: the questions a busy host raises, answered from
+ * /proc/sockfd plus the /proc files that own what it cannot show
+ * (sockets without an fd, limits, system-wide counters).
+ *
+ * Every /proc path is taken below proc_root (--proc-root), so tests can
+ * drive it with a fake tree.  What cannot be read is said, not guessed.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockfd.h"
+
+#define WARN_PCT 80.0
+
+char *sf_path(const char *proc_root, const char *fmt, ...)
+{
+	char *tail = NULL, *path = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (vasprintf(&tail, fmt, ap) < 0)
+		tail = NULL;
+	va_end(ap);
+	if (!tail || asprintf(&path, "%s/%s", proc_root, tail) < 0) {
+		fprintf(stderr, "sockfd: out of memory\n");
+		exit(1);
+	}
+	free(tail);
+	return path;
+}
+
+/* Read a whole file; 0 or an errno. */
+int sf_slurp(const char *path, char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return errno;
+	ret = sf_read_fd(fd, buf, len);
+	close(fd);
+	return ret;
+}
+
+/* What could not be seen, said at the end. */
+struct notes {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+static void note(struct notes *n, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void note(struct notes *n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!n->f)
+		return;
+	fputs("  ", n->f);
+	va_start(ap, fmt);
+	vfprintf(n->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', n->f);
+}
+
+/* Read "/proc/..." into a string; on failure note it and return NULL. */
+static char *read_proc(const char *root, const char *name, struct notes *n)
+{
+	char *path = sf_path(root, "%s", name), *buf = NULL;
+	size_t len;
+	int err = sf_slurp(path, &buf, &len);
+
+	if (err)
+		note(n, "%s: %s", path, strerror(err));
+	free(path);
+	return err ? NULL : buf;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static size_t distinct(uint64_t *v, size_t n)
+{
+	size_t d = 0;
+
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (size_t i = 0; i < n; i++)
+		if (i == 0 || v[i] != v[i - 1])
+			d++;
+	return d;
+}
+
+/* ---- counts by kind and by state ---- */
+
+struct count {
+	char key[48];
+	size_t n[4];		/* tcp, udp, unix, other (states); total (kinds) */
+};
+
+static struct count *bump(struct count *c, size_t *nc, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < *nc; i++)
+		if (strcmp(c[i].key, key) == 0)
+			return &c[i];
+	snprintf(c[i].key, sizeof(c[i].key), "%s", key);
+	memset(c[i].n, 0, sizeof(c[i].n));
+	(*nc)++;
+	return &c[i];
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+
+	if (x->n[0] != y->n[0])
+		return x->n[0] < y->n[0] ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+static const char *const tcp_states[] = {
+	"ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2",
+	"TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING",
+};
+
+static int state_rank(const char *s)
+{
+	for (size_t i = 0; i < sizeof(tcp_states) / sizeof(tcp_states[0]); i++)
+		if (strcmp(s, tcp_states[i]) == 0)
+			return (int)i;
+	return 100;
+}
+
+static int cmp_state(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+	int rx = state_rank(x->key), ry = state_rank(y->key);
+
+	return rx != ry ? rx - ry : strcmp(x->key, y->key);
+}
+
+static void kinds_and_states(FILE *out, const struct sf_table *t,
+			     struct sf_row *const *rows, size_t n)
+{
+	/* keys are truncated to 47 bytes: at most n distinct ones */
+	struct count *kinds = calloc(n + 1, sizeof(*kinds));
+	struct count *states = calloc(n + 1, sizeof(*states));
+	size_t nk = 0, ns = 0;
+
+	if (!kinds || !states) {
+		free(kinds);
+		free(states);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *fam = sf_get(t, rows[i], SF_FAMILY)->s;
+		const char *proto = sf_get(t, rows[i], SF_PROTO)->s;
+		const char *state = sf_get(t, rows[i], SF_STATE)->s;
+		char key[48];
+		int col = 3;
+
+		snprintf(key, sizeof(key), "%s/%s", fam,
+			 strcmp(proto, "-") ? proto : sf_get(t, rows[i], SF_TYPE)->s);
+		bump(kinds, &nk, key)->n[0]++;
+		if (sf_is_inet(t, rows[i]) && strcmp(proto, "tcp") == 0)
+			col = 0;
+		else if (sf_is_inet(t, rows[i]) && strcmp(proto, "udp") == 0)
+			col = 1;
+		else if (strcmp(fam, "unix") == 0)
+			col = 2;
+		bump(states, &ns, state)->n[col]++;
+	}
+	qsort(kinds, nk, sizeof(*kinds), cmp_count);
+	qsort(states, ns, sizeof(*states), cmp_state);
+	fprintf(out, "\nBy kind (family/protocol):\n");
+	for (size_t i = 0; i < nk; i++)
+		fprintf(out, "  %-20s %8zu\n", kinds[i].key, kinds[i].n[0]);
+	fprintf(out, "\nBy state (sockets with an fd):\n");
+	fprintf(out, "  %-14s %8s %8s %8s %8s\n", "STATE", "TCP", "UDP", "UNIX", "OTHER");
+	for (size_t i = 0; i < ns; i++)
+		fprintf(out, "  %-14s %8zu %8zu %8zu %8zu\n", states[i].key,
+			states[i].n[0], states[i].n[1], states[i].n[2], states[i].n[3]);
+	free(kinds);
+	free(states);
+}
+
+/* ---- /proc/net/sockstat ---- */
+
+/* The value after "key" on the line starting "name:" of text; -1 if none. */
+static long long stat_value(const char *text, const char *name, const char *key)
+{
+	size_t nl = strlen(name), kl = strlen(key);
+
+	for (const char *line = text; line && *line;) {
+		const char *eol = strchr(line, '\n');
+
+		if (strncmp(line, name, nl) == 0 && line[nl] == ':') {
+			const char *p = line + nl + 1;
+
+			while (p && (!eol || p < eol)) {
+				while (*p == ' ')
+					p++;
+				if (strncmp(p, key, kl) == 0 && p[kl] == ' ')
+					return strtoll(p + kl + 1, NULL, 10);
+				p = strchr(p, ' ');
+				if (p)
+					p = strchr(p + 1, ' ');
+			}
+			return -1;
+		}
+		line = eol ? eol + 1 : NULL;
+	}
+	return -1;
+}
+
+static void inuse(FILE *out, const char *proto, const char *s4,
+		  const char *s6, size_t with_fd)
+{
+	char name6[16], label[32];
+	long long v4 = stat_value(s4, proto, "inuse"), v6 = -1;
+
+	snprintf(name6, sizeof(name6), "%s6", proto);
+	snprintf(label, sizeof(label), "%s sockets in use", proto);
+	if (s6)
+		v6 = stat_value(s6, name6, "inuse");
+	if (v4 < 0)
+		return;
+	fprintf(out, "  %-34s %8lld  (IPv4 %lld", label, v4 + (v6 > 0 ? v6 : 0), v4);
+	if (v6 >= 0)
+		fprintf(out, " + IPv6 %lld", v6);
+	fprintf(out, "); with an fd here, all namespaces: %zu\n", with_fd);
+}
+
+static void sockstat(FILE *out, const struct sf_table *t,
+		     struct sf_row *const *rows, size_t n, const char *root,
+		     struct notes *nt)
+{
+	char *s4 = read_proc(root, "net/sockstat", nt);
+	char *s6 = read_proc(root, "net/sockstat6", nt);
+	size_t tcp_fd = 0, udp_fd = 0;
+	long long v;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *proto = sf_get(t, rows[i], SF_PROTO)->s;
+
+		if (!sf_is_inet(t, rows[i]))
+			continue;
+		tcp_fd += strcmp(proto, "tcp") == 0;
+		udp_fd += strcmp(proto, "udp") == 0;
+	}
+	fprintf(out, "\nKernel socket counters (/proc/net/sockstat%s, this network namespace):\n",
+		s6 ? " and sockstat6" : "");
+	if (!s4) {
+		fprintf(out, "  not available (see below)\n");
+		free(s6);
+		return;
+	}
+	if ((v = stat_value(s4, "sockets", "used")) >= 0)
+		fprintf(out, "  %-34s %8lld\n", "sockets in use, all families", v);
+	if ((v = stat_value(s4, "TCP", "tw")) >= 0)
+		fprintf(out, "  %-34s %8lld  (no fd points at them: not in /proc/sockfd)\n",
+			"TCP TIME_WAIT", v);
+	if ((v = stat_value(s4, "TCP", "orphan")) >= 0)
+		fprintf(out, "  %-34s %8lld  (closed by their process, still in the kernel)\n",
+			"TCP orphans", v);
+	inuse(out, "TCP", s4, s6, tcp_fd);
+	inuse(out, "UDP", s4, s6, udp_fd);
+	free(s4);
+	free(s6);
+}
+
+/* ---- processes ---- */
+
+struct proc {
+	const struct sf_row *row;	/* the first row, for comm */
+	size_t sockets;
+	long long fds;			/* -1: could not read */
+	long long limit;		/* -1: unknown, -2: unlimited */
+};
+
+static int cmp_row_pid(const void *a, const void *b)
+{
+	const struct sf_row *x = *(struct sf_row *const *)a;
+	const struct sf_row *y = *(struct sf_row *const *)b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int cmp_proc(const void *a, const void *b)
+{
+	const struct proc *x = a, *y = b;
+
+	if (x->sockets != y->sockets)
+		return x->sockets < y->sockets ? 1 : -1;
+	return (x->row->pid > y->row->pid) - (x->row->pid < y->row->pid);
+}
+
+static long long count_fds(const char *root, uint64_t pid, int *err)
+{
+	char *path = sf_path(root, "%" PRIu64 "/fd", pid);
+	DIR *d = opendir(path);
+	struct dirent *de;
+	long long n = 0;
+
+	free(path);
+	if (!d) {
+		*err = errno;
+		return -1;
+	}
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* The soft RLIMIT_NOFILE from /proc/PID/limits. */
+static long long nofile_limit(const char *root, uint64_t pid, int *err)
+{
+	char *path = sf_path(root, "%" PRIu64 "/limits", pid), *buf = NULL;
+	const char *p;
+	size_t len;
+	long long v = -1;
+
+	*err = sf_slurp(path, &buf, &len);
+	free(path);
+	if (*err)
+		return -1;
+	p = strstr(buf, "\nMax open files");
+	if (p) {
+		p += strlen("\nMax open files");
+		while (*p == ' ')
+			p++;
+		if (strncmp(p, "unlimited", 9) == 0)
+			v = -2;
+		else if (*p >= '0' && *p <= '9')
+			v = strtoll(p, NULL, 10);
+	}
+	if (v == -1)
+		*err = EINVAL;
+	free(buf);
+	return v;
+}
+
+static void processes(FILE *out, const struct sf_table *t,
+		      struct sf_row *const *rows, size_t n,
+		      const struct sf_summary_opts *o, struct notes *nt)
+{
+	struct sf_row **sorted = malloc((n + 1) * sizeof(*sorted));
+	struct proc *procs = calloc(n + 1, sizeof(*procs));
+	size_t np = 0, denied = 0, gone = 0, other = 0, nolimit = 0;
+
+	if (!sorted || !procs)
+		goto out;
+	memcpy(sorted, rows, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_row_pid);
+	for (size_t i = 0; i < n; i++) {
+		if (np == 0 || procs[np - 1].row->pid != sorted[i]->pid)
+			procs[np++].row = sorted[i];
+		procs[np - 1].sockets++;
+	}
+	for (size_t i = 0; i < np; i++) {
+		int err = 0;
+
+		procs[i].fds = count_fds(o->proc_root, procs[i].row->pid, &err);
+		if (procs[i].fds < 0) {
+			denied += err == EACCES || err == EPERM;
+			gone += err == ENOENT;
+			other += err != EACCES && err != EPERM && err != ENOENT;
+		}
+		procs[i].limit = nofile_limit(o->proc_root, procs[i].row->pid, &err);
+		nolimit += procs[i].limit == -1;
+	}
+	qsort(procs, np, sizeof(*procs), cmp_proc);
+
+	fprintf(out, "\nTop %zu of %zu processes by sockets (FDS: all open fds, NOFILE: soft RLIMIT_NOFILE):\n",
+		np < o->top ? np : (size_t)o->top, np);
+	fprintf(out, "  %8s %-16s %8s %8s %10s %5s\n", "PID", "COMM", "SOCKETS", "FDS", "NOFILE", "USE%");
+	for (size_t i = 0; i < np; i++) {
+		const struct proc *p = &procs[i];
+		char fds[24] = "?", lim[24] = "?", pct[16] = "-";
+		double use = -1;
+
+		if (p->fds >= 0)
+			snprintf(fds, sizeof(fds), "%lld", p->fds);
+		if (p->limit == -2)
+			snprintf(lim, sizeof(lim), "unlimited");
+		else if (p->limit >= 0)
+			snprintf(lim, sizeof(lim), "%lld", p->limit);
+		if (p->fds >= 0 && p->limit > 0) {
+			use = 100.0 * (double)p->fds / (double)p->limit;
+			snprintf(pct, sizeof(pct), "%.0f%%", use);
+		}
+		if (i < o->top) {
+			const struct sf_str *comm = sf_get(t, p->row, SF_COMM);
+
+			size_t w;
+
+			fprintf(out, "  %8" PRIu64 " ", p->row->pid);
+			w = sf_put_escaped(out, comm->s, comm->len);
+			fprintf(out, "%*s %8zu %8s %10s %5s\n", w < 16 ? (int)(16 - w) : 0, "",
+				p->sockets, fds, lim, pct);
+		}
+		if (use >= WARN_PCT) {
+			fprintf(out, "  warning: ");
+			sf_put_escaped(out, sf_get(t, p->row, SF_COMM)->s,
+				       sf_get(t, p->row, SF_COMM)->len);
+			fprintf(out, "(%" PRIu64 ") has %lld of %lld files open (%.0f%%): "
+				"near \"Too many open files\"\n",
+				p->row->pid, p->fds, p->limit, use);
+		}
+	}
+	if (denied)
+		note(nt, "open fds of %zu process(es): permission denied on /proc/PID/fd (run as root to see them)",
+		     denied);
+	if (gone)
+		note(nt, "open fds of %zu process(es): exited since /proc/sockfd was read", gone);
+	if (other)
+		note(nt, "open fds of %zu process(es): /proc/PID/fd could not be read", other);
+	if (nolimit)
+		note(nt, "RLIMIT_NOFILE of %zu process(es): /proc/PID/limits unreadable", nolimit);
+out:
+	free(sorted);
+	free(procs);
+}
+
+/* ---- system-wide files and ports ---- */
+
+static void files(FILE *out, const char *root, struct notes *nt)
+{
+	char *nr = read_proc(root, "sys/fs/file-nr", nt);
+	char *max = read_proc(root, "sys/fs/file-max", nt);
+	unsigned long long alloc, unused, nrmax, fmax;
+
+	fprintf(out, "\nOpen files, whole system (/proc/sys/fs/file-nr, fs.file-max):\n");
+	if (nr && max && sscanf(nr, "%llu %llu %llu", &alloc, &unused, &nrmax) == 3 &&
+	    sscanf(max, "%llu", &fmax) == 1 && fmax > 0) {
+		double use = 100.0 * (double)alloc / (double)fmax;
+
+		fprintf(out, "  %llu allocated of %llu: %.1f%%\n", alloc, fmax, use);
+		if (use >= WARN_PCT)
+			fprintf(out, "  warning: the system is near fs.file-max\n");
+	} else {
+		fprintf(out, "  not available (see below)\n");
+		if (nr && max)
+			note(nt, "%s/sys/fs/file-nr or file-max: unexpected format", root);
+	}
+	free(nr);
+	free(max);
+}
+
+/* Mark the local ports of /proc/net/tcp-style text in used (65536 bits). */
+static void mark_ports(const char *text, unsigned char *used)
+{
+	const char *line = strchr(text, '\n');	/* skip the heading */
+
+	while (line && line[1]) {
+		unsigned int port;
+		char local[80];
+
+		if (sscanf(line + 1, "%*s %79s", local) == 1) {
+			const char *colon = strchr(local, ':');
+
+			if (colon && sscanf(colon + 1, "%x", &port) == 1 && port < 65536)
+				used[port / 8] |= 1 << (port % 8);
+		}
+		line = strchr(line + 1, '\n');
+	}
+}
+
+static void ports(FILE *out, const char *root, struct notes *nt)
+{
+	static const char *const files[2][2] = {
+		{ "net/tcp", "net/tcp6" }, { "net/udp", "net/udp6" },
+	};
+	char *range = read_proc(root, "sys/net/ipv4/ip_local_port_range", nt);
+	unsigned int lo, hi;
+
+	fprintf(out, "\nLocal ports in the ephemeral range (this network namespace):\n");
+	if (!range || sscanf(range, "%u %u", &lo, &hi) != 2 || lo > hi || hi > 65535) {
+		fprintf(out, "  not available (see below)\n");
+		if (range)
+			note(nt, "%s/sys/net/ipv4/ip_local_port_range: unexpected format", root);
+		free(range);
+		return;
+	}
+	free(range);
+	for (int p = 0; p < 2; p++) {
+		unsigned char used[65536 / 8] = { 0 };
+		unsigned int n = 0, size = hi - lo + 1;
+		bool any = false;
+		double use;
+
+		for (int f = 0; f < 2; f++) {
+			char *text = read_proc(root, files[p][f], nt);
+
+			if (text)
+				mark_ports(text, used);
+			any |= text != NULL;
+			free(text);
+		}
+		if (!any)
+			continue;
+		for (unsigned int port = lo; port <= hi; port++)
+			n += (used[port / 8] >> (port % 8)) & 1;
+		use = 100.0 * n / size;
+		fprintf(out, "  %s: %u of %u ports in %u-%u in use: %.1f%%%s\n",
+			p ? "UDP" : "TCP (all states, with TIME_WAIT)", n, size, lo, hi, use,
+			use >= WARN_PCT ? "  warning: ephemeral ports are running out" : "");
+	}
+}
+
+int sf_summary(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
+	       size_t n, const struct sf_summary_opts *o)
+{
+	uint64_t *v = malloc((n + 1) * sizeof(*v));
+	struct notes nt = { 0 };
+	size_t ninos, npids;
+
+	if (!v)
+		return -ENOMEM;
+	nt.f = open_memstream(&nt.text, &nt.len);
+	for (size_t i = 0; i < n; i++)
+		v[i] = rows[i]->ino;
+	ninos = distinct(v, n);
+	for (size_t i = 0; i < n; i++)
+		v[i] = rows[i]->pid;
+	npids = distinct(v, n);
+	free(v);
+
+	fprintf(out, "Sockets with an open fd: %zu fds, %zu distinct sockets, %zu processes\n",
+		n, ninos, npids);
+	if (o->live && geteuid() != 0)
+		note(&nt, "sockets of other users' processes: as uid %u, /proc/sockfd lists only the processes whose /proc/PID/fd you may read (root sees all)",
+		     (unsigned int)geteuid());
+	kinds_and_states(out, t, rows, n);
+	sockstat(out, t, rows, n, o->proc_root, &nt);
+	processes(out, t, rows, n, o, &nt);
+	files(out, o->proc_root, &nt);
+	ports(out, o->proc_root, &nt);
+	if (nt.f) {
+		fclose(nt.f);
+		if (nt.len)
+			fprintf(out, "\nNot seen:\n%s", nt.text);
+		free(nt.text);
+	}
+	return 0;
+}
