@@ -339,6 +339,7 @@ void gt_free(struct gt_table *t)
 	free(t->rows);
 	free(t->names);
 	free(t->header);
+	free(t->names_buf);
 	free(t->text);
 	free(t);
 }
@@ -363,9 +364,10 @@ struct gt_table *gt_parse(const char *text, size_t len)
 	if (!nl)
 		nl = end;
 	t->header = strndup(text, (size_t)(nl - text));
-	if (!t->header)
+	t->names_buf = strndup(text, (size_t)(nl - text));
+	if (!t->header || !t->names_buf)
 		goto fail;
-	t->ncols = split(t->header, &t->names);
+	t->ncols = split(t->names_buf, &t->names);
 	if (t->ncols < 0) {
 		t->ncols = 0;
 		goto fail;

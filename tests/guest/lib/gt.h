@@ -113,7 +113,8 @@ struct gt_row {
 struct gt_table {
 	char *text;       /* the bytes read */
 	size_t len;
-	char *header;     /* line 1 as split in place: names[] point into it */
+	char *header;     /* line 1 as read, without '\n' */
+	char *names_buf;  /* internal: a copy of line 1 that names[] point into */
 	int ncols;        /* header fields */
 	char **names;     /* header names */
 	int col[GT_NCOLS]; /* header index of each known column, -1 if absent */

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * col_comm: the comm column escapes space, tab, newline, backslash and
+ * non-printable bytes as \ooo. Children set their comm with
+ * prctl(PR_SET_NAME) and hold a socket; the wanted text is written out
+ * literally here, and every other column is checked against ground truth.
+ */
+#define _GNU_SOURCE
+#include "gt.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+struct comm_case {
+	const char *check;
+	const char *comm;  /* at most 15 bytes */
+	const char *want;  /* escaped, as the module must print it */
+};
+
+static const struct comm_case cases[] = {
+	{ "comm_space", "gt comm sp", "gt\\040comm\\040sp" },
+	{ "comm_tab_nl_bs", "a\tb\nc\\d", "a\\011b\\012c\\134d" },
+	{ "comm_ctrl_del", "x\001y\177z", "x\\001y\\177z" },
+	{ "comm_15_bytes", "abcdefghijklmno", "abcdefghijklmno" },
+};
+
+static int child(void *arg, int *vals, int max)
+{
+	const struct comm_case *c = arg;
+	int s = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	(void)max;
+	if (s < 0 || gt_set_comm(c->comm))
+		return -1;
+	vals[0] = s;
+	return 1;
+}
+
+int main(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct gt_child ch;
+		struct gt_want w = { 0 };
+		char got[80], name[64];
+
+		if (gt_child_start(&ch, child, (void *)&cases[i])) {
+			gt_fail(cases[i].check, "setup: child: %s",
+				strerror(errno));
+			continue;
+		}
+		/* premise: /proc/PID/comm (escaped by gt) agrees with the
+		 * literal, so the literal is what the kernel holds */
+		snprintf(name, sizeof(name), "%s.premise", cases[i].check);
+		gt_check_str(name, "/proc/PID/comm escaped", cases[i].want,
+			     gt_comm_escaped(ch.pid, got, sizeof(got)));
+		gt_want_set(&w, GT_COMM, "%s", cases[i].want);
+		gt_want_set(&w, GT_REMOTE, "*");
+		gt_check_fd(cases[i].check, ch.pid, ch.vals[0], &w);
+		gt_want_free(&w);
+		gt_child_stop(&ch);
+	}
+	return gt_done();
+}

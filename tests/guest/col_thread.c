@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * col_thread: a thread that called unshare(CLONE_FILES) owns a separate fd
+ * table: its sockets are rows under its thread id, with its comm; the
+ * table it copied at unshare time shows the leader's sockets under its id
+ * too. A thread sharing the leader's table is never listed under its own
+ * id, and its sockets appear once, under the thread-group id.
+ */
+#define _GNU_SOURCE
+#include "gt.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static pthread_barrier_t b_ready, b_done;
+static pid_t tid_shared, tid_own;
+static int s_main, s_shared, s_own, own_unshared;
+
+static void *shared_thread(void *arg)
+{
+	(void)arg;
+	tid_shared = gettid();
+	gt_set_comm("gt-shared-thr");
+	s_shared = socket(AF_UNIX, SOCK_DGRAM, 0);
+	pthread_barrier_wait(&b_ready);
+	pthread_barrier_wait(&b_done);
+	return NULL;
+}
+
+static void *own_thread(void *arg)
+{
+	struct gt_want w = { 0 };
+
+	(void)arg;
+	tid_own = gettid();
+	gt_set_comm("gt own\ttable");
+	if (unshare(CLONE_FILES)) {
+		gt_fail("own_table", "setup: unshare(CLONE_FILES): %s",
+			strerror(errno));
+		__atomic_store_n(&own_unshared, 1, __ATOMIC_SEQ_CST);
+	} else {
+		s_own = gt_inet_socket(AF_INET, SOCK_DGRAM, 0, -1, true);
+		/* the shared thread starts only now, so its socket is not in
+		 * our copy of the table */
+		__atomic_store_n(&own_unshared, 1, __ATOMIC_SEQ_CST);
+		gt_want_set(&w, GT_PID, "%d", (int)tid_own);
+		gt_want_set(&w, GT_COMM, "gt\\040own\\011table");
+		gt_check_fd("own_table_socket", tid_own, s_own, &w);
+		/* the copy of the leader's table: s_main under our tid */
+		gt_check_fd("own_table_copied_socket", tid_own, s_main, &w);
+		gt_want_free(&w);
+	}
+	pthread_barrier_wait(&b_ready);
+	pthread_barrier_wait(&b_done);
+	return NULL;
+}
+
+int main(void)
+{
+	pthread_t t1, t2;
+	struct gt_table *t;
+	int i, n;
+
+	gt_lo_up();
+	gt_set_comm("gt-leader");
+	s_main = gt_inet_socket(AF_INET, SOCK_STREAM, 0, 2, true);
+	if (s_main < 0)
+		gt_fatal("setup", "socket: %s", strerror(errno));
+	pthread_barrier_init(&b_ready, NULL, 3);
+	pthread_barrier_init(&b_done, NULL, 3);
+	if (pthread_create(&t2, NULL, own_thread, NULL))
+		gt_fatal("setup", "pthread_create failed");
+	while (!__atomic_load_n(&own_unshared, __ATOMIC_SEQ_CST))
+		gt_msleep(1);
+	if (pthread_create(&t1, NULL, shared_thread, NULL))
+		gt_fatal("setup", "pthread_create failed");
+	pthread_barrier_wait(&b_ready);
+
+	gt_check("premise_own_socket", s_own > 0 && s_shared > 0,
+		 "sockets: shared %d own %d", s_shared, s_own);
+	{
+		struct gt_want w = { 0 };
+
+		gt_want_set(&w, GT_REMOTE, "*");
+		gt_want_set(&w, GT_COMM, "gt-leader");
+		gt_check_fd("shared_thread_socket_under_tgid", 0, s_shared, &w);
+		gt_want_free(&w);
+	}
+	gt_check_fd("leader_socket", 0, s_main, NULL);
+
+	t = gt_load(0);
+	if (!t)
+		gt_fatal("read", "%s: %s", GT_PROC, strerror(errno));
+	for (i = 0, n = 0; i < t->nrows; i++)
+		if (t->rows[i].pid == tid_shared)
+			n++;
+	gt_check_num("shared_thread_not_listed", "rows with pid = shared tid",
+		     0, n);
+	gt_check_num("shared_socket_once", "rows with its inode", 1,
+		     gt_find_ino(t, gt_fstat_ino(s_shared), NULL, 0));
+	/* s_main: under the tgid and under the unshared thread */
+	gt_check_num("leader_socket_twice", "rows with its inode", 2,
+		     gt_find_ino(t, gt_fstat_ino(s_main), NULL, 0));
+	gt_free(t);
+
+	pthread_barrier_wait(&b_done);
+	pthread_join(t1, NULL);
+	pthread_join(t2, NULL);
+	return gt_done();
+}
