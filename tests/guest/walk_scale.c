@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * walk_scale: 20,000 sockets across 100 processes (TCP listeners and
+ * connected loopback pairs, UDP bound/connected, unix socketpairs of the
+ * three types; one process holds a tenth of them, above the default
+ * RLIMIT_NOFILE). Checks, against /proc/PID/fd of every one of these
+ * processes:
+ *   ids.SIZE     every socket fd appears once, with its inode, and no
+ *                other row names one of the processes (SIZE = 1m, 4k, 1b)
+ *   unique.1m    no (pid, fd) twice in the whole file
+ *   wellformed   every line has the header's field count, numbers numeric
+ *   same.4k      4 KiB reads give the same bytes as 1 MiB reads
+ *   same.1b      1-byte reads give the same bytes: the first and the last
+ *                PREFIX bytes are read one byte per read(), the middle with
+ *                64 KiB reads (1-byte reads of the whole 3 MB file take
+ *                minutes under TCG)
+ *   cost.4k      4 KiB reads cost about what 1 MiB reads cost
+ *   cost.1b      1-byte reads at the end of the file cost about what they
+ *                cost at its start (a walk restarted at every read() would
+ *                make each line cost O(lines before it))
+ * Sizes scale with gt_scaled() (SOCKFD_SCALE, or 10% on the debug kernel).
+ */
+#define _GNU_SOURCE
+#include "gt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define PROCS 100
+#define SOCKETS 20000
+#define PREFIX (128 * 1024)
+/* Timing slack: factor and seconds (TCG on a shared host is noisy). */
+#define COST_FACTOR 4.0
+#define COST_SLACK 0.5
+
+struct plan {
+	int index;
+	int count;	/* sockets to create */
+};
+
+static int add_pair(int *made, int a, int b)
+{
+	if (a < 0 || b < 0)
+		return -1;
+	*made += 2;
+	return 0;
+}
+
+/* Runs in a child: create exactly p->count sockets and hold them. */
+static int make_sockets(void *arg, int *vals, int max)
+{
+	const struct plan *p = arg;
+	int made = 0, lst, port, sv[2], i;
+	int tcp_pairs = p->count * 3 / 20, unix_pairs = p->count * 3 / 20;
+	static const int unix_types[] = { SOCK_STREAM, SOCK_DGRAM,
+					  SOCK_SEQPACKET };
+
+	(void)max;
+	lst = gt_inet_socket(AF_INET, SOCK_STREAM, 0, 4096, false);
+	if (lst < 0)
+		return -1;
+	made++;
+	port = gt_port(lst);
+	for (i = 0; i < tcp_pairs && made + 2 <= p->count; i++) {
+		int c = gt_inet_connect(AF_INET, SOCK_STREAM, port);
+
+		if (add_pair(&made, c, c < 0 ? -1 : accept(lst, NULL, NULL)))
+			return -1;
+	}
+	for (i = 0; i < unix_pairs && made + 2 <= p->count; i++) {
+		if (socketpair(AF_UNIX, unix_types[i % 3], 0, sv) ||
+		    add_pair(&made, sv[0], sv[1]))
+			return -1;
+	}
+	for (i = 0; made < p->count; i++) {
+		int u = (i % 2) ? gt_inet_connect(AF_INET, SOCK_DGRAM, port) :
+				  gt_inet_socket(AF_INET, SOCK_DGRAM, 0, -1, false);
+
+		if (u < 0)
+			return -1;
+		made++;
+	}
+	vals[0] = made;
+	return 1;
+}
+
+/* Read fd from its position: up to n bytes (less at EOF) in chunks. */
+static size_t read_part(int fd, char *buf, size_t n, size_t chunk)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		size_t want = chunk < n - got ? chunk : n - got;
+		ssize_t r;
+
+		r = read(fd, buf + got, want);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+/* Read the whole file as head (1-byte reads), middle, tail (1-byte reads).
+ * buf holds cap bytes; returns the length read. */
+static size_t read_1byte(char *buf, size_t cap, size_t total, double *head_s,
+			 double *tail_s)
+{
+	int fd = open(GT_PROC, O_RDONLY | O_CLOEXEC);
+	size_t got, mid;
+	double t0;
+
+	*head_s = *tail_s = 0;
+	if (fd < 0)
+		return 0;
+	mid = total > 2 * PREFIX ? total - 2 * PREFIX : 0;
+	t0 = gt_now();
+	got = read_part(fd, buf, PREFIX, 1);
+	*head_s = gt_now() - t0;
+	if (mid)
+		got += read_part(fd, buf + got, mid, 65536);
+	t0 = gt_now();
+	got += read_part(fd, buf + got, cap - got, 1);
+	*tail_s = gt_now() - t0;
+	close(fd);
+	return got;
+}
+
+/* Index of the first differing byte, or -1. */
+static long first_diff(const char *a, size_t na, const char *b, size_t nb)
+{
+	size_t i, n = na < nb ? na : nb;
+
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (long)i;
+	return na == nb ? -1 : (long)n;
+}
+
+/* The line of text containing offset off, for messages. */
+static void line_at(const char *text, size_t len, long off, char *out,
+		    size_t n)
+{
+	const char *s = text + (off < (long)len ? off : (long)len), *e;
+
+	while (s > text && s[-1] != '\n')
+		s--;
+	e = memchr(s, '\n', len - (size_t)(s - text));
+	if (!e)
+		e = text + len;
+	snprintf(out, n, "%.*s", (int)(e - s), s);
+}
+
+static void check_same(const char *check, const char *ref, size_t nref,
+		       const char *got, size_t ngot)
+{
+	long d = first_diff(ref, nref, got, ngot);
+	char a[400], b[400];
+
+	if (d < 0) {
+		gt_pass(check);
+		return;
+	}
+	line_at(ref, nref, d, a, sizeof(a));
+	line_at(got, ngot, d, b, sizeof(b));
+	gt_fail(check, "bytes: want %zu got %zu, first difference at offset %ld: want line '%s' got '%s'",
+		nref, ngot, d, a, b);
+}
+
+/* Fastest of three whole reads with read() calls of chunk bytes. */
+static char *timed_read(size_t chunk, size_t *len, double *secs)
+{
+	char *best = NULL;
+	int i;
+
+	*secs = 1e9;
+	for (i = 0; i < 3; i++) {
+		double t0 = gt_now();
+		char *buf = gt_read_file(GT_PROC, chunk, len);
+		double dt = gt_now() - t0;
+
+		if (!buf)
+			gt_fatal("read", "%s: %s", GT_PROC, strerror(errno));
+		if (dt < *secs)
+			*secs = dt;
+		free(best);
+		best = buf;
+	}
+	return best;
+}
+
+static void check_table(const char *size, const char *text, size_t len,
+			const pid_t *ids, int nids)
+{
+	struct gt_table *t = gt_parse(text, len);
+	char name[32];
+
+	snprintf(name, sizeof(name), "ids.%s", size);
+	if (!t) {
+		gt_fail(name, "could not parse %zu bytes", len);
+		return;
+	}
+	gt_check_ids(name, t, NULL, ids, nids);
+	gt_free(t);
+}
+
+int main(void)
+{
+	int nproc = (int)gt_scaled(PROCS, 4), nsock = (int)gt_scaled(SOCKETS, 400);
+	int big = nsock / 10, i, nids = 0, made = 0, bad = 0, dups;
+	struct gt_child *kids = calloc((size_t)nproc, sizeof(*kids));
+	struct plan *plans = calloc((size_t)nproc, sizeof(*plans));
+	pid_t *ids = calloc((size_t)nproc + 1, sizeof(*ids));
+	size_t len1m, len4k, len1b, cap;
+	double t1m, t4k, head_s, tail_s;
+	const struct gt_row *dup = NULL;
+	struct gt_table *t;
+	char *t1, *t4, *tb, why[600];
+
+	if (!kids || !plans || !ids)
+		gt_fatal("setup", "out of memory");
+	if (gt_raise_nofile((unsigned long)big + 64))
+		gt_fatal("setup", "RLIMIT_NOFILE %d: %s", big + 64,
+			 strerror(errno));
+	if (gt_lo_up())
+		gt_fatal("setup", "lo up: %s", strerror(errno));
+
+	/* Process 0 holds `big` sockets, the others share the rest. */
+	for (i = 0; i < nproc; i++) {
+		int rest = nsock - big, others = nproc - 1;
+
+		plans[i].index = i;
+		plans[i].count = i == 0 ? big :
+			rest / others + (i <= rest % others ? 1 : 0);
+		if (gt_child_start(&kids[i], make_sockets, &plans[i]))
+			gt_fatal("setup", "child %d (%d sockets): %s", i,
+				 plans[i].count, strerror(errno));
+		made += kids[i].vals[0];
+		ids[nids++] = kids[i].pid;
+	}
+	ids[nids++] = getpid();	/* the reader: no sockets, so no rows */
+	printf("# %d processes, %d sockets (%d in the first)\n", nproc, made,
+	       big);
+
+	t1 = timed_read(1 << 20, &len1m, &t1m);
+	check_table("1m", t1, len1m, ids, nids);
+
+	t = gt_parse(t1, len1m);
+	if (!t)
+		gt_fatal("parse", "could not parse %zu bytes", len1m);
+	gt_check("rows", t->nrows >= made,
+		 "rows: want at least %d (sockets made) got %d", made,
+		 t->nrows);
+	dups = gt_dup_rows(t, &dup);
+	gt_check("unique.1m", dups == 0, "%d repeated (pid, fd), e.g. '%s'",
+		 dups, dup ? dup->line : "");
+	why[0] = '\0';
+	for (i = 0; i < t->nrows; i++) {
+		char buf[600];
+		const char *p = gt_row_problem(t, &t->rows[i], buf, sizeof(buf));
+
+		if (p && !bad++)
+			snprintf(why, sizeof(why), "line %d: %s", i + 2, p);
+	}
+	gt_check("wellformed", bad == 0 && t->trailing_newline,
+		 "%d bad lines (%s), trailing newline %d", bad, why,
+		 t->trailing_newline);
+	gt_free(t);
+
+	t4 = timed_read(4096, &len4k, &t4k);
+	check_same("same.4k", t1, len1m, t4, len4k);
+	check_table("4k", t4, len4k, ids, nids);
+	gt_check("cost.4k", t4k <= COST_FACTOR * t1m + COST_SLACK,
+		 "4 KiB reads took %.3f s, 1 MiB reads %.3f s (allowed %.1fx + %.1f s)",
+		 t4k, t1m, COST_FACTOR, COST_SLACK);
+
+	cap = len1m + (1 << 20);
+	tb = malloc(cap);
+	if (!tb)
+		gt_fatal("setup", "out of memory");
+	len1b = read_1byte(tb, cap, len1m, &head_s, &tail_s);
+	check_same("same.1b", t1, len1m, tb, len1b);
+	check_table("1b", tb, len1b, ids, nids);
+	gt_check("cost.1b", tail_s <= COST_FACTOR * head_s + COST_SLACK,
+		 "last %d bytes one byte per read() took %.3f s, first %d bytes %.3f s (allowed %.1fx + %.1f s)",
+		 PREFIX, tail_s, PREFIX, head_s, COST_FACTOR, COST_SLACK);
+	printf("# %zu bytes; whole file: 1 MiB reads %.3f s, 4 KiB reads %.3f s; %d bytes one by one: first %.3f s, last %.3f s\n",
+	       len1m, t1m, t4k, PREFIX, head_s, tail_s);
+
+	free(t1);
+	free(t4);
+	free(tb);
+	for (i = 0; i < nproc; i++)
+		gt_child_stop(&kids[i]);
+	free(kids);
+	free(plans);
+	free(ids);
+	return gt_done();
+}
