@@ -192,8 +192,8 @@ static void connection(FILE *out, const struct sf_table *t,
 	fprintf(out, " bytes (sndbuf)\n");
 }
 
-int sf_explain(FILE *out, const struct sf_table *t, const char *proc_root,
-	       uint64_t pid, uint64_t fd)
+int sf_explain(FILE *out, const struct sf_table *t, const char *src,
+	       const char *proc_root, uint64_t pid, uint64_t fd)
 {
 	const struct sf_row *r = NULL;
 	const char *w;
@@ -203,8 +203,8 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *proc_root,
 		if (t->rows[i].pid == pid && t->rows[i].fd == fd)
 			r = &t->rows[i];
 	if (!r) {
-		fprintf(stderr, "sockfd: /proc/sockfd has no socket at fd %" PRIu64
-			" of pid %" PRIu64 "\n", fd, pid);
+		fprintf(stderr, "sockfd: %s lists no socket at fd %" PRIu64
+			" of pid %" PRIu64 "\n", src, fd, pid);
 		if (proc_root) {
 			char *path = sf_path(proc_root, "%" PRIu64 "/fd/%" PRIu64, pid, fd);
 			char link[256];
@@ -216,7 +216,7 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *proc_root,
 				link[n] = '\0';
 				fprintf(stderr, "sockfd: %s -> %s%s\n", path, link,
 					strncmp(link, "socket:", 7) ? ": not a socket" :
-					": a socket that /proc/sockfd did not list to you");
+					": a socket that was not listed (opened after the read?)");
 			}
 			free(path);
 		}

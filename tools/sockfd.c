@@ -420,7 +420,7 @@ static int explain(const struct opts *o, const char *pid_arg, const char *fd_arg
 	int ret = load(o, &t, &path);
 
 	if (ret == 0)
-		ret = sf_explain(stdout, &t,
+		ret = sf_explain(stdout, &t, path,
 				 o->file && !o->proc_root_given ? NULL : o->proc_root,
 				 pid, fd);
 	free(path);

@@ -127,8 +127,8 @@ int sf_summary(FILE *out, const struct sf_table *t,
 	       const struct sf_summary_opts *o);
 
 /* explain.c */
-int sf_explain(FILE *out, const struct sf_table *t, const char *proc_root,
-	       uint64_t pid, uint64_t fd);
+int sf_explain(FILE *out, const struct sf_table *t, const char *src,
+	       const char *proc_root, uint64_t pid, uint64_t fd);
 
 /* helpers shared by summary.c and explain.c (summary.c, output.c) */
 char *sf_path(const char *proc_root, const char *fmt, ...)

@@ -193,7 +193,8 @@ static void kinds_and_states(FILE *out, const struct sf_table *t,
 	fprintf(out, "\nBy state (sockets with an fd):\n");
 	fprintf(out, "  %-14s %8s %8s %8s %8s\n", "STATE", "TCP", "UDP", "UNIX", "OTHER");
 	for (size_t i = 0; i < ns; i++)
-		fprintf(out, "  %-14s %8zu %8zu %8zu %8zu\n", states[i].key,
+		fprintf(out, "  %-14s %8zu %8zu %8zu %8zu\n",
+			strcmp(states[i].key, "-") ? states[i].key : "(no state)",
 			states[i].n[0], states[i].n[1], states[i].n[2], states[i].n[3]);
 	free(kinds);
 	free(states);
@@ -384,7 +385,7 @@ static void processes(FILE *out, const struct sf_table *t,
 			other += err != EACCES && err != EPERM && err != ENOENT;
 		}
 		procs[i].limit = nofile_limit(o->proc_root, procs[i].row->pid, &err);
-		nolimit += procs[i].limit == -1;
+		nolimit += procs[i].limit == -1 && err != ENOENT;
 	}
 	qsort(procs, np, sizeof(*procs), cmp_proc);
 
@@ -429,7 +430,7 @@ static void processes(FILE *out, const struct sf_table *t,
 		note(nt, "open fds of %zu process(es): permission denied on /proc/PID/fd (run as root to see them)",
 		     denied);
 	if (gone)
-		note(nt, "open fds of %zu process(es): exited since /proc/sockfd was read", gone);
+		note(nt, "%zu process(es): exited since /proc/sockfd was read (no /proc/PID)", gone);
 	if (other)
 		note(nt, "open fds of %zu process(es): /proc/PID/fd could not be read", other);
 	if (nolimit)
