@@ -1811,3 +1811,64 @@ const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 	}
 	return NULL;
 }
+
+int gt_fork_start(struct gt_forked *f, void (*fn)(void *arg), void *arg)
+{
+	int rep[2], i, counts[2];
+
+	f->pid = -1;
+	f->rep = -1;
+	if (pipe2(rep, O_CLOEXEC))
+		return -1;
+	fflush(stdout);
+	f->pid = fork();
+	if (f->pid < 0) {
+		close(rep[0]);
+		close(rep[1]);
+		return -1;
+	}
+	if (f->pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		for (i = 0; i < n_child_ctl; i++)
+			close(child_ctl[i]);
+		n_child_ctl = 0;
+		close(rep[0]);
+		n_pass = n_fail = 0;
+		fn(arg);
+		fflush(stdout);
+		counts[0] = n_pass;
+		counts[1] = n_fail;
+		_exit(write(rep[1], counts, sizeof(counts)) == sizeof(counts) ?
+		      0 : 1);
+	}
+	close(rep[1]);
+	f->rep = rep[0];
+	return 0;
+}
+
+int gt_fork_wait(struct gt_forked *f, const char *check)
+{
+	int counts[2], status = -1;
+	bool reported;
+
+	if (f->pid <= 0)
+		return -1;
+	reported = read_full(f->rep, counts, sizeof(counts)) == 0;
+	close(f->rep);
+	while (waitpid(f->pid, &status, 0) < 0)
+		if (errno != EINTR)
+			break;
+	if (reported) {
+		n_pass += counts[0];
+		n_fail += counts[1];
+	} else {
+		gt_fail(check, "checking child %d ended without a report: %s %d",
+			(int)f->pid,
+			WIFSIGNALED(status) ? "signal" : "exit status",
+			WIFSIGNALED(status) ? WTERMSIG(status) :
+					      WEXITSTATUS(status));
+	}
+	f->pid = -1;
+	f->rep = -1;
+	return status;
+}

@@ -427,4 +427,23 @@ int gt_dup_rows(const struct gt_table *t, const struct gt_row **first);
 const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 			   char *buf, size_t buflen);
 
+/*
+ * A forked child that runs checks of its own (as another user, in another
+ * namespace, concurrently with the parent): its PASS/FAIL lines count as
+ * the parent's. gt_fork_start() forks and runs fn(arg) in the child with
+ * zeroed counts; when fn returns, the child reports its counts and exits.
+ */
+struct gt_forked {
+	pid_t pid;
+	int rep;	/* parent's read end of the report pipe */
+};
+int gt_fork_start(struct gt_forked *f, void (*fn)(void *arg), void *arg);
+
+/*
+ * Reap the child and add its counts to ours. A child that ends without
+ * reporting (a signal, an exit from inside fn) counts as one failure of
+ * `check`. Returns the wait status, -1 on error.
+ */
+int gt_fork_wait(struct gt_forked *f, const char *check);
+
 #endif /* GT_H */
