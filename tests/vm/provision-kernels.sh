@@ -1,0 +1,78 @@
+#!/bin/bash
+# Installs what building and testing sockfd needs on Debian 12: QEMU,
+# busybox-static, compilers and checkers, and the test kernels with their
+# headers: Debian 12's stock 6.1 and the newest 6.12 from bookworm-security.
+# Also puts checkpatch.pl (from linux-source-6.1) into the cache.
+# Quick and silent about apt when everything is already there.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+TOOLS=(qemu-system-x86 qemu-utils busybox-static cpio gzip xz-utils
+       build-essential sparse flex bison bc libelf-dev libssl-dev dkms
+       iproute2 lsof util-linux kmod perl)
+STOCK=(linux-image-amd64 linux-headers-amd64)
+K612_RE='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
+
+[ "$(id -u)" = 0 ] || die "needs root to install packages: run 'sudo make deps'"
+export DEBIAN_FRONTEND=noninteractive
+
+installed() { # PKG: true when dpkg has it fully installed
+	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
+}
+
+newest_612() { # prints the newest linux-image-6.12.*+deb12-amd64 apt knows
+	apt-cache pkgnames linux-image-6.12. | grep -E "$K612_RE" | sort -V | tail -n 1
+}
+
+missing=()
+for p in "${TOOLS[@]}" "${STOCK[@]}"; do
+	installed "$p" || missing+=("$p")
+done
+
+# The 6.12 kernel is "present" when the newest one apt knows is installed.
+# Without a list refresh that is the newest one of the current lists.
+k612=$(newest_612 || true)
+if [ -z "$k612" ] || ! installed "$k612" || ! installed "${k612/image/headers}"; then
+	missing+=("6.12")
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+	say "missing: ${missing[*]}"
+	say "apt-get update (Debian package lists)"
+	apt-get update -q >/dev/null
+	k612=$(newest_612) || true
+	[ -n "$k612" ] || die "no linux-image-6.12.*+deb12-amd64 in apt's lists (is bookworm-security in the sources?)"
+	pkgs=()
+	for p in "${TOOLS[@]}" "${STOCK[@]}" "$k612" "${k612/image/headers}"; do
+		installed "$p" || pkgs+=("$p")
+	done
+	say "apt-get install ${pkgs[*]} (a few minutes: kernels and QEMU)"
+	apt-get install -y -q --no-install-recommends "${pkgs[@]}" >/dev/null
+	say "installed ${#pkgs[@]} packages"
+else
+	say "packages: all present (tools, 6.1 and ${k612#linux-image-} with headers)"
+fi
+
+# checkpatch.pl and its data files are only in the kernel source tarball.
+cp_dir=$SOCKFD_CACHE/checkpatch
+cp_files=(checkpatch.pl spelling.txt const_structs.checkpatch)
+if [ ! -f "$cp_dir/checkpatch.pl" ] || [ ! -f "$cp_dir/spelling.txt" ] ||
+   [ ! -f "$cp_dir/const_structs.checkpatch" ]; then
+	mkdir -p "$cp_dir"
+	tmp=$(mktemp -d)
+	trap 'rm -rf "$tmp"' EXIT
+	tarball=/usr/src/linux-source-6.1.tar.xz
+	if [ ! -f "$tarball" ]; then
+		say "fetching checkpatch.pl: apt-get download linux-source-6.1 (~140 MB)"
+		(cd "$tmp" && apt-get download -q -o APT::Sandbox::User=root linux-source-6.1 >/dev/null)
+		dpkg-deb --fsys-tarfile "$tmp"/linux-source-6.1_*.deb |
+			tar -x -C "$tmp" ./usr/src/linux-source-6.1.tar.xz
+		tarball=$tmp/usr/src/linux-source-6.1.tar.xz
+	fi
+	say "extracting ${cp_files[*]} from $tarball into $cp_dir"
+	tar -xJf "$tarball" -C "$tmp" --wildcards --strip-components=2 \
+		"${cp_files[@]/#/linux-source-6.1/scripts/}"
+	install -m 0755 "$tmp/checkpatch.pl" "$cp_dir/"
+	install -m 0644 "$tmp/spelling.txt" "$tmp/const_structs.checkpatch" "$cp_dir/"
+fi
+say "checkpatch: $cp_dir/checkpatch.pl"
