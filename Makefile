@@ -68,19 +68,19 @@ uninstall:
 dkms-install:
 	@command -v dkms >/dev/null || { echo "sockfd: dkms is not installed" \
 		"(apt-get install dkms linux-headers-$(KVER))." >&2; exit 2; }
-	if dkms status -m sockfd -v $(SOCKFD_VERSION) -k $(KVER) | grep -q ', $(KVER),'; then \
+	if dkms status -m sockfd -v $(SOCKFD_VERSION) -k $(KVER) 2>/dev/null | grep -q ', $(KVER),'; then \
 		dkms remove sockfd/$(SOCKFD_VERSION) -k $(KVER); fi
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/module
 	install -m 0644 Kbuild Makefile dkms.conf $(DKMS_SRC)/
 	install -m 0644 module/*.c module/*.h $(DKMS_SRC)/module/
-	dkms status -m sockfd -v $(SOCKFD_VERSION) | grep -q . || dkms add sockfd/$(SOCKFD_VERSION)
+	dkms status -m sockfd -v $(SOCKFD_VERSION) 2>/dev/null | grep -q . || dkms add sockfd/$(SOCKFD_VERSION)
 	dkms build sockfd/$(SOCKFD_VERSION) -k $(KVER)
 	dkms install sockfd/$(SOCKFD_VERSION) -k $(KVER)
 
 # Removes this version from every kernel, and its sources.
 dkms-uninstall:
-	if dkms status -m sockfd -v $(SOCKFD_VERSION) | grep -q .; then \
+	if dkms status -m sockfd -v $(SOCKFD_VERSION) 2>/dev/null | grep -q .; then \
 		dkms remove sockfd/$(SOCKFD_VERSION) --all; fi
 	rm -rf $(DKMS_SRC)
 

@@ -1,0 +1,122 @@
+#!/bin/bash
+# dkms-roundtrip.sh [KERNEL...]: the real DKMS round trip on this machine for
+# each test kernel (default: 6.1 6.12), none of them the running one:
+#   make dkms-install KVER=...   (copy to /usr/src, dkms add, build -k, install -k)
+#   boot that kernel in a guest with the module DKMS installed
+#   (/lib/modules/KVER/updates/dkms/sockfd.ko*) and run the basic guest tests
+#   make dkms-uninstall          (dkms remove --all, the /usr/src copy)
+# then checks that nothing is left. Also: dkms refuses a kernel older than 6.1.
+# Needs root. Refuses to run when sockfd is already registered with DKMS (it
+# would remove a real installation).
+# Environment: SOCKFD_DKMS_GUEST_TESTS, the guest tests to run (default below).
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/../vm/common.sh"
+. "$here/results.sh"
+
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+guest_tests=${SOCKFD_DKMS_GUEST_TESTS:-col_tcp col_udp col_unix}
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SOCKFD_ROOT/dkms.conf")
+old=5.10.0-30-amd64
+
+[ "$(id -u)" = 0 ] || die "dkms-roundtrip.sh needs root (dkms writes /usr/src, /var/lib/dkms, /lib/modules)"
+command -v dkms >/dev/null || die "dkms is not installed: run 'sudo make deps'"
+if [ -n "$(dkms status -m sockfd 2>/dev/null)" ] || compgen -G '/usr/src/sockfd-*' >/dev/null; then
+	fail dkms/precondition "sockfd is already installed with DKMS ($(dkms status -m sockfd 2>/dev/null | tr '\n' ' ')); 'make dkms-uninstall' first"
+	summary || exit
+fi
+
+elapsed() { # START: seconds since START (from date +%s.%N), one decimal
+	awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'
+}
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+times=()
+
+for k in "${kernels[@]}"; do
+	eval "$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$k")"
+	start=$(date +%s.%N)
+	if ! make -s -C "$SOCKFD_ROOT" dkms-install KVER="$KVER" >"$log" 2>&1; then
+		fail "dkms/$k/install" "make dkms-install KVER=$KVER failed: $(tail -n 8 "$log" | tr '\n' '|')"
+		continue
+	fi
+	t_dkms=$(elapsed "$start")
+	pass "dkms/$k/install"
+	st=$(dkms status -m sockfd -v "$version" -k "$KVER" 2>/dev/null)
+	expect "dkms/$k/status" "want 'sockfd/$version, $KVER, ...: installed' got '$st'" \
+		grep -q "^sockfd/$version, $KVER, .*: installed" <<<"$st"
+
+	# Where DKMS put it, compressed as the kernel's configuration says.
+	ext=
+	case $(grep -E '^CONFIG_MODULE_COMPRESS_(XZ|GZIP|ZSTD)=y' "$KDIR/.config" || true) in
+	*XZ*) ext=.xz ;; *GZIP*) ext=.gz ;; *ZSTD*) ext=.zst ;;
+	esac
+	ko=/lib/modules/$KVER/updates/dkms/sockfd.ko$ext
+	found=$(find "/lib/modules/$KVER" -name 'sockfd.ko*' | tr '\n' ' ')
+	if [ "$found" != "$ko " ]; then
+		fail "dkms/$k/module-file" "want $ko got '$found'"
+		continue
+	fi
+	pass "dkms/$k/module-file"
+	vm=$(modinfo -F vermagic "$ko")
+	expect "dkms/$k/vermagic" "want $KVER got '$vm'" [ "${vm%% *}" = "$KVER" ]
+	v=$(modinfo -F version "$ko")
+	expect "dkms/$k/version" "want $version got '$v'" [ "$v" = "$version" ]
+	# DKMS signed it with its MOK key (what Secure Boot machines enroll).
+	signer=$(modinfo -F signer "$ko")
+	expect "dkms/$k/signed" "want signer 'DKMS module signing key' got '$signer'" \
+		[ "$signer" = "DKMS module signing key" ]
+	dep=$(modprobe -S "$KVER" --show-depends sockfd 2>&1 || true)
+	expect "dkms/$k/depmod" "want 'insmod $ko' from modprobe -S $KVER --show-depends, got '$dep'" \
+		grep -qxF "insmod $ko " <<<"$dep"
+
+	# The guest runs the module file DKMS installed, not a fresh build.
+	start=$(date +%s.%N)
+	# shellcheck disable=SC2086 # a list of test names
+	"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$k" --module "$ko" --tests "$guest_tests" >"$log" 2>&1 || true
+	t_guest=$(elapsed "$start")
+	sed 's/^/  | /' "$log"
+	counts=$(grep -E "$SUMMARY_RE" "$log" | tail -n 1 || true)
+	if [[ $counts =~ $SUMMARY_RE ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" = 0 ]; then
+		pass "dkms/$k/guest"
+	else
+		fail "dkms/$k/guest" "guest tests ($guest_tests) with $ko: '${counts:-no summary line}'; $(grep '^FAIL' "$log" | head -n 5 | tr '\n' '|')"
+	fi
+	times+=("$k: dkms-install ${t_dkms}s, guest ${t_guest}s")
+done
+
+# A kernel older than 6.1: dkms refuses it before building (no headers needed).
+if [ -n "$(dkms status -m sockfd 2>/dev/null)" ]; then
+	rc=0
+	out=$(dkms build "sockfd/$version" -k "$old" 2>&1) || rc=$?
+	if [ "$rc" != 0 ] && grep -q 'BUILD_EXCLUSIVE directive which does not match this kernel' <<<"$out"; then
+		pass dkms/old-kernel-refused
+		grep -F 'BUILD_EXCLUSIVE' <<<"$out" | sed 's/^/  | /'
+	else
+		fail dkms/old-kernel-refused "dkms build -k $old: exit $rc, $(tr '\n' '|' <<<"$out")"
+	fi
+fi
+
+start=$(date +%s.%N)
+if make -s -C "$SOCKFD_ROOT" dkms-uninstall >"$log" 2>&1; then
+	pass dkms/uninstall
+else
+	fail dkms/uninstall "make dkms-uninstall failed: $(tail -n 8 "$log" | tr '\n' '|')"
+fi
+times+=("dkms-uninstall $(elapsed "$start")s")
+
+# Nothing left behind.
+st=$(dkms status -m sockfd 2>/dev/null)
+expect dkms/left/status "dkms status still lists: $st" [ -z "$st" ]
+left=$(compgen -G '/usr/src/sockfd-*' || true)
+expect dkms/left/usr-src "left: $left" [ -z "$left" ]
+expect dkms/left/dkms-tree "left: /var/lib/dkms/sockfd" [ ! -e /var/lib/dkms/sockfd ]
+left=$(find /lib/modules -name 'sockfd.ko*' | tr '\n' ' ')
+expect dkms/left/module-files "left: $left" [ -z "$left" ]
+left=$(grep -l 'sockfd\.ko' /lib/modules/*/modules.dep 2>/dev/null | tr '\n' ' ' || true)
+expect dkms/left/modules.dep "still in: $left" [ -z "$left" ]
+
+printf 'time: %s\n' "${times[@]}"
+summary

@@ -1,0 +1,102 @@
+#!/bin/bash
+# install.sh [KERNEL...]: `make install DESTDIR=...` stages exactly the
+# expected files for each test kernel (default: 6.1 6.12) and
+# `make uninstall DESTDIR=...` removes every one of them; building against a
+# kernel older than 6.1 stops with one clear line, not a compiler log.
+# Works on a copy of the tree (no build outputs in the checkout); needs no root.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$here/../vm/common.sh"
+. "$here/results.sh"
+
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+old=5.10.0-30-amd64
+version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SOCKFD_ROOT/dkms.conf")
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+src=$tmp/src
+mkdir "$src"
+# The sources only: what git tracks or would track (no build outputs).
+git -C "$SOCKFD_ROOT" ls-files -z --cached --others --exclude-standard |
+	(cd "$SOCKFD_ROOT" && tar --null -T - --ignore-failed-read -cf - 2>/dev/null) |
+	tar -C "$src" -xf -
+
+# --- a kernel older than 6.1 -------------------------------------------------
+# A 6.1 tree whose release says 5.10: links to the real headers, with the
+# files naming the release replaced (.kernelvariables is Debian's).
+eval "$("$SOCKFD_ROOT/tests/vm/kernels.sh" 6.1)"
+fake=$tmp/linux-$old
+mkdir "$fake"
+cp -rs "$(readlink -f "$KDIR")/." "$fake/"
+rm -f "$fake/include/config/kernel.release" "$fake/include/generated/utsrelease.h"
+echo "$old" >"$fake/include/config/kernel.release"
+printf '#define UTS_RELEASE "%s"\n' "$old" >"$fake/include/generated/utsrelease.h"
+if [ -L "$fake/.kernelvariables" ]; then
+	sed "s/KERNELRELEASE = .*/KERNELRELEASE = $old/" "$KDIR/.kernelvariables" >"$tmp/kv"
+	rm "$fake/.kernelvariables"
+	mv "$tmp/kv" "$fake/.kernelvariables"
+fi
+
+old_kernel() { # NAME MAKE-ARGS...: the build stops with the message only
+	local name=$1 out rc=0
+	shift
+	out=$(make -C "$src" module "$@" 2>&1) || rc=$?
+	local want="sockfd needs Linux 6.1 or later (this is $old)"
+	if [ "$rc" = 0 ]; then
+		fail "$name" "make succeeded against $old"
+	elif ! grep -qF "*** $want.  Stop." <<<"$out"; then
+		fail "$name" "no '$want' in: $(tr '\n' '|' <<<"$out")"
+	elif grep -qE 'CC \[M\]|error:|warning:' <<<"$out" || [ -n "$(find "$src" -name '*.o')" ]; then
+		fail "$name" "something was compiled: $(tr '\n' '|' <<<"$out")"
+	else
+		pass "$name"
+		printf '%s\n' "$out" | sed 's/^/  | /'
+	fi
+}
+old_kernel install/old-kernel/tree KDIR="$fake"
+old_kernel install/old-kernel/kernelrelease KVER="$KVER" KERNELRELEASE="$old"
+
+# --- make install / make uninstall with DESTDIR, per kernel ------------------
+for k in "${kernels[@]}"; do
+	eval "$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$k")"
+	stage=$tmp/stage-$k
+	# The kernel's own configuration says how its modules are compressed.
+	ext=
+	case $(grep -E '^CONFIG_MODULE_COMPRESS_(XZ|GZIP|ZSTD)=y' "$KDIR/.config" || true) in
+	*XZ*) ext=.xz ;; *GZIP*) ext=.gz ;; *ZSTD*) ext=.zst ;;
+	esac
+	ko=lib/modules/$KVER/extra/sockfd.ko$ext
+	want=$(printf '%s\n' "$ko" usr/local/bin/sockfd \
+		usr/local/share/man/man5/proc_sockfd.5 usr/local/share/man/man8/sockfd.8 | sort)
+
+	if ! out=$(make -s -j2 -C "$src" install KVER="$KVER" DESTDIR="$stage" 2>&1); then
+		fail "install/$k/make-install" "make install failed: $(tail -n 5 <<<"$out" | tr '\n' '|')"
+		continue
+	fi
+	pass "install/$k/make-install"
+	got=$(cd "$stage" && find . ! -type d | sed 's|^\./||' | sort)
+	expect "install/$k/files" "want [${want//$'\n'/ }] got [${got//$'\n'/ }]" [ "$got" = "$want" ]
+	if [ -f "$stage/$ko" ]; then
+		vm=$(modinfo -F vermagic "$stage/$ko")
+		expect "install/$k/vermagic" "want $KVER got '$vm'" [ "${vm%% *}" = "$KVER" ]
+		v=$(modinfo -F version "$stage/$ko")
+		expect "install/$k/version" "want $version got '$v'" [ "$v" = "$version" ]
+		m=$(stat -c %a "$stage/$ko")
+		expect "install/$k/module-mode" "want 644 got $m" [ "$m" = 644 ]
+	fi
+	if [ -f "$stage/usr/local/bin/sockfd" ]; then
+		m=$(stat -c %a "$stage/usr/local/bin/sockfd")
+		expect "install/$k/reader-mode" "want 755 got $m" [ "$m" = 755 ]
+	fi
+
+	if ! out=$(make -s -C "$src" uninstall KVER="$KVER" DESTDIR="$stage" 2>&1); then
+		fail "install/$k/make-uninstall" "make uninstall failed: $(tail -n 5 <<<"$out" | tr '\n' '|')"
+		continue
+	fi
+	left=$(cd "$stage" && find . ! -type d | sed 's|^\./||')
+	expect "install/$k/uninstall-leaves-nothing" "left: ${left//$'\n'/ }" [ -z "$left" ]
+done
+
+summary
