@@ -92,6 +92,9 @@ int main(void)
 		struct gt_want w = { 0 };
 
 		gt_want_set(&w, GT_REMOTE, "*");
+		gt_want_set(&w, GT_STATE, "LISTEN");
+		gt_want_set(&w, GT_TXQ, "1"); /* backlog */
+		gt_want_set(&w, GT_RXQ, "0"); /* nothing pending */
 		gt_check_fd("the_socket", 0, s, &w);
 		gt_want_free(&w);
 	}

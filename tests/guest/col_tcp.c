@@ -46,6 +46,42 @@ static bool wait_state(int s, int st)
 	return false;
 }
 
+/* Wait up to 2 s for a listener's accept queue (TCP_INFO) to hold n. */
+static bool wait_queued(int l, unsigned int n)
+{
+	struct tcp_info ti;
+	socklen_t len;
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		len = sizeof(ti);
+		memset(&ti, 0, sizeof(ti));
+		if (getsockopt(l, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 &&
+		    ti.tcpi_unacked == n)
+			return true;
+		gt_msleep(10);
+	}
+	return false;
+}
+
+/* Index in c[3] of the client whose port is a's peer port. */
+static int client_of(int a, const int *c)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int i, port;
+
+	if (getpeername(a, (struct sockaddr *)&ss, &len))
+		gt_fatal("setup", "getpeername: %s", strerror(errno));
+	port = ntohs(ss.ss_family == AF_INET ?
+			     ((struct sockaddr_in *)&ss)->sin_port :
+			     ((struct sockaddr_in6 *)&ss)->sin6_port);
+	for (i = 0; i < 3; i++)
+		if (gt_port(c[i]) == port)
+			return i;
+	gt_fatal("setup", "no client with port %d", port);
+}
+
 static void check(const char *v, const char *what, int fd,
 		  const struct gt_want *fixed)
 {
@@ -59,7 +95,7 @@ static void run(int family)
 {
 	const char *v = family == AF_INET ? "v4" : "v6";
 	const char *lo = family == AF_INET ? "127.0.0.1" : "[::1]";
-	int unb, l, c[3], a0, a2, port, i, flags;
+	int unb, l, c[3], a0, a2, a3, port, i, k, flags;
 	struct gt_want w = { 0 };
 	char name[64], buf[65536];
 	long q;
@@ -84,6 +120,9 @@ static void run(int family)
 		if (c[i] < 0)
 			gt_fatal("setup", "connect: %s", strerror(errno));
 	}
+	/* connect() returns before the listener has processed the last ACK */
+	snprintf(name, sizeof(name), "%s.listen_premise", v);
+	gt_check(name, wait_queued(l, 3), "accept queue (TCP_INFO): want 3");
 	gt_want_set(&w, GT_STATE, "LISTEN");
 	gt_want_set(&w, GT_LOCAL, "%s:%d", lo, port);
 	gt_want_set(&w, GT_TXQ, "%d", BACKLOG);
@@ -91,10 +130,12 @@ static void run(int family)
 	check(v, "listen_3pending", l, &w);
 	gt_want_free(&w);
 
-	/* accept one: the queue shrinks to 2 */
+	/* accept one: the queue shrinks to 2. The accept order need not be
+	 * the connect order: find the client by its port. */
 	a0 = accept(l, NULL, NULL);
 	if (a0 < 0)
 		gt_fatal("setup", "accept: %s", strerror(errno));
+	k = client_of(a0, c);
 	gt_want_set(&w, GT_TXQ, "%d", BACKLOG);
 	gt_want_set(&w, GT_RXQ, "2");
 	check(v, "listen_2pending", l, &w);
@@ -105,17 +146,17 @@ static void run(int family)
 	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, port);
 	gt_want_set(&w, GT_TXQ, "0");
 	gt_want_set(&w, GT_RXQ, "0");
-	check(v, "client", c[0], &w);
+	check(v, "client", c[k], &w);
 	gt_want_free(&w);
 	gt_want_set(&w, GT_STATE, "ESTABLISHED");
 	gt_want_set(&w, GT_LOCAL, "%s:%d", lo, port);
-	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, gt_port(c[0]));
+	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, gt_port(c[k]));
 	check(v, "accepted", a0, &w);
 	gt_want_free(&w);
 
 	/* unread bytes: 1000 bytes from the client sit in a0's queue */
 	memset(buf, 'x', sizeof(buf));
-	if (write(c[0], buf, 1000) != 1000)
+	if (write(c[k], buf, 1000) != 1000)
 		gt_fatal("setup", "write: %s", strerror(errno));
 	for (i = 0; i < 200 && gt_inq(a0) != 1000; i++)
 		gt_msleep(10);
@@ -126,7 +167,7 @@ static void run(int family)
 	check(v, "unread_rxq", a0, &w);
 	gt_want_free(&w);
 
-	/* unsent bytes: a0 writes to c[0], which never reads, until full */
+	/* unsent bytes: a0 writes to c[k], which never reads, until full */
 	flags = fcntl(a0, F_GETFL);
 	fcntl(a0, F_SETFL, flags | O_NONBLOCK);
 	while (write(a0, buf, sizeof(buf)) > 0)
@@ -142,26 +183,21 @@ static void run(int family)
 	check(v, "unsent_txq_siocoutq", a0, &w);
 	gt_want_free(&w);
 
-	/* CLOSE_WAIT: accept c[2]'s connection, send 100 bytes, close */
+	/* CLOSE_WAIT: accept the other two; one sends 100 bytes and closes */
 	a2 = accept(l, NULL, NULL);
-	if (a2 < 0)
+	a3 = accept(l, NULL, NULL);
+	if (a2 < 0 || a3 < 0)
 		gt_fatal("setup", "accept: %s", strerror(errno));
-	/* accept order is FIFO: a2 is c[1]'s peer; take c[2]'s too */
-	{
-		int a3 = accept(l, NULL, NULL);
-
-		if (a3 < 0)
-			gt_fatal("setup", "accept: %s", strerror(errno));
-		if (write(a3, buf, 100) != 100)
-			gt_fatal("setup", "write: %s", strerror(errno));
-		close(a3);
-	}
+	k = client_of(a3, c);
+	if (write(a3, buf, 100) != 100)
+		gt_fatal("setup", "write: %s", strerror(errno));
+	close(a3);
 	snprintf(name, sizeof(name), "%s.close_wait_premise", v);
-	gt_check(name, wait_state(c[2], TCP_CLOSE_WAIT),
-		 "state: want CLOSE_WAIT (8) got %d", tcp_state(c[2]));
+	gt_check(name, wait_state(c[k], TCP_CLOSE_WAIT),
+		 "state: want CLOSE_WAIT (8) got %d", tcp_state(c[k]));
 	gt_want_set(&w, GT_STATE, "CLOSE_WAIT");
 	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, port);
-	check(v, "close_wait", c[2], &w);
+	check(v, "close_wait", c[k], &w);
 	gt_want_free(&w);
 	/* listener again: nothing pending */
 	gt_want_set(&w, GT_RXQ, "0");

@@ -1078,6 +1078,31 @@ static void expect_inet(struct gt_want *w, pid_t owner, int s, int family,
 			want_default(w, GT_STATE, "%s", gt_state_name(pn.st));
 		want_default(w, GT_TXQ, "%llu", pn.txq);
 		want_default(w, GT_RXQ, "%llu", pn.rxq);
+	} else if (proto == IPPROTO_TCP) {
+		/* not hashed (never bound or connected): the ioctls compute
+		 * the same write_seq - snd_una and rcv_nxt - copied_seq */
+		long iq = gt_inq(s), oq = gt_outq(s);
+
+		if (iq >= 0)
+			want_default(w, GT_RXQ, "%ld", iq);
+		if (oq >= 0)
+			want_default(w, GT_TXQ, "%ld", oq);
+	} else {
+		/* not hashed (never bound): nothing connected; as the
+		 * /proc/net/udp line would be: sk_wmem_alloc (SIOCOUTQ) and
+		 * sk_rmem_alloc (SO_MEMINFO) */
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		struct gt_meminfo mi;
+		long oq = gt_outq(s);
+
+		want_default(w, GT_STATE, "%s",
+			     getpeername(s, (struct sockaddr *)&ss, &len) ?
+				     "CLOSE" : "ESTABLISHED");
+		if (oq >= 0)
+			want_default(w, GT_TXQ, "%ld", oq);
+		if (gt_meminfo(s, &mi) == 0)
+			want_default(w, GT_RXQ, "%lu", mi.rmem);
 	}
 }
 
@@ -1106,6 +1131,22 @@ static void expect_unix(struct gt_want *w, pid_t owner, int s,
 			want_default(w, GT_RXQ, "%ld", iq);
 		if (oq >= 0)
 			want_default(w, GT_TXQ, "%ld", oq);
+	} else {
+		/* not hashed (never bound): nothing connected; as the
+		 * /proc/net/udp line would be: sk_wmem_alloc (SIOCOUTQ) and
+		 * sk_rmem_alloc (SO_MEMINFO) */
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		struct gt_meminfo mi;
+		long oq = gt_outq(s);
+
+		want_default(w, GT_STATE, "%s",
+			     getpeername(s, (struct sockaddr *)&ss, &len) ?
+				     "CLOSE" : "ESTABLISHED");
+		if (oq >= 0)
+			want_default(w, GT_TXQ, "%ld", oq);
+		if (gt_meminfo(s, &mi) == 0)
+			want_default(w, GT_RXQ, "%lu", mi.rmem);
 	}
 }
 

@@ -280,12 +280,14 @@ void gt_want_free(struct gt_want *w);
  * gettid() and is examined through /proc/TID):
  *   pid, fd; comm (/proc/PID/comm); ino (/proc/PID/fd readlink, checked
  *   against fstat); netns (SIOCGSKNS); family/type/proto (SO_DOMAIN,
- *   SO_TYPE, SO_PROTOCOL); state (TCP_INFO for tcp, getpeername for udp,
- *   SO_ACCEPTCONN/getpeername for unix, "-" otherwise); local/remote
+ *   SO_TYPE, SO_PROTOCOL); state (TCP_INFO and /proc/net/tcp* for tcp,
+ *   /proc/net/udp* etc. for other inet, /proc/net/unix Flags/St for unix,
+ *   "-" otherwise); local/remote
  *   (getsockname/getpeername; unix remote is NOT filled: the peer inode has
  *   no independent source, the test sets it); txq/rxq (tcp: TCP_INFO for
- *   LISTEN, else /proc/net/tcp*; udp: /proc/net/udp*; unix: SIOCOUTQ/SIOCINQ,
- *   LISTEN left unset for the test; netlink: /proc/net/netlink); rmem,
+ *   LISTEN, else /proc/net/tcp*, or SIOCOUTQ/SIOCINQ when not hashed there;
+ *   udp: /proc/net/udp*, or SIOCOUTQ/SO_MEMINFO rmem when not hashed; unix: SIOCOUTQ/SIOCINQ,
+ *   LISTEN left unset for the test; other families: SO_MEMINFO); rmem,
  *   rcvbuf, wmem, sndbuf (SO_MEMINFO); uid (fstat st_uid).
  * Columns already set in w are kept. Returns 0, or -1 if the fd could not
  * be examined (not a socket, process gone).
