@@ -1,0 +1,380 @@
+#!/bin/bash
+# run-guest.sh --kernel 6.1|6.12|debug --out DIR [options]
+# Builds the module for one kernel and the guest tests, packs a busybox-static
+# initramfs, boots it in QEMU (TCG) with a time limit and turns the console
+# log into pass/fail (tests/README.md is the contract).
+#
+#   --kernel NAME          test kernel (tests/vm/kernels.sh NAME)
+#   --out DIR              console.log, initramfs and build logs go here
+#   --tests 'a b'          guest tests to run (default: all of tests/guest/*.c)
+#   --timeout SEC          limit for the whole guest (default 1800)
+#   --test-timeout SEC     limit for one test inside the guest (default 600)
+#   --tools 'ss lsof'      host programs to copy in, with their shared libraries
+#   --extra-modules 'm ..' modules of that kernel to load first (deps included)
+#   --mem MB               guest memory (default 2048)
+#   --progs 'x.c ..'       extra C programs, built static into /usr/bin/NAME
+#   --run 'CMD'            run this shell command instead of the tests and
+#                          print its output (make demo)
+#
+# stdout: FAIL lines, one progress line per test, and last the line
+# "N passed, N failed". Exit status 0 only when nothing failed.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+# Kernel reports that fail a run wherever they appear (tests/README.md).
+REPORT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|RCU stall|hung_task|blocked for more than|soft lockup|Kernel panic|buggy \.next'
+
+kernel= out= tests= timeout=1800 test_timeout=600 tools= extra_modules= mem=2048
+progs= run_cmd=
+while [ $# -gt 0 ]; do
+	[ $# -ge 2 ] || die "option $1 needs a value"
+	case $1 in
+	--kernel) kernel=$2 ;;
+	--out) out=$2 ;;
+	--tests) tests=$2 ;;
+	--timeout) timeout=$2 ;;
+	--test-timeout) test_timeout=$2 ;;
+	--tools) tools=$2 ;;
+	--extra-modules) extra_modules=$2 ;;
+	--mem) mem=$2 ;;
+	--progs) progs=$2 ;;
+	--run) run_cmd=$2 ;;
+	*) die "unknown option $1 (see the head of $0)" ;;
+	esac
+	shift 2
+done
+[ -n "$kernel" ] && [ -n "$out" ] || die "usage: run-guest.sh --kernel 6.1|6.12|debug --out DIR [...]"
+
+t_start=$SECONDS
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+tag="[$kernel]"
+passed=0 failed=0
+
+fail() { # LINE: one failure, shown at once
+	failed=$((failed + 1))
+	printf '%s %s\n' "$tag" "$1"
+}
+
+finish() { # prints the closing lines and exits
+	printf '%s %d passed, %d failed (boot %s, total %ds)\n' "$tag" "$passed" "$failed" \
+		"${boot_time:-?}" $((SECONDS - t_start))
+	printf '%d passed, %d failed\n' "$passed" "$failed"
+	[ "$failed" = 0 ]
+	exit
+}
+
+kinfo=$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$kernel" 2>"$out/kernel.log") || {
+	fail "FAIL: harness/kernel: $(tail -n 1 "$out/kernel.log")"
+	finish
+}
+VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$kinfo")
+KDIR=$(sed -n 's/^KDIR=//p' <<<"$kinfo")
+KVER=$(sed -n 's/^KVER=//p' <<<"$kinfo")
+say "$tag kernel $KVER ($VMLINUZ)"
+
+# --- the module ---------------------------------------------------------------
+kmod=$SOCKFD_BUILD/kmod/$KVER
+if ! "$SOCKFD_ROOT/tests/vm/build-module.sh" "$KDIR" "$kmod" >"$out/module-build.log" 2>&1; then
+	fail "FAIL: build/sockfd.ko: does not build against $KVER (log: $out/module-build.log)"
+	grep -E 'error|Error' "$out/module-build.log" | head -n 20 >&2 || true
+	finish
+fi
+
+# --- static programs: guest tests, extra programs, the reader -----------------
+gcc_static=(gcc -static -O2 -g -std=gnu11 -Wall -Wextra -Werror -pthread)
+guest_src=$SOCKFD_ROOT/tests/guest
+guest_bin=$SOCKFD_BUILD/guest
+mkdir -p "$guest_bin"
+shopt -s nullglob
+guest_lib=("$guest_src"/lib/*.c)
+guest_hdr=("$guest_src"/lib/*.h)
+
+build_static() { # SRC OUT [EXTRA_SOURCES...]: rebuilds OUT when a source is newer
+	local src=$1 bin=$2 f
+	shift 2
+	for f in "$src" "$@" "${guest_hdr[@]}"; do
+		if [ ! -f "$bin" ] || [ "$f" -nt "$bin" ]; then
+			"${gcc_static[@]}" -I"$guest_src/lib" -o "$bin" "$src" "$@" \
+				>"$bin.log" 2>&1 && return 0
+			rm -f "$bin"
+			return 1
+		fi
+	done
+}
+
+if [ -z "$run_cmd" ] && [ -z "$tests" ]; then
+	for f in "$guest_src"/*.c; do
+		tests+="$(basename "$f" .c) "
+	done
+fi
+tests=$(tr ' ' '\n' <<<"$tests" | sed '/^$/d' | sort)
+built_tests=()
+for t in $tests; do
+	[ -f "$guest_src/$t.c" ] || { fail "FAIL: $t/build: no tests/guest/$t.c"; continue; }
+	if build_static "$guest_src/$t.c" "$guest_bin/$t" "${guest_lib[@]}"; then
+		built_tests+=("$t")
+	else
+		fail "FAIL: $t/build: does not compile (log: $guest_bin/$t.log)"
+		head -n 20 "$guest_bin/$t.log" >&2
+	fi
+done
+built_progs=()
+for p in $progs; do
+	bin=$guest_bin/$(basename "$p" .c)
+	if build_static "$p" "$bin"; then
+		built_progs+=("$bin")
+	else
+		fail "FAIL: build/$(basename "$p"): does not compile (log: $bin.log)"
+		head -n 20 "$bin.log" >&2
+	fi
+done
+reader=
+if [ -f "$SOCKFD_ROOT/tools/Makefile" ]; then
+	if make -s -C "$SOCKFD_ROOT/tools" static >"$out/reader-build.log" 2>&1; then
+		reader=$SOCKFD_BUILD/tools/sockfd-static
+	else
+		fail "FAIL: build/reader: tools/ does not build static (log: $out/reader-build.log)"
+	fi
+fi
+
+# --- the initramfs ------------------------------------------------------------
+root=$out/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,proc,sys,tmp,run,tests,lib/sockfd/extra,usr/bin,etc}
+cp /bin/busybox "$root/bin/busybox"
+for applet in $(/bin/busybox --list); do
+	# A link named busybox would point at itself: the kernel then fails
+	# to run /init with ELOOP.
+	[ "$applet" = busybox ] || ln -s busybox "$root/bin/$applet"
+done
+cp "$kmod/sockfd.ko" "$root/lib/sockfd/"
+[ -f "$kmod/sockfd_kunit.ko" ] && cp "$kmod/sockfd_kunit.ko" "$root/lib/sockfd/"
+for t in "${built_tests[@]}"; do cp "$guest_bin/$t" "$root/tests/"; done
+for b in "${built_progs[@]}"; do cp "$b" "$root/usr/bin/"; done
+[ -n "$reader" ] && cp "$reader" "$root/usr/bin/sockfd"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/sh\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+
+copy_with_parents() { # FILE: copies FILE into the initramfs at its own path
+	mkdir -p "$root$(dirname "$1")"
+	cp -L "$1" "$root$1"
+}
+for tool in $tools; do
+	path=$(command -v "$tool") || { fail "FAIL: harness/tool-$tool: $tool is not installed on the host"; continue; }
+	copy_with_parents "$path"
+	for lib in $(ldd "$path" | grep -o '/[^ ]*'); do
+		copy_with_parents "$lib"
+	done
+done
+
+# Kernel modules of this kernel, their dependencies first (modules.dep lists
+# every dependency of a module, the one to load first last).
+if [ -n "$extra_modules" ]; then
+	moddir=$(dirname "$KDIR")
+	[ -f "$moddir/modules.dep" ] || moddir=/lib/modules/$KVER
+	order=()
+	add_module() { # RELPATH
+		local m
+		for m in "${order[@]}"; do [ "$m" = "$1" ] && return 0; done
+		order+=("$1")
+	}
+	for name in $extra_modules; do
+		name=${name//-/_}
+		line=$(awk -v n="$name" -F: '{ b = $1; sub(/.*\//, "", b); sub(/\.ko(\.[a-z]+)?$/, "", b);
+			gsub(/-/, "_", b); if (b == n) { print; exit } }' "$moddir/modules.dep" 2>/dev/null || true)
+		if [ -z "$line" ]; then
+			grep -qE "/${name//_/[_-]}\.ko\$" "$moddir/modules.builtin" 2>/dev/null ||
+				fail "FAIL: harness/module-$name: not a module of $KVER"
+			continue
+		fi
+		read -r -a deps <<<"${line#*:}"
+		for ((i = ${#deps[@]} - 1; i >= 0; i--)); do add_module "${deps[i]}"; done
+		add_module "${line%%:*}"
+	done
+	for m in "${order[@]}"; do
+		cp "$moddir/$m" "$root/lib/sockfd/extra/"
+		basename "$m" >>"$root/lib/sockfd/extra/order"
+	done
+fi
+
+cat >"$root/init" <<EOF
+#!/bin/sh
+# Generated by tests/vm/run-guest.sh: markers per tests/README.md.
+export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp
+export SOCKFD_KO=/lib/sockfd/sockfd.ko SOCKFD_KERNEL=$kernel
+TESTS="${built_tests[*]}"
+TEST_TIMEOUT=$test_timeout
+EOF
+[ -z "$run_cmd" ] || printf '%s\n' "$run_cmd" >"$root/run.sh"
+cat >>"$root/init" <<'EOF'
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+mkdir -p /dev/pts /dev/shm
+mount -t devpts devpts /dev/pts
+exec </dev/console >/dev/console 2>&1
+ip link set lo up
+echo "=== SOCKFD GUEST BEGIN kernel=$(uname -r) ==="
+if [ -f /lib/sockfd/extra/order ]; then
+	for m in $(cat /lib/sockfd/extra/order); do
+		insmod /lib/sockfd/extra/$m || echo "FAIL: harness/insmod-$m: insmod failed"
+	done
+fi
+if ! insmod "$SOCKFD_KO"; then
+	echo "FAIL: harness/insmod: sockfd.ko did not load; no test runs"
+	TESTS=
+	rm -f /run.sh
+fi
+# KUnit (kernels with CONFIG_KUNIT): its KTAP cases become PASS/FAIL lines.
+if [ -n "$TESTS" ] && [ -f /lib/sockfd/sockfd_kunit.ko ]; then
+	echo "=== TEST kunit ==="
+	before=$(dmesg | wc -l)
+	insmod /lib/sockfd/sockfd_kunit.ko
+	rc=$?
+	dmesg | tail -n +$((before + 1)) | sed 's/^\[[^]]*\] //' | awk '
+		/^    ok [0-9]+ / { print "PASS: kunit/" $3; n++ }
+		/^    not ok [0-9]+ / { print "FAIL: kunit/" $4 ": not ok (KTAP in dmesg)"; n++; bad++ }
+		END { if (!n) { print "FAIL: kunit/ktap: no KTAP result in dmesg"; bad++ }
+		      exit bad > 0 }' || rc=1
+	echo "=== EXIT kunit $rc ==="
+fi
+for t in $TESTS; do
+	echo "=== TEST $t ==="
+	cd /tmp
+	timeout "$TEST_TIMEOUT" "/tests/$t"
+	rc=$?
+	[ "$rc" = 143 ] && echo "FAIL: $t/timeout: still running after ${TEST_TIMEOUT}s, killed"
+	echo "=== EXIT $t $rc ==="
+	cd /
+	rm -rf /tmp/* 2>/dev/null
+done
+if [ -f /run.sh ]; then
+	echo "=== RUN BEGIN ==="
+	cd /tmp
+	sh /run.sh
+	echo "=== RUN END ==="
+fi
+echo "=== DMESG BEGIN ==="
+dmesg
+echo "=== DMESG END ==="
+echo "=== SOCKFD GUEST END ==="
+sync
+reboot -f
+EOF
+chmod +x "$root/init"
+initrd=$out/initramfs.cpio.gz
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
+
+# --- boot and follow the console ----------------------------------------------
+# Expected tests: kunit first when its module is there, then the programs.
+expected=()
+[ -f "$root/lib/sockfd/sockfd_kunit.ko" ] && [ ${#built_tests[@]} -gt 0 ] && expected+=(kunit)
+expected+=("${built_tests[@]}")
+append="console=ttyS0 panic=-1 tsc=reliable loglevel=5 no5lvl"
+log=$out/console.log
+
+boot() { # one boot; sets began, ended, timed_out, boot_time; fills the counters
+	local qpid line n seen=0 cur= cur_pass=0 cur_fail=0 t0 t_test=0 in_dmesg=0 in_run=0 key
+	began=0 ended=0 timed_out=0 boot_time= boot_reports=()
+	declare -gA exited=() reports=()
+	: >"$log"
+	t0=$SECONDS
+	qemu-system-x86_64 -accel tcg -nodefaults -display none -monitor none \
+		-serial stdio -no-reboot -m "$mem" -smp 2,sockets=2,cores=1,threads=1 \
+		-kernel "$VMLINUZ" -initrd "$initrd" -append "$append" \
+		</dev/null >"$log" 2>"$out/qemu.stderr" &
+	qpid=$!
+	while :; do
+		local alive=1
+		kill -0 "$qpid" 2>/dev/null || alive=0
+		n=$(wc -l <"$log")
+		if [ "$n" -gt "$seen" ]; then
+			while IFS= read -r line; do
+				line=${line%$'\r'}
+				case $line in
+				"=== SOCKFD GUEST BEGIN"*)
+					began=1 boot_time="$((SECONDS - t0))s"
+					say "$tag booted in $boot_time: ${line#=== SOCKFD GUEST BEGIN }" ;;
+				"=== TEST "*" ===")
+					cur=${line#=== TEST } cur=${cur% ===} cur_pass=0 cur_fail=0 t_test=$SECONDS ;;
+				"=== EXIT "*" ===")
+					read -r _ _ key rc _ <<<"$line"
+					exited[$key]=1
+					if [ "$rc" != 0 ] && [ "$cur_fail" = 0 ]; then
+						fail "FAIL: $key/exit: exited with status $rc without a FAIL line"
+						cur_fail=1
+					fi
+					say "$tag $key: $cur_pass passed, $cur_fail failed ($((SECONDS - t_test))s)"
+					cur= ;;
+				"=== DMESG BEGIN ===") in_dmesg=1 ;;
+				"=== DMESG END ===") in_dmesg=0 ;;
+				"=== RUN BEGIN ===") in_run=1 ;;
+				"=== RUN END ===") in_run=0 ;;
+				"=== SOCKFD GUEST END ===") ended=1 ;;
+				PASS:*)
+					if [ "$in_dmesg" = 0 ]; then
+						passed=$((passed + 1)) cur_pass=$((cur_pass + 1))
+					fi ;;
+				FAIL:*)
+					if [ "$in_dmesg" = 0 ]; then
+						fail "$line"
+						cur_fail=$((cur_fail + 1))
+					fi ;;
+				*)
+					if [[ $line =~ $REPORT_RE ]]; then
+						key=$(sed 's/^\[ *[0-9.]*\] *//' <<<"$line")
+						if [ "$began" = 0 ]; then
+							boot_reports+=("$key")
+						elif [ -z "${reports[$key]:-}" ]; then
+							reports[$key]=1
+							fail "FAIL: kernel/report: $key"
+						fi
+					elif [ "$in_run" = 1 ]; then
+						printf '%s\n' "$line"
+					fi ;;
+				esac
+			done < <(sed -n "$((seen + 1)),${n}p" "$log")
+			seen=$n
+		fi
+		[ "$alive" = 1 ] || break
+		if [ $((SECONDS - t0)) -ge "$timeout" ]; then
+			timed_out=1
+			kill "$qpid" 2>/dev/null || true
+			sleep 1
+			kill -9 "$qpid" 2>/dev/null || true
+		fi
+		sleep 0.5
+	done
+	wait "$qpid" 2>/dev/null || true
+	current_test=$cur
+}
+
+boot
+if [ ${#boot_reports[@]} -gt 0 ]; then
+	# A report before /init ran comes from the kernel's own boot, not from
+	# sockfd: a harness fault (seen rarely on the debug kernel). Retry once.
+	say "$tag kernel report during boot, before the module was loaded; booting again:"
+	printf '  %s\n' "${boot_reports[@]}" >&2
+	cp "$log" "$out/console.first-boot.log"
+	passed=0 failed=0
+	boot
+	for r in "${boot_reports[@]}"; do fail "FAIL: kernel/report (boot, twice): $r"; done
+fi
+
+if [ "$ended" = 0 ]; then
+	where=${current_test:+ in test $current_test}
+	if [ "$timed_out" = 1 ]; then
+		fail "FAIL: harness/hang: guest still running after ${timeout}s$where; killed"
+	else
+		fail "FAIL: harness/crash: guest stopped before its END marker$where"
+	fi
+	say "$tag last lines of $log:"
+	tail -n 40 "$log" | tr -d '\r' | sed 's/^/    /' >&2
+fi
+for t in "${expected[@]}"; do
+	[ -n "${exited[$t]:-}" ] || fail "FAIL: $t/exit: no EXIT line (the test never finished)"
+done
+say "$tag console log: $log"
+finish
