@@ -11,6 +11,7 @@
 #include <linux/fs.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
+#include <linux/sched/task.h>
 #include <linux/version.h>
 #include <net/sock.h>
 
@@ -22,6 +23,13 @@
  */
 #define SOCKFD_KERNEL_BEFORE(major, minor) \
 	(KERNEL_VERSION(major, minor, 0) > LINUX_VERSION_CODE)
+
+#if SOCKFD_KERNEL_BEFORE(7, 2)
+#include <linux/sched/coredump.h>
+#include <linux/sched/mm.h>
+#else
+#include <linux/sched/exec_state.h>
+#endif
 
 /*
  * sockfd_fget_next - the first open file of @task at fd *@fd or above.
@@ -56,6 +64,47 @@ static inline struct file *sockfd_fget_next(struct task_struct *task,
 #endif
 	return file;
 }
+
+/*
+ * sockfd_task_dumpable - is @task dumpable by its owner, as
+ * ptrace_may_access() asks? If not, sets *@user_ns to the namespace in which
+ * CAP_SYS_PTRACE is needed instead (the one the task was exec'ed in).
+ * Caller holds task_lock(@task), which keeps *@user_ns alive.
+ */
+static inline bool sockfd_task_dumpable(struct task_struct *task,
+					struct user_namespace **user_ns)
+{
+#if SOCKFD_KERNEL_BEFORE(7, 2)
+	/* Both live in the mm, stable under task_lock; no mm: dumpable. */
+	struct mm_struct *mm = task->mm;
+
+	if (!mm || get_dumpable(mm) == SUID_DUMP_USER)
+		return true;
+	*user_ns = mm->user_ns;
+	return false;
+#else
+	/*
+	 * 7.2 moved both to task->exec_state, replaced under task_lock; read
+	 * as task_exec_state_rcu() (not exported) does.
+	 */
+	const struct task_exec_state *es =
+		rcu_dereference_protected(task->exec_state,
+					  lockdep_is_held(&task->alloc_lock));
+
+	if (READ_ONCE(es->dumpable) == TASK_DUMPABLE_OWNER)
+		return true;
+	*user_ns = es->user_ns;
+	return false;
+#endif
+}
+
+/*
+ * SIOCINQ/SIOCOUTQ of a unix socket: exported (GPL) by every supported
+ * kernel, but 7.2 moved the prototypes to the private net/unix/af_unix.h.
+ * Declaring them again is harmless where include/net/af_unix.h still does.
+ */
+long unix_inq_len(struct sock *sk);
+long unix_outq_len(struct sock *sk);
 
 /* sockfd_sock_uid - the uid owning @sk. */
 static inline kuid_t sockfd_sock_uid(struct sock *sk)

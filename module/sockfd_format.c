@@ -6,6 +6,7 @@
  * each field is read once (READ_ONCE) and a line may mix values from
  * either side of a concurrent change, but it is always whole.
  */
+#include <kunit/visibility.h>
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
@@ -122,6 +123,7 @@ const char *sockfd_family_name(int family)
 	return sockfd_name(sockfd_family_names,
 			   ARRAY_SIZE(sockfd_family_names), family);
 }
+EXPORT_SYMBOL_IF_KUNIT(sockfd_family_name);
 
 static const char *const sockfd_type_names[] = {
 	[SOCK_STREAM]		= "stream",
@@ -138,6 +140,7 @@ const char *sockfd_type_name(int type)
 	return sockfd_name(sockfd_type_names, ARRAY_SIZE(sockfd_type_names),
 			   type);
 }
+EXPORT_SYMBOL_IF_KUNIT(sockfd_type_name);
 
 /* The kernel's names for sk_state, as /proc/net/tcp's numbers mean them. */
 static const char *const sockfd_state_names[] = {
@@ -160,6 +163,7 @@ const char *sockfd_state_name(int state)
 	return sockfd_name(sockfd_state_names, ARRAY_SIZE(sockfd_state_names),
 			   state);
 }
+EXPORT_SYMBOL_IF_KUNIT(sockfd_state_name);
 
 const char *sockfd_inet_proto_name(int protocol)
 {
@@ -179,6 +183,7 @@ const char *sockfd_inet_proto_name(int protocol)
 	}
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(sockfd_inet_proto_name);
 
 static const char *const sockfd_netlink_names[] = {
 	[NETLINK_ROUTE]			= "route",
@@ -210,6 +215,7 @@ const char *sockfd_netlink_proto_name(int protocol)
 	return sockfd_name(sockfd_netlink_names,
 			   ARRAY_SIZE(sockfd_netlink_names), protocol);
 }
+EXPORT_SYMBOL_IF_KUNIT(sockfd_netlink_proto_name);
 
 /**
  * sockfd_put_escaped - print @len bytes of @s, escaping as /proc/mounts does
@@ -234,6 +240,7 @@ void sockfd_put_escaped(struct seq_file *m, const char *s, size_t len)
 			seq_putc(m, c);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(sockfd_put_escaped);
 
 static void sockfd_put_queues(struct seq_file *m, u32 txq, u32 rxq)
 {
@@ -447,6 +454,7 @@ void sockfd_show_header(struct seq_file *m)
 	}
 	seq_putc(m, '\n');
 }
+EXPORT_SYMBOL_IF_KUNIT(sockfd_show_header);
 
 /**
  * sockfd_show_socket - print one line for socket fd @fd of task @pid
@@ -520,3 +528,4 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	seq_putc(m, '\n');
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(sockfd_show_socket);

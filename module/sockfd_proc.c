@@ -15,13 +15,12 @@
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
-#include <linux/sched/coredump.h>
-#include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
 
 #include "sockfd.h"
+#include "sockfd_compat.h"
 
 static struct proc_dir_entry *sockfd_proc_entry;
 
@@ -49,7 +48,7 @@ static bool sockfd_ids_match(const struct cred *opener, const struct cred *tcred
  * opener's own thread group; otherwise the task's uids and gids all equal
  * the opener's fsuid/fsgid, or the opener has CAP_SYS_PTRACE in the user
  * namespace of the task's credentials; and then the task is dumpable, or
- * the opener has CAP_SYS_PTRACE in the user namespace of its mm.
+ * the opener has CAP_SYS_PTRACE in the user namespace it was exec'ed in.
  *
  * The credentials are those the file was opened with (f_cred), never
  * current's: a privileged process handed this fd by an unprivileged one
@@ -61,23 +60,22 @@ bool sockfd_may_see_task(const struct sockfd_iter *iter,
 			 struct task_struct *task)
 {
 	const struct cred *opener = iter->proc_file->f_cred;
-	struct mm_struct *mm;
+	struct user_namespace *dump_ns;
 	bool allowed;
 
 	/* task_tgid() reads ->signal, stable while we hold the task. */
 	if (task_tgid(task) == iter->opener_tgid)
 		return true;
 
-	/* As ptrace_may_access(): ->mm is stable under task_lock. */
+	/* As ptrace_may_access(): dumpability is stable under task_lock. */
 	task_lock(task);
 	rcu_read_lock();	/* __task_cred() */
 	allowed = sockfd_ids_match(opener, __task_cred(task)) ||
 		  file_ns_capable(iter->proc_file, __task_cred(task)->user_ns,
 				  CAP_SYS_PTRACE);
 	rcu_read_unlock();
-	mm = task->mm;
-	if (allowed && mm && get_dumpable(mm) != SUID_DUMP_USER)
-		allowed = file_ns_capable(iter->proc_file, mm->user_ns,
+	if (allowed && !sockfd_task_dumpable(task, &dump_ns))
+		allowed = file_ns_capable(iter->proc_file, dump_ns,
 					  CAP_SYS_PTRACE);
 	task_unlock(task);
 	return allowed;

@@ -1,0 +1,949 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for sockfd (module sockfd_kunit.ko, built only for kernels
+ * with CONFIG_KUNIT; it needs sockfd.ko loaded first).
+ *
+ * sockfd_format: the line formatter, fed real sockets made with
+ * sock_create_kern() (some fields set by hand where the network cannot give
+ * them, e.g. link-local peers), the escaping function and the name tables.
+ *
+ * sockfd_cursor: /proc/sockfd itself, read through the VFS as a reader
+ * would: with reads of every size from 1 byte up and resumed (lseek) at
+ * every byte offset, the output must equal one whole read. Its suite_init
+ * runs in the context of the process loading this module (insmod), and
+ * installs socket fds in that process, with holes, so the walk has known
+ * lines to find; suite_exit closes them. The guest is otherwise idle while
+ * the module loads, so consecutive reads see the same sockets.
+ */
+#include <kunit/test.h>
+#include <linux/fdtable.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/inet.h>
+#include <linux/module.h>
+#include <linux/namei.h>
+#include <linux/net.h>
+#include <linux/netlink.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/un.h>
+#include <linux/version.h>
+#include <net/inet_sock.h>
+#include <net/ipv6.h>
+#include <net/net_namespace.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
+
+#include "../module/sockfd.h"
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+#else
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+#endif
+
+/* kernel_bind()/kernel_connect() take struct sockaddr_unsized from 6.19 (inferred). */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
+#define KU_ADDR(a) ((struct sockaddr_unsized *)(a))
+#else
+#define KU_ADDR(a) ((struct sockaddr *)(a))
+#endif
+
+#define KU_NCOLS 18	/* columns of format version 1 */
+#define KU_LINE_MAX 1024
+
+/* ------------------------------------------------------------------ */
+/* Helpers: a seq_file to format into, and a line split by the header  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A seq_file with a page of buffer. seq_user_ns() reads ->file->f_cred, so
+ * it gets a file that only carries the test thread's credentials.
+ */
+static struct seq_file *ku_seq(struct kunit *test)
+{
+	struct seq_file *m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	struct file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	f->f_cred = current_cred();
+	m->file = f;
+	m->size = PAGE_SIZE;
+	m->buf = kunit_kzalloc(test, m->size, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	return m;
+}
+
+/* The text in @m as a NUL-terminated string, buffer emptied. */
+static char *ku_take(struct kunit *test, struct seq_file *m)
+{
+	char *s;
+
+	KUNIT_ASSERT_FALSE(test, seq_has_overflowed(m));
+	s = kunit_kzalloc(test, m->count + 1, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, s);
+	memcpy(s, m->buf, m->count);
+	m->count = 0;
+	return s;
+}
+
+/*
+ * Split @line (one line ending in '\n', nothing after it) into at most
+ * @max fields separated by runs of spaces; checks that it is one
+ * well-formed line. Returns the number of fields.
+ */
+static int ku_split(struct kunit *test, char *line, char **field, int max)
+{
+	size_t len = strlen(line);
+	int n = 0;
+	char *p;
+
+	KUNIT_ASSERT_GT(test, len, 0);
+	KUNIT_EXPECT_EQ_MSG(test, line[len - 1], '\n', "line: %s", line);
+	KUNIT_EXPECT_PTR_EQ_MSG(test, strchr(line, '\n'), line + len - 1,
+				"more than one line: %s", line);
+	KUNIT_EXPECT_NULL_MSG(test, strchr(line, '\t'), "tab in %s", line);
+	line[len - 1] = '\0';
+	while ((p = strsep(&line, " ")) != NULL) {
+		if (!*p)
+			continue;
+		KUNIT_ASSERT_LT(test, n, max);
+		field[n++] = p;
+	}
+	return n;
+}
+
+/* The header's column names, in file order. */
+struct ku_header {
+	int n;
+	char *name[KU_NCOLS + 8];
+};
+
+static void ku_header(struct kunit *test, struct ku_header *h)
+{
+	struct seq_file *m = ku_seq(test);
+
+	sockfd_show_header(m);
+	h->n = ku_split(test, ku_take(test, m), h->name, ARRAY_SIZE(h->name));
+	KUNIT_ASSERT_EQ(test, h->n, KU_NCOLS);
+}
+
+/* One formatted socket line, fields found by header name. */
+struct ku_line {
+	struct ku_header h;
+	char *text;		/* the line as printed, for messages */
+	int n;
+	char *field[KU_NCOLS + 8];
+};
+
+static void ku_format(struct kunit *test, struct ku_line *l, pid_t pid,
+		      const char *comm, unsigned int fd, struct socket *sock)
+{
+	struct seq_file *m = ku_seq(test);
+	char *s;
+
+	ku_header(test, &l->h);
+	KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, pid, comm, fd, sock), 0);
+	s = ku_take(test, m);
+	l->text = kunit_kstrdup(test, s, GFP_KERNEL);
+	l->n = ku_split(test, s, l->field, ARRAY_SIZE(l->field));
+	KUNIT_ASSERT_EQ_MSG(test, l->n, l->h.n, "fields of %s", l->text);
+}
+
+static const char *ku_get(struct kunit *test, const struct ku_line *l,
+			  const char *col)
+{
+	int i;
+
+	for (i = 0; i < l->h.n; i++)
+		if (!strcmp(l->h.name[i], col))
+			return l->field[i];
+	KUNIT_FAIL(test, "no column %s in the header", col);
+	return "";
+}
+
+#define KU_EXPECT_COL(test, l, col, want)				\
+	KUNIT_EXPECT_STREQ_MSG(test, ku_get(test, l, col), want,	\
+			       "column %s of %s", col, (l)->text)
+
+/* Expect column @col to be the decimal @want. */
+static void ku_expect_num(struct kunit *test, const struct ku_line *l,
+			  const char *col, long long want)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%lld", want);
+	KU_EXPECT_COL(test, l, col, buf);
+}
+
+static struct socket *ku_sock(struct kunit *test, int family, int type,
+			      int proto)
+{
+	struct socket *sock;
+
+	KUNIT_ASSERT_EQ(test, sock_create_kern(&init_net, family, type, proto,
+					       &sock), 0);
+	return sock;
+}
+
+/* Columns every socket line has, checked against the socket itself. */
+static void ku_expect_common(struct kunit *test, const struct ku_line *l,
+			     struct socket *sock, const char *family,
+			     const char *type)
+{
+	struct sock *sk = sock->sk;
+
+	ku_expect_num(test, l, "ino", SOCK_INODE(sock)->i_ino);
+	ku_expect_num(test, l, "netns", init_net.ns.inum);
+	KU_EXPECT_COL(test, l, "family", family);
+	KU_EXPECT_COL(test, l, "type", type);
+	ku_expect_num(test, l, "rmem", sk_rmem_alloc_get(sk));
+	ku_expect_num(test, l, "rcvbuf", READ_ONCE(sk->sk_rcvbuf));
+	ku_expect_num(test, l, "wmem", sk_wmem_alloc_get(sk));
+	ku_expect_num(test, l, "sndbuf", READ_ONCE(sk->sk_sndbuf));
+	/* sock_create_kern() sockets belong to the test thread: root. */
+	KU_EXPECT_COL(test, l, "uid", "0");
+}
+
+/* ------------------------------------------------------------------ */
+/* sockfd_format: names                                                */
+/* ------------------------------------------------------------------ */
+
+enum ku_table { KU_FAMILY, KU_TYPE, KU_STATE, KU_INET_PROTO, KU_NL_PROTO };
+
+struct ku_name_case {
+	enum ku_table table;
+	int nr;
+	const char *want;	/* NULL: no name, the caller prints a number */
+};
+
+static const struct ku_name_case ku_name_cases[] = {
+	{ KU_FAMILY, AF_UNIX, "unix" },
+	{ KU_FAMILY, AF_INET, "inet" },
+	{ KU_FAMILY, AF_INET6, "inet6" },
+	{ KU_FAMILY, AF_NETLINK, "netlink" },
+	{ KU_FAMILY, AF_PACKET, "packet" },
+	{ KU_FAMILY, AF_VSOCK, "vsock" },
+	{ KU_FAMILY, AF_UNSPEC, NULL },
+	{ KU_FAMILY, AF_BRIDGE, NULL },
+	{ KU_FAMILY, AF_MAX, NULL },
+	{ KU_FAMILY, -1, NULL },
+	{ KU_TYPE, SOCK_STREAM, "stream" },
+	{ KU_TYPE, SOCK_DGRAM, "dgram" },
+	{ KU_TYPE, SOCK_RAW, "raw" },
+	{ KU_TYPE, SOCK_RDM, "rdm" },
+	{ KU_TYPE, SOCK_SEQPACKET, "seqpacket" },
+	{ KU_TYPE, SOCK_PACKET, "packet" },
+	{ KU_TYPE, 0, NULL },
+	{ KU_TYPE, 7, NULL },
+	{ KU_TYPE, 11, NULL },
+	{ KU_TYPE, -1, NULL },
+	{ KU_STATE, TCP_ESTABLISHED, "ESTABLISHED" },
+	{ KU_STATE, TCP_SYN_SENT, "SYN_SENT" },
+	{ KU_STATE, TCP_SYN_RECV, "SYN_RECV" },
+	{ KU_STATE, TCP_FIN_WAIT1, "FIN_WAIT1" },
+	{ KU_STATE, TCP_FIN_WAIT2, "FIN_WAIT2" },
+	{ KU_STATE, TCP_TIME_WAIT, "TIME_WAIT" },
+	{ KU_STATE, TCP_CLOSE, "CLOSE" },
+	{ KU_STATE, TCP_CLOSE_WAIT, "CLOSE_WAIT" },
+	{ KU_STATE, TCP_LAST_ACK, "LAST_ACK" },
+	{ KU_STATE, TCP_LISTEN, "LISTEN" },
+	{ KU_STATE, TCP_CLOSING, "CLOSING" },
+	{ KU_STATE, 0, NULL },
+	{ KU_STATE, TCP_MAX_STATES, NULL },
+	{ KU_STATE, -1, NULL },
+	{ KU_INET_PROTO, IPPROTO_TCP, "tcp" },
+	{ KU_INET_PROTO, IPPROTO_UDP, "udp" },
+	{ KU_INET_PROTO, IPPROTO_UDPLITE, "udplite" },
+	{ KU_INET_PROTO, IPPROTO_ICMP, "icmp" },
+	{ KU_INET_PROTO, IPPROTO_ICMPV6, "icmpv6" },
+	{ KU_INET_PROTO, IPPROTO_RAW, "raw" },
+	{ KU_INET_PROTO, IPPROTO_SCTP, "sctp" },
+	{ KU_INET_PROTO, IPPROTO_MPTCP, "mptcp" },
+	{ KU_INET_PROTO, 99, NULL },
+	{ KU_NL_PROTO, NETLINK_ROUTE, "route" },
+	{ KU_NL_PROTO, NETLINK_SOCK_DIAG, "sock_diag" },
+	{ KU_NL_PROTO, NETLINK_AUDIT, "audit" },
+	{ KU_NL_PROTO, NETLINK_GENERIC, "generic" },
+	{ KU_NL_PROTO, 99, NULL },
+	{ KU_NL_PROTO, -1, NULL },
+};
+
+static const char *const ku_table_names[] = {
+	[KU_FAMILY] = "family", [KU_TYPE] = "type", [KU_STATE] = "state",
+	[KU_INET_PROTO] = "inet_proto", [KU_NL_PROTO] = "netlink_proto",
+};
+
+static void ku_name_desc(const struct ku_name_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %d", ku_table_names[c->table],
+		 c->nr);
+}
+
+KUNIT_ARRAY_PARAM(ku_names, ku_name_cases, ku_name_desc);
+
+static void sockfd_test_names(struct kunit *test)
+{
+	const struct ku_name_case *c = test->param_value;
+	const char *got = NULL;
+
+	switch (c->table) {
+	case KU_FAMILY:
+		got = sockfd_family_name(c->nr);
+		break;
+	case KU_TYPE:
+		got = sockfd_type_name(c->nr);
+		break;
+	case KU_STATE:
+		got = sockfd_state_name(c->nr);
+		break;
+	case KU_INET_PROTO:
+		got = sockfd_inet_proto_name(c->nr);
+		break;
+	case KU_NL_PROTO:
+		got = sockfd_netlink_proto_name(c->nr);
+		break;
+	}
+	if (c->want)
+		KUNIT_EXPECT_STREQ(test, got, c->want);
+	else
+		KUNIT_EXPECT_NULL_MSG(test, got, "got %s", got);
+}
+
+/* ------------------------------------------------------------------ */
+/* sockfd_format: escaping                                             */
+/* ------------------------------------------------------------------ */
+
+struct ku_escape_case {
+	const char *desc;
+	const char *in;
+	size_t len;
+	const char *want;
+};
+
+#define KU_ESC(d, s, w) { d, s, sizeof(s) - 1, w }
+
+static const struct ku_escape_case ku_escape_cases[] = {
+	KU_ESC("plain", "abc-XYZ_09.~!", "abc-XYZ_09.~!"),
+	KU_ESC("empty", "", ""),
+	KU_ESC("space", "a b", "a\\040b"),
+	KU_ESC("tab newline", "\t\n", "\\011\\012"),
+	KU_ESC("backslash", "a\\b", "a\\134b"),
+	KU_ESC("embedded NUL", "x\0y", "x\\000y"),
+	KU_ESC("control and DEL", "\001\037\177", "\\001\\037\\177"),
+	KU_ESC("high bytes", "\200\377", "\\200\\377"),
+	KU_ESC("looks escaped", "\\040", "\\134040"),
+};
+
+static void ku_escape_desc(const struct ku_escape_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ku_escape, ku_escape_cases, ku_escape_desc);
+
+static void sockfd_test_escape(struct kunit *test)
+{
+	const struct ku_escape_case *c = test->param_value;
+	struct seq_file *m = ku_seq(test);
+
+	sockfd_put_escaped(m, c->in, c->len);
+	KUNIT_EXPECT_STREQ(test, ku_take(test, m), c->want);
+}
+
+/* ------------------------------------------------------------------ */
+/* sockfd_format: whole lines                                          */
+/* ------------------------------------------------------------------ */
+
+/* The header is exactly the contract's column list. */
+static void sockfd_test_header(struct kunit *test)
+{
+	static const char *const want[KU_NCOLS] = {
+		"pid", "comm", "fd", "ino", "netns", "family", "type", "proto",
+		"state", "local", "remote", "txq", "rxq", "rmem", "rcvbuf",
+		"wmem", "sndbuf", "uid",
+	};
+	struct ku_header h;
+	int i;
+
+	ku_header(test, &h);
+	for (i = 0; i < KU_NCOLS; i++)
+		KUNIT_EXPECT_STREQ(test, h.name[i], want[i]);
+}
+
+/* A real TCP listener: state, wildcard address, backlog as txq. */
+static void sockfd_test_tcp_listen(struct kunit *test)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct socket *sock = ku_sock(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	struct ku_line l;
+	char want[32];
+
+	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&sin), sizeof(sin)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sock, 7), 0);
+	ku_format(test, &l, 4242, "k unit\\", 42, sock);
+
+	ku_expect_num(test, &l, "pid", 4242);
+	KU_EXPECT_COL(test, &l, "comm", "k\\040unit\\134");
+	ku_expect_num(test, &l, "fd", 42);
+	ku_expect_common(test, &l, sock, "inet", "stream");
+	KU_EXPECT_COL(test, &l, "proto", "tcp");
+	KU_EXPECT_COL(test, &l, "state", "LISTEN");
+	snprintf(want, sizeof(want), "0.0.0.0:%u",
+		 ntohs(inet_sk(sock->sk)->inet_sport));
+	KUNIT_EXPECT_STRNEQ(test, want, "0.0.0.0:0");
+	KU_EXPECT_COL(test, &l, "local", want);
+	KU_EXPECT_COL(test, &l, "remote", "0.0.0.0:0");
+	KU_EXPECT_COL(test, &l, "txq", "7");
+	KU_EXPECT_COL(test, &l, "rxq", "0");
+	sock_release(sock);
+}
+
+/*
+ * Addresses the loopback-less test kernel cannot produce by connecting are
+ * set by hand on an unbound, unhashed UDP socket, and reset before release.
+ */
+struct ku_addr_case {
+	const char *desc;
+	int family;
+	const char *saddr, *daddr;	/* in6_pton()/in4_pton() text */
+	u16 sport, dport;
+	int state;
+	const char *local, *remote, *state_name;
+};
+
+static const struct ku_addr_case ku_addr_cases[] = {
+	{ "inet zero", AF_INET, "0.0.0.0", "0.0.0.0", 0, 0, TCP_CLOSE,
+	  "0.0.0.0:0", "0.0.0.0:0", "CLOSE" },
+	{ "inet connected", AF_INET, "10.1.2.3", "192.168.100.200", 4567, 53,
+	  TCP_ESTABLISHED, "10.1.2.3:4567", "192.168.100.200:53",
+	  "ESTABLISHED" },
+	{ "inet max", AF_INET, "255.255.255.255", "1.0.0.1", 65535, 1,
+	  TCP_ESTABLISHED, "255.255.255.255:65535", "1.0.0.1:1",
+	  "ESTABLISHED" },
+	{ "inet6 zero", AF_INET6, "::", "::", 0, 0, TCP_CLOSE,
+	  "[::]:0", "[::]:0", "CLOSE" },
+	{ "inet6 loopback", AF_INET6, "::1", "::", 8080, 0, TCP_CLOSE,
+	  "[::1]:8080", "[::]:0", "CLOSE" },
+	{ "inet6 v4-mapped", AF_INET6, "::ffff:127.0.0.1", "::ffff:10.0.0.254",
+	  80, 41000, TCP_ESTABLISHED, "[::ffff:127.0.0.1]:80",
+	  "[::ffff:10.0.0.254]:41000", "ESTABLISHED" },
+	{ "inet6 link-local", AF_INET6, "fe80::1", "fe80::a:b:c:d", 22, 5353,
+	  TCP_ESTABLISHED, "[fe80::1]:22", "[fe80::a:b:c:d]:5353",
+	  "ESTABLISHED" },
+	{ "inet6 rfc5952", AF_INET6, "2001:DB8:0:0:1:0:0:1",
+	  "2001:db8:0:1:1:1:1:1", 1, 2, TCP_ESTABLISHED,
+	  "[2001:db8::1:0:0:1]:1", "[2001:db8:0:1:1:1:1:1]:2",
+	  "ESTABLISHED" },
+	{ "inet6 full", AF_INET6, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	  "2001:db8::", 65535, 443, TCP_ESTABLISHED,
+	  "[ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:65535",
+	  "[2001:db8::]:443", "ESTABLISHED" },
+};
+
+static void ku_addr_desc(const struct ku_addr_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ku_addr, ku_addr_cases, ku_addr_desc);
+
+static void sockfd_test_udp_addr(struct kunit *test)
+{
+	const struct ku_addr_case *c = test->param_value;
+	struct socket *sock = ku_sock(test, c->family, SOCK_DGRAM, IPPROTO_UDP);
+	struct sock *sk = sock->sk;
+	struct inet_sock *inet = inet_sk(sk);
+	struct ku_line l;
+
+	if (c->family == AF_INET) {
+		KUNIT_ASSERT_TRUE(test, in4_pton(c->saddr, -1,
+				  (u8 *)&inet->inet_rcv_saddr, -1, NULL));
+		KUNIT_ASSERT_TRUE(test, in4_pton(c->daddr, -1,
+				  (u8 *)&inet->inet_daddr, -1, NULL));
+	} else {
+		KUNIT_ASSERT_TRUE(test, in6_pton(c->saddr, -1,
+				  sk->sk_v6_rcv_saddr.s6_addr, -1, NULL));
+		KUNIT_ASSERT_TRUE(test, in6_pton(c->daddr, -1,
+				  sk->sk_v6_daddr.s6_addr, -1, NULL));
+	}
+	inet->inet_sport = htons(c->sport);
+	inet->inet_dport = htons(c->dport);
+	smp_store_release(&sk->sk_state, c->state);
+
+	ku_format(test, &l, 1, "udp", 3, sock);
+	ku_expect_common(test, &l, sock, c->family == AF_INET ? "inet" : "inet6",
+			 "dgram");
+	KU_EXPECT_COL(test, &l, "proto", "udp");
+	KU_EXPECT_COL(test, &l, "state", c->state_name);
+	KU_EXPECT_COL(test, &l, "local", c->local);
+	KU_EXPECT_COL(test, &l, "remote", c->remote);
+	ku_expect_num(test, &l, "txq", sk_wmem_alloc_get(sk));
+	ku_expect_num(test, &l, "rxq", sk_rmem_alloc_get(sk));
+
+	/* Back to what an unbound socket looks like before it is released. */
+	smp_store_release(&sk->sk_state, TCP_CLOSE);
+	inet->inet_sport = 0;
+	inet->inet_dport = 0;
+	inet->inet_rcv_saddr = 0;
+	inet->inet_daddr = 0;
+	if (c->family == AF_INET6) {
+		sk->sk_v6_rcv_saddr = in6addr_any;
+		sk->sk_v6_daddr = in6addr_any;
+	}
+	sock_release(sock);
+}
+
+/* unix: @name (length @len, sun_path bytes) bound, and how it prints. */
+struct ku_unix_case {
+	const char *desc;
+	int type;
+	const char *name;
+	size_t len;		/* 0: leave unnamed */
+	const char *local;
+};
+
+#define KU_UNIX(d, t, n, w) { d, t, n, sizeof(n) - 1, w }
+
+static const struct ku_unix_case ku_unix_cases[] = {
+	{ "unnamed stream", SOCK_STREAM, NULL, 0, "*" },
+	{ "unnamed dgram", SOCK_DGRAM, NULL, 0, "*" },
+	KU_UNIX("abstract", SOCK_STREAM, "\0sockfd-kunit", "@sockfd-kunit"),
+	KU_UNIX("abstract NULs", SOCK_DGRAM, "\0a\0b c\\\n\0",
+		"@a\\000b\\040c\\134\\012\\000"),
+	KU_UNIX("abstract empty", SOCK_SEQPACKET, "\0", "@"),
+	/* The root of the initramfs: present and writable in the guest. */
+	KU_UNIX("path", SOCK_STREAM, "/sockfd-kunit.sock", "/sockfd-kunit.sock"),
+	KU_UNIX("path escaped", SOCK_DGRAM, "/sockfd kunit\t\\.sock",
+		"/sockfd\\040kunit\\011\\134.sock"),
+};
+
+static void ku_unix_desc(const struct ku_unix_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ku_unix, ku_unix_cases, ku_unix_desc);
+
+static void sockfd_test_unix_name(struct kunit *test)
+{
+	const struct ku_unix_case *c = test->param_value;
+	struct socket *sock = ku_sock(test, AF_UNIX, c->type, 0);
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct ku_line l;
+	int err;
+
+	if (c->len) {
+		memcpy(sun.sun_path, c->name, c->len);
+		err = kernel_bind(sock, KU_ADDR(&sun),
+				  offsetof(struct sockaddr_un, sun_path) + c->len);
+		/* A path left by an earlier load in the same boot is fine. */
+		KUNIT_ASSERT_TRUE_MSG(test, !err || (err == -EADDRINUSE && c->name[0]),
+				      "bind: %d", err);
+		if (err)
+			kunit_skip(test, "path exists from an earlier load");
+	}
+	ku_format(test, &l, 77, "unix", 9, sock);
+	ku_expect_common(test, &l, sock, "unix", sockfd_type_name(c->type));
+	KU_EXPECT_COL(test, &l, "proto", "-");
+	KU_EXPECT_COL(test, &l, "state", "CLOSE");
+	KU_EXPECT_COL(test, &l, "local", c->local);
+	KU_EXPECT_COL(test, &l, "remote", "*");
+	sock_release(sock);
+}
+
+/*
+ * A connected unix stream pair: each remote is the other's inode; the
+ * listener's queues before accept() are backlog and one pending connection.
+ */
+static void sockfd_test_unix_peers(struct kunit *test)
+{
+	static const char name[] = "\0sockfd-kunit-peers";
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int len = offsetof(struct sockaddr_un, sun_path) + sizeof(name) - 1;
+	struct socket *srv = ku_sock(test, AF_UNIX, SOCK_STREAM, 0);
+	struct socket *cli = ku_sock(test, AF_UNIX, SOCK_STREAM, 0);
+	struct socket *acc;
+	struct ku_line l;
+
+	memcpy(sun.sun_path, name, sizeof(name) - 1);
+	KUNIT_ASSERT_EQ(test, kernel_bind(srv, KU_ADDR(&sun), len), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(srv, 5), 0);
+	KUNIT_ASSERT_EQ(test, kernel_connect(cli, KU_ADDR(&sun), len, 0), 0);
+
+	ku_format(test, &l, 5, "srv", 3, srv);
+	KU_EXPECT_COL(test, &l, "state", "LISTEN");
+	KU_EXPECT_COL(test, &l, "local", "@sockfd-kunit-peers");
+	KU_EXPECT_COL(test, &l, "remote", "*");
+	KU_EXPECT_COL(test, &l, "txq", "5");
+	KU_EXPECT_COL(test, &l, "rxq", "1");
+
+	KUNIT_ASSERT_EQ(test, kernel_accept(srv, &acc, 0), 0);
+	ku_format(test, &l, 5, "cli", 4, cli);
+	KU_EXPECT_COL(test, &l, "state", "ESTABLISHED");
+	KU_EXPECT_COL(test, &l, "local", "*");
+	ku_expect_num(test, &l, "remote", SOCK_INODE(acc)->i_ino);
+	ku_format(test, &l, 5, "acc", 5, acc);
+	KU_EXPECT_COL(test, &l, "state", "ESTABLISHED");
+	/* An accepted socket shares the listener's name. */
+	KU_EXPECT_COL(test, &l, "local", "@sockfd-kunit-peers");
+	ku_expect_num(test, &l, "remote", SOCK_INODE(cli)->i_ino);
+	ku_format(test, &l, 5, "srv", 3, srv);
+	KU_EXPECT_COL(test, &l, "rxq", "0");
+
+	/* The peer gone, the survivor has no peer inode to show. */
+	sock_release(acc);
+	ku_format(test, &l, 5, "cli", 4, cli);
+	KU_EXPECT_COL(test, &l, "remote", "*");
+	sock_release(cli);
+	sock_release(srv);
+}
+
+/* netlink: protocol name, port ids (0 until bound), no state. */
+static void sockfd_test_netlink(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_NETLINK, SOCK_RAW, NETLINK_ROUTE);
+	struct sockaddr_nl snl = { .nl_family = AF_NETLINK, .nl_pid = 4000123 };
+	struct ku_line l;
+
+	ku_format(test, &l, 2, "nl", 6, sock);
+	ku_expect_common(test, &l, sock, "netlink", "raw");
+	KU_EXPECT_COL(test, &l, "proto", "route");
+	KU_EXPECT_COL(test, &l, "state", "-");
+	KU_EXPECT_COL(test, &l, "local", "0");
+	KU_EXPECT_COL(test, &l, "remote", "0");
+
+	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&snl), sizeof(snl)), 0);
+	ku_format(test, &l, 2, "nl", 6, sock);
+	KU_EXPECT_COL(test, &l, "local", "4000123");
+	sock_release(sock);
+}
+
+/* A comm at full length with every kind of byte that must be escaped. */
+static void sockfd_test_comm(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_UNIX, SOCK_DGRAM, 0);
+	struct ku_line l;
+
+	ku_format(test, &l, 2147483647, "a b\tc\nd\\e\177f\001g", 4294967295U,
+		  sock);
+	KU_EXPECT_COL(test, &l, "comm",
+		      "a\\040b\\011c\\012d\\134e\\177f\\001g");
+	KU_EXPECT_COL(test, &l, "pid", "2147483647");
+	KU_EXPECT_COL(test, &l, "fd", "4294967295");
+	sock_release(sock);
+}
+
+static struct kunit_case sockfd_format_cases[] = {
+	KUNIT_CASE_PARAM(sockfd_test_names, ku_names_gen_params),
+	KUNIT_CASE_PARAM(sockfd_test_escape, ku_escape_gen_params),
+	KUNIT_CASE(sockfd_test_header),
+	KUNIT_CASE(sockfd_test_tcp_listen),
+	KUNIT_CASE_PARAM(sockfd_test_udp_addr, ku_addr_gen_params),
+	KUNIT_CASE_PARAM(sockfd_test_unix_name, ku_unix_gen_params),
+	KUNIT_CASE(sockfd_test_unix_peers),
+	KUNIT_CASE(sockfd_test_netlink),
+	KUNIT_CASE(sockfd_test_comm),
+	{}
+};
+
+static struct kunit_suite sockfd_format_suite = {
+	.name = "sockfd_format",
+	.test_cases = sockfd_format_cases,
+};
+
+/* ------------------------------------------------------------------ */
+/* sockfd_cursor: /proc/sockfd read in pieces equals one whole read    */
+/* ------------------------------------------------------------------ */
+
+#define KU_NFDS 24
+
+/* What suite_init installed in the loading process. */
+static struct {
+	struct path proc;		/* /proc/sockfd */
+	pid_t pid;			/* the loading process */
+	int fd[KU_NFDS];		/* -1: closed again (a hole) */
+	unsigned long long ino[KU_NFDS];
+} ku_cur;
+
+/* Families and types of the installed sockets, in turn. */
+static const struct { int family, type, proto; } ku_cur_kinds[] = {
+	{ AF_INET, SOCK_STREAM, IPPROTO_TCP },
+	{ AF_INET6, SOCK_DGRAM, IPPROTO_UDP },
+	{ AF_UNIX, SOCK_STREAM, 0 },
+	{ AF_NETLINK, SOCK_RAW, NETLINK_ROUTE },
+	{ AF_UNIX, SOCK_DGRAM, 0 },
+};
+
+static void sockfd_cursor_exit(struct kunit_suite *suite)
+{
+	int i;
+
+	for (i = 0; i < KU_NFDS; i++)
+		if (ku_cur.fd[i] >= 0)
+			close_fd(ku_cur.fd[i]);
+	path_put(&ku_cur.proc);
+}
+
+/* Runs in insmod's context: the fds land in its table. */
+static int sockfd_cursor_init(struct kunit_suite *suite)
+{
+	int i, err;
+
+	for (i = 0; i < KU_NFDS; i++)
+		ku_cur.fd[i] = -1;
+	err = kern_path("/proc/sockfd", LOOKUP_FOLLOW, &ku_cur.proc);
+	if (err) {
+		pr_err("sockfd_kunit: /proc/sockfd: %d (is sockfd.ko loaded?)\n", err);
+		return err;
+	}
+	ku_cur.pid = task_tgid_nr(current);
+	for (i = 0; i < KU_NFDS; i++) {
+		typeof(ku_cur_kinds[0]) *k = &ku_cur_kinds[i % ARRAY_SIZE(ku_cur_kinds)];
+		struct socket *sock;
+		struct file *file;
+		int fd;
+
+		err = sock_create_kern(current->nsproxy->net_ns, k->family,
+				       k->type, k->proto, &sock);
+		if (err)
+			goto fail;
+		ku_cur.ino[i] = SOCK_INODE(sock)->i_ino;
+		file = sock_alloc_file(sock, 0, NULL);	/* releases sock on error */
+		if (IS_ERR(file)) {
+			err = PTR_ERR(file);
+			goto fail;
+		}
+		fd = get_unused_fd_flags(O_CLOEXEC);
+		if (fd < 0) {
+			fput(file);
+			err = fd;
+			goto fail;
+		}
+		fd_install(fd, file);
+		ku_cur.fd[i] = fd;
+	}
+	/* Holes: every third fd closed again, so the walk skips gaps. */
+	for (i = 2; i < KU_NFDS; i += 3) {
+		close_fd(ku_cur.fd[i]);
+		ku_cur.fd[i] = -1;
+	}
+	return 0;
+fail:
+	sockfd_cursor_exit(suite);
+	return err;
+}
+
+struct ku_text {
+	char *buf;
+	size_t len;
+};
+
+KUNIT_DEFINE_ACTION_WRAPPER(ku_fput, fput, struct file *);
+
+/* A fresh open of /proc/sockfd, closed when the test ends. */
+static struct file *ku_open(struct kunit *test)
+{
+	struct file *f = dentry_open(&ku_cur.proc, O_RDONLY, current_cred());
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, f);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_fput, f), 0);
+	return f;
+}
+
+/*
+ * Read @f from @pos to the end, or up to @max bytes, with reads of
+ * @chunk bytes.
+ */
+static struct ku_text ku_read(struct kunit *test, struct file *f, loff_t pos,
+			      size_t chunk, size_t max)
+{
+	size_t cap = 256 * 1024;
+	struct ku_text t = { kunit_kmalloc(test, cap, GFP_KERNEL), 0 };
+	ssize_t n;
+
+	KUNIT_ASSERT_NOT_NULL(test, t.buf);
+	KUNIT_ASSERT_EQ(test, vfs_llseek(f, pos, SEEK_SET), pos);
+	while (t.len < max) {
+		size_t want = min(chunk, max - t.len);
+
+		KUNIT_ASSERT_LE_MSG(test, t.len + want, cap, "/proc/sockfd too big");
+		n = kernel_read(f, t.buf + t.len, want, &pos);
+		KUNIT_ASSERT_GE_MSG(test, n, 0, "read at %lld", pos);
+		if (!n)
+			break;
+		t.len += n;
+	}
+	return t;
+}
+
+static struct ku_text ku_whole(struct kunit *test)
+{
+	return ku_read(test, ku_open(test), 0, 64 * 1024, SIZE_MAX);
+}
+
+/* Where @a and @b first differ, for messages. */
+static size_t ku_diff_at(const struct ku_text *a, const struct ku_text *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->len && i < b->len; i++)
+		if (a->buf[i] != b->buf[i])
+			break;
+	return i;
+}
+
+#define KU_EXPECT_SAME(test, want, got, fmt, ...)				\
+	KUNIT_EXPECT_TRUE_MSG(test, (want)->len == (got)->len &&		\
+			      !memcmp((want)->buf, (got)->buf, (got)->len),	\
+			      fmt ": %zu vs %zu bytes, first difference at %zu",	\
+			      ##__VA_ARGS__, (want)->len, (got)->len,		\
+			      ku_diff_at(want, got))
+
+/*
+ * One whole read: header first, lines ordered by (pid, fd) without
+ * repeats, and exactly the sockets suite_init left in the loader.
+ */
+static void sockfd_test_cursor_whole(struct kunit *test)
+{
+	struct ku_text t = ku_whole(test);
+	long last_pid = -1, last_fd = -1;
+	int seen[KU_NFDS] = { };
+	char *p, *line, *field[KU_NCOLS + 8];
+	int i, nlines = 0;
+
+	KUNIT_ASSERT_GT(test, t.len, 0);
+	KUNIT_ASSERT_EQ(test, t.buf[t.len - 1], '\n');
+	t.buf[t.len - 1] = '\0';
+	p = t.buf;
+	KUNIT_EXPECT_TRUE(test, str_has_prefix(p, "pid"));
+	strsep(&p, "\n");	/* the header */
+	while ((line = strsep(&p, "\n")) != NULL) {
+		long pid, fd;
+		unsigned long long ino;
+		int n = 0;
+		char *q = line, *s;
+
+		while ((s = strsep(&q, " ")) != NULL)
+			if (*s && n < ARRAY_SIZE(field))
+				field[n++] = s;
+		KUNIT_ASSERT_EQ_MSG(test, n, KU_NCOLS, "line %d", nlines);
+		KUNIT_ASSERT_EQ(test, kstrtol(field[0], 10, &pid), 0);
+		KUNIT_ASSERT_EQ(test, kstrtol(field[2], 10, &fd), 0);
+		KUNIT_ASSERT_EQ(test, kstrtoull(field[3], 10, &ino), 0);
+		KUNIT_EXPECT_TRUE_MSG(test, pid > last_pid ||
+				      (pid == last_pid && fd > last_fd),
+				      "(%ld, %ld) after (%ld, %ld)", pid, fd,
+				      last_pid, last_fd);
+		last_pid = pid;
+		last_fd = fd;
+		nlines++;
+		if (pid != ku_cur.pid)
+			continue;
+		for (i = 0; i < KU_NFDS; i++) {
+			if (ku_cur.fd[i] != fd)
+				continue;
+			seen[i]++;
+			KUNIT_EXPECT_EQ_MSG(test, ino, ku_cur.ino[i], "fd %ld", fd);
+		}
+	}
+	for (i = 0; i < KU_NFDS; i++)
+		KUNIT_EXPECT_EQ_MSG(test, seen[i], ku_cur.fd[i] >= 0 ? 1 : 0,
+				    "fd %d of pid %d", ku_cur.fd[i], ku_cur.pid);
+	kunit_info(test, "%d lines, %zu bytes", nlines, t.len);
+}
+
+static const size_t ku_chunks[] = {
+	1, 2, 3, 7, 64, 100, 151, 255, 1000, 4095, 4096, 4097, 65536,
+};
+
+static void ku_chunk_desc(const size_t *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "read(%zu)", *c);
+}
+
+KUNIT_ARRAY_PARAM(ku_chunk, ku_chunks, ku_chunk_desc);
+
+/* Reads of one size, start to end, give the whole read's bytes. */
+static void sockfd_test_cursor_chunks(struct kunit *test)
+{
+	const size_t *chunk = test->param_value;
+	struct ku_text whole = ku_whole(test);
+	struct ku_text t = ku_read(test, ku_open(test), 0, *chunk, SIZE_MAX);
+
+	KU_EXPECT_SAME(test, &whole, &t, "read(%zu)", *chunk);
+}
+
+/*
+ * lseek() to every byte offset, then read on: the next bytes (two lines'
+ * worth, in reads of 7) equal the whole read's from there; at every line
+ * start the rest of the file is read and compared too. One open file is
+ * used throughout, so each seek resumes a cursor left anywhere.
+ */
+static void sockfd_test_cursor_every_offset(struct kunit *test)
+{
+	struct ku_text whole = ku_whole(test);
+	struct file *f = ku_open(test);
+	size_t pos;
+
+	for (pos = 0; pos <= whole.len; pos++) {
+		bool line_start = !pos || whole.buf[pos - 1] == '\n';
+		struct ku_text want = { whole.buf + pos, whole.len - pos };
+		struct ku_text t = ku_read(test, f, pos, 7,
+					   line_start ? SIZE_MAX : 400);
+
+		if (want.len > t.len)
+			want.len = t.len;
+		KU_EXPECT_SAME(test, &want, &t, "from offset %zu", pos);
+		if (test->status == KUNIT_FAILURE)
+			break;	/* one report, not thousands */
+		kunit_kfree(test, t.buf);
+		cond_resched();
+	}
+}
+
+/* Backwards: seeking to earlier offsets replays the walk correctly. */
+static void sockfd_test_cursor_backwards(struct kunit *test)
+{
+	struct ku_text whole = ku_whole(test);
+	struct file *f = ku_open(test);
+	size_t pos = whole.len;
+
+	do {
+		struct ku_text want, t;
+
+		pos = pos > 97 ? pos - 97 : 0;
+		want = (struct ku_text){ whole.buf + pos, whole.len - pos };
+		t = ku_read(test, f, pos, 13, 300);
+		if (want.len > t.len)
+			want.len = t.len;
+		KU_EXPECT_SAME(test, &want, &t, "back to offset %zu", pos);
+		kunit_kfree(test, t.buf);
+	} while (pos && test->status != KUNIT_FAILURE);
+}
+
+static struct kunit_case sockfd_cursor_cases[] = {
+	KUNIT_CASE(sockfd_test_cursor_whole),
+	KUNIT_CASE_PARAM(sockfd_test_cursor_chunks, ku_chunk_gen_params),
+	KUNIT_CASE_SLOW(sockfd_test_cursor_every_offset),
+	KUNIT_CASE(sockfd_test_cursor_backwards),
+	{}
+};
+
+static struct kunit_suite sockfd_cursor_suite = {
+	.name = "sockfd_cursor",
+	.suite_init = sockfd_cursor_init,
+	.suite_exit = sockfd_cursor_exit,
+	.test_cases = sockfd_cursor_cases,
+};
+
+kunit_test_suites(&sockfd_format_suite, &sockfd_cursor_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests for sockfd: line formatter and resumable cursor");
