@@ -82,15 +82,6 @@ static int client_of(int a, const int *c)
 	gt_fatal("setup", "no client with port %d", port);
 }
 
-static void check(const char *v, const char *what, int fd,
-		  const struct gt_want *fixed)
-{
-	char name[64];
-
-	snprintf(name, sizeof(name), "%s.%s", v, what);
-	gt_check_fd(name, 0, fd, fixed);
-}
-
 static void run(int family)
 {
 	const char *v = family == AF_INET ? "v4" : "v6";
@@ -107,7 +98,7 @@ static void run(int family)
 	gt_want_set(&w, GT_STATE, "CLOSE");
 	gt_want_set(&w, GT_LOCAL, "%s", gt_zero_addr(family));
 	gt_want_set(&w, GT_REMOTE, "%s", gt_zero_addr(family));
-	check(v, "unbound", unb, &w);
+	gt_check_fdf(0, unb, &w, "%s.unbound", v);
 	gt_want_free(&w);
 
 	/* listener with 3 un-accepted connections */
@@ -127,7 +118,7 @@ static void run(int family)
 	gt_want_set(&w, GT_LOCAL, "%s:%d", lo, port);
 	gt_want_set(&w, GT_TXQ, "%d", BACKLOG);
 	gt_want_set(&w, GT_RXQ, "3");
-	check(v, "listen_3pending", l, &w);
+	gt_check_fdf(0, l, &w, "%s.listen_3pending", v);
 	gt_want_free(&w);
 
 	/* accept one: the queue shrinks to 2. The accept order need not be
@@ -138,7 +129,7 @@ static void run(int family)
 	k = client_of(a0, c);
 	gt_want_set(&w, GT_TXQ, "%d", BACKLOG);
 	gt_want_set(&w, GT_RXQ, "2");
-	check(v, "listen_2pending", l, &w);
+	gt_check_fdf(0, l, &w, "%s.listen_2pending", v);
 	gt_want_free(&w);
 
 	/* client and accepted sides, 5-tuple */
@@ -146,12 +137,12 @@ static void run(int family)
 	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, port);
 	gt_want_set(&w, GT_TXQ, "0");
 	gt_want_set(&w, GT_RXQ, "0");
-	check(v, "client", c[k], &w);
+	gt_check_fdf(0, c[k], &w, "%s.client", v);
 	gt_want_free(&w);
 	gt_want_set(&w, GT_STATE, "ESTABLISHED");
 	gt_want_set(&w, GT_LOCAL, "%s:%d", lo, port);
 	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, gt_port(c[k]));
-	check(v, "accepted", a0, &w);
+	gt_check_fdf(0, a0, &w, "%s.accepted", v);
 	gt_want_free(&w);
 
 	/* unread bytes: 1000 bytes from the client sit in a0's queue */
@@ -164,7 +155,7 @@ static void run(int family)
 	gt_check_num(name, "SIOCINQ", 1000, gt_inq(a0));
 	gt_want_set(&w, GT_RXQ, "1000");
 	gt_want_set(&w, GT_TXQ, "0");
-	check(v, "unread_rxq", a0, &w);
+	gt_check_fdf(0, a0, &w, "%s.unread_rxq", v);
 	gt_want_free(&w);
 
 	/* unsent bytes: a0 writes to c[k], which never reads, until full */
@@ -177,10 +168,10 @@ static void run(int family)
 	q = gt_outq(a0);
 	snprintf(name, sizeof(name), "%s.unsent_premise", v);
 	gt_check(name, q > 0, "SIOCOUTQ: want > 0 got %ld", q);
-	check(v, "unsent_txq", a0, NULL);
+	gt_check_fdf(0, a0, NULL, "%s.unsent_txq", v);
 	/* txq must be SIOCOUTQ too (gt_expect used /proc/net/tcp) */
 	gt_want_set(&w, GT_TXQ, "%ld", gt_outq(a0));
-	check(v, "unsent_txq_siocoutq", a0, &w);
+	gt_check_fdf(0, a0, &w, "%s.unsent_txq_siocoutq", v);
 	gt_want_free(&w);
 
 	/* CLOSE_WAIT: accept the other two; one sends 100 bytes and closes */
@@ -197,16 +188,16 @@ static void run(int family)
 		 "state: want CLOSE_WAIT (8) got %d", tcp_state(c[k]));
 	gt_want_set(&w, GT_STATE, "CLOSE_WAIT");
 	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, port);
-	check(v, "close_wait", c[k], &w);
+	gt_check_fdf(0, c[k], &w, "%s.close_wait", v);
 	gt_want_free(&w);
 	/* listener again: nothing pending */
 	gt_want_set(&w, GT_RXQ, "0");
 	gt_want_set(&w, GT_TXQ, "%d", BACKLOG);
-	check(v, "listen_0pending", l, &w);
+	gt_check_fdf(0, l, &w, "%s.listen_0pending", v);
 	gt_want_free(&w);
 
 	/* peer a2 (ESTABLISHED, nothing queued) */
-	check(v, "accepted_idle", a2, NULL);
+	gt_check_fdf(0, a2, NULL, "%s.accepted_idle", v);
 
 	close(unb);
 	close(l);

@@ -21,15 +21,6 @@
 #define IPV6_FREEBIND 78
 #endif
 
-static void check(const char *v, const char *what, int fd,
-		  const struct gt_want *fixed)
-{
-	char name[64];
-
-	snprintf(name, sizeof(name), "%s.%s", v, what);
-	gt_check_fd(name, 0, fd, fixed);
-}
-
 static void run(int family)
 {
 	const char *v = family == AF_INET ? "v4" : "v6";
@@ -52,7 +43,7 @@ static void run(int family)
 	gt_want_set(&w, GT_STATE, "CLOSE");
 	gt_want_set(&w, GT_LOCAL, "%s", gt_zero_addr(family));
 	gt_want_set(&w, GT_REMOTE, "%s", gt_zero_addr(family));
-	check(v, "unbound", unb, &w);
+	gt_check_fdf(0, unb, &w, "%s.unbound", v);
 	gt_want_free(&w);
 
 	memset(buf, 'u', sizeof(buf));
@@ -70,12 +61,12 @@ static void run(int family)
 	gt_want_set(&w, GT_STATE, "CLOSE");
 	gt_want_set(&w, GT_LOCAL, "%s:%d", lo, port);
 	gt_want_set(&w, GT_REMOTE, "%s", gt_zero_addr(family));
-	check(v, "bound_queued", srv, &w);
+	gt_check_fdf(0, srv, &w, "%s.bound_queued", v);
 	gt_want_free(&w);
 
 	gt_want_set(&w, GT_STATE, "ESTABLISHED");
 	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, port);
-	check(v, "connected", cli, &w);
+	gt_check_fdf(0, cli, &w, "%s.connected", v);
 	gt_want_free(&w);
 
 	close(unb);

@@ -1047,6 +1047,17 @@ static const char *inet_procnet_file(int family, int proto)
 	}
 }
 
+/* txq = SIOCOUTQ, rxq = SIOCINQ, unless set already. */
+static void want_ioctl_queues(struct gt_want *w, int s)
+{
+	long iq = gt_inq(s), oq = gt_outq(s);
+
+	if (iq >= 0)
+		want_default(w, GT_RXQ, "%ld", iq);
+	if (oq >= 0)
+		want_default(w, GT_TXQ, "%ld", oq);
+}
+
 static void expect_inet(struct gt_want *w, pid_t owner, int s, int family,
 			int proto, unsigned long long ino,
 			unsigned long long netns)
@@ -1081,12 +1092,7 @@ static void expect_inet(struct gt_want *w, pid_t owner, int s, int family,
 	} else if (proto == IPPROTO_TCP) {
 		/* not hashed (never bound or connected): the ioctls compute
 		 * the same write_seq - snd_una and rcv_nxt - copied_seq */
-		long iq = gt_inq(s), oq = gt_outq(s);
-
-		if (iq >= 0)
-			want_default(w, GT_RXQ, "%ld", iq);
-		if (oq >= 0)
-			want_default(w, GT_TXQ, "%ld", oq);
+		want_ioctl_queues(w, s);
 	} else {
 		/* not hashed (never bound): nothing connected; as the
 		 * /proc/net/udp line would be: sk_wmem_alloc (SIOCOUTQ) and
@@ -1124,30 +1130,8 @@ static void expect_unix(struct gt_want *w, pid_t owner, int s,
 	} else if (listening) {
 		want_default(w, GT_STATE, "LISTEN");
 	}
-	if (!listening) {
-		long iq = gt_inq(s), oq = gt_outq(s);
-
-		if (iq >= 0)
-			want_default(w, GT_RXQ, "%ld", iq);
-		if (oq >= 0)
-			want_default(w, GT_TXQ, "%ld", oq);
-	} else {
-		/* not hashed (never bound): nothing connected; as the
-		 * /proc/net/udp line would be: sk_wmem_alloc (SIOCOUTQ) and
-		 * sk_rmem_alloc (SO_MEMINFO) */
-		struct sockaddr_storage ss;
-		socklen_t len = sizeof(ss);
-		struct gt_meminfo mi;
-		long oq = gt_outq(s);
-
-		want_default(w, GT_STATE, "%s",
-			     getpeername(s, (struct sockaddr *)&ss, &len) ?
-				     "CLOSE" : "ESTABLISHED");
-		if (oq >= 0)
-			want_default(w, GT_TXQ, "%ld", oq);
-		if (gt_meminfo(s, &mi) == 0)
-			want_default(w, GT_RXQ, "%lu", mi.rmem);
-	}
+	if (!listening)
+		want_ioctl_queues(w, s);
 }
 
 int gt_expect(struct gt_want *w, pid_t pid, int fd)
@@ -1314,6 +1298,18 @@ bool gt_check_fd(const char *check, pid_t pid, int fd,
 	gt_want_free(&a);
 	gt_want_free(&b);
 	return ok;
+}
+
+bool gt_check_fdf(pid_t pid, int fd, const struct gt_want *fixed,
+		  const char *fmt, ...)
+{
+	char check[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(check, sizeof(check), fmt, ap);
+	va_end(ap);
+	return gt_check_fd(check, pid, fd, fixed);
 }
 
 /* ------------------------------------------------------------------ */

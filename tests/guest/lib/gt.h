@@ -308,6 +308,10 @@ int gt_expect(struct gt_want *w, pid_t pid, int fd);
 bool gt_check_fd(const char *check, pid_t pid, int fd,
 		 const struct gt_want *fixed);
 
+/* gt_check_fd with a printf-formatted check name. */
+bool gt_check_fdf(pid_t pid, int fd, const struct gt_want *fixed,
+		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Same against an already-loaded table and an already-built want. */
 bool gt_check_row(const char *check, const struct gt_table *t, pid_t pid,
 		  int fd, const struct gt_want *w);
