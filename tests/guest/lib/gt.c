@@ -1849,6 +1849,38 @@ const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 	return NULL;
 }
 
+bool gt_check_only_pids(const char *check, const struct gt_table *t,
+			const pid_t *ok, int n)
+{
+	int i, j, bad = 0;
+	const char *first = "";
+
+	for (i = 0; i < t->nrows; i++) {
+		for (j = 0; j < n && t->rows[i].pid != ok[j]; j++)
+			;
+		if (j == n && !bad++)
+			first = t->rows[i].line;
+	}
+	return gt_check(check, bad == 0,
+			"%d rows with a pid outside the %d allowed, e.g. '%s'",
+			bad, n, first);
+}
+
+bool gt_check_ino_under(const char *check, const struct gt_table *t,
+			unsigned long long ino, pid_t id)
+{
+	const struct gt_row *r[8];
+	const char *other = "";
+	int n = gt_find_ino(t, ino, r, 8), i;
+
+	for (i = 0; i < n && i < 8; i++)
+		if (r[i]->pid != id)
+			other = r[i]->line;
+	return gt_check(check, n == 1 && !*other,
+			"socket:[%llu]: want 1 row under pid %d got %d rows%s%s",
+			ino, (int)id, n, *other ? ", e.g. " : "", other);
+}
+
 int gt_fork_start(struct gt_forked *f, void (*fn)(void *arg), void *arg)
 {
 	int rep[2], i, counts[2];

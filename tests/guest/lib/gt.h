@@ -433,6 +433,15 @@ int gt_dup_rows(const struct gt_table *t, const struct gt_row **first);
 const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 			   char *buf, size_t buflen);
 
+/* Every row of t names one of the ids ok[0..n-1]: PASS, or FAIL with the
+ * count of other rows and the first of them. */
+bool gt_check_only_pids(const char *check, const struct gt_table *t,
+			const pid_t *ok, int n);
+
+/* The socket with inode ino has exactly one row, under id. */
+bool gt_check_ino_under(const char *check, const struct gt_table *t,
+			unsigned long long ino, pid_t id);
+
 /*
  * A forked child that runs checks of its own (as another user, in another
  * namespace, concurrently with the parent): its PASS/FAIL lines count as
