@@ -106,22 +106,6 @@ static int own_table(void *arg, int *vals, int max)
 	return V_N;
 }
 
-/* The socket ino (what) must have exactly one row, under id. */
-static void check_only_under(const char *check, const struct gt_table *t,
-			     unsigned long long ino, pid_t id, const char *what)
-{
-	const struct gt_row *r[8], *other = NULL;
-	int n = gt_find_ino(t, ino, r, 8), i;
-
-	for (i = 0; i < n && i < 8; i++)
-		if (r[i]->pid != id)
-			other = r[i];
-	gt_check(check, n == 1 && !other,
-		 "socket:[%llu] (%s): want 1 row under pid %d got %d rows%s%s",
-		 ino, what, id, n, other ? ", e.g. " : "",
-		 other ? other->line : "");
-}
-
 static int rows_of_pid(const struct gt_table *t, pid_t pid)
 {
 	int i, n = 0;
@@ -171,10 +155,10 @@ static void test_own_table(void)
 	gt_check("own.tid_socket", r && r->ino == ino_a,
 		 "row (%d, %d) ino: want %llu (/proc/%d/fd/%d) got %s", tid_a,
 		 fd_a, ino_a, tid_a, fd_a, r ? gt_get_raw(r, GT_INO) : "(no row)");
-	check_only_under("own.tid_socket_only_under_tid", t, ino_a, tid_a,
-			 "opened by the unsharing thread");
-	check_only_under("own.shared_socket_under_tgid", t, ino_b, tgid,
-			 "opened by the sharing thread");
+	gt_check_ino_under("own.tid_socket_only_under_tid", t, ino_a,
+			   tid_a);
+	gt_check_ino_under("own.shared_socket_under_tgid", t, ino_b,
+			   tgid);
 	n = rows_of_pid(t, tid_b);
 	gt_check("own.shared_thread_not_listed", n == 0,
 		 "rows with pid %d (a thread sharing the leader's table): want 0 got %d",
@@ -226,10 +210,10 @@ static void test_leader_unshares(void)
 			 ids[1], c.vals[1], ids[0], c.vals[2]);
 	t = load();
 	gt_check_ids("leader.tables", t, NULL, ids, 2);
-	check_only_under("leader.old_table_under_tid", t, ino_c, ids[1],
-			 "opened by the thread in the old table");
-	check_only_under("leader.new_table_under_tgid", t, ino_l, ids[0],
-			 "opened by the leader in its new table");
+	gt_check_ino_under("leader.old_table_under_tid", t, ino_c,
+			   ids[1]);
+	gt_check_ino_under("leader.new_table_under_tgid", t, ino_l,
+			   ids[0]);
 	gt_free(t);
 	gt_child_stop(&c);
 }
