@@ -10,15 +10,11 @@
 # would remove a real installation).
 # Environment: SOCKFD_DKMS_GUEST_TESTS, the guest tests to run (default below).
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$here/../vm/common.sh"
-. "$here/results.sh"
+. "$(dirname "$0")/lib.sh"
 
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
 guest_tests=${SOCKFD_DKMS_GUEST_TESTS:-col_tcp col_udp col_unix}
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SOCKFD_ROOT/dkms.conf")
-old=5.10.0-30-amd64
 
 [ "$(id -u)" = 0 ] || die "dkms-roundtrip.sh needs root (dkms writes /usr/src, /var/lib/dkms, /lib/modules)"
 command -v dkms >/dev/null || die "dkms is not installed: run 'sudo make deps'"
@@ -44,15 +40,12 @@ for k in "${kernels[@]}"; do
 	fi
 	t_dkms=$(elapsed "$start")
 	pass "dkms/$k/install"
-	st=$(dkms status -m sockfd -v "$version" -k "$KVER" 2>/dev/null)
-	expect "dkms/$k/status" "want 'sockfd/$version, $KVER, ...: installed' got '$st'" \
-		grep -q "^sockfd/$version, $KVER, .*: installed" <<<"$st"
+	st=$(dkms status -m sockfd -v "$SOCKFD_VERSION" -k "$KVER" 2>/dev/null)
+	expect "dkms/$k/status" "want 'sockfd/$SOCKFD_VERSION, $KVER, ...: installed' got '$st'" \
+		grep -q "^sockfd/$SOCKFD_VERSION, $KVER, .*: installed" <<<"$st"
 
 	# Where DKMS put it, compressed as the kernel's configuration says.
-	ext=
-	case $(grep -E '^CONFIG_MODULE_COMPRESS_(XZ|GZIP|ZSTD)=y' "$KDIR/.config" || true) in
-	*XZ*) ext=.xz ;; *GZIP*) ext=.gz ;; *ZSTD*) ext=.zst ;;
-	esac
+	ext=$(module_ext "$KDIR")
 	ko=/lib/modules/$KVER/updates/dkms/sockfd.ko$ext
 	found=$(find "/lib/modules/$KVER" -name 'sockfd.ko*' | tr '\n' ' ')
 	if [ "$found" != "$ko " ]; then
@@ -63,7 +56,7 @@ for k in "${kernels[@]}"; do
 	vm=$(modinfo -F vermagic "$ko")
 	expect "dkms/$k/vermagic" "want $KVER got '$vm'" [ "${vm%% *}" = "$KVER" ]
 	v=$(modinfo -F version "$ko")
-	expect "dkms/$k/version" "want $version got '$v'" [ "$v" = "$version" ]
+	expect "dkms/$k/version" "want $SOCKFD_VERSION got '$v'" [ "$v" = "$SOCKFD_VERSION" ]
 	# DKMS signed it with its MOK key (what Secure Boot machines enroll).
 	signer=$(modinfo -F signer "$ko")
 	expect "dkms/$k/signed" "want signer 'DKMS module signing key' got '$signer'" \
@@ -90,12 +83,12 @@ done
 # A kernel older than 6.1: dkms refuses it before building (no headers needed).
 if [ -n "$(dkms status -m sockfd 2>/dev/null)" ]; then
 	rc=0
-	out=$(dkms build "sockfd/$version" -k "$old" 2>&1) || rc=$?
+	out=$(dkms build "sockfd/$SOCKFD_VERSION" -k "$OLD_KERNEL" 2>&1) || rc=$?
 	if [ "$rc" != 0 ] && grep -q 'BUILD_EXCLUSIVE directive which does not match this kernel' <<<"$out"; then
 		pass dkms/old-kernel-refused
 		grep -F 'BUILD_EXCLUSIVE' <<<"$out" | sed 's/^/  | /'
 	else
-		fail dkms/old-kernel-refused "dkms build -k $old: exit $rc, $(tr '\n' '|' <<<"$out")"
+		fail dkms/old-kernel-refused "dkms build -k $OLD_KERNEL: exit $rc, $(tr '\n' '|' <<<"$out")"
 	fi
 fi
 

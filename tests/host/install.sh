@@ -5,14 +5,10 @@
 # kernel older than 6.1 stops with one clear line, not a compiler log.
 # Works on a copy of the tree (no build outputs in the checkout); needs no root.
 set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-. "$here/../vm/common.sh"
-. "$here/results.sh"
+. "$(dirname "$0")/lib.sh"
 
 kernels=("$@")
 [ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
-old=5.10.0-30-amd64
-version=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SOCKFD_ROOT/dkms.conf")
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -27,14 +23,14 @@ git -C "$SOCKFD_ROOT" ls-files -z --cached --others --exclude-standard |
 # A 6.1 tree whose release says 5.10: links to the real headers, with the
 # files naming the release replaced (.kernelvariables is Debian's).
 eval "$("$SOCKFD_ROOT/tests/vm/kernels.sh" 6.1)"
-fake=$tmp/linux-$old
+fake=$tmp/linux-$OLD_KERNEL
 mkdir "$fake"
 cp -rs "$(readlink -f "$KDIR")/." "$fake/"
 rm -f "$fake/include/config/kernel.release" "$fake/include/generated/utsrelease.h"
-echo "$old" >"$fake/include/config/kernel.release"
-printf '#define UTS_RELEASE "%s"\n' "$old" >"$fake/include/generated/utsrelease.h"
+echo "$OLD_KERNEL" >"$fake/include/config/kernel.release"
+printf '#define UTS_RELEASE "%s"\n' "$OLD_KERNEL" >"$fake/include/generated/utsrelease.h"
 if [ -L "$fake/.kernelvariables" ]; then
-	sed "s/KERNELRELEASE = .*/KERNELRELEASE = $old/" "$KDIR/.kernelvariables" >"$tmp/kv"
+	sed "s/KERNELRELEASE = .*/KERNELRELEASE = $OLD_KERNEL/" "$KDIR/.kernelvariables" >"$tmp/kv"
 	rm "$fake/.kernelvariables"
 	mv "$tmp/kv" "$fake/.kernelvariables"
 fi
@@ -43,9 +39,9 @@ old_kernel() { # NAME MAKE-ARGS...: the build stops with the message only
 	local name=$1 out rc=0
 	shift
 	out=$(make -C "$src" module "$@" 2>&1) || rc=$?
-	local want="sockfd needs Linux 6.1 or later (this is $old)"
+	local want="sockfd needs Linux 6.1 or later (this is $OLD_KERNEL)"
 	if [ "$rc" = 0 ]; then
-		fail "$name" "make succeeded against $old"
+		fail "$name" "make succeeded against $OLD_KERNEL"
 	elif ! grep -qF "*** $want.  Stop." <<<"$out"; then
 		fail "$name" "no '$want' in: $(tr '\n' '|' <<<"$out")"
 	elif grep -qE 'CC \[M\]|error:|warning:' <<<"$out" || [ -n "$(find "$src" -name '*.o')" ]; then
@@ -56,17 +52,13 @@ old_kernel() { # NAME MAKE-ARGS...: the build stops with the message only
 	fi
 }
 old_kernel install/old-kernel/tree KDIR="$fake"
-old_kernel install/old-kernel/kernelrelease KVER="$KVER" KERNELRELEASE="$old"
+old_kernel install/old-kernel/kernelrelease KVER="$KVER" KERNELRELEASE="$OLD_KERNEL"
 
 # --- make install / make uninstall with DESTDIR, per kernel ------------------
 for k in "${kernels[@]}"; do
 	eval "$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$k")"
 	stage=$tmp/stage-$k
-	# The kernel's own configuration says how its modules are compressed.
-	ext=
-	case $(grep -E '^CONFIG_MODULE_COMPRESS_(XZ|GZIP|ZSTD)=y' "$KDIR/.config" || true) in
-	*XZ*) ext=.xz ;; *GZIP*) ext=.gz ;; *ZSTD*) ext=.zst ;;
-	esac
+	ext=$(module_ext "$KDIR")
 	ko=lib/modules/$KVER/extra/sockfd.ko$ext
 	want=$(printf '%s\n' "$ko" usr/local/bin/sockfd \
 		usr/local/share/man/man5/proc_sockfd.5 usr/local/share/man/man8/sockfd.8 | sort)
@@ -82,7 +74,7 @@ for k in "${kernels[@]}"; do
 		vm=$(modinfo -F vermagic "$stage/$ko")
 		expect "install/$k/vermagic" "want $KVER got '$vm'" [ "${vm%% *}" = "$KVER" ]
 		v=$(modinfo -F version "$stage/$ko")
-		expect "install/$k/version" "want $version got '$v'" [ "$v" = "$version" ]
+		expect "install/$k/version" "want $SOCKFD_VERSION got '$v'" [ "$v" = "$SOCKFD_VERSION" ]
 		m=$(stat -c %a "$stage/$ko")
 		expect "install/$k/module-mode" "want 644 got $m" [ "$m" = 644 ]
 	fi
