@@ -553,10 +553,12 @@ int main(int argc, char **argv)
 			usage();
 		case 'V':
 			printf("sockfd %s\n", SOCKFD_VERSION);
-			return EXIT_SUCCESS;
+			ret = EXIT_SUCCESS;
+			goto out;
 		default:
 			fputs("Try 'sockfd --help' for more information.\n", stderr);
-			return EXIT_USAGE;
+			ret = EXIT_USAGE;
+			goto out;
 		}
 	}
 	if (o.json && o.summary)
@@ -578,6 +580,7 @@ int main(int argc, char **argv)
 	} else {
 		ret = run(&o);
 	}
+out:
 	free(f->pids);
 	free(f->comms);
 	free(f->ports);

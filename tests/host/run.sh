@@ -1,0 +1,387 @@
+#!/bin/bash
+# Host tests of the sockfd reader (tools/), on fixture files: every option,
+# every escape, malformed input, JSON checked by python3's json parser,
+# --summary and explain over a fake /proc tree, --watch, install, speed on
+# 100,000 lines, and a fuzz smoke run.  The reader under test is built with
+# AddressSanitizer and UBSan; any sanitizer report fails the check.
+# Prints one PASS:/FAIL: line per check, then "N passed, N failed".
+# Needs: gcc, make, python3, clang and libclang-rt (libFuzzer); installed
+# with apt-get when missing and running as root.
+# FUZZ_SMOKE_SECONDS (default 20) sets the fuzz run; 0 skips it.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+FX=$HERE/fixtures
+B=$TOP/build/tools
+R=$B/sockfd-asan
+FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-20}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+
+# ---- tools ----
+need=()
+command -v python3 >/dev/null || need+=(python3)
+command -v clang >/dev/null || need+=(clang)
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
+	need+=(libclang-rt-dev)
+if [ ${#need[@]} -gt 0 ]; then
+	if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+		echo "host: installing ${need[*]}"
+		apt-get update -q >/dev/null
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+			"${need[@]}" >/dev/null
+	else
+		echo "host: missing ${need[*]} (apt-get install ${need[*]})" >&2
+		exit 1
+	fi
+fi
+make -s -C "$TOP/tools" all asan "$B/fuzz_parse"
+
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+pass=0
+fail=0
+ok() { echo "PASS: host/$1"; pass=$((pass + 1)); }
+bad() { echo "FAIL: host/$1: $2"; fail=$((fail + 1)); }
+
+# Conditions over the last run's $T/out and $T/err.
+has() { grep -qF -- "$1" "$T/out"; }
+hasnt() { ! grep -qF -- "$1" "$T/out"; }
+err_has() { grep -qF -- "$1" "$T/err"; }
+lines() { [ "$(wc -l <"$T/out")" -eq "$1" ]; }
+json() { python3 -m json.tool "$T/out" >/dev/null; }
+# py EXPR: EXPR is true of d, the JSON on stdout.
+py() {
+	python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$T/out" "$1"
+}
+
+# check NAME RC CONDITION -- CMD...: run CMD; want exit code RC, no
+# sanitizer report, and CONDITION (bash, evaluated) true.
+check() {
+	local name=$1 want=$2 cond=$3 rc=0
+	shift 4
+	"$@" >"$T/out" 2>"$T/err" </dev/null || rc=$?
+	if grep -q 'Sanitizer\|runtime error:' "$T/err"; then
+		bad "$name" "sanitizer: $(grep -m1 'Sanitizer\|runtime error:' "$T/err")"
+	elif [ "$rc" != "$want" ]; then
+		bad "$name" "exit $rc, want $want; stderr: $(head -c 300 "$T/err")"
+	elif ! eval "$cond"; then
+		bad "$name" "not true: $cond; stdout: $(head -c 400 "$T/out" | tr '\n' '|')"
+	else
+		ok "$name"
+	fi
+}
+
+BASIC=$FX/basic.txt
+PROC=$FX/proc
+
+# ---- general options ----
+ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
+check version 0 '[ "$(cat $T/out)" = "sockfd $ver" ]' -- "$R" --version
+check version-short 0 'has "sockfd $ver"' -- "$R" -V
+check help 0 'for o in --file --output --no-headings --numeric --json --summary --top --watch \
+	--count --proc-root --pid --comm --port --state --tcp --udp --unix --ipv4 --ipv6 \
+	--listening --netns --uid --help --version explain; do has -- "$o" || exit 1; done' -- "$R" --help
+check help-short 0 'has "Usage:"' -- "$R" -h
+check bad-option 2 'err_has "Try '\''sockfd --help'\''"' -- "$R" --bogus
+check bad-argument 2 'err_has "unexpected argument"' -- "$R" -f "$BASIC" extra
+check bad-pid 2 'err_has "invalid PID"' -- "$R" -f "$BASIC" -p 12x
+check bad-port 2 'err_has "invalid port"' -- "$R" -f "$BASIC" --port 65536
+check bad-watch 2 'err_has "invalid --watch"' -- "$R" -f "$BASIC" -w 0
+check bad-count 2 'err_has "--count needs --watch"' -- "$R" -f "$BASIC" --count 2
+check json-summary 2 'err_has "cannot be combined"' -- "$R" -f "$BASIC" -j --summary
+check json-watch 2 'err_has "cannot be combined"' -- "$R" -f "$BASIC" -j -w 1
+check watch-stdin 2 'err_has "standard input"' -- "$R" -f - -w 1
+check bad-uid 2 'err_has "neither a number nor a known user"' -- "$R" -f "$BASIC" --uid no-such-user-x
+
+# ---- the table ----
+check table 0 'lines 22 && has "OWNER" && has "sshd(412)/3" && has "server(1300)/1000000"' -- "$R" -f "$BASIC"
+# columns line up: every row has a space before, and text at, each heading's start
+check table-aligned 0 'python3 - "$T/out" <<EOF
+import sys
+rows = open(sys.argv[1]).read().splitlines()
+h = rows[0]
+for name in ("FAMILY", "TYPE", "PROTO", "STATE", "LOCAL", "REMOTE"):
+    i = h.index(name)
+    for r in rows[1:]:
+        assert r[i - 1] == " " and r[i] != " ", (name, r)
+EOF' -- "$R" -f "$BASIC"
+check table-escapes 0 'has "nginx\\040worker(801)/6" && has "tab\\011comm\\134x(1200)/3" &&
+	has "/tmp/my\\040sock" && has "@abstract\\012name" && has "bad\\377utf8(1501)/4" &&
+	has "café(1500)/3"' -- "$R" -f "$BASIC"
+check no-headings 0 'lines 21 && hasnt OWNER' -- "$R" -f "$BASIC" -H
+check no-headings-long 0 'lines 21 && hasnt OWNER' -- "$R" -f "$BASIC" --no-headings
+check output-cols 0 'head -1 $T/out | grep -q "^ *PID COMM  *FD$" && grep -q "^ 801 nginx.040worker  *7$" $T/out' -- \
+	"$R" -f "$BASIC" -o pid,comm,fd
+check output-append 0 'head -1 $T/out | grep -q "REMOTE *UID$"' -- "$R" -f "$BASIC" -o +uid
+check output-case 0 'head -1 $T/out | grep -q "^OWNER *NETNS$"' -- "$R" -f "$BASIC" --output OWNER,NetNs
+check output-unknown 1 'err_has "unknown column \"bogus\""' -- "$R" -f "$BASIC" -o pid,bogus
+check output-extra-col 0 'has "/system.slice/ssh\\040d.service" && has "12345678901234567890"' -- \
+	"$R" -f "$FX/extra-column.txt" -o owner,cgroup,zone
+check human-sizes 0 'has "208K" && has " root" && has " nobody" && hasnt "212992"' -- \
+	"$R" -f "$BASIC" -o owner,rcvbuf,uid
+check numeric 0 'has "212992" && hasnt "208K" && hasnt " root"' -- "$R" -f "$BASIC" -n -o owner,rcvbuf,uid
+check numeric-long 0 'has "1024" && hasnt "1K"' -- "$R" -f "$BASIC" --numeric -p 900 -o rxq
+check reordered 0 'lines 6 && has "sshd(1337)/4" && has "10.0.2.2:51234"' -- "$R" -f "$FX/reordered.txt"
+check stdin 0 'lines 22' -- bash -c "'$R' -f - <'$BASIC'"
+
+# ---- filters (expected counts read off basic.txt) ----
+f() { # f NAME ROWS ARGS...: the filter keeps ROWS rows
+	local name=$1 n=$2
+	shift 2
+	check "filter/$name" 0 "lines $n" -- "$R" -f "$BASIC" -H "$@"
+}
+f pid 4 -p 1000
+f pid-repeated 4 -p 1 --pid 412
+f pid-none 0 -p 4242
+f comm-prefix 3 -c nginx
+f comm-space 2 --comm "nginx worker"
+f comm-utf8 1 -c café
+f port 3 --port 22
+f port-remote 4 --port 80
+f state 6 -s established
+f state-ss-style 1 --state fin-wait1
+f state-repeated 6 -s LISTEN -s close_wait
+f state-time-wait 0 -s TIME_WAIT
+f tcp 10 -t
+f udp 2 --udp
+f unix 5 -x
+f tcp-udp 12 -t -u
+f ipv4 9 -4
+f ipv6 3 --ipv6
+f ipv4-tcp 8 -4 --tcp
+f listening 5 -l
+f listening-ipv6-tcp 1 --listening -6 -t
+f netns 1 --netns 4026532000
+f uid 5 --uid 1000
+f uid-name 1 --uid nobody
+f combined 2 -p 1000 -x -s established -c app --uid 1000
+check filter/which 0 'has "sshd(412)/4" && lines 1' -- "$R" -f "$BASIC" -H -l -6 --port 22
+
+# ---- JSON ----
+check json-valid 0 'json' -- "$R" -f "$BASIC" -j
+check json-values 0 'py "len(d) == 21 and d[0][\"pid\"] == 1 and d[0][\"comm\"] == \"systemd\" and
+	all(type(r[k]) is int for r in d for k in (\"pid\", \"fd\", \"ino\", \"netns\", \"rcvbuf\", \"uid\"))"' -- \
+	"$R" -f "$BASIC" --json
+check json-escapes 0 'py "{r[\"comm\"] for r in d} >= {\"nginx worker\", \"tab\\tcomm\\\\x\", \"café\", \"bad\\ufffdutf8\"}
+	and {r[\"local\"] for r in d} >= {\"/tmp/my sock\", \"@abstract\\nname\"}"' -- "$R" -f "$BASIC" -j
+check json-null 0 'py "d[-1][\"txq\"] is None and d[-1][\"rxq\"] is None and d[-1][\"local\"] == \"-\""' -- \
+	"$R" -f "$BASIC" -j
+check json-extra-col 0 'py "[r[\"zone\"] for r in d] == [7, \"007\", None, 12345678901234567890] and
+	d[1][\"cgroup\"] == \"/system.slice/ssh d.service\" and list(d[0])[-2:] == [\"cgroup\", \"zone\"]"' -- \
+	"$R" -f "$FX/extra-column.txt" -j
+check json-output-cols 0 'py "d[6] == {\"owner\": \"nginx worker(801)/6\", \"pid\": 801, \"state\": \"LISTEN\"}"' -- \
+	"$R" -f "$BASIC" -j -o owner,pid,state
+check json-filtered 0 'py "[r[\"fd\"] for r in d] == [3, 4, 5, 6]"' -- "$R" -f "$BASIC" -j -p 1000
+check json-empty 0 'py "d == []"' -- "$R" -f "$FX/header-only.txt" -j
+check json-reordered 0 'python3 -c "
+import json, sys
+a = json.load(open(sys.argv[1]))
+b = json.load(open(sys.argv[2]))[:5]
+sys.exit(0 if a == b else 1)" <("$R" -f "$FX/reordered.txt" -j) <("$R" -f "$BASIC" -j)' -- \
+	"$R" -f "$FX/reordered.txt" -j
+check json-malformed 1 'json && py "[r[\"pid\"] for r in d] == [412, 418]"' -- "$R" -f "$FX/malformed.txt" -j
+
+# ---- malformed input ----
+check malformed 1 'lines 3 && has "sshd(412)/3" && has "sshd(418)/3"' -- "$R" -f "$FX/malformed.txt"
+m() { # m LINE TEXT: stderr of the malformed run names LINE and TEXT
+	grep -qF "malformed.txt:$1: $2" "$T/merr" && ok "malformed/line$1" ||
+		bad "malformed/line$1" "want 'malformed.txt:$1: $2' in: $(cat "$T/merr")"
+}
+"$R" -f "$FX/malformed.txt" >/dev/null 2>"$T/merr" || true
+m 3 "truncated: 10 field(s), the header has 18"
+m 4 "more fields than the header's 18 columns"
+m 5 'column pid: "abc" is not an unsigned decimal number'
+m 6 'column comm: invalid escape "\9es"'
+m 7 'column comm: invalid escape "\400"'
+m 8 'column comm: invalid escape "\"'
+m 9 'column comm: invalid escape "\01"'
+m 10 "column comm: raw control byte 0x09"
+m 11 "empty line"
+m 12 "column rcvbuf: \"99999999999999999999999\" is not"
+m 13 'column sndbuf: "-5" is not'
+m 14 'column ino: "-" is not'
+m 16 "truncated: 15 field(s)"
+check missing-columns 1 'err_has "missing-columns.txt:1: the header lacks required column(s): state uid"' -- \
+	"$R" -f "$FX/missing-columns.txt"
+check duplicate-column 1 'err_has "header names column \"pid\" twice"' -- "$R" -f "$FX/duplicate-column.txt"
+check empty-input 1 'err_has "empty input: no header line"' -- "$R" -f "$FX/empty.txt"
+check header-only 0 'lines 1 && has OWNER' -- "$R" -f "$FX/header-only.txt"
+
+# huge fields: a 1 MiB comm (4 MiB of escapes), a 1 MiB path, 100,000 fields,
+# a header of 2,000 columns
+python3 - "$T" <<'EOF'
+import sys
+d = sys.argv[1]
+h = "pid comm fd ino netns family type proto state local remote txq rxq rmem rcvbuf wmem sndbuf uid"
+row = "7 {} 3 99 1 unix stream - CLOSE {} * 0 0 0 1 0 1 0"
+with open(d + "/huge.txt", "w") as f:
+    f.write(h + "\n")
+    f.write(row.format("\\101" * (1 << 20), "/" + "p" * (1 << 20)) + "\n")
+    f.write(row.format("ok", "*") + " x" * 100000 + "\n")
+    f.write(row.format("after", "*") + "\n")
+with open(d + "/wide.txt", "w") as f:
+    f.write(h + "".join(" c%d" % i for i in range(2000)) + "\n")
+EOF
+check huge-fields 1 'lines 2 && has "after(7)/3" && err_has "huge.txt:3: more fields"' -- "$R" -f "$T/huge.txt" -H
+check huge-json 1 'py "len(d) == 2 and d[0][\"comm\"] == \"A\" * (1 << 20) and len(d[0][\"local\"]) == (1 << 20) + 1"' -- \
+	"$R" -f "$T/huge.txt" -j
+check wide-header 1 'err_has "at most 1024 are supported"' -- "$R" -f "$T/wide.txt"
+
+# ---- errors reading ----
+check no-module 1 'err_has "sudo modprobe sockfd" && err_has "make load" && err_has "$T/empty-root/sockfd"' -- \
+	bash -c "mkdir -p '$T/empty-root' && exec '$R' --proc-root '$T/empty-root'"
+check no-file 1 'err_has "cannot open $T/nope: No such file or directory" && ! err_has modprobe' -- \
+	"$R" -f "$T/nope"
+check unreadable 1 'err_has "cannot read $FX: Is a directory"' -- "$R" -f "$FX"
+
+# ---- --summary over the fake /proc tree ----
+S=(--proc-root "$PROC" --summary)
+check summary/totals 0 'has "Sockets with an open fd: 21 fds, 20 distinct sockets, 15 processes"' -- "$R" "${S[@]}"
+check summary/kinds 0 'grep -q "^  inet/tcp  *8$" $T/out && grep -q "^  unix/stream  *3$" $T/out' -- "$R" "${S[@]}"
+check summary/states 0 'grep -q "^  LISTEN  *4  *0  *1  *0$" $T/out && grep -q "^  ESTABLISHED  *3  *1  *2  *0$" $T/out' -- \
+	"$R" "${S[@]}"
+check summary/sockstat 0 'grep -q "TCP TIME_WAIT  *350 " $T/out && grep -q "TCP orphans  *2 " $T/out &&
+	grep -q "TCP sockets in use  *12  (IPv4 9 + IPv6 3); with an fd here, all namespaces: 10" $T/out &&
+	grep -q "sockets in use, all families  *412" $T/out' -- "$R" "${S[@]}"
+check summary/processes 0 'grep -q "^ *1000 app  *4  *8  *unlimited  *-$" $T/out &&
+	grep -q "^ *800 nginx  *1  *10  *12  *83%$" $T/out && grep -q "^ *412 sshd  *2  *5  *1024  *0%$" $T/out' -- \
+	"$R" "${S[@]}"
+check summary/nofile-warning 0 'has "warning: nginx(800) has 10 of 12 files open (83%)" && [ "$(grep -c warning: $T/out)" = 1 ]' -- \
+	"$R" "${S[@]}"
+check summary/top 0 'has "Top 2 of 15 processes" && [ "$(grep -c "^  *[0-9][0-9]* [^ ]" $T/out)" -ge 2 ] &&
+	! grep -q "^ *412 sshd" $T/out' -- "$R" "${S[@]}" --top 2
+check summary/files 0 'has "1216 allocated of 9223372036854775807: 0.0%"' -- "$R" "${S[@]}"
+check summary/ports 0 'has "TCP (all states, with TIME_WAIT): 3 of 28232 ports in 32768-60999 in use" &&
+	has "UDP: 1 of 28232 ports"' -- "$R" "${S[@]}"
+check summary/not-seen 0 'has "10 process(es): exited since /proc/sockfd was read"' -- "$R" "${S[@]}"
+check summary/filtered 0 'has "Sockets with an open fd: 4 fds, 4 distinct sockets, 1 processes"' -- \
+	"$R" "${S[@]}" -p 1000
+check summary/file 0 'has "Sockets with an open fd: 21 fds" && has "not available"' -- \
+	"$R" --summary -f "$BASIC" --proc-root "$T/empty-root"
+
+# a tree under pressure: near fs.file-max, few ephemeral ports
+cp -r "$PROC" "$T/pressure"
+rm "$T/pressure/sockfd"
+cp "$BASIC" "$T/pressure/sockfd"
+echo 1300 >"$T/pressure/sys/fs/file-max"
+printf '40000\t40001\n' >"$T/pressure/sys/net/ipv4/ip_local_port_range"
+check summary/file-max-warning 0 'has "1216 allocated of 1300: 93.5%" && has "warning: the system is near fs.file-max"' -- \
+	"$R" --proc-root "$T/pressure" --summary
+check summary/ports-warning 0 'has "2 of 2 ports in 40000-40001 in use: 100.0%  warning: ephemeral ports"' -- \
+	"$R" --proc-root "$T/pressure" --summary
+# missing /proc files are said, not guessed
+mkdir -p "$T/bare"
+cp "$BASIC" "$T/bare/sockfd"
+check summary/bare 0 'has "Not seen:" && has "$T/bare/net/sockstat: No such file" &&
+	has "$T/bare/sys/fs/file-nr: No such file" && has "ip_local_port_range: No such file"' -- \
+	"$R" --proc-root "$T/bare" --summary
+# an fd directory the user may not read
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 0755 "$T" && chmod -R a+rX "$T/pressure" && chmod 0700 "$T/pressure/800/fd"
+	check summary/permission 0 'has "open fds of 1 process(es): permission denied" && grep -q "^ *800 nginx  *1  *?  *12" $T/out' -- \
+		setpriv --reuid 65534 --regid 65534 --clear-groups "$R" --proc-root "$T/pressure" --summary
+else
+	chmod 0 "$T/pressure/800/fd"
+	check summary/permission 0 'has "open fds of 1 process(es): permission denied"' -- \
+		"$R" --proc-root "$T/pressure" --summary
+fi
+
+# ---- explain ----
+E=("$R" --proc-root "$PROC" explain)
+check explain/tcp 0 'has "fd 5 of curl (pid 900)" &&
+	has "-> open file: $PROC/900/fd/5 -> socket:[17000], flags 02004002 = O_RDWR|O_NONBLOCK|O_CLOEXEC" &&
+	has "-> socket inode 17000 (sockfs), owner uid 1000, network namespace net:[4026531840]" &&
+	has "-> socket: family inet6 (IPv6), type stream (a connected byte stream), protocol tcp" &&
+	has "-> connection: local [::ffff:127.0.0.1]:45678, remote [::ffff:127.0.0.1]:80, state ESTABLISHED" &&
+	has "send queue 0 bytes, receive queue 1024 bytes" && has "receive memory 2304 of 131072 bytes"' -- "${E[@]}" 900 5
+check explain/unix-peer 0 'has "bound to the path /tmp/my\\040sock, peer socket inode 19001 (open as app(1000)/4)"' -- \
+	"${E[@]}" 1000 3
+check explain/unix-abstract 0 'has "bound to the abstract name @abstract\\012name, no peer, state CLOSE"' -- \
+	"${E[@]}" 1000 5
+check explain/listen 0 'has "listening on 0.0.0.0:22, state LISTEN" && has "accept queue 0 connection(s) waiting, backlog limit 128"' -- \
+	"${E[@]}" 412 3
+check explain/netlink 0 'has "family netlink" && has "protocol route" && has "netlink port id 1, destination port id 0"' -- \
+	"${E[@]}" 1 50
+check explain/udp 0 'has "bound to 0.0.0.0:53, not connected, state CLOSE"' -- "${E[@]}" 950 4
+check explain/shared 0 'has "the same open file is also nginx(800)/6"' -- "${E[@]}" 801 6
+check explain/not-socket 1 'err_has "lists no socket at fd 7 of pid 1000" && err_has "1000/fd/7 -> pipe:[777]: not a socket"' -- \
+	"${E[@]}" 1000 7
+check explain/no-fd 1 'err_has "1000/fd/9: No such file or directory"' -- "${E[@]}" 1000 9
+# the fd holds another socket than the (older) read said
+mkdir -p "$T/changed/412/fd"
+cp "$BASIC" "$T/changed/sockfd"
+ln -s 'socket:[15099]' "$T/changed/412/fd/4"
+check explain/changed 0 'has "socket:[15099]" && has "note: the fd now holds socket 15099"' -- \
+	"$R" --proc-root "$T/changed" explain 412 4
+check explain/capture 0 'has "socket:[21000] (not checked: not this machine'"'"'s /proc)" && has "state CLOSE_WAIT"' -- \
+	"$R" -f "$BASIC" explain 1300 1000000
+check explain/args 2 'err_has "explain needs PID and FD"' -- "$R" -f "$BASIC" explain 1
+check explain/bad-fd 2 'err_has "invalid FD"' -- "$R" -f "$BASIC" explain 1 x
+
+# ---- --watch: a FIFO hands the reader one capture per refresh ----
+mkfifo "$T/fifo"
+(cat "$BASIC" >"$T/fifo"; grep -v 'curl\|ntpd' "$BASIC" | sed 's/^1500 caf/1600 caf/' >"$T/fifo") &
+check watch 0 'has "21 sockets, 0 appeared, 0 vanished" && has "19 sockets, 1 appeared, 3 vanished" &&
+	has "+ café(1600)/3" && has "- curl(900)/5" && has "- ntpd(951)/7" && has "- café(1500)/3" &&
+	[ "$(grep -c "^[+-] " $T/out)" = 4 ] && [ "$(grep -c "^  OWNER" $T/out)" = 2 ]' -- \
+	"$R" -f "$T/fifo" -w 0.1 --count 2
+wait
+check watch-summary 0 '[ "$(grep -c "Sockets with an open fd: 21" $T/out)" = 3 ]' -- \
+	"$R" --proc-root "$PROC" --summary --watch 0.05 --count 3
+check watch-vanished-file 1 'has "21 sockets" && err_has "cannot open $T/gone"' -- \
+	bash -c "cp '$BASIC' '$T/gone'; ( sleep 0.5; rm -f '$T/gone' ) & exec '$R' -f '$T/gone' -w 1 --count 3"
+
+# ---- install ----
+check install 0 '[ -x $T/dest/usr/bin/sockfd ] && [ -f $T/dest/usr/share/man/man8/sockfd.8 ] &&
+	[ -f $T/dest/usr/share/man/man5/proc_sockfd.5 ] && [ "$($T/dest/usr/bin/sockfd -V)" = "sockfd $ver" ]' -- \
+	make -s -C "$TOP/tools" install DESTDIR="$T/dest" PREFIX=/usr
+check uninstall 0 '[ -z "$(find $T/dest -type f)" ]' -- \
+	make -s -C "$TOP/tools" uninstall DESTDIR="$T/dest" PREFIX=/usr
+if command -v groff >/dev/null; then
+	for page in sockfd.8 proc_sockfd.5; do
+		check "man/$page" 0 '[ ! -s $T/err ] && [ -s $T/out ]' -- \
+			groff -man -Tutf8 -ww "$TOP/man/$page"
+	done
+fi
+
+# ---- speed: 100,000 lines with the optimised build ----
+python3 - "$T/big.txt" <<'EOF'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("pid     comm            fd     ino      netns      family type   proto state       "
+            "local                remote               txq   rxq   rmem  rcvbuf wmem  sndbuf uid\n")
+    for i in range(100000):
+        pid = 1000 + i // 100
+        f.write("%-7d %-15s %-6d %-8d 4026531840 inet   stream tcp   ESTABLISHED "
+                "10.0.%d.%d:%-5d 10.1.0.1:443         0     0     0     131072 0     16384  1000\n"
+                % (pid, "worker\\040%d" % (i % 50), 3 + i % 100, 100000 + i, i % 200, i % 250,
+                   32768 + i % 28000))
+EOF
+for mode in table json; do
+	args=(-f "$T/big.txt")
+	[ $mode = json ] && args+=(-j)
+	start=$(date +%s%N)
+	"$B/sockfd" "${args[@]}" >"$T/big.out"
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	rows=$(wc -l <"$T/big.out")
+	if [ "$ms" -lt 1000 ] && [ "$rows" -ge 100001 ]; then
+		ok "speed/$mode (100000 lines in $ms ms)"
+	else
+		bad "speed/$mode" "100000 lines: $ms ms, $rows lines out (want < 1000 ms, >= 100001)"
+	fi
+done
+check speed/json-valid 0 'py "len(d) == 100000 and d[-1][\"ino\"] == 199999"' -- "$B/sockfd" -f "$T/big.txt" -j
+
+# ---- fuzz smoke run, corpus seeded from the fixtures ----
+if [ "$FUZZ_SMOKE_SECONDS" -gt 0 ]; then
+	check fuzz-smoke 0 'grep -q "Done [0-9]* runs" $T/err' -- \
+		make -s -C "$TOP/tools" fuzz FUZZ_SECONDS="$FUZZ_SMOKE_SECONDS"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
