@@ -42,12 +42,15 @@ if ! flock -n 9; then
 fi
 
 # --- find the source package through a private apt state ------------------
-# The system's apt sources and lists are never touched.
-aptdir=$top/apt
-apt_private() { # SUITE_LINE: writes the list and prints apt options
+# The system's apt sources and lists are never touched; the private state
+# (about 120 MB of lists) lives in a temporary directory.
+rm -rf "$top/apt"	# left by earlier versions of this script
+aptdir=$(mktemp -d)
+trap 'rm -rf "$aptdir"' EXIT
+apt_private() { # SUITE_LINE: a fresh private state for that one suite
+	rm -rf "${aptdir:?}"/*
 	mkdir -p "$aptdir/lists/partial" "$aptdir/archives/partial"
 	echo "$1" >"$aptdir/sources.list"
-	rm -f "$aptdir"/*.bin
 }
 aptopts=(-o "Dir::Etc::SourceList=$aptdir/sources.list"
 	-o Dir::Etc::SourceParts=/dev/null
@@ -62,7 +65,6 @@ aptopts=(-o "Dir::Etc::SourceList=$aptdir/sources.list"
 
 pick_source() { # SUITE_LINE [PACKAGE]: sets pkg and ver, or returns 1
 	apt_private "$1"
-	rm -rf "$aptdir/lists"/*_Packages* "$aptdir/lists"/*Release*
 	apt-get "${aptopts[@]}" -qq update >&2 || return 1
 	if [[ -n ${2:-} ]]; then
 		pkg=$2
@@ -187,5 +189,12 @@ modinfo -F vermagic "$probe/probe.ko" 2>/dev/null | grep -q "^$krel " ||
 mv "$stage" "$out"
 trap - ERR
 rm -rf "$work"
+# One debug kernel is enough: drop builds with other keys (we hold the lock,
+# so none of them is being built).
+for old in "$top"/*; do
+	[[ $old == "$out" ]] && continue
+	say "removing the outdated cache entry $old"
+	rm -rf "$old"
+done
 say "cached at $out ($(du -sh "$out" | cut -f1)); kernel $krel; build ${secs}s"
 echo "$out"
