@@ -106,8 +106,13 @@ void sf_put_json_string(FILE *out, const char *s, size_t len)
 
 	putc('"', out);
 	for (size_t i = 0; i < len;) {
-		size_t seq = u[i] >= 0x80 ? utf8_seq(u + i, len - i) : 0;
+		size_t seq = 0;
 
+		while (i + seq < len && u[i + seq] >= 0x20 && u[i + seq] < 0x7f &&
+		       u[i + seq] != '"' && u[i + seq] != '\\')
+			seq++;	/* a run of plain ASCII */
+		if (!seq && u[i] >= 0x80)
+			seq = utf8_seq(u + i, len - i);
 		if (seq) {
 			fwrite(u + i, 1, seq, out);
 			i += seq;

@@ -39,10 +39,7 @@ static const enum sf_kind known_kind[SF_NKNOWN] = {
 
 enum sf_kind sf_col_kind(const struct sf_table *t, size_t col)
 {
-	for (int k = 0; k < SF_NKNOWN; k++)
-		if (t->known[k] == (int)col)
-			return known_kind[k];
-	return SF_KIND_OTHER;
+	return t->kind[col];
 }
 
 /* Read all of fd (a /proc file has no size to trust). */
@@ -186,7 +183,8 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 	char missing[256] = "";
 
 	t->cols = calloc(max, sizeof(*t->cols));
-	if (!t->cols)
+	t->kind = calloc(max, sizeof(*t->kind));
+	if (!t->cols || !t->kind)
 		return -ENOMEM;
 	n = split(p, end, t->cols, max);
 	t->ncols = n;
@@ -209,9 +207,12 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 				warn(t, 1, "header names column \"%s\" twice", t->cols[i].s);
 				return -EINVAL;
 			}
+		t->kind[i] = SF_KIND_OTHER;
 		for (int k = 0; k < SF_NKNOWN; k++)
-			if (strcmp(t->cols[i].s, sf_col_name[k]) == 0)
+			if (strcmp(t->cols[i].s, sf_col_name[k]) == 0) {
 				t->known[k] = (int)i;
+				t->kind[i] = known_kind[k];
+			}
 	}
 	for (int k = 0; k < SF_NKNOWN; k++) {
 		if (t->known[k] >= 0)
@@ -257,7 +258,7 @@ static bool parse_line(struct sf_table *t, unsigned long line, char *p,
 		}
 		if (kind != SF_KIND_NUM && kind != SF_KIND_SIZE && kind != SF_KIND_UID)
 			continue;
-		if (strcmp(f[i].s, "-") == 0 && (int)i != t->known[SF_PID] &&
+		if (f[i].len == 1 && f[i].s[0] == '-' && (int)i != t->known[SF_PID] &&
 		    (int)i != t->known[SF_FD] && (int)i != t->known[SF_INO])
 			continue;
 		if (!sf_parse_u64(f[i].s, f[i].len, &v)) {
@@ -324,6 +325,7 @@ void sf_table_free(struct sf_table *t)
 {
 	free(t->buf);
 	free(t->cols);
+	free(t->kind);
 	free(t->fields);
 	free(t->rows);
 	memset(t, 0, sizeof(*t));

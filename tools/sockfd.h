@@ -51,6 +51,7 @@ struct sf_table {
 	struct sf_str *cols;	/* header column names */
 	size_t ncols;
 	int known[SF_NKNOWN];	/* header index of each known column */
+	enum sf_kind *kind;	/* per header column */
 	struct sf_str *fields;	/* nrows * ncols */
 	struct sf_row *rows;
 	size_t nrows;

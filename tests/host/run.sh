@@ -362,17 +362,21 @@ with open(sys.argv[1], "w") as f:
                 % (pid, "worker\\040%d" % (i % 50), 3 + i % 100, 100000 + i, i % 200, i % 250,
                    32768 + i % 28000))
 EOF
+# The bound is on CPU time (user + system): wall time on a shared 2-core
+# machine also counts other jobs.  Both are printed.
 for mode in table json; do
 	args=(-f "$T/big.txt")
 	[ $mode = json ] && args+=(-j)
-	start=$(date +%s%N)
-	"$B/sockfd" "${args[@]}" >"$T/big.out"
-	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	TIMEFORMAT='%R %U %S'
+	{ time "$B/sockfd" "${args[@]}" >"$T/big.out" 2>/dev/null; } 2>"$T/time"
+	read -r wall user sys <"$T/time"
+	cpu_ms=$(python3 -c "print(round(($user + $sys) * 1000))")
+	wall_ms=$(python3 -c "print(round($wall * 1000))")
 	rows=$(wc -l <"$T/big.out")
-	if [ "$ms" -lt 1000 ] && [ "$rows" -ge 100001 ]; then
-		ok "speed/$mode (100000 lines in $ms ms)"
+	if [ "$cpu_ms" -lt 1000 ] && [ "$rows" -ge 100001 ]; then
+		ok "speed/$mode (100000 lines: $cpu_ms ms CPU, $wall_ms ms wall)"
 	else
-		bad "speed/$mode" "100000 lines: $ms ms, $rows lines out (want < 1000 ms, >= 100001)"
+		bad "speed/$mode" "100000 lines: $cpu_ms ms CPU, $wall_ms ms wall, $rows lines out (want < 1000 ms CPU)"
 	fi
 done
 check speed/json-valid 0 'py "len(d) == 100000 and d[-1][\"ino\"] == 199999"' -- "$B/sockfd" -f "$T/big.txt" -j
