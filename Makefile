@@ -37,13 +37,13 @@ clean:
 # Static checks, host tests, then guest tests on every test kernel.
 # KERNELS="6.1 6.12 debug" narrows or widens the guest part.
 check:
-	tests/check.sh $(if $(KERNELS),--kernels "$(KERNELS)")
+	@tests/check.sh $(if $(KERNELS),--kernels "$(KERNELS)")
 
 demo:
-	tests/vm/demo.sh
+	@tests/vm/demo.sh
 
 deps:
-	tests/vm/provision-kernels.sh
+	@tests/vm/provision-kernels.sh
 
 # The module into /lib/modules/KVER/extra, the reader and man pages under PREFIX.
 # Signed only when the tree has its signing key (a self-built kernel);

@@ -1,0 +1,123 @@
+#!/bin/bash
+# check.sh [--kernels '6.1 6.12 debug']: what `make check` runs.
+#  1. static checks: the module with W=1 against each stock test kernel
+#     (a warning is a failure), sparse (C=2) the same way, checkpatch --strict
+#     on module/; each counts as one PASS or FAIL;
+#  2. host tests (tests/host/run.sh), install staging and the old-kernel
+#     refusal (tests/host/install.sh), the DKMS round trip with a guest per
+#     stock kernel (tests/host/dkms-roundtrip.sh, root);
+#  3. guest tests on each kernel (tests/vm/run-guest.sh).
+# Default kernels: 6.1 6.12, plus debug when tests/vm/build-debug-kernel.sh
+# exists. Closes with one line "N passed, N failed" summing everything;
+# exits non-zero when anything failed.
+set -euo pipefail
+. "$(dirname "$0")/vm/common.sh"
+vm=$SOCKFD_ROOT/tests/vm
+
+kernels="6.1 6.12"
+[ -x "$vm/build-debug-kernel.sh" ] && kernels+=" debug"
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernels) [ $# -ge 2 ] || die "--kernels needs a value"; kernels=$2; shift 2 ;;
+	*) die "usage: check.sh [--kernels '6.1 6.12 debug']" ;;
+	esac
+done
+
+logs=$SOCKFD_BUILD/check
+mkdir -p "$logs"
+total_pass=0 total_fail=0 t0=$SECONDS
+parts=()
+
+record() { # PART PASSED FAILED SECONDS
+	total_pass=$((total_pass + $2)) total_fail=$((total_fail + $3))
+	parts+=("$(printf '%-16s %4d passed, %3d failed  (%ds)' "$1" "$2" "$3" "$4")")
+}
+
+static_check() { # NAME LOG STATUS [PROBLEM_LINES...]: one static PASS or FAIL
+	local name=$1 log=$2 status=$3
+	shift 3
+	if [ "$status" = 0 ] && [ $# = 0 ]; then
+		printf 'PASS: static/%s\n' "$name"
+		static_pass=$((static_pass + 1))
+	else
+		printf 'FAIL: static/%s: %s (log: %s)\n' "$name" \
+			"$([ $# -gt 0 ] && echo "$# problem lines" || echo "exit status $status")" "$log"
+		printf '    %s\n' "$@" | head -n 20
+		static_fail=$((static_fail + 1))
+	fi
+}
+
+module_build_check() { # NAME KDIR [MAKE_ARGS...]: build; any warning fails
+	local name=$1 kdir=$2 log=$logs/$1.log status=0
+	shift 2
+	"$vm/build-module.sh" "$kdir" "$logs/$name" "$@" >"$log" 2>&1 || status=$?
+	mapfile -t problems < <(grep -E 'warning:|error:|WARNING:|ERROR:' "$log" || true)
+	static_check "$name" "$log" "$status" "${problems[@]}"
+}
+
+# --- 1. static checks -----------------------------------------------------
+say "static checks"
+t=$SECONDS static_pass=0 static_fail=0
+stock=()
+for k in $kernels; do [ "$k" = debug ] || stock+=("$k"); done
+[ ${#stock[@]} -gt 0 ] || stock=(6.1)
+for k in "${stock[@]}"; do
+	if ! kinfo=$("$vm/kernels.sh" "$k" 2>&1); then
+		static_check "kernel-$k" "-" 1 "$kinfo"
+		continue
+	fi
+	kdir=$(sed -n 's/^KDIR=//p' <<<"$kinfo")
+	module_build_check "w1-$k" "$kdir"
+	module_build_check "sparse-$k" "$kdir" C=2
+done
+checkpatch=$SOCKFD_CACHE/checkpatch/checkpatch.pl
+if [ -f "$checkpatch" ]; then
+	: >"$logs/checkpatch.log"
+	for f in "$SOCKFD_ROOT"/module/*.[ch]; do
+		(cd "$SOCKFD_ROOT" && perl "$checkpatch" --no-tree --strict --terse -f "module/${f##*/}") \
+			>>"$logs/checkpatch.log" 2>&1 || true
+	done
+	mapfile -t problems < <(grep -E ': (ERROR|WARNING|CHECK):' "$logs/checkpatch.log" || true)
+	static_check checkpatch "$logs/checkpatch.log" 0 "${problems[@]}"
+else
+	static_check checkpatch "-" 1 "$checkpatch missing: run 'sudo make deps'"
+fi
+record static "$static_pass" "$static_fail" $((SECONDS - t))
+
+# --- 2. host tests --------------------------------------------------------
+run_part() { # PART LOG COMMAND...: runs a part that ends with a summary line
+	local part=$1 log=$2 status=0 last p=0 f=0 t=$SECONDS
+	shift 2
+	"$@" 2>&1 | tee "$log" || status=$?
+	last=$(tr -d '\r' <"$log" | grep -E "$SUMMARY_RE" | tail -n 1 || true)
+	if [[ $last =~ $SUMMARY_RE ]]; then
+		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]}
+	fi
+	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
+		echo "FAIL: $part: exited with status $status without a failed check (log: $log)"
+		f=1
+	fi
+	record "$part" "$p" "$f" $((SECONDS - t))
+}
+
+if [ -x "$SOCKFD_ROOT/tests/host/run.sh" ]; then
+	say "host tests"
+	run_part host "$logs/host.log" "$SOCKFD_ROOT/tests/host/run.sh"
+fi
+# Installing: make install/uninstall staging and the old-kernel refusal; the
+# real DKMS round trip (root) with a guest per stock kernel.
+say "install and DKMS tests"
+run_part install "$logs/install.log" "$SOCKFD_ROOT/tests/host/install.sh" "${stock[@]}"
+run_part dkms "$logs/dkms.log" "$SOCKFD_ROOT/tests/host/dkms-roundtrip.sh" "${stock[@]}"
+
+# --- 3. guest tests -------------------------------------------------------
+for k in $kernels; do
+	say "guest tests on $k"
+	run_part "guest $k" "$logs/guest-$k.log" "$vm/run-guest.sh" --kernel "$k" --out "$logs/guest-$k"
+done
+
+echo
+echo "sockfd check ($((SECONDS - t0))s):"
+printf '  %s\n' "${parts[@]}"
+printf '%d passed, %d failed\n' "$total_pass" "$total_fail"
+[ "$total_fail" = 0 ]
