@@ -67,8 +67,8 @@ for k in "${kernels[@]}"; do
 
 	# The guest runs the module file DKMS installed, not a fresh build.
 	start=$(date +%s.%N)
-	# shellcheck disable=SC2086 # a list of test names
-	"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$k" --module "$ko" --tests "$guest_tests" >"$log" 2>&1 || true
+	"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$k" --module "$ko" --tests "$guest_tests" \
+		--out "$SOCKFD_BUILD/dkms/guest-$k" >"$log" 2>&1 || true
 	t_guest=$(elapsed "$start")
 	sed 's/^/  | /' "$log"
 	counts=$(grep -E "$SUMMARY_RE" "$log" | tail -n 1 || true)

@@ -2,7 +2,8 @@
 # install.sh [KERNEL...]: `make install DESTDIR=...` stages exactly the
 # expected files for each test kernel (default: 6.1 6.12) and
 # `make uninstall DESTDIR=...` removes every one of them; building against a
-# kernel older than 6.1 stops with one clear line, not a compiler log.
+# kernel older than 6.1 stops with one clear line, not a compiler log;
+# enable-at-boot / disable-at-boot write and remove the modules-load.d file.
 # Works on a copy of the tree (no build outputs in the checkout); needs no root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -90,5 +91,14 @@ for k in "${kernels[@]}"; do
 	left=$(cd "$stage" && find . ! -type d | sed 's|^\./||')
 	expect "install/$k/uninstall-leaves-nothing" "left: ${left//$'\n'/ }" [ -z "$left" ]
 done
+
+# --- make enable-at-boot / disable-at-boot -----------------------------------
+boot=$tmp/boot
+conf=$boot/etc/modules-load.d/sockfd.conf
+make -s -C "$src" enable-at-boot DESTDIR="$boot" >/dev/null 2>&1 || true
+got=$(cat "$conf" 2>/dev/null || echo "(no $conf)")
+expect install/enable-at-boot "want 'sockfd' in $conf, got '$got'" [ "$got" = sockfd ]
+make -s -C "$src" disable-at-boot DESTDIR="$boot" >/dev/null 2>&1 || true
+expect install/disable-at-boot "$conf is still there" [ ! -e "$conf" ]
 
 summary
