@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+ensure_deps
 logs=$SOCKFD_BUILD/check
 mkdir -p "$logs"
 total_pass=0 total_fail=0 t0=$SECONDS

@@ -37,8 +37,7 @@ why="no /proc/modules"
 [ -e /proc/modules ] && why="no headers for the running kernel $kver"
 say "this machine cannot load the module here ($why):"
 say "booting Debian's 6.1 kernel in QEMU with sockfd.ko and a small workload (about 30 s)"
-command -v qemu-system-x86_64 >/dev/null && command -v busybox >/dev/null ||
-	die "QEMU and busybox-static are needed: run 'sudo make deps' first"
+ensure_deps
 out=$SOCKFD_BUILD/demo
 mkdir -p "$out"
 status=0
