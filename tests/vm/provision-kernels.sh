@@ -7,8 +7,9 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
+# openssl: dkms makes its module signing key (MOK) with it; not a dkms dependency.
 TOOLS=(qemu-system-x86 qemu-utils busybox-static cpio gzip xz-utils
-       build-essential sparse flex bison bc libelf-dev libssl-dev dkms
+       build-essential sparse flex bison bc libelf-dev libssl-dev dkms openssl
        iproute2 lsof util-linux kmod perl)
 STOCK=(linux-image-amd64 linux-headers-amd64)
 K612_RE='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
