@@ -1,0 +1,593 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * reader: the sockfd reader (/usr/bin/sockfd, put there by run-guest.sh)
+ * against the live module, its numbers checked against ground truth:
+ *   table   every socket fd of this process once, with the inode of
+ *           fstat, getsockname/getpeername addresses, SIOCINQ bytes,
+ *           the peer inode of a socketpair, the owner as comm(pid)/fd;
+ *   JSON    valid (a strict RFC 8259 syntax check), values as above,
+ *           as many objects as /proc/sockfd has rows;
+ *   summary sockets and all open fds of this process (/proc/self/fd),
+ *           its RLIMIT_NOFILE (getrlimit), TIME_WAIT as /proc/net/sockstat,
+ *           fs.file-max; as uid 65534 it sees only its own process's
+ *           sockets and says what it could not see;
+ *   explain the chain for an accepted TCP socket and a socketpair end,
+ *           fdinfo flags as fcntl(F_GETFL); a non-socket fd is refused;
+ *   watch   a socket opened between two refreshes is marked '+';
+ *   errors  with the module unloaded it says how to load it (then the
+ *           module is loaded again from $SOCKFD_KO).
+ */
+#define _GNU_SOURCE
+#include "gt.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define READER "/usr/bin/sockfd"
+#define OUT "/tmp/reader.out"
+#define ERR "/tmp/reader.err"
+
+static char *out, *err;		/* the last run's stdout and stderr */
+
+static pid_t start(const char *const *argv)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int o = open(OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(ERR, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+			_exit(126);
+		execv(READER, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+/* Run the reader; its exit code (-1: did not exit), output in out/err. */
+static int finish(pid_t pid)
+{
+	size_t len;
+	int st;
+
+	free(out);
+	free(err);
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		st = -1;
+	out = gt_read_file(OUT, 65536, &len);
+	err = gt_read_file(ERR, 65536, &len);
+	if (!out)
+		out = strdup("");
+	if (!err)
+		err = strdup("");
+	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+#define RUN(...) finish(start((const char *const[]){ READER, __VA_ARGS__, NULL }))
+
+/* ---- a strict JSON syntax check (RFC 8259) ---- */
+
+static const char *js_value(const char *p, int depth);
+
+static const char *js_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *js_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (int i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 4;
+			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+				return NULL;
+			}
+		}
+		p++;
+	}
+	return p + 1;
+}
+
+static const char *js_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		while (isdigit((unsigned char)*p))
+			p++;
+	else
+		return NULL;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return NULL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return NULL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return p;
+}
+
+static const char *js_list(const char *p, char close, int depth)
+{
+	p = js_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (close == '}') {
+			p = js_string(js_ws(p));
+			if (!p)
+				return NULL;
+			p = js_ws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		p = js_value(p, depth + 1);
+		if (!p)
+			return NULL;
+		p = js_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *js_value(const char *p, int depth)
+{
+	p = js_ws(p);
+	if (depth > 64)
+		return NULL;
+	if (*p == '{')
+		return js_list(p, '}', depth);
+	if (*p == '[')
+		return js_list(p, ']', depth);
+	if (*p == '"')
+		return js_string(p);
+	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	return js_number(p);
+}
+
+static bool json_valid(const char *s)
+{
+	const char *end = js_value(s, 0);
+
+	return end && *js_ws(end) == '\0';
+}
+
+/* The JSON object of out holding `"fd": FD,` after "pid": PID. */
+static char *json_object(pid_t pid, int fd, char *buf, size_t size)
+{
+	char key[64];
+	const char *p = out, *q;
+
+	snprintf(key, sizeof(key), "{\"pid\": %d, ", (int)pid);
+	while ((p = strstr(p, key))) {
+		char fdkey[32];
+
+		q = strchr(p, '}');
+		snprintf(fdkey, sizeof(fdkey), "\"fd\": %d,", fd);
+		if (q && (size_t)(q - p) < size) {
+			memcpy(buf, p, q - p + 1);
+			buf[q - p + 1] = '\0';
+			if (strstr(buf, fdkey))
+				return buf;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+/* ---- the checks ---- */
+
+struct sock {
+	int fd;
+	unsigned long long ino;
+	char local[160], remote[160];
+	long rxq;		/* -1: not checked */
+	const char *state;
+};
+
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n - 1;	/* the directory's own fd */
+}
+
+static long long sockstat_tw(void)
+{
+	size_t len;
+	char *s = gt_read_file("/proc/net/sockstat", 4096, &len);
+	char *p = s ? strstr(s, " tw ") : NULL;
+	long long v = p ? atoll(p + 4) : -1;
+
+	free(s);
+	return v;
+}
+
+static void table(pid_t me, struct sock *s, int n)
+{
+	char pid[16], line[512];
+	int rc, rows = 0;
+
+	snprintf(pid, sizeof(pid), "%d", (int)me);
+	rc = RUN("-n", "-H", "-p", pid, "-o", "fd,ino,state,local,remote,rxq");
+	gt_check_num("table.exit", "exit code", 0, rc);
+	for (char *p = out; *p; rows++) {
+		char *nl = strchr(p, '\n');
+		char state[64], local[200], remote[200], rxq[32];
+		unsigned long long ino;
+		int fd, i;
+
+		snprintf(line, sizeof(line), "%.*s", nl ? (int)(nl - p) : (int)strlen(p), p);
+		p = nl ? nl + 1 : p + strlen(p);
+		if (sscanf(line, "%d %llu %63s %199s %199s %31s", &fd, &ino, state, local,
+			   remote, rxq) != 6) {
+			gt_fail("table.row", "unparsable line: %s", line);
+			continue;
+		}
+		for (i = 0; i < n && s[i].fd != fd; i++)
+			;
+		if (i == n) {
+			gt_fail("table.row", "fd %d is not a socket of ours (line: %s)", fd, line);
+			continue;
+		}
+		snprintf(line, sizeof(line), "table.fd%d.ino", fd);
+		gt_check_num(line, "ino", (long long)s[i].ino, (long long)ino);
+		snprintf(line, sizeof(line), "table.fd%d.local", fd);
+		gt_check_str(line, "local", s[i].local, local);
+		snprintf(line, sizeof(line), "table.fd%d.remote", fd);
+		gt_check_str(line, "remote", s[i].remote, remote);
+		if (s[i].state) {
+			snprintf(line, sizeof(line), "table.fd%d.state", fd);
+			gt_check_str(line, "state", s[i].state, state);
+		}
+		if (s[i].rxq >= 0) {
+			snprintf(line, sizeof(line), "table.fd%d.rxq", fd);
+			gt_check_num(line, "rxq", s[i].rxq, atoll(rxq));
+		}
+	}
+	gt_check_num("table.rows", "rows for our pid", n, rows);
+}
+
+static void json(pid_t me, struct sock *s, int n, const char *comm)
+{
+	char pid[16], obj[4096], want[128];
+	struct gt_table *t;
+	int rc, objects = 0;
+
+	snprintf(pid, sizeof(pid), "%d", (int)me);
+	rc = RUN("-j", "-p", pid);
+	gt_check_num("json.exit", "exit code", 0, rc);
+	gt_check("json.valid", json_valid(out), "not valid JSON: %.200s", out);
+	for (int i = 0; i < n; i++) {
+		char check[64];
+
+		snprintf(check, sizeof(check), "json.fd%d", s[i].fd);
+		if (!json_object(me, s[i].fd, obj, sizeof(obj))) {
+			gt_fail(check, "no object with \"fd\": %d in %.300s", s[i].fd, out);
+			continue;
+		}
+		snprintf(want, sizeof(want), "\"comm\": \"%s\", \"fd\": %d, \"ino\": %llu,",
+			 comm, s[i].fd, s[i].ino);
+		gt_check(check, strstr(obj, want), "want %s in %s", want, obj);
+		if (s[i].rxq >= 0) {
+			snprintf(want, sizeof(want), "\"rxq\": %ld,", s[i].rxq);
+			snprintf(check, sizeof(check), "json.fd%d.rxq", s[i].fd);
+			gt_check(check, strstr(obj, want), "want %s in %s", want, obj);
+		}
+	}
+
+	/* the whole table: one object per row of /proc/sockfd */
+	t = gt_load(0);
+	rc = RUN("-j");
+	gt_check("json.all.valid", rc == 0 && json_valid(out), "exit %d, JSON %.200s", rc, out);
+	for (const char *p = out; (p = strstr(p, "{\"pid\": ")); p++)
+		objects++;
+	if (t)
+		gt_check_num("json.all.rows", "objects (rows of /proc/sockfd)", t->nrows, objects);
+	else
+		gt_fail("json.all.rows", "cannot read /proc/sockfd: %s", strerror(errno));
+	gt_free(t);
+}
+
+static void summary(pid_t me, int nsock, const char *comm)
+{
+	char pid[16], want[160], got_comm[80], fds[32], lim[32];
+	unsigned long long fmax = 0;
+	unsigned long long p, socks;
+	struct rlimit rl;
+	const char *line;
+	long long tw = sockstat_tw();
+	int nfds = count_fds(), rc;
+	size_t len;
+	char *s;
+
+	snprintf(pid, sizeof(pid), "%d", (int)me);
+	rc = RUN("--summary", "-p", pid);
+	gt_check_num("summary.exit", "exit code", 0, rc);
+	snprintf(want, sizeof(want), "Sockets with an open fd: %d fds, %d distinct sockets, 1 processes",
+		 nsock, nsock);
+	gt_check("summary.sockets", strstr(out, want), "want '%s' in %.300s", want, out);
+
+	snprintf(want, sizeof(want), "\n  %8d ", (int)me);
+	line = strstr(out, want);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	if (!line || sscanf(line + 1, "%llu %79s %llu %31s %31s", &p, got_comm, &socks, fds, lim) != 5) {
+		gt_fail("summary.process", "no row for pid %d in %.600s", (int)me, out);
+	} else {
+		gt_check_str("summary.process.comm", "comm", comm, got_comm);
+		gt_check_num("summary.process.sockets", "sockets", nsock, (long long)socks);
+		gt_check_num("summary.process.fds", "open fds (/proc/self/fd)", nfds, atoll(fds));
+		gt_check_num("summary.process.nofile", "RLIMIT_NOFILE soft", (long long)rl.rlim_cur,
+			     atoll(lim));
+	}
+	snprintf(want, sizeof(want), "TCP TIME_WAIT");
+	line = strstr(out, want);
+	gt_check("summary.time_wait", line && tw >= 1 && atoll(line + strlen(want)) == tw,
+		 "want TCP TIME_WAIT %lld (/proc/net/sockstat) in %.200s", tw, line ? line : out);
+	s = gt_read_file("/proc/sys/fs/file-max", 64, &len);
+	if (s)
+		fmax = strtoull(s, NULL, 10);
+	free(s);
+	snprintf(want, sizeof(want), " allocated of %llu: ", fmax);
+	gt_check("summary.file_max", fmax && strstr(out, want), "want '%s' in %.800s", want, out);
+}
+
+/* As uid 65534 (a forked copy of this process, holding its sockets). */
+static void summary_unprivileged(void *arg)
+{
+	struct gt_fdino *mine;
+	char want[128];
+	int rc, n;
+
+	(void)arg;
+	if (gt_become(65534, 65534))
+		gt_fatal("summary.user.setup", "gt_become: %s", strerror(errno));
+	n = gt_sock_fds(NULL, getpid(), &mine);
+	free(mine);
+	rc = RUN("--summary");
+	gt_check_num("summary.user.exit", "exit code", 0, rc);
+	gt_check("summary.user.not_seen", strstr(out, "Not seen:") && strstr(out, "as uid 65534"),
+		 "want 'Not seen:' and 'as uid 65534' in %.600s", out);
+	/* only this process's sockets: not those of the root-owned parent */
+	snprintf(want, sizeof(want), "Sockets with an open fd: %d fds, %d distinct sockets, 1 processes",
+		 n, n);
+	gt_check("summary.user.own_only", n > 0 && strstr(out, want), "want '%s' in %.300s", want, out);
+}
+
+static void explain(pid_t me, const struct sock *acc, const struct sock *sp0,
+		    const struct sock *sp1, const char *comm)
+{
+	char pid[16], fd[16], want[512];
+	int flags = fcntl(acc->fd, F_GETFL), rc;
+
+	snprintf(pid, sizeof(pid), "%d", (int)me);
+	snprintf(fd, sizeof(fd), "%d", acc->fd);
+	rc = RUN("explain", pid, fd);
+	gt_check_num("explain.exit", "exit code", 0, rc);
+	snprintf(want, sizeof(want), "fd %d of %s (pid %d)", acc->fd, comm, (int)me);
+	gt_check("explain.fd", strstr(out, want), "want '%s' in %.300s", want, out);
+	snprintf(want, sizeof(want), "-> open file: /proc/%d/fd/%d -> socket:[%llu], flags 0%o = %s",
+		 (int)me, acc->fd, acc->ino, flags, (flags & O_ACCMODE) == O_RDWR ? "O_RDWR" : "?");
+	gt_check("explain.open_file", strstr(out, want), "want '%s' in %.600s", want, out);
+	snprintf(want, sizeof(want), "-> socket inode %llu (sockfs), owner uid 0, network namespace net:[%llu]",
+		 acc->ino, gt_netns_ino(0));
+	gt_check("explain.inode", strstr(out, want), "want '%s' in %.600s", want, out);
+	gt_check("explain.socket", strstr(out, "-> socket: family inet (IPv4), type stream"),
+		 "want the inet stream socket in %.600s", out);
+	snprintf(want, sizeof(want), "-> connection: local %s, remote %s, state ESTABLISHED",
+		 acc->local, acc->remote);
+	gt_check("explain.connection", strstr(out, want), "want '%s' in %.600s", want, out);
+	snprintf(want, sizeof(want), "receive queue %ld bytes", acc->rxq);
+	gt_check("explain.rxq", strstr(out, want), "want '%s' in %.600s", want, out);
+
+	snprintf(fd, sizeof(fd), "%d", sp0->fd);
+	rc = RUN("explain", pid, fd);
+	snprintf(want, sizeof(want), "peer socket inode %llu (open as %s(%d)/%d)", sp1->ino, comm,
+		 (int)me, sp1->fd);
+	gt_check("explain.unix_peer", rc == 0 && strstr(out, want), "exit %d, want '%s' in %.600s",
+		 rc, want, out);
+
+	rc = RUN("explain", pid, "0");
+	gt_check("explain.not_socket", rc == 1 && strstr(err, "lists no socket at fd 0"),
+		 "fd 0 is no socket: want exit 1 and 'lists no socket' got %d, %.300s", rc, err);
+}
+
+static void watch(pid_t me)
+{
+	char pid[16];
+	size_t len;
+	pid_t r;
+	int fd = -1, rc;
+
+	snprintf(pid, sizeof(pid), "%d", (int)me);
+	unlink(OUT);
+	r = start((const char *const[]){ READER, "-w", "1", "--count", "2", "-p", pid,
+					 "-o", "fd,ino", "-n", NULL });
+	for (int i = 0; i < 1000 && fd < 0; i++) {
+		char *s = gt_read_file(OUT, 4096, &len);
+
+		if (s && strstr(s, "Every"))
+			fd = socket(AF_INET, SOCK_DGRAM, 0);	/* after the first refresh */
+		free(s);
+		if (fd < 0)
+			gt_msleep(10);
+	}
+	rc = finish(r);
+	if (fd < 0) {
+		gt_fail("watch", "no first refresh within 10 s (exit %d): %.300s", rc, out);
+		return;
+	}
+	{
+		const char *plus = strstr(out, "\n+ ");
+		unsigned long long ino = 0;
+		int got = -1;
+
+		if (plus)
+			sscanf(plus + 3, "%d %llu", &got, &ino);
+		gt_check("watch.appeared", rc == 0 && got == fd && ino == gt_fstat_ino(fd) &&
+			 strstr(out, "1 appeared, 0 vanished"),
+			 "exit %d; want '+ %d %llu' and '1 appeared' in %.800s", rc, fd,
+			 gt_fstat_ino(fd), out);
+	}
+	close(fd);
+}
+
+static void not_loaded(void)
+{
+	const char *ko = getenv("SOCKFD_KO");
+	char cmd[256];
+	int rc;
+
+	if (!ko) {
+		gt_fail("unloaded", "SOCKFD_KO is not set");
+		return;
+	}
+	if (system("rmmod sockfd") != 0) {
+		gt_fail("unloaded", "rmmod sockfd failed");
+		return;
+	}
+	rc = RUN("-n");
+	gt_check("unloaded.hint", rc == 1 && strstr(err, "cannot open /proc/sockfd") &&
+		 strstr(err, "sudo modprobe sockfd") && strstr(err, "make load"),
+		 "exit %d, stderr %.300s", rc, err);
+	snprintf(cmd, sizeof(cmd), "insmod %s", ko);
+	gt_check("unloaded.reload", system(cmd) == 0 && access(GT_PROC, R_OK) == 0,
+		 "'%s' did not bring /proc/sockfd back", cmd);
+}
+
+int main(void)
+{
+	struct sock s[16];
+	struct gt_forked child;
+	struct sockaddr_storage peer;
+	socklen_t plen = sizeof(peer);
+	int lfd, cfd, afd, l6, ufd, sp[2], twc, twl, twa, n = 0, i;
+	char comm[80];
+	pid_t me = getpid();
+
+	gt_init("reader");
+	if (access(READER, X_OK))
+		gt_fatal("setup", "%s: %s (run-guest.sh copies the static reader there)",
+			 READER, strerror(errno));
+	gt_lo_up();
+	gt_set_comm("rd test");
+	snprintf(comm, sizeof(comm), "rd\\040test");
+
+	/* a TIME_WAIT socket: the client closes first */
+	twl = gt_inet_socket(AF_INET, SOCK_STREAM, 0, 4, false);
+	twc = twl < 0 ? -1 : gt_inet_connect(AF_INET, SOCK_STREAM, gt_port(twl));
+	twa = twc < 0 ? -1 : accept(twl, NULL, NULL);
+	if (twa < 0)
+		gt_fatal("setup", "time-wait pair: %s", strerror(errno));
+	close(twc);
+	gt_msleep(50);
+	close(twa);
+	close(twl);
+	gt_msleep(50);
+
+	lfd = gt_inet_socket(AF_INET, SOCK_STREAM, 0, 16, false);
+	cfd = lfd < 0 ? -1 : gt_inet_connect(AF_INET, SOCK_STREAM, gt_port(lfd));
+	afd = cfd < 0 ? -1 : accept(lfd, (struct sockaddr *)&peer, &plen);
+	l6 = gt_inet_socket(AF_INET6, SOCK_STREAM, 0, 4, true);
+	ufd = gt_inet_socket(AF_INET, SOCK_DGRAM, 0, -1, false);
+	if (afd < 0 || l6 < 0 || ufd < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sp))
+		gt_fatal("setup", "sockets: %s", strerror(errno));
+	if (write(cfd, "hello", 5) != 5)
+		gt_fatal("setup", "write: %s", strerror(errno));
+	for (i = 0; i < 200 && gt_inq(afd) != 5; i++)
+		gt_msleep(10);
+
+	{
+		int fds[] = { lfd, cfd, afd, l6, ufd, sp[0], sp[1] };
+		const char *states[] = { "LISTEN", "ESTABLISHED", "ESTABLISHED", "LISTEN", "CLOSE",
+					 "ESTABLISHED", "ESTABLISHED" };
+
+		for (i = 0; i < 7; i++, n++) {
+			s[n].fd = fds[i];
+			s[n].ino = gt_fstat_ino(fds[i]);
+			s[n].state = states[i];
+			gt_local_str(fds[i], s[n].local, sizeof(s[n].local));
+			gt_remote_str(fds[i], s[n].remote, sizeof(s[n].remote));
+			s[n].rxq = fds[i] == lfd || fds[i] == l6 ? 0 : gt_inq(fds[i]);
+		}
+		/* a socketpair end's remote is its peer's inode */
+		snprintf(s[5].remote, sizeof(s[5].remote), "%llu", s[6].ino);
+		snprintf(s[6].remote, sizeof(s[6].remote), "%llu", s[5].ino);
+	}
+	{
+		struct gt_fdino *truth;
+		int nt = gt_sock_fds(NULL, me, &truth);
+
+		gt_check_num("setup.sockets", "socket fds in /proc/self/fd", n, nt);
+		free(truth);
+	}
+
+	table(me, s, n);
+	{
+		char pid[16], want[160];
+		int rc;
+
+		snprintf(pid, sizeof(pid), "%d", (int)me);
+		rc = RUN("-p", pid);
+		snprintf(want, sizeof(want), "%s(%d)/%d ", comm, (int)me, afd);
+		gt_check("table.owner", rc == 0 && strstr(out, "OWNER") && strstr(out, want),
+			 "exit %d, want '%s' in %.300s", rc, want, out);
+	}
+	json(me, s, n, "rd test");
+	summary(me, n, comm);
+	if (gt_fork_start(&child, summary_unprivileged, NULL) == 0)
+		gt_fork_wait(&child, "summary.user");
+	else
+		gt_fail("summary.user", "fork: %s", strerror(errno));
+	explain(me, &s[2], &s[5], &s[6], comm);
+	watch(me);
+	not_loaded();
+
+	free(out);
+	free(err);
+	return gt_done();
+}
