@@ -18,7 +18,10 @@ guest_tests=${SOCKFD_DKMS_GUEST_TESTS:-col_tcp col_udp col_unix}
 
 [ "$(id -u)" = 0 ] || die "dkms-roundtrip.sh needs root (dkms writes /usr/src, /var/lib/dkms, /lib/modules)"
 command -v dkms >/dev/null || die "dkms is not installed: run 'sudo make deps'"
-if [ -n "$(dkms status -m sockfd 2>/dev/null)" ] || compgen -G '/usr/src/sockfd-*' >/dev/null; then
+registered() { # true when DKMS knows sockfd or its sources are in /usr/src
+	[ -n "$(dkms status -m sockfd 2>/dev/null)" ] || compgen -G '/usr/src/sockfd-*' >/dev/null
+}
+if registered; then
 	fail dkms/precondition "sockfd is already installed with DKMS ($(dkms status -m sockfd 2>/dev/null | tr '\n' ' ')); 'make dkms-uninstall' first"
 	summary || exit
 fi
@@ -28,11 +31,15 @@ elapsed() { # START: seconds since START (from date +%s.%N), one decimal
 }
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+cleanup() { # on any exit: nothing of this run stays registered (none was before)
+	if registered; then make -s -C "$SOCKFD_ROOT" dkms-uninstall >/dev/null 2>&1 || true; fi
+	rm -f "$log"
+}
+trap cleanup EXIT
 times=()
 
 for k in "${kernels[@]}"; do
-	eval "$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$k")"
+	use_kernel "$k" || continue
 	start=$(date +%s.%N)
 	if ! make -s -C "$SOCKFD_ROOT" dkms-install KVER="$KVER" >"$log" 2>&1; then
 		fail "dkms/$k/install" "make dkms-install KVER=$KVER failed: $(tail -n 8 "$log" | tr '\n' '|')"

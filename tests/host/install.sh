@@ -21,20 +21,17 @@ git -C "$SOCKFD_ROOT" ls-files -z --cached --others --exclude-standard |
 	tar -C "$src" -xf -
 
 # --- a kernel older than 6.1 -------------------------------------------------
-# A 6.1 tree whose release says 5.10: links to the real headers, with the
-# files naming the release replaced (.kernelvariables is Debian's).
-eval "$("$SOCKFD_ROOT/tests/vm/kernels.sh" 6.1)"
-fake=$tmp/linux-$OLD_KERNEL
-mkdir "$fake"
-cp -rs "$(readlink -f "$KDIR")/." "$fake/"
-rm -f "$fake/include/config/kernel.release" "$fake/include/generated/utsrelease.h"
-echo "$OLD_KERNEL" >"$fake/include/config/kernel.release"
-printf '#define UTS_RELEASE "%s"\n' "$OLD_KERNEL" >"$fake/include/generated/utsrelease.h"
-if [ -L "$fake/.kernelvariables" ]; then
-	sed "s/KERNELRELEASE = .*/KERNELRELEASE = $OLD_KERNEL/" "$KDIR/.kernelvariables" >"$tmp/kv"
-	rm "$fake/.kernelvariables"
-	mv "$tmp/kv" "$fake/.kernelvariables"
-fi
+fake_old_tree() { # KDIR DIR: KDIR as links, its release files saying OLD_KERNEL
+	cp -rs "$(readlink -f "$1")/." "$2/"
+	rm -f "$2/include/config/kernel.release" "$2/include/generated/utsrelease.h"
+	echo "$OLD_KERNEL" >"$2/include/config/kernel.release"
+	printf '#define UTS_RELEASE "%s"\n' "$OLD_KERNEL" >"$2/include/generated/utsrelease.h"
+	if [ -L "$2/.kernelvariables" ]; then # Debian's headers name it here too
+		rm "$2/.kernelvariables"
+		sed "s/KERNELRELEASE = .*/KERNELRELEASE = $OLD_KERNEL/" "$1/.kernelvariables" \
+			>"$2/.kernelvariables"
+	fi
+}
 
 old_kernel() { # NAME MAKE-ARGS...: the build stops with the message only
 	local name=$1 out rc=0
@@ -52,12 +49,17 @@ old_kernel() { # NAME MAKE-ARGS...: the build stops with the message only
 		printf '%s\n' "$out" | sed 's/^/  | /'
 	fi
 }
-old_kernel install/old-kernel/tree KDIR="$fake"
-old_kernel install/old-kernel/kernelrelease KVER="$KVER" KERNELRELEASE="$OLD_KERNEL"
+if use_kernel "${kernels[0]}"; then
+	fake=$tmp/linux-$OLD_KERNEL
+	mkdir "$fake"
+	fake_old_tree "$KDIR" "$fake"
+	old_kernel install/old-kernel/tree KDIR="$fake"
+	old_kernel install/old-kernel/kernelrelease KVER="$KVER" KERNELRELEASE="$OLD_KERNEL"
+fi
 
 # --- make install / make uninstall with DESTDIR, per kernel ------------------
 for k in "${kernels[@]}"; do
-	eval "$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$k")"
+	use_kernel "$k" || continue
 	stage=$tmp/stage-$k
 	ext=$(module_ext "$KDIR")
 	ko=lib/modules/$KVER/extra/sockfd.ko$ext

@@ -41,3 +41,16 @@ module_ext() { # KDIR: the suffix the kernel's config gives installed modules
 	*XZ*) echo .xz ;; *GZIP*) echo .gz ;; *ZSTD*) echo .zst ;; *) echo ;;
 	esac
 }
+
+use_kernel() { # NAME: sets VMLINUZ, KDIR, KVER (tests/vm/kernels.sh), or FAILs
+	local info err
+	err=$(mktemp)
+	if info=$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$1" 2>"$err"); then
+		rm -f "$err"
+		eval "$info"
+		return 0
+	fi
+	fail "kernel/$1" "$(tail -n 1 "$err")"
+	rm -f "$err"
+	return 1
+}
