@@ -34,20 +34,30 @@
 #include <unistd.h>
 
 #define READER "/usr/bin/sockfd"
-#define OUT "/tmp/reader.out"
-#define ERR "/tmp/reader.err"
 
 static char *out, *err;		/* the last run's stdout and stderr */
 
+/* Where the reader's stdout or stderr goes: one file per uid. */
+static const char *path(const char *what)
+{
+	static char buf[2][64];
+	int i = strcmp(what, "out") != 0;
+
+	snprintf(buf[i], sizeof(buf[i]), "/tmp/reader.%u.%s", (unsigned int)getuid(), what);
+	return buf[i];
+}
+
+/* Start the reader with only stdin, stdout and stderr open. */
 static pid_t start(const char *const *argv)
 {
 	pid_t pid = fork();
 
 	if (pid == 0) {
-		int o = open(OUT, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(ERR, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int o = open(path("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		int e = open(path("err"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
 
-		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0)
+		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
+		    close_range(3, ~0U, 0))
 			_exit(126);
 		execv(READER, (char *const *)argv);
 		_exit(127);
@@ -65,8 +75,8 @@ static int finish(pid_t pid)
 	free(err);
 	if (pid < 0 || waitpid(pid, &st, 0) != pid)
 		st = -1;
-	out = gt_read_file(OUT, 65536, &len);
-	err = gt_read_file(ERR, 65536, &len);
+	out = gt_read_file(path("out"), 65536, &len);
+	err = gt_read_file(path("err"), 65536, &len);
 	if (!out)
 		out = strdup("");
 	if (!err)
@@ -444,11 +454,11 @@ static void watch(pid_t me)
 	int fd = -1, rc;
 
 	snprintf(pid, sizeof(pid), "%d", (int)me);
-	unlink(OUT);
+	unlink(path("out"));
 	r = start((const char *const[]){ READER, "-w", "1", "--count", "2", "-p", pid,
 					 "-o", "fd,ino", "-n", NULL });
 	for (int i = 0; i < 1000 && fd < 0; i++) {
-		char *s = gt_read_file(OUT, 4096, &len);
+		char *s = gt_read_file(path("out"), 4096, &len);
 
 		if (s && strstr(s, "Every"))
 			fd = socket(AF_INET, SOCK_DGRAM, 0);	/* after the first refresh */
