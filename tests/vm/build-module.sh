@@ -21,4 +21,4 @@ if [ -f "$SOCKFD_ROOT/tests/sockfd_kunit.c" ]; then
 	mkdir -p "$out/tests"
 	cp -p "$SOCKFD_ROOT/tests/sockfd_kunit.c" "$out/tests/"
 fi
-make -C "$kdir" M="$(cd "$out" && pwd)" W=1 "$@" modules
+make -C "$kdir" M="$(cd "$out" && pwd)" W=1 SOCKFD_KUNIT=y "$@" modules
