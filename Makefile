@@ -29,6 +29,11 @@ module:
 tools:
 	$(MAKE) -C tools
 
+# The reader's parser under libFuzzer (clang) for FUZZ_SECONDS (default 300),
+# the corpus seeded from tests/host/fixtures.
+fuzz:
+	$(MAKE) -C tools fuzz
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	-$(MAKE) -C tools clean
@@ -100,5 +105,5 @@ enable-at-boot:
 disable-at-boot:
 	rm -f $(BOOT_CONF)
 
-.PHONY: all module tools clean check demo deps install uninstall \
+.PHONY: all module tools fuzz clean check demo deps install uninstall \
 	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot
