@@ -101,8 +101,9 @@ static void child_c(void *arg)
 			strerror(errno));
 		goto out;
 	}
-	sock = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (sock < 0 || gt_child_start(&d, child_d, NULL)) {
+	/* D first, so that it does not inherit C's socket. */
+	if (gt_child_start(&d, child_d, NULL) ||
+	    (sock = socket(AF_UNIX, SOCK_STREAM, 0)) < 0) {
 		gt_fail("setup", "sockets / child D: %s", strerror(errno));
 		goto out;
 	}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * robust_rmmod: unload the module while readers hold /proc/sockfd open
+ * and are reading, then load it again from $SOCKFD_KO. ROUNDS times:
+ *   two readers (small reads and 1 MiB reads, lseek to 0 at the end)
+ *   read in a loop; the test calls delete_module("sockfd", O_NONBLOCK):
+ *   rN.rmmod          it succeeds
+ *   rN.READER.error   the readers' next read()/lseek() fails (errno shown)
+ *   rN.gone           a new open() fails with ENOENT
+ *   rN.insmod         finit_module($SOCKFD_KO) succeeds
+ *   rN.READER.stale   the readers' old fds still fail after the reload,
+ *                     and closing them is fine
+ *   rN.works          a fresh read lists the sockets of a holder process
+ *                     (against /proc/PID/fd)
+ * The module is left loaded (loaded: /proc/modules and /proc/sockfd).
+ */
+#define _GNU_SOURCE
+#include "gt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define ROUNDS 3
+#define SOCKETS 2000
+#define READER_LIMIT_S 60	/* a reader that never sees an error gives up */
+
+struct reader {
+	const char *name;
+	size_t chunk;	/* 0: random 1..256 */
+	int round;
+	int ready[2];	/* reader -> test: first pass done */
+	int *go;	/* test -> readers: closed once the module is back */
+};
+
+/* Runs in a child: holds `SOCKETS` sockets. */
+static int holder(void *arg, int *vals, int max)
+{
+	int n = *(int *)arg, i, sv[2];
+
+	(void)vals;
+	(void)max;
+	for (i = 0; i < n; i += 2)
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			return -1;
+	return 0;
+}
+
+/* One read() or, at EOF, lseek(0): returns -1 with errno on failure. */
+static int step(int fd, char *buf, size_t chunk, bool *eof)
+{
+	ssize_t r = read(fd, buf, chunk ? chunk : 1 + (size_t)(rand() % 256));
+
+	*eof = r == 0;
+	if (r == 0)
+		return lseek(fd, 0, SEEK_SET) == 0 ? 0 : -1;
+	return r < 0 ? -1 : 0;
+}
+
+static void reader_run(void *arg)
+{
+	struct reader *rd = arg;
+	static char buf[1 << 20];
+	double give_up = gt_now() + READER_LIMIT_S;
+	char check[64], b = 'r';
+	bool eof, told = false;
+	int fd, err = 0;
+	long steps = 0;
+
+	close(rd->ready[0]);
+	close(rd->go[1]);	/* so that the test's close is EOF */
+	fd = open(GT_PROC, O_RDONLY | O_CLOEXEC);
+	snprintf(check, sizeof(check), "r%d.%s.error", rd->round, rd->name);
+	if (fd < 0) {
+		gt_fail(check, "open before rmmod: %s", strerror(errno));
+		close(rd->ready[1]);
+		return;
+	}
+	while (gt_now() < give_up) {
+		if (step(fd, buf, rd->chunk, &eof)) {
+			err = errno;
+			break;
+		}
+		steps++;
+		if (eof && !told) {
+			told = write(rd->ready[1], &b, 1) == 1;
+			close(rd->ready[1]);
+		}
+	}
+	if (!told)
+		close(rd->ready[1]);
+	printf("# r%d %s: %ld reads, then %s\n", rd->round, rd->name, steps,
+	       err ? strerrorname_np(err) : "no error");
+	gt_check(check, err != 0, "read()/lseek() kept working for %d s after rmmod",
+		 READER_LIMIT_S);
+
+	/* Wait until the module is back, then try the old fd again. */
+	while (read(rd->go[0], &b, 1) < 0 && errno == EINTR)
+		;
+	snprintf(check, sizeof(check), "r%d.%s.stale", rd->round, rd->name);
+	if (read(fd, buf, 4096) >= 0 || lseek(fd, 0, SEEK_SET) >= 0)
+		gt_fail(check, "old fd works again after the reload (want an error)");
+	else
+		gt_check(check, close(fd) == 0, "close of the old fd: %s",
+			 strerror(errno));
+}
+
+static int load_module(const char *ko)
+{
+	int fd = open(ko, O_RDONLY | O_CLOEXEC), r, e;
+
+	if (fd < 0)
+		return -1;
+	r = (int)syscall(SYS_finit_module, fd, "", 0);
+	e = errno;
+	close(fd);
+	errno = e;
+	return r;
+}
+
+static void round_run(int round, const char *ko, pid_t holder_pid)
+{
+	struct reader rd[2] = {
+		{ .name = "small", .chunk = 0, .round = round },
+		{ .name = "big", .chunk = 1 << 20, .round = round },
+	};
+	struct gt_forked f[2];
+	struct gt_table *t;
+	char check[64], b;
+	int i, r, fd, e, go[2];
+
+	if (pipe2(go, O_CLOEXEC))
+		gt_fatal("setup", "pipe: %s", strerror(errno));
+	for (i = 0; i < 2; i++) {
+		rd[i].go = go;
+		if (pipe2(rd[i].ready, O_CLOEXEC) ||
+		    gt_fork_start(&f[i], reader_run, &rd[i]))
+			gt_fatal("setup", "reader: %s", strerror(errno));
+		close(rd[i].ready[1]);
+	}
+	close(go[0]);
+	for (i = 0; i < 2; i++) {
+		if (read(rd[i].ready[0], &b, 1) != 1)
+			gt_fail("setup", "reader %s never finished a pass",
+				rd[i].name);
+		close(rd[i].ready[0]);
+	}
+	gt_msleep((unsigned int)(rand() % 50));
+
+	snprintf(check, sizeof(check), "r%d.rmmod", round);
+	r = (int)syscall(SYS_delete_module, "sockfd", O_NONBLOCK);
+	gt_check(check, r == 0, "delete_module(sockfd) with readers: %s",
+		 strerror(errno));
+
+	snprintf(check, sizeof(check), "r%d.gone", round);
+	fd = open(GT_PROC, O_RDONLY | O_CLOEXEC);
+	e = errno;
+	gt_check(check, fd < 0 && e == ENOENT, "open after rmmod: want ENOENT got %s",
+		 fd < 0 ? strerrorname_np(e) : "success");
+	if (fd >= 0)
+		close(fd);
+
+	snprintf(check, sizeof(check), "r%d.insmod", round);
+	gt_check(check, load_module(ko) == 0, "finit_module(%s): %s", ko,
+		 strerror(errno));
+
+	close(go[1]);
+	for (i = 0; i < 2; i++)
+		gt_fork_wait(&f[i], "reader");
+
+	snprintf(check, sizeof(check), "r%d.works", round);
+	t = gt_load(65536);
+	if (t)
+		gt_check_ids(check, t, NULL, &holder_pid, 1);
+	else
+		gt_fail(check, "read after insmod: %s", strerror(errno));
+	gt_free(t);
+}
+
+static bool module_listed(void)
+{
+	FILE *f = fopen("/proc/modules", "re");
+	char line[256];
+	bool found = false;
+
+	while (f && fgets(line, sizeof(line), f))
+		found |= strncmp(line, "sockfd ", 7) == 0;
+	if (f)
+		fclose(f);
+	return found;
+}
+
+int main(void)
+{
+	const char *ko = getenv("SOCKFD_KO");
+	int rounds = (int)gt_scaled(ROUNDS, 1), n = (int)gt_scaled(SOCKETS, 200);
+	struct gt_child h;
+	int i;
+
+	if (!ko)
+		gt_fatal("setup", "SOCKFD_KO is not set");
+	signal(SIGPIPE, SIG_IGN);
+	srand((unsigned int)getpid());
+	if (gt_child_start(&h, holder, &n))
+		gt_fatal("setup", "holder of %d sockets: %s", n, strerror(errno));
+	for (i = 1; i <= rounds; i++)
+		round_run(i, ko, h.pid);
+	gt_check("loaded", module_listed() && access(GT_PROC, R_OK) == 0,
+		 "after the test: sockfd in /proc/modules %d, %s readable %d",
+		 module_listed(), GT_PROC, access(GT_PROC, R_OK) == 0);
+	gt_child_stop(&h);
+	return gt_done();
+}
