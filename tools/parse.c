@@ -95,6 +95,9 @@ static void warn(struct sf_table *t, unsigned long line, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	for (char *p = msg; *p; p++)	/* input quoted in msg stays harmless */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	t->warn(t->warn_ctx, line, msg);
 }
 
@@ -137,10 +140,6 @@ static bool decode(struct sf_str *f, char *why, size_t whysize)
 
 			snprintf(why, whysize, "invalid escape \"%.*s\" (want \\ and 3 octal digits, at most \\377)",
 				 n, in);
-			/* keep the message printable */
-			for (char *p = why; *p; p++)
-				if ((unsigned char)*p < 0x20 || *p == 0x7f)
-					*p = '?';
 			return false;
 		}
 		*out++ = (char)((in[1] - '0') << 6 | (in[2] - '0') << 3 | (in[3] - '0'));
