@@ -1941,3 +1941,37 @@ int gt_fork_wait(struct gt_forked *f, const char *check)
 	f->rep = -1;
 	return status;
 }
+
+const char *gt_pass_problem(const char *text, size_t len, char *msg, size_t n)
+{
+	struct gt_table *t = gt_parse(text, len);
+	const struct gt_row *dup = NULL;
+	int i, c, dups;
+
+	if (!t) {
+		snprintf(msg, n, "unparsable pass of %zu bytes", len);
+		return msg;
+	}
+	msg[0] = '\0';
+	for (c = 0; c < GT_NCOLS && !msg[0]; c++)
+		if (t->col[c] != c)
+			snprintf(msg, n, "header '%.200s': column %s not field %d",
+				 text, gt_col_name(c), c + 1);
+	if (!msg[0] && !t->trailing_newline)
+		snprintf(msg, n, "pass of %zu bytes does not end with a newline",
+			 len);
+	for (i = 0; i < t->nrows && !msg[0]; i++) {
+		char why[600];
+
+		if (gt_row_problem(t, &t->rows[i], why, sizeof(why)))
+			snprintf(msg, n, "line %d: %s", i + 2, why);
+	}
+	if (!msg[0]) {
+		dups = gt_dup_rows(t, &dup);
+		if (dups)
+			snprintf(msg, n, "%d (pid, fd) twice in one pass, e.g. '%s'",
+				 dups, dup ? dup->line : "");
+	}
+	gt_free(t);
+	return msg[0] ? msg : NULL;
+}

@@ -461,4 +461,12 @@ int gt_fork_start(struct gt_forked *f, void (*fn)(void *arg), void *arg);
  */
 int gt_fork_wait(struct gt_forked *f, const char *check);
 
+/*
+ * What is wrong with one whole pass of /proc/sockfd (text, len bytes): the
+ * header's columns in contract order, a final newline, every row
+ * well-formed (gt_row_problem), no (pid, fd) twice. NULL if nothing, else
+ * msg (n bytes) describing the first problem.
+ */
+const char *gt_pass_problem(const char *text, size_t len, char *msg, size_t n);
+
 #endif /* GT_H */
