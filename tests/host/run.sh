@@ -113,6 +113,16 @@ EOF' -- "$R" -f "$BASIC"
 check table-escapes 0 'has "nginx\\040worker(801)/6" && has "tab\\011comm\\134x(1200)/3" &&
 	has "/tmp/my\\040sock" && has "@abstract\\012name" && has "bad\\377utf8(1501)/4" &&
 	has "café(1500)/3"' -- "$R" -f "$BASIC"
+# every kind of escape: NUL, DEL, control bytes, backslash, quote, UTF-8,
+# and bytes that are not UTF-8 (an overlong sequence)
+ESC=$FX/escapes.txt
+check escapes-table 0 'has "a\\000b(10)/3" && has "@\\000sock\\000" && has "del\\177(11)/4" &&
+	has "/tmp/\\134back\\040slash" && has "\\001ctl\\012(12)/5" && has "AB(13)/6" &&
+	has "\"quoted\"" && has "€euro(14)/7" && has "@\\300\\200overlong"' -- "$R" -f "$ESC" -o owner,local
+check escapes-json 0 'json && py "[(r[\"comm\"], r[\"local\"]) for r in d] == [(\"a\\x00b\", \"@\\x00sock\\x00\"),
+	(\"del\\x7f\", \"/tmp/\\\\back slash\"), (\"\\x01ctl\\n\", \"*\"), (\"AB\", \"\\\"quoted\\\"\"),
+	(\"\\u20aceuro\", \"@\\ufffd\\ufffdoverlong\")]"' -- "$R" -f "$ESC" -j
+check escapes-filter 0 'lines 1 && has "AB(13)/6"' -- "$R" -f "$ESC" -H -c AB
 check no-headings 0 'lines 21 && hasnt OWNER' -- "$R" -f "$BASIC" -H
 check no-headings-long 0 'lines 21 && hasnt OWNER' -- "$R" -f "$BASIC" --no-headings
 check output-cols 0 'head -1 $T/out | grep -q "^ *PID COMM  *FD$" && grep -q "^ 801 nginx.040worker  *7$" $T/out' -- \
