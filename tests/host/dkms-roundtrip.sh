@@ -5,7 +5,9 @@
 #   boot that kernel in a guest with the module DKMS installed
 #   (/lib/modules/KVER/updates/dkms/sockfd.ko*) and run the basic guest tests
 #   make dkms-uninstall          (dkms remove --all, the /usr/src copy)
-# then checks that nothing is left. Also: dkms refuses a kernel older than 6.1.
+# then checks that nothing is left. Also: a kernel upgrade (the kernel
+# package's DKMS hook) rebuilds it for a kernel that lacks it, and dkms
+# refuses a kernel older than 6.1.
 # Needs root. Refuses to run when sockfd is already registered with DKMS (it
 # would remove a real installation).
 # Environment: SOCKFD_DKMS_GUEST_TESTS, the guest tests to run (default below).
@@ -85,7 +87,30 @@ for k in "${kernels[@]}"; do
 		fail "dkms/$k/guest" "guest tests ($guest_tests) with $ko: '${counts:-no summary line}'; $(grep '^FAIL' "$log" | head -n 5 | tr '\n' '|')"
 	fi
 	times+=("$k: dkms-install ${t_dkms}s, guest ${t_guest}s")
+	upgrade_k=$k upgrade_kver=$KVER upgrade_ko=$ko
 done
+
+# A kernel upgrade: the new kernel's package runs DKMS's postinst hook
+# (dkms autoinstall). Take the module away from the last kernel, run the hook.
+hook=/etc/kernel/postinst.d/dkms
+if [ -n "${upgrade_kver:-}" ] && [ -x "$hook" ]; then
+	if ! dkms remove "sockfd/$SOCKFD_VERSION" -k "$upgrade_kver" >"$log" 2>&1 || [ -e "$upgrade_ko" ]; then
+		fail "dkms/$upgrade_k/upgrade-hook" "dkms remove -k $upgrade_kver left $upgrade_ko: $(tail -n 5 "$log" | tr '\n' '|')"
+	else
+		[ -n "$(dkms status -m sockfd 2>/dev/null)" ] || dkms add "sockfd/$SOCKFD_VERSION" >>"$log" 2>&1
+		start=$(date +%s.%N)
+		"$hook" "$upgrade_kver" >>"$log" 2>&1 || true
+		times+=("upgrade hook ($upgrade_k) $(elapsed "$start")s")
+		st=$(dkms status -m sockfd -v "$SOCKFD_VERSION" -k "$upgrade_kver" 2>/dev/null)
+		if grep -q ": installed" <<<"$st" && [ -f "$upgrade_ko" ]; then
+			pass "dkms/$upgrade_k/upgrade-hook"
+		else
+			fail "dkms/$upgrade_k/upgrade-hook" "after $hook $upgrade_kver: status '$st', $upgrade_ko $([ -f "$upgrade_ko" ] || echo missing); $(tail -n 5 "$log" | tr '\n' '|')"
+		fi
+	fi
+elif [ -n "${upgrade_kver:-}" ]; then
+	fail dkms/upgrade-hook "no $hook (is dkms installed from Debian's package?)"
+fi
 
 # A kernel older than 6.1: dkms refuses it before building (no headers needed).
 if [ -n "$(dkms status -m sockfd 2>/dev/null)" ]; then
