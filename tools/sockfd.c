@@ -331,83 +331,80 @@ static void sleep_seconds(double s)
 		;
 }
 
-/* The table, JSON or summary, once or every o->watch seconds. */
+/*
+ * One refresh: the summary, JSON or the table.  When watching, the table's
+ * rows are marked against prev (the last refresh's rows), which then
+ * becomes this refresh's.  Returns 0, or 1 after an error.
+ */
+static int show(const struct opts *o, const struct sf_table *t,
+		const char *path, unsigned long iter, struct sf_grid *prev)
+{
+	struct sf_summary_opts so = {
+		.proc_root = o->proc_root, .top = o->top,
+		.live = !o->file && !o->proc_root_given,
+	};
+	struct sf_outcol *cols = NULL;
+	size_t n, ncols = 0, added = 0, gone = 0;
+	struct sf_row **rows = filter_rows(o, t, &n);
+	struct sf_grid g;
+	int ret = 0;
+
+	if (o->watch > 0 && isatty(STDOUT_FILENO))
+		fputs("\033[H\033[2J", stdout);
+	if (o->summary) {
+		sf_summary(stdout, t, rows, n, &so);
+	} else if (o->json && !o->columns) {
+		sf_print_json(stdout, t, rows, n, NULL, 0);
+	} else if (sf_resolve_cols(t, o->columns, &cols, &ncols)) {
+		ret = 1;
+	} else if (o->json) {
+		sf_print_json(stdout, t, rows, n, cols, ncols);
+	} else {
+		sf_grid_init(&g, cols, ncols, o->out_flags);
+		for (size_t i = 0; i < n; i++)
+			sf_grid_add(&g, t, rows[i], ' ');
+		if (o->watch > 0) {
+			time_t now = time(NULL);
+
+			if (iter > 0)
+				added = diff(&g, prev, &gone);
+			printf("Every %gs: %s, %zu sockets, %zu appeared, %zu vanished  %s",
+			       o->watch, path, n, added, gone, ctime(&now));
+		}
+		sf_grid_print(stdout, &g, o->watch > 0);
+		g.cols = NULL;	/* names of t: only the cells are kept */
+		sf_grid_free(prev);
+		*prev = g;
+	}
+	free(cols);
+	free(rows);
+	return ret;
+}
+
+/* Once, or every o->watch seconds. */
 static int run(const struct opts *o)
 {
 	struct sf_grid prev = { 0 };
-	struct sf_outcol *cols = NULL, *prev_cols = NULL;
 	int ret = 0;
 
 	for (unsigned long iter = 0;; iter++) {
 		struct sf_table t;
-		struct sf_row **rows;
-		size_t n, ncols = 0;
 		char *path;
+		int err = load(o, &t, &path);
 
-		if (load(o, &t, &path)) {
-			free(path);
-			sf_table_free(&t);
+		if (!err)
+			err = show(o, &t, path, iter, &prev);
+		if (err || t.nbad)
 			ret = 1;
-			break;
-		}
-		if (t.nbad)
-			ret = 1;
-		rows = filter_rows(o, &t, &n);
-		if (o->watch > 0 && isatty(STDOUT_FILENO))
-			fputs("\033[H\033[2J", stdout);
-		if (o->summary) {
-			struct sf_summary_opts so = {
-				.proc_root = o->proc_root, .top = o->top,
-				.live = !o->file && !o->proc_root_given,
-			};
-
-			sf_summary(stdout, &t, rows, n, &so);
-		} else if (o->columns || !o->json) {
-			if (sf_resolve_cols(&t, o->columns, &cols, &ncols)) {
-				ret = 1;
-				free(rows);
-				free(path);
-				sf_table_free(&t);
-				break;
-			}
-		}
-		if (!o->summary && o->json) {
-			sf_print_json(stdout, &t, rows, n, cols, ncols);
-		} else if (!o->summary) {
-			struct sf_grid g;
-			size_t added = 0, gone = 0;
-
-			sf_grid_init(&g, cols, ncols, o->out_flags);
-			for (size_t i = 0; i < n; i++)
-				sf_grid_add(&g, &t, rows[i], ' ');
-			if (o->watch > 0) {
-				time_t now = time(NULL);
-
-				if (iter > 0)
-					added = diff(&g, &prev, &gone);
-				printf("Every %gs: %s, %zu sockets, %zu appeared, %zu vanished  %s",
-				       o->watch, path, n, added, gone, ctime(&now));
-			}
-			sf_grid_print(stdout, &g, o->watch > 0);
-			sf_grid_free(&prev);
-			prev = g;
-		}
-		free(prev_cols);
-		prev_cols = cols;
-		cols = NULL;
-		free(rows);
 		free(path);
 		sf_table_free(&t);
 		fflush(stdout);
-		if (o->watch <= 0 || (o->count && iter + 1 >= o->count))
+		if (err || o->watch <= 0 || (o->count && iter + 1 >= o->count))
 			break;
 		sleep_seconds(o->watch);
-		if (!o->summary)
-			putchar('\n');
+		putchar('\n');
 	}
 	sf_grid_free(&prev);
-	free(prev_cols);
-	free(cols);
 	return ret;
 }
 
