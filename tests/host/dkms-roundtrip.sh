@@ -20,6 +20,10 @@ guest_tests=${SOCKFD_DKMS_GUEST_TESTS:-col_tcp col_udp col_unix}
 
 [ "$(id -u)" = 0 ] || die "dkms-roundtrip.sh needs root (dkms writes /usr/src, /var/lib/dkms, /lib/modules)"
 command -v dkms >/dev/null || die "dkms is not installed: run 'sudo make deps'"
+# One round trip at a time on a machine (DKMS state is machine-wide).
+exec 9>/run/lock/sockfd-dkms-roundtrip.lock
+flock -w 1800 9 || die "another dkms-roundtrip.sh has held /run/lock/sockfd-dkms-roundtrip.lock for 30 min"
+
 registered() { # true when DKMS knows sockfd or its sources are in /usr/src
 	[ -n "$(dkms status -m sockfd 2>/dev/null)" ] || compgen -G '/usr/src/sockfd-*' >/dev/null
 }
