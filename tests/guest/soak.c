@@ -36,9 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -519,58 +517,6 @@ static int rmmod(const char *name)
 	return (int)syscall(SYS_delete_module, name, O_NONBLOCK);
 }
 
-/* "sockets: used N" of /proc/net/sockstat (this net namespace), or -1. */
-static long sockets_used(void)
-{
-	FILE *f = fopen("/proc/net/sockstat", "re");
-	long n = -1;
-
-	if (f) {
-		if (fscanf(f, "sockets: used %ld", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
-
-#define KMEMLEAK "/sys/kernel/debug/kmemleak"
-
-/* Write cmd to kmemleak; false when the kernel has no kmemleak. */
-static bool kmemleak(const char *cmd)
-{
-	int fd;
-	bool ok;
-
-	mkdir("/sys/kernel/debug", 0755);
-	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
-	fd = open(KMEMLEAK, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ok = write(fd, cmd, strlen(cmd)) == (ssize_t)strlen(cmd);
-	close(fd);
-	return ok;
-}
-
-static void check_kmemleak(void)
-{
-	size_t len = 0;
-	char *text;
-	int n = 0;
-	char *p;
-
-	/* Objects younger than 5 s are never reported: let them age. */
-	gt_msleep(6000);
-	if (!kmemleak("scan"))
-		return;
-	text = gt_read_file(KMEMLEAK, 4096, &len);
-	for (p = text; p && (p = strstr(p, "unreferenced object")); p++)
-		n++;
-	gt_check("kmemleak", text && n == 0,
-		 "%d unreferenced objects after the soak, first:\n%.1500s", n,
-		 text ? text : "(kmemleak unreadable)");
-	free(text);
-}
-
 /* Every numeric entry of /proc, plus extra ids (threads with own tables). */
 static int all_ids(pid_t *ids, int max, const pid_t *extra, int nextra)
 {
@@ -653,22 +599,6 @@ static void check_snapshot(void)
 	close(4000);
 }
 
-static void check_sockets_released(long before)
-{
-	long now = sockets_used();
-	int i;
-
-	/* Closed sockets go at the closer's return to user space; in-flight
-	 * SCM_RIGHTS ones when their carrier is purged. Allow a moment. */
-	for (i = 0; i < 50 && now != before; i++) {
-		gt_msleep(100);
-		now = sockets_used();
-	}
-	gt_check("sockets_released", before >= 0 && now == before,
-		 "sockets in use (/proc/net/sockstat): want %ld (before the soak) got %ld",
-		 before, now);
-}
-
 int main(void)
 {
 	const char *ko = getenv("SOCKFD_KO"), *env = getenv("SOCKFD_SOAK_SECONDS");
@@ -703,8 +633,8 @@ int main(void)
 		memcpy(header, h, (size_t)(nl - h + 1));
 		free(h);
 	}
-	kmemleak("clear");
-	used_before = sockets_used();
+	gt_kmemleak_clear();
+	used_before = gt_sockets_used();
 
 	printf("# soak: %d s, %d writers, 3 readers, rmmod/insmod every 1.5-3.5 s\n",
 	       secs, WRITERS);
@@ -784,7 +714,7 @@ int main(void)
 		 st->sockets, st->forks, st->threads, st->scm_passed);
 
 	check_snapshot();
-	check_sockets_released(used_before);
-	check_kmemleak();
+	gt_check_sockets_used("sockets_released", used_before);
+	gt_check_kmemleak("kmemleak");
 	return gt_done();
 }

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1974,4 +1975,89 @@ const char *gt_pass_problem(const char *text, size_t len, char *msg, size_t n)
 	}
 	gt_free(t);
 	return msg[0] ? msg : NULL;
+}
+
+int gt_debugfs(void)
+{
+	if (access("/sys/kernel/debug/kmemleak", F_OK) == 0 ||
+	    access("/sys/kernel/debug/failslab", F_OK) == 0)
+		return 0;
+	mkdir("/sys/kernel/debug", 0755);
+	if (mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) &&
+	    errno != EBUSY)
+		return -1;
+	return 0;
+}
+
+long gt_sockets_used(void)
+{
+	FILE *f = fopen("/proc/net/sockstat", "re");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "sockets: used %ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+bool gt_check_sockets_used(const char *check, long before)
+{
+	long now = gt_sockets_used();
+	int i;
+
+	for (i = 0; i < 50 && now != before; i++) {
+		gt_msleep(100);
+		now = gt_sockets_used();
+	}
+	return gt_check(check, before >= 0 && now == before,
+			"sockets in use (/proc/net/sockstat): want %ld got %ld",
+			before, now);
+}
+
+#define GT_KMEMLEAK "/sys/kernel/debug/kmemleak"
+
+/* Write cmd to kmemleak; false when the kernel has none. */
+static bool kmemleak_cmd(const char *cmd)
+{
+	ssize_t n = (ssize_t)strlen(cmd);
+	bool ok;
+	int fd;
+
+	if (gt_debugfs())
+		return false;
+	fd = open(GT_KMEMLEAK, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	ok = write(fd, cmd, (size_t)n) == n;
+	close(fd);
+	return ok;
+}
+
+void gt_kmemleak_clear(void)
+{
+	kmemleak_cmd("clear");
+}
+
+bool gt_check_kmemleak(const char *check)
+{
+	size_t len = 0;
+	char *text, *p;
+	int n = 0;
+
+	if (gt_debugfs() || access(GT_KMEMLEAK, F_OK))
+		return false;
+	gt_msleep(6000);	/* kmemleak ignores objects younger than 5 s */
+	if (!kmemleak_cmd("scan"))
+		return gt_check(check, false, "kmemleak scan failed: %s",
+				strerror(errno));
+	text = gt_read_file(GT_KMEMLEAK, 4096, &len);
+	for (p = text; p && (p = strstr(p, "unreferenced object")); p++)
+		n++;
+	gt_check(check, text && n == 0,
+		 "%d unreferenced objects, the first:\n%.1500s", n,
+		 text ? text : "(kmemleak unreadable)");
+	free(text);
+	return true;
 }

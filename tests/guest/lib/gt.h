@@ -469,4 +469,31 @@ int gt_fork_wait(struct gt_forked *f, const char *check);
  */
 const char *gt_pass_problem(const char *text, size_t len, char *msg, size_t n);
 
+/* ------------------------------------------------------------------ */
+/* Leaks and kernel debugging facilities (debug kernel)                */
+/* ------------------------------------------------------------------ */
+
+/* Mount debugfs at /sys/kernel/debug unless it is there; 0 or -1. */
+int gt_debugfs(void);
+
+/* "sockets: used N" of /proc/net/sockstat (this net namespace), or -1. */
+long gt_sockets_used(void);
+
+/*
+ * Check that the count is back to `before` (waiting up to 5 s: sockets
+ * go at their closer's return to user space, in-flight SCM_RIGHTS ones
+ * when their carrier is purged). PASS, or FAIL with both counts.
+ */
+bool gt_check_sockets_used(const char *check, long before);
+
+/* kmemleak: forget what is suspected so far (no-op without kmemleak). */
+void gt_kmemleak_clear(void);
+
+/*
+ * kmemleak: let new objects age past its 5 s minimum, scan, and check that
+ * nothing is reported since gt_kmemleak_clear(). Without kmemleak (stock
+ * kernels) no check is made and false is returned.
+ */
+bool gt_check_kmemleak(const char *check);
+
 #endif /* GT_H */

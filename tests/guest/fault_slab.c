@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fault_slab: slab allocations of the reading task fail (failslab), and
+ * /proc/sockfd must fail cleanly: an errno, no byte of a partial line, no
+ * leaked socket or memory, no kernel warning; once the failures stop, the
+ * same open file reads on and the result equals an undisturbed read.
+ *
+ * 1. failslab with its task filter and /proc/self/make-it-fail: every slab
+ *    allocation of this task fails, for open() and for the first read().
+ * 2. fail-nth (/proc/thread-self/fail-nth): the Nth slab allocation of one
+ *    syscall fails, for N = 1, 2, ... until the syscall makes fewer than N:
+ *    every allocation point of open(), of the first read() and of an
+ *    lseek() into the middle of a fresh file.
+ * Needs CONFIG_FAILSLAB and CONFIG_FAULT_INJECTION_DEBUG_FS (the debug
+ * kernel); elsewhere it only checks that the kernel is not the debug one.
+ */
+#define _GNU_SOURCE
+#include "gt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define FAILSLAB "/sys/kernel/debug/failslab/"
+#define NSOCKETS 40	/* about 8 KiB of lines: more than one page */
+#define MAX_NTH 500
+
+static char *ref;	/* an undisturbed whole read */
+static size_t ref_len;
+
+static int put(const char *path, const char *val)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
+
+	if (fd < 0)
+		return -1;
+	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
+	close(fd);
+	return ok ? 0 : -1;
+}
+
+/* pwrite a number to an open control file (fail-nth, make-it-fail). */
+static int set_num(int fd, long v)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof(buf), "%ld", v);
+
+	return pwrite(fd, buf, (size_t)n, 0) == n ? 0 : -1;
+}
+
+static long get_num(int fd)
+{
+	char buf[24] = "";
+
+	if (pread(fd, buf, sizeof(buf) - 1, 0) <= 0)
+		return -1;
+	return strtol(buf, NULL, 10);
+}
+
+/*
+ * Read the rest of fd (injection off) after `got` bytes came from the
+ * faulted call, and compare: got must be whole lines, a prefix of ref,
+ * and got + rest must equal ref.
+ */
+static bool finish_and_compare(const char *check, int fd, const char *got,
+			       size_t got_len)
+{
+	size_t rest_len = 0;
+	char *rest = gt_read_fd(fd, 4096, &rest_len);
+	bool ok;
+
+	if (!rest)
+		return gt_check(check, false, "read after the faults stopped: %s",
+				strerror(errno));
+	ok = got_len <= ref_len && !memcmp(got, ref, got_len) &&
+	     (!got_len || got[got_len - 1] == '\n') &&
+	     got_len + rest_len == ref_len &&
+	     !memcmp(rest, ref + got_len, rest_len);
+	free(rest);
+	if (!ok)
+		gt_fail(check, "faulted read gave %zu bytes%s, then %zu more; want %zu in all, "
+			"equal to an undisturbed read", got_len,
+			got_len && got[got_len - 1] != '\n' ? " (a partial line)" : "",
+			rest_len, ref_len);
+	return ok;
+}
+
+/* 1: every allocation of this task fails while make-it-fail is 1. */
+static void test_make_it_fail(void)
+{
+	int mif = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	int fd = open(GT_PROC, O_RDONLY | O_CLOEXEC), fd2, e_open, e_read;
+	char buf[4096];
+	ssize_t r;
+
+	if (mif < 0 || fd < 0)
+		gt_fatal("make_it_fail.setup", "open: %s", strerror(errno));
+	if (put(FAILSLAB "task-filter", "Y") || put(FAILSLAB "probability", "100") ||
+	    put(FAILSLAB "interval", "1") || put(FAILSLAB "times", "-1") ||
+	    put(FAILSLAB "space", "0"))
+		gt_fatal("make_it_fail.setup", "failslab settings: %s", strerror(errno));
+
+	set_num(mif, 1);
+	fd2 = open(GT_PROC, O_RDONLY | O_CLOEXEC);
+	e_open = errno;
+	r = read(fd, buf, sizeof(buf));
+	e_read = errno;
+	set_num(mif, 0);
+	put(FAILSLAB "probability", "0");
+
+	gt_check("make_it_fail.open", fd2 < 0 && e_open == ENOMEM,
+		 "open with every allocation failing: want -1 ENOMEM got %d (%s)",
+		 fd2, fd2 < 0 ? strerror(e_open) : "opened");
+	if (fd2 >= 0)
+		close(fd2);
+	gt_check("make_it_fail.read", r < 0 && e_read == ENOMEM,
+		 "read with every allocation failing: want -1 ENOMEM got %zd (%s)",
+		 r, r < 0 ? strerror(e_read) : "bytes");
+	gt_check("make_it_fail.position", lseek(fd, 0, SEEK_CUR) == (r > 0 ? r : 0),
+		 "file position after the failed read: %lld",
+		 (long long)lseek(fd, 0, SEEK_CUR));
+	if (finish_and_compare("make_it_fail.recovers", fd, buf, r > 0 ? (size_t)r : 0))
+		gt_pass("make_it_fail.recovers");
+	close(fd);
+	close(mif);
+}
+
+enum nth_op { NTH_OPEN, NTH_READ, NTH_SEEK };
+
+/*
+ * 2: fail the nth allocation of one syscall, for every n it reaches.
+ */
+static void sweep(enum nth_op op, int nth_fd)
+{
+	static const char *const names[] = { "open", "read", "lseek" };
+	char check[64], buf[65536];
+	int n, surfaced = 0, bad = 0;
+
+	for (n = 1; n <= MAX_NTH; n++) {
+		int fd = op == NTH_OPEN ? -1 : open(GT_PROC, O_RDONLY | O_CLOEXEC);
+		off_t mid = (off_t)(ref_len / 2);
+		ssize_t r = 0;
+		long left;
+		int e;
+
+		if (op != NTH_OPEN && fd < 0)
+			gt_fatal("nth.setup", "open: %s", strerror(errno));
+		set_num(nth_fd, n);
+		switch (op) {
+		case NTH_OPEN:
+			fd = open(GT_PROC, O_RDONLY | O_CLOEXEC);
+			r = fd;
+			break;
+		case NTH_READ:
+			r = read(fd, buf, sizeof(buf));
+			break;
+		case NTH_SEEK:
+			r = lseek(fd, mid, SEEK_SET);
+			break;
+		}
+		e = errno;
+		left = get_num(nth_fd);	/* 0: the nth allocation was failed */
+		set_num(nth_fd, 0);
+
+		snprintf(check, sizeof(check), "nth.%s.%d", names[op], n);
+		if (r < 0) {
+			surfaced++;
+			if (e != ENOMEM && !bad++)
+				gt_fail(check, "failed with %s, want ENOMEM", strerror(e));
+			if (op == NTH_OPEN)
+				goto next;
+			r = 0;
+		}
+		if (op == NTH_OPEN) {
+			r = 0;
+		} else if (op == NTH_SEEK) {
+			/* After a failed lseek the file may be anywhere: the
+			 * read that follows must start over or at mid. */
+			off_t at = lseek(fd, 0, SEEK_CUR);
+
+			if (at != 0 && at != mid && !bad++)
+				gt_fail(check, "position %lld after lseek(%lld)",
+					(long long)at, (long long)mid);
+			if (at == mid) {
+				/* Compare the tail only. */
+				size_t tl = 0;
+				char *tail = gt_read_fd(fd, 4096, &tl);
+
+				if ((!tail || tl != ref_len - (size_t)mid ||
+				     memcmp(tail, ref + mid, tl)) && !bad++)
+					gt_fail(check, "read after lseek(%lld): %zu bytes, want the last %zu",
+						(long long)mid, tl, ref_len - (size_t)mid);
+				free(tail);
+				goto next;
+			}
+			lseek(fd, 0, SEEK_SET);
+			r = 0;
+		}
+		if (!finish_and_compare(check, fd, buf, (size_t)r))
+			bad++;
+next:
+		if (fd >= 0)
+			close(fd);
+		if (left != 0)
+			break;	/* fewer than n allocations: all points done */
+	}
+	snprintf(check, sizeof(check), "nth.%s", names[op]);
+	if (!bad)	/* else the failing points said why */
+		gt_check(check, n > 1 && n <= MAX_NTH,
+			 "allocation points reached: %d (want 1..%d)", n - 1,
+			 MAX_NTH);
+	printf("# %s: %d slab allocation points, %d surfaced as ENOMEM\n",
+	       names[op], n - 1, surfaced);
+}
+
+static int hold_sockets(void)
+{
+	int i, made = 0;
+
+	for (i = 0; i < NSOCKETS; i++) {
+		int sv[2], fd;
+
+		switch (i % 4) {
+		case 0:
+			fd = gt_inet_socket(AF_INET, SOCK_STREAM, 0, 8, false);
+			break;
+		case 1:
+			fd = gt_inet_socket(AF_INET6, SOCK_DGRAM, 0, -1, false);
+			break;
+		case 2:
+			fd = socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ? -1 : sv[0];
+			break;
+		default:
+			fd = socket(AF_NETLINK, SOCK_RAW, 0);
+			break;
+		}
+		made += fd >= 0;
+	}
+	return made;
+}
+
+int main(void)
+{
+	const char *kernel = getenv("SOCKFD_KERNEL");
+	int nth_fd;
+	long used;
+	char msg[700];
+
+	gt_init("fault_slab");
+	if (gt_debugfs() || access(FAILSLAB "probability", F_OK)) {
+		gt_check("failslab_present", !kernel || strcmp(kernel, "debug"),
+			 "SOCKFD_KERNEL=debug but no " FAILSLAB);
+		return gt_done();
+	}
+	if (gt_lo_up() || hold_sockets() != NSOCKETS)
+		gt_fatal("setup", "sockets: %s", strerror(errno));
+	ref = gt_read_file(GT_PROC, 65536, &ref_len);
+	if (!ref || gt_pass_problem(ref, ref_len, msg, sizeof(msg)) || ref_len <= 4096)
+		gt_fatal("setup", "undisturbed read: %zu bytes, %s", ref_len,
+			 ref ? msg : strerror(errno));
+	/* GFP_KERNEL allocations may fail too; no stack dump per failure. */
+	if (put(FAILSLAB "ignore-gfp-wait", "N") || put(FAILSLAB "verbose", "0"))
+		gt_fatal("setup", "failslab settings: %s", strerror(errno));
+	gt_kmemleak_clear();
+	used = gt_sockets_used();
+
+	test_make_it_fail();
+
+	nth_fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
+	if (nth_fd < 0)
+		gt_fatal("nth.setup", "fail-nth: %s", strerror(errno));
+	sweep(NTH_OPEN, nth_fd);
+	sweep(NTH_READ, nth_fd);
+	sweep(NTH_SEEK, nth_fd);
+	close(nth_fd);
+
+	/* Nothing of the failed opens and reads stays behind. */
+	gt_check_sockets_used("no_socket_leak", used);
+	gt_check_kmemleak("kmemleak");
+	put(FAILSLAB "ignore-gfp-wait", "Y");
+	free(ref);
+	return gt_done();
+}
