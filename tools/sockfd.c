@@ -59,7 +59,7 @@ static void __attribute__((noreturn)) usage(void)
 	      " sockfd [options] explain PID FD\n"
 	      "\n"
 	      "Show which process owns each socket, from /proc/sockfd.\n"
-	      "explain PID FD: the chain fd -> open file -> socket inode -> socket -> connection.\n"
+	      "explain PID FD: fd -> open file -> socket inode -> socket -> connection.\n"
 	      "\n"
 	      "Options:\n"
 	      " -f, --file FILE        read FILE, a saved copy of /proc/sockfd (- for stdin)\n"
@@ -582,5 +582,9 @@ out:
 	free(f->comms);
 	free(f->ports);
 	free(f->states);
+	if ((fflush(stdout) != 0 || ferror(stdout)) && ret == 0) {
+		fprintf(stderr, "sockfd: write error: %s\n", strerror(errno));
+		ret = 1;
+	}
 	return ret;
 }

@@ -137,6 +137,8 @@ check human-sizes 0 'has "208K" && has " root" && has " nobody" && hasnt "212992
 check numeric 0 'has "212992" && hasnt "208K" && hasnt " root"' -- "$R" -f "$BASIC" -n -o owner,rcvbuf,uid
 check numeric-long 0 'has "1024" && hasnt "1K"' -- "$R" -f "$BASIC" --numeric -p 900 -o rxq
 check reordered 0 'lines 6 && has "sshd(1337)/4" && has "10.0.2.2:51234"' -- "$R" -f "$FX/reordered.txt"
+check write-error 1 'err_has "sockfd: write error: No space left on device"' -- \
+	bash -c "exec '$R' -f '$BASIC' >/dev/full"
 check stdin 0 'lines 22' -- bash -c "'$R' -f - <'$BASIC'"
 
 # ---- filters (expected counts read off basic.txt) ----
