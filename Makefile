@@ -47,6 +47,13 @@ check:
 demo:
 	@tests/vm/demo.sh
 
+# The soak test alone, on the debug kernel, for SECONDS (make check runs 60).
+SECONDS ?= 600
+soak:
+	@SOCKFD_SOAK_SECONDS=$(SECONDS) tests/vm/run-guest.sh --kernel debug \
+		--tests soak --out build/soak --test-timeout $$(($(SECONDS) + 300)) \
+		--timeout $$(($(SECONDS) + 900))
+
 deps:
 	@tests/vm/provision-kernels.sh
 
@@ -105,5 +112,5 @@ enable-at-boot:
 disable-at-boot:
 	rm -f $(BOOT_CONF)
 
-.PHONY: all module tools fuzz clean check demo deps install uninstall \
+.PHONY: all module tools fuzz clean check demo soak deps install uninstall \
 	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot
