@@ -229,12 +229,56 @@ static long long stat_value(const char *text, const char *name, const char *key)
 	return -1;
 }
 
-static void inuse(FILE *out, const char *proto, const char *s4,
-		  const char *s6, size_t with_fd)
+/* The reader's own network namespace (PROC/self/ns/net); 0 if unknown. */
+static uint64_t own_netns(const char *root)
 {
-	char name6[16], label[32];
-	long long v4 = stat_value(s4, proto, "inuse"), v6 = -1;
+	char *path = sf_path(root, "self/ns/net"), link[64];
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	uint64_t ino = 0;
 
+	free(path);
+	if (n > 0) {
+		link[n] = '\0';
+		if (sscanf(link, "net:[%" SCNu64 "]", &ino) != 1)
+			ino = 0;
+	}
+	return ino;
+}
+
+/* Distinct inet sockets of proto with an fd, in network namespace netns
+ * (0: any). */
+static size_t with_fd(const struct sf_table *t, struct sf_row *const *rows,
+		      size_t n, const char *proto, uint64_t netns)
+{
+	uint64_t *v = malloc((n + 1) * sizeof(*v)), ns;
+	size_t k = 0, d;
+
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!sf_is_inet(t, rows[i]) || strcmp(sf_get(t, rows[i], SF_PROTO)->s, proto))
+			continue;
+		if (netns && (!sf_get_num(t, rows[i], SF_NETNS, &ns) || ns != netns))
+			continue;
+		v[k++] = rows[i]->ino;
+	}
+	d = distinct(v, k);
+	free(v);
+	return d;
+}
+
+/* One "TCP/UDP sockets in use" line: sockstat against sockets with an fd. */
+static void inuse(FILE *out, const char *proto, const char *s4, const char *s6,
+		  const struct sf_table *t, struct sf_row *const *rows, size_t n,
+		  uint64_t netns)
+{
+	char name6[16], label[32], lower[8];
+	long long v4 = stat_value(s4, proto, "inuse"), v6 = -1;
+	size_t i;
+
+	for (i = 0; proto[i] && i < sizeof(lower) - 1; i++)
+		lower[i] = (char)(proto[i] | 0x20);
+	lower[i] = '\0';
 	snprintf(name6, sizeof(name6), "%s6", proto);
 	snprintf(label, sizeof(label), "%s sockets in use", proto);
 	if (s6)
@@ -244,7 +288,9 @@ static void inuse(FILE *out, const char *proto, const char *s4,
 	fprintf(out, "  %-34s %8lld  (IPv4 %lld", label, v4 + (v6 > 0 ? v6 : 0), v4);
 	if (v6 >= 0)
 		fprintf(out, " + IPv6 %lld", v6);
-	fprintf(out, "); with an fd here, all namespaces: %zu\n", with_fd);
+	fprintf(out, "); with an fd, %s: %zu\n",
+		netns ? "this namespace" : "all namespaces (own unknown)",
+		with_fd(t, rows, n, lower, netns));
 }
 
 static void sockstat(FILE *out, const struct sf_table *t,
@@ -253,17 +299,9 @@ static void sockstat(FILE *out, const struct sf_table *t,
 {
 	char *s4 = read_proc(root, "net/sockstat", nt);
 	char *s6 = read_proc(root, "net/sockstat6", nt);
-	size_t tcp_fd = 0, udp_fd = 0;
+	uint64_t netns = own_netns(root);
 	long long v;
 
-	for (size_t i = 0; i < n; i++) {
-		const char *proto = sf_get(t, rows[i], SF_PROTO)->s;
-
-		if (!sf_is_inet(t, rows[i]))
-			continue;
-		tcp_fd += strcmp(proto, "tcp") == 0;
-		udp_fd += strcmp(proto, "udp") == 0;
-	}
 	fprintf(out, "\nKernel socket counters (/proc/net/sockstat%s, this network namespace):\n",
 		s6 ? " and sockstat6" : "");
 	if (!s4) {
@@ -279,8 +317,8 @@ static void sockstat(FILE *out, const struct sf_table *t,
 	if ((v = stat_value(s4, "TCP", "orphan")) >= 0)
 		fprintf(out, "  %-34s %8lld  (closed by their process, still in the kernel)\n",
 			"TCP orphans", v);
-	inuse(out, "TCP", s4, s6, tcp_fd);
-	inuse(out, "UDP", s4, s6, udp_fd);
+	inuse(out, "TCP", s4, s6, t, rows, n, netns);
+	inuse(out, "UDP", s4, s6, t, rows, n, netns);
 	free(s4);
 	free(s6);
 }

@@ -378,6 +378,25 @@ static void summary(pid_t me, int nsock, const char *comm)
 	line = strstr(out, want);
 	gt_check("summary.time_wait", line && tw >= 1 && atoll(line + strlen(want)) == tw,
 		 "want TCP TIME_WAIT %lld (/proc/net/sockstat) in %.200s", tw, line ? line : out);
+	{
+		long long v4 = -1, v6 = -1;
+
+		s = gt_read_file("/proc/net/sockstat", 4096, &len);
+		line = s ? strstr(s, "TCP: inuse ") : NULL;
+		if (line)
+			v4 = atoll(line + strlen("TCP: inuse "));
+		free(s);
+		s = gt_read_file("/proc/net/sockstat6", 4096, &len);
+		line = s ? strstr(s, "TCP6: inuse ") : NULL;
+		if (line)
+			v6 = atoll(line + strlen("TCP6: inuse "));
+		free(s);
+		/* this process holds 4 TCP sockets: lfd, cfd, afd, l6 */
+		snprintf(want, sizeof(want), "(IPv4 %lld + IPv6 %lld); with an fd, this namespace: 4\n",
+			 v4, v6);
+		gt_check("summary.tcp_inuse", v4 >= 0 && v6 >= 0 && strstr(out, want),
+			 "want '%s' (/proc/net/sockstat, sockstat6) in %.900s", want, out);
+	}
 	s = gt_read_file("/proc/sys/fs/file-max", 64, &len);
 	if (s)
 		fmax = strtoull(s, NULL, 10);

@@ -258,7 +258,8 @@ check summary/kinds 0 'grep -q "^  inet/tcp  *8$" $T/out && grep -q "^  unix/str
 check summary/states 0 'grep -q "^  LISTEN  *4  *0  *1  *0$" $T/out && grep -q "^  ESTABLISHED  *3  *1  *2  *0$" $T/out' -- \
 	"$R" "${S[@]}"
 check summary/sockstat 0 'grep -q "TCP TIME_WAIT  *350 " $T/out && grep -q "TCP orphans  *2 " $T/out &&
-	grep -q "TCP sockets in use  *12  (IPv4 9 + IPv6 3); with an fd here, all namespaces: 10" $T/out &&
+	grep -q "TCP sockets in use  *12  (IPv4 9 + IPv6 3); with an fd, this namespace: 8$" $T/out &&
+	grep -q "UDP sockets in use  *3  (IPv4 2 + IPv6 1); with an fd, this namespace: 2$" $T/out &&
 	grep -q "sockets in use, all families  *412" $T/out' -- "$R" "${S[@]}"
 check summary/processes 0 'grep -q "^ *1000 app  *4  *8  *unlimited  *-$" $T/out &&
 	grep -q "^ *800 nginx  *1  *10  *12  *83%$" $T/out && grep -q "^ *412 sshd  *2  *5  *1024  *0%$" $T/out' -- \
@@ -280,11 +281,14 @@ check summary/file 0 'has "Sockets with an open fd: 21 fds" && has "not availabl
 cp -r "$PROC" "$T/pressure"
 rm "$T/pressure/sockfd"
 cp "$BASIC" "$T/pressure/sockfd"
+rm "$T/pressure/self/ns/net"
 echo 1300 >"$T/pressure/sys/fs/file-max"
 printf '40000\t40001\n' >"$T/pressure/sys/net/ipv4/ip_local_port_range"
 check summary/file-max-warning 0 'has "1216 allocated of 1300: 93.5%" && has "warning: the system is near fs.file-max"' -- \
 	"$R" --proc-root "$T/pressure" --summary
 check summary/ports-warning 0 'has "2 of 2 ports in 40000-40001 in use: 100.0%  warning: ephemeral ports"' -- \
+	"$R" --proc-root "$T/pressure" --summary
+check summary/netns-unknown 0 'has "(IPv4 9 + IPv6 3); with an fd, all namespaces (own unknown): 9"' -- \
 	"$R" --proc-root "$T/pressure" --summary
 # missing /proc files are said, not guessed
 mkdir -p "$T/bare"
