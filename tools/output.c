@@ -292,30 +292,24 @@ found:
 static void grid_cell(struct sf_grid *g, const struct sf_table *t,
 		      const struct sf_row *r, const struct sf_outcol *c)
 {
-	const struct sf_str *f;
+	bool raw = g->flags & SF_OUT_NUMERIC;
+	const struct sf_str *f = c->idx < 0 ? sf_get(t, r, SF_COMM) : &r->f[c->idx];
+	const char *name;
 	char *d;
 	uint64_t v;
 
+	/* escaped text: 4 bytes a byte; owner numbers, sizes, user names */
+	grid_room(g, 4 * f->len + 4 * 64);
+	d = g->arena + g->alen;
 	if (c->idx < 0) {
-		f = sf_get(t, r, SF_COMM);
-		grid_room(g, 4 * f->len + 48);
-		d = g->arena + g->alen;
 		d += escape(d, f->s, f->len);
 		d += sprintf(d, "(%" PRIu64 ")/%" PRIu64, r->pid, r->fd);
-		g->alen = d - g->arena + 1;
-		*d = '\0';
-		return;
-	}
-	f = &r->f[c->idx];
-	grid_room(g, 4 * f->len + 64);
-	d = g->arena + g->alen;
-	if (!(g->flags & SF_OUT_NUMERIC) && sf_parse_u64(f->s, f->len, &v) &&
-	    c->kind == SF_KIND_SIZE) {
+	} else if (!raw && c->kind == SF_KIND_SIZE && sf_parse_u64(f->s, f->len, &v)) {
 		sf_human_size(d, 64, v);
 		d += strlen(d);
-	} else if (!(g->flags & SF_OUT_NUMERIC) && sf_parse_u64(f->s, f->len, &v) &&
-		   c->kind == SF_KIND_UID && user_name(v)) {
-		d += escape(d, user_name(v), strlen(user_name(v)));
+	} else if (!raw && c->kind == SF_KIND_UID && sf_parse_u64(f->s, f->len, &v) &&
+		   (name = user_name(v))) {
+		d += escape(d, name, strlen(name));
 	} else {
 		d += escape(d, f->s, f->len);
 	}
