@@ -6,13 +6,17 @@
 #
 # Cache: ${SOCKFD_CACHE:-/var/cache/sockfd}/debug-kernel/KEY, KEY = hash of the
 # source package version, the config fragment and this script. It holds
-# bzImage, build/ (a standalone tree for out-of-tree modules: the KDIR),
-# config and info. Progress goes to stderr; the LAST stdout line is the
-# cache directory.
+# bzImage, build/ (a standalone tree for out-of-tree modules: the KDIR), the
+# kernel's own modules as in /lib/modules/KVER (kernel/, modules.dep: kunit.ko),
+# config and info. Progress goes to stderr; the LAST stdout line is the cache
+# directory.
 #
 # Environment: SOCKFD_CACHE, SOCKFD_JOBS (make -j, default 2).
 set -euo pipefail
 
+# Read now: the cache key must describe the code that runs, even if the
+# file is edited while this build waits for the lock.
+self=$(cat "${BASH_SOURCE[0]}")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/common.sh"
 fragment=$here/debug-kernel.config
@@ -90,10 +94,10 @@ else
 fi
 say "source: $pkg $ver (from $origin)"
 
-key=$( { echo "$pkg $ver"; cat "$fragment" "${BASH_SOURCE[0]}"; } |
+key=$( { echo "$pkg $ver"; cat "$fragment"; echo "$self"; } |
 	sha256sum | cut -c1-16)
 out=$top/$key
-if [[ -f $out/bzImage && -f $out/build/Module.symvers && -f $out/info ]]; then
+if [[ -f $out/bzImage && -f $out/build/Module.symvers && -f $out/modules.dep && -f $out/info ]]; then
 	say "reusing cached build $out ($(sed -n 's/^kernelrelease=//p' "$out/info"))"
 	echo "$out"
 	exit 0
@@ -163,6 +167,11 @@ mkdir -p "$stage"
 make -C "$src" -s run-command \
 	KBUILD_RUN_COMMAND="+\$(srctree)/scripts/package/install-extmod-build $stage/build" \
 	>>"$log" 2>&1
+# The kernel's own modules (kunit.ko: CONFIG_KUNIT=m) laid out as in
+# /lib/modules/KVER, so that the directory above build/ is a module directory.
+make -C "$src" -s modules_install INSTALL_MOD_PATH="$work/modroot" >>"$log" 2>&1
+cp -r "$work/modroot/lib/modules/$krel/kernel" "$work/modroot/lib/modules/$krel"/modules.* \
+	"$stage/"
 cp "$src/.config" "$stage/build/.config"
 cp "$src/.config" "$stage/config"
 cp "$src/arch/x86/boot/bzImage" "$stage/bzImage"
