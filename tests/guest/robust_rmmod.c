@@ -207,7 +207,8 @@ int main(void)
 		gt_fatal("setup", "SOCKFD_KO is not set");
 	signal(SIGPIPE, SIG_IGN);
 	srand((unsigned int)getpid());
-	if (gt_child_start(&h, holder, &n))
+	if (gt_raise_nofile((unsigned long)n + 64) ||
+	    gt_child_start(&h, holder, &n))
 		gt_fatal("setup", "holder of %d sockets: %s", n, strerror(errno));
 	for (i = 1; i <= rounds; i++)
 		round_run(i, ko, h.pid);

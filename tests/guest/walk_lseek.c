@@ -233,7 +233,8 @@ int main(void)
 	struct gt_child h;
 
 	srand((unsigned int)getpid());
-	if (gt_child_start(&h, holder, &n))
+	if (gt_raise_nofile((unsigned long)n + 64) ||
+	    gt_child_start(&h, holder, &n))
 		gt_fatal("setup", "holder of %d sockets: %s", n, strerror(errno));
 	ref = gt_read_file(GT_PROC, 1 << 20, &ref_len);
 	if (!ref || !strchr(ref, '\n'))
