@@ -332,6 +332,14 @@ struct proc {
 	long long limit;		/* -1: unknown, -2: unlimited */
 };
 
+/* Open fds in % of the soft limit; -1 if either is unknown. */
+static double use_pct(const struct proc *p)
+{
+	if (p->fds < 0 || p->limit <= 0)
+		return -1;
+	return 100.0 * (double)p->fds / (double)p->limit;
+}
+
 static int cmp_row_pid(const void *a, const void *b)
 {
 	const struct sf_row *x = *(struct sf_row *const *)a;
@@ -430,10 +438,11 @@ static void processes(FILE *out, const struct sf_table *t,
 	fprintf(out, "\nTop %zu of %zu processes by sockets (FDS: all open fds, NOFILE: soft RLIMIT_NOFILE):\n",
 		np < o->top ? np : (size_t)o->top, np);
 	fprintf(out, "  %8s %-16s %8s %8s %10s %5s\n", "PID", "COMM", "SOCKETS", "FDS", "NOFILE", "USE%");
-	for (size_t i = 0; i < np; i++) {
+	for (size_t i = 0; i < np && i < o->top; i++) {
 		const struct proc *p = &procs[i];
+		const struct sf_str *comm = sf_get(t, p->row, SF_COMM);
 		char fds[24] = "?", lim[24] = "?", pct[16] = "-";
-		double use = -1;
+		size_t w;
 
 		if (p->fds >= 0)
 			snprintf(fds, sizeof(fds), "%lld", p->fds);
@@ -441,28 +450,23 @@ static void processes(FILE *out, const struct sf_table *t,
 			snprintf(lim, sizeof(lim), "unlimited");
 		else if (p->limit >= 0)
 			snprintf(lim, sizeof(lim), "%lld", p->limit);
-		if (p->fds >= 0 && p->limit > 0) {
-			use = 100.0 * (double)p->fds / (double)p->limit;
-			snprintf(pct, sizeof(pct), "%.0f%%", use);
-		}
-		if (i < o->top) {
-			const struct sf_str *comm = sf_get(t, p->row, SF_COMM);
+		if (use_pct(p) >= 0)
+			snprintf(pct, sizeof(pct), "%.0f%%", use_pct(p));
+		fprintf(out, "  %8" PRIu64 " ", p->row->pid);
+		w = sf_put_escaped(out, comm->s, comm->len);
+		fprintf(out, "%*s %8zu %8s %10s %5s\n", w < 16 ? (int)(16 - w) : 0, "",
+			p->sockets, fds, lim, pct);
+	}
+	for (size_t i = 0; i < np; i++) {	/* every process, not only the top */
+		const struct proc *p = &procs[i];
+		const struct sf_str *comm = sf_get(t, p->row, SF_COMM);
 
-			size_t w;
-
-			fprintf(out, "  %8" PRIu64 " ", p->row->pid);
-			w = sf_put_escaped(out, comm->s, comm->len);
-			fprintf(out, "%*s %8zu %8s %10s %5s\n", w < 16 ? (int)(16 - w) : 0, "",
-				p->sockets, fds, lim, pct);
-		}
-		if (use >= WARN_PCT) {
-			fprintf(out, "  warning: ");
-			sf_put_escaped(out, sf_get(t, p->row, SF_COMM)->s,
-				       sf_get(t, p->row, SF_COMM)->len);
-			fprintf(out, "(%" PRIu64 ") has %lld of %lld files open (%.0f%%): "
-				"near \"Too many open files\"\n",
-				p->row->pid, p->fds, p->limit, use);
-		}
+		if (use_pct(p) < WARN_PCT)
+			continue;
+		fprintf(out, "  warning: ");
+		sf_put_escaped(out, comm->s, comm->len);
+		fprintf(out, "(%" PRIu64 ") has %lld of %lld files open (%.0f%%): near \"Too many open files\"\n",
+			p->row->pid, p->fds, p->limit, use_pct(p));
 	}
 	if (denied)
 		note(nt, "open fds of %zu process(es): permission denied on /proc/PID/fd (run as root to see them)",

@@ -268,6 +268,8 @@ check summary/nofile-warning 0 'has "warning: nginx(800) has 10 of 12 files open
 	"$R" "${S[@]}"
 check summary/top 0 'has "Top 2 of 15 processes" && [ "$(grep -c "^  *[0-9][0-9]* [^ ]" $T/out)" -ge 2 ] &&
 	! grep -q "^ *412 sshd" $T/out' -- "$R" "${S[@]}" --top 2
+check summary/warning-beyond-top 0 'has "warning: nginx(800) has 10 of 12" && ! grep -q "^ *800 nginx" $T/out' -- \
+	"$R" "${S[@]}" --top 3
 check summary/files 0 'has "1216 allocated of 9223372036854775807: 0.0%"' -- "$R" "${S[@]}"
 check summary/ports 0 'has "TCP (all states, with TIME_WAIT): 3 of 28232 ports in 32768-60999 in use" &&
 	has "UDP: 1 of 28232 ports"' -- "$R" "${S[@]}"
