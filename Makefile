@@ -70,7 +70,7 @@ install: module tools
 
 uninstall:
 	rm -f $(MODDIR)/sockfd.ko $(MODDIR)/sockfd.ko.*
-	-rmdir $(MODDIR) 2>/dev/null
+	if [ -d $(MODDIR) ]; then rmdir --ignore-fail-on-non-empty $(MODDIR); fi
 	$(if $(DESTDIR),,depmod -a $(KVER))
 	$(MAKE) -C tools uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
 
