@@ -24,6 +24,8 @@ static const struct comm_case cases[] = {
 	{ "comm_tab_nl_bs", "a\tb\nc\\d", "a\\011b\\012c\\134d" },
 	{ "comm_ctrl_del", "x\001y\177z", "x\\001y\\177z" },
 	{ "comm_15_bytes", "abcdefghijklmno", "abcdefghijklmno" },
+	/* bytes >= 0x80 (UTF-8 of "e acute"): man/proc_sockfd.5 escapes */
+	{ "comm_utf8", "caf\303\251", "caf\\303\\251" },
 };
 
 static int child(void *arg, int *vals, int max)

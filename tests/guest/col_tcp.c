@@ -7,7 +7,8 @@
  *   unbound socket (CLOSE, zero addresses), listener with un-accepted
  *   connections (txq = backlog, rxq = accept queue), client and accepted
  *   sides (ESTABLISHED), unread bytes (rxq, = SIOCINQ), unsent bytes (txq,
- *   = SIOCOUTQ), CLOSE_WAIT after the peer closed.
+ *   = SIOCOUTQ), CLOSE_WAIT after the peer closed, FIN_WAIT2 after
+ *   shutdown(SHUT_WR), SYN_SENT towards a listener whose queue is full.
  */
 #define _GNU_SOURCE
 #include "gt.h"
@@ -80,6 +81,78 @@ static int client_of(int a, const int *c)
 		if (gt_port(c[i]) == port)
 			return i;
 	gt_fatal("setup", "no client with port %d", port);
+}
+
+/* shutdown(SHUT_WR) on a client: it goes FIN_WAIT2, its peer CLOSE_WAIT */
+static void fin_wait2(int family, const char *v, int l, int port)
+{
+	const char *lo = family == AF_INET ? "127.0.0.1" : "[::1]";
+	struct gt_want w = { 0 };
+	int c = gt_inet_connect(family, SOCK_STREAM, port), a;
+	char name[64];
+
+	a = c < 0 ? -1 : accept(l, NULL, NULL);
+	if (a < 0 || shutdown(c, SHUT_WR))
+		gt_fatal("setup", "fin_wait2 pair: %s", strerror(errno));
+	snprintf(name, sizeof(name), "%s.fin_wait2_premise", v);
+	gt_check(name,
+		 wait_state(c, TCP_FIN_WAIT2) && wait_state(a, TCP_CLOSE_WAIT),
+		 "states: want FIN_WAIT2 (5) and CLOSE_WAIT (8) got %d and %d",
+		 tcp_state(c), tcp_state(a));
+	gt_want_set(&w, GT_STATE, "FIN_WAIT2");
+	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, port);
+	gt_check_fdf(0, c, &w, "%s.fin_wait2", v);
+	gt_want_free(&w);
+	gt_want_set(&w, GT_STATE, "CLOSE_WAIT");
+	gt_want_set(&w, GT_LOCAL, "%s:%d", lo, port);
+	gt_want_set(&w, GT_REMOTE, "%s:%d", lo, gt_port(c));
+	gt_check_fdf(0, a, &w, "%s.close_wait_peer_of_fin_wait2", v);
+	gt_want_free(&w);
+	close(a);
+	close(c);
+}
+
+/*
+ * A listener with backlog 1 takes two connections into its accept queue
+ * and drops the third one's SYNs: that client stays in SYN_SENT.
+ */
+static void syn_sent(int family, const char *v)
+{
+	const char *lo = family == AF_INET ? "127.0.0.1" : "[::1]";
+	struct sockaddr_storage ss;
+	struct gt_want w = { 0 };
+	int l = gt_inet_socket(family, SOCK_STREAM, 0, 1, true), c[2], s, i;
+	int port = gt_port(l);
+	socklen_t len = gt_loopback_addr(family, port, &ss);
+	char name[64];
+
+	for (i = 0; i < 2; i++) {
+		c[i] = gt_inet_connect(family, SOCK_STREAM, port);
+		if (c[i] < 0)
+			gt_fatal("setup", "connect: %s", strerror(errno));
+	}
+	snprintf(name, sizeof(name), "%s.syn_sent_premise", v);
+	s = socket(family, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (!wait_queued(l, 2) || s < 0 ||
+	    connect(s, (struct sockaddr *)&ss, len) == 0 ||
+	    errno != EINPROGRESS || !wait_state(s, TCP_SYN_SENT)) {
+		gt_fail(name, "state: want SYN_SENT (2) got %d (%s)",
+			tcp_state(s), strerror(errno));
+	} else {
+		gt_pass(name);
+		gt_want_set(&w, GT_STATE, "SYN_SENT");
+		gt_want_set(&w, GT_REMOTE, "%s:%d", lo, port);
+		gt_check_fdf(0, s, &w, "%s.syn_sent", v);
+		gt_want_free(&w);
+		gt_want_set(&w, GT_RXQ, "2");
+		gt_want_set(&w, GT_TXQ, "1");
+		gt_check_fdf(0, l, &w, "%s.listen_full", v);
+		gt_want_free(&w);
+	}
+	close(s);
+	close(c[0]);
+	close(c[1]);
+	close(l);
 }
 
 static void run(int family)
@@ -198,6 +271,9 @@ static void run(int family)
 
 	/* peer a2 (ESTABLISHED, nothing queued) */
 	gt_check_fdf(0, a2, NULL, "%s.accepted_idle", v);
+
+	fin_wait2(family, v, l, port);
+	syn_sent(family, v);
 
 	close(unb);
 	close(l);

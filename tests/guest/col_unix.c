@@ -27,6 +27,8 @@
 #define E_DGRAM "/tmp/gt\\011dgram\\134x"
 #define P_SEQ "/tmp/gt seq\001pkt"
 #define E_SEQ "/tmp/gt\\040seq\\001pkt"
+#define P_LONE "/tmp/gt-lone-\303\251" /* UTF-8: escaped, as the man page says */
+#define E_LONE "/tmp/gt-lone-\\303\\251"
 #define P_ABS "\0gt abs\0x"
 #define E_ABS "@gt\\040abs\\000x"
 
@@ -138,7 +140,7 @@ static void stream_path(void)
 static void dgram_path(void)
 {
 	int srv = ubind(SOCK_DGRAM, P_DGRAM, sizeof(P_DGRAM), -1);
-	int lone = ubind(SOCK_DGRAM, "/tmp/gt-lone", sizeof("/tmp/gt-lone"), -1);
+	int lone = ubind(SOCK_DGRAM, P_LONE, sizeof(P_LONE), -1);
 	int cli = uconnect(SOCK_DGRAM, P_DGRAM, sizeof(P_DGRAM));
 	char buf[200];
 
@@ -151,12 +153,12 @@ static void dgram_path(void)
 	 * its state comes from /proc/net/unix via gt_expect. */
 	check_conn("dgram_server", srv, -1, E_DGRAM, NULL, "200");
 	check_conn("dgram_client", cli, srv, "*", "ESTABLISHED", "0");
-	check_conn("dgram_lone", lone, -1, "/tmp/gt-lone", "CLOSE", "0");
+	check_conn("dgram_lone_utf8", lone, -1, E_LONE, "CLOSE", "0");
 	close(srv);
 	close(cli);
 	close(lone);
 	unlink(P_DGRAM);
-	unlink("/tmp/gt-lone");
+	unlink(P_LONE);
 }
 
 static void seqpacket_path(void)

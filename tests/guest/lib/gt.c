@@ -481,7 +481,7 @@ char *gt_escape(const void *in, size_t n, char *out)
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
 
-		if (c <= ' ' || c == '\\' || c == 0x7f)
+		if (c <= ' ' || c == '\\' || c >= 0x7f)
 			o += sprintf(o, "\\%03o", c);
 		else
 			*o++ = (char)c;
@@ -1029,10 +1029,12 @@ static pid_t pid_in_netns(pid_t owner, unsigned long long netns)
 	return -1;
 }
 
-static const char *inet_procnet_file(int family, int proto)
+static const char *inet_procnet_file(int family, int type, int proto)
 {
 	bool v6 = family == AF_INET6;
 
+	if (type == SOCK_RAW)
+		return v6 ? "raw6" : "raw";
 	switch (proto) {
 	case IPPROTO_TCP:
 		return v6 ? "tcp6" : "tcp";
@@ -1060,13 +1062,14 @@ static void want_ioctl_queues(struct gt_want *w, int s)
 }
 
 static void expect_inet(struct gt_want *w, pid_t owner, int s, int family,
-			int proto, unsigned long long ino,
+			int type, int proto, unsigned long long ino,
 			unsigned long long netns)
 {
 	struct gt_pn pn;
 	pid_t np = pid_in_netns(owner, netns);
 	int found = np < 0 ? 0 :
-		gt_procnet_inet(np, inet_procnet_file(family, proto), ino, &pn);
+		gt_procnet_inet(np, inet_procnet_file(family, type, proto), ino,
+				&pn);
 
 	if (proto == IPPROTO_TCP) {
 		struct tcp_info ti;
@@ -1096,20 +1099,19 @@ static void expect_inet(struct gt_want *w, pid_t owner, int s, int family,
 		want_ioctl_queues(w, s);
 	} else {
 		/* not hashed (never bound): nothing connected; as the
-		 * /proc/net/udp line would be: sk_wmem_alloc (SIOCOUTQ) and
+		 * /proc/net/udp line would be: sk_wmem_alloc and
 		 * sk_rmem_alloc (SO_MEMINFO) */
 		struct sockaddr_storage ss;
 		socklen_t len = sizeof(ss);
 		struct gt_meminfo mi;
-		long oq = gt_outq(s);
 
 		want_default(w, GT_STATE, "%s",
 			     getpeername(s, (struct sockaddr *)&ss, &len) ?
 				     "CLOSE" : "ESTABLISHED");
-		if (oq >= 0)
-			want_default(w, GT_TXQ, "%ld", oq);
-		if (gt_meminfo(s, &mi) == 0)
+		if (gt_meminfo(s, &mi) == 0) {
+			want_default(w, GT_TXQ, "%lu", mi.wmem);
 			want_default(w, GT_RXQ, "%lu", mi.rmem);
+		}
 	}
 }
 
@@ -1174,11 +1176,16 @@ int gt_expect(struct gt_want *w, pid_t pid, int fd)
 		want_default(w, GT_REMOTE, "%s", buf);
 
 	if (family == AF_INET || family == AF_INET6) {
-		expect_inet(w, pid, s, family, proto, ino, netns);
+		expect_inet(w, pid, s, family, type, proto, ino, netns);
 	} else if (family == AF_UNIX) {
 		expect_unix(w, pid, s, ino, netns);
 	} else {
 		want_default(w, GT_STATE, "-");
+		if (family != AF_NETLINK) {
+			/* documented in man/proc_sockfd.5: "-" */
+			want_default(w, GT_LOCAL, "-");
+			want_default(w, GT_REMOTE, "-");
+		}
 	}
 	if (gt_meminfo(s, &mi) == 0) {
 		want_default(w, GT_RMEM, "%lu", mi.rmem);

@@ -153,9 +153,10 @@ int gt_find_ino(const struct gt_table *t, unsigned long long ino,
 /* ------------------------------------------------------------------ */
 
 /*
- * Escape n bytes as the format requires: space, tab, newline, backslash,
- * bytes < 0x20 and 0x7f written as \ooo (three octal digits); other bytes
- * as is (bytes >= 0x80 are not tested: "non-printable" is ambiguous there).
+ * Escape n bytes as the format requires: space, tab, newline, backslash
+ * and every byte that is not printable ASCII (< 0x21, > 0x7e: the issue says
+ * "non-printable", man/proc_sockfd.5 makes it exact) as \ooo (three octal
+ * digits); other bytes as is.
  * out must hold 4*n+1 bytes. Returns out.
  */
 char *gt_escape(const void *in, size_t n, char *out);
@@ -282,11 +283,13 @@ void gt_want_free(struct gt_want *w);
  *   against fstat); netns (SIOCGSKNS); family/type/proto (SO_DOMAIN,
  *   SO_TYPE, SO_PROTOCOL); state (TCP_INFO and /proc/net/tcp* for tcp,
  *   /proc/net/udp* etc. for other inet, /proc/net/unix Flags/St for unix,
- *   "-" otherwise); local/remote
+ *   "-" otherwise); local/remote ("-" for families other than inet,
+ *   inet6, unix, netlink, as man/proc_sockfd.5 documents)
  *   (getsockname/getpeername; unix remote is NOT filled: the peer inode has
  *   no independent source, the test sets it); txq/rxq (tcp: TCP_INFO for
  *   LISTEN, else /proc/net/tcp*, or SIOCOUTQ/SIOCINQ when not hashed there;
- *   udp: /proc/net/udp*, or SIOCOUTQ/SO_MEMINFO rmem when not hashed; unix: SIOCOUTQ/SIOCINQ,
+ *   other inet: /proc/net/udp* etc., or SO_MEMINFO when not hashed;
+ *   unix: SIOCOUTQ/SIOCINQ,
  *   LISTEN left unset for the test; other families: SO_MEMINFO); rmem,
  *   rcvbuf, wmem, sndbuf (SO_MEMINFO); uid (fstat st_uid).
  * Columns already set in w are kept. Returns 0, or -1 if the fd could not
