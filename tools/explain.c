@@ -107,7 +107,8 @@ static uint64_t open_file(FILE *out, const char *proc_root, uint64_t pid,
 	link[n] = '\0';
 	if (sscanf(link, "socket:[%" SCNu64 "]", &ino) != 1)
 		ino = 0;
-	fprintf(out, "  -> open file: %s -> %s", path, link);
+	fprintf(out, "  -> open file: %s -> ", path);
+	sf_put_escaped(out, link, n);
 	put_fdinfo_flags(out, proc_root, pid, fd);
 	fputc('\n', out);
 	free(path);
@@ -214,8 +215,9 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 				fprintf(stderr, "sockfd: %s: %s\n", path, strerror(errno));
 			} else {
 				link[n] = '\0';
-				fprintf(stderr, "sockfd: %s -> %s%s\n", path, link,
-					strncmp(link, "socket:", 7) ? ": not a socket" :
+				fprintf(stderr, "sockfd: %s -> ", path);
+				sf_put_escaped(stderr, link, n);
+				fprintf(stderr, "%s\n", strncmp(link, "socket:", 7) ? ": not a socket" :
 					": a socket that was not listed (opened after the read?)");
 			}
 			free(path);
