@@ -88,7 +88,7 @@ for k in "${kernels[@]}"; do
 	if [[ $counts =~ $SUMMARY_RE ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" = 0 ]; then
 		pass "dkms/$k/guest"
 	else
-		fail "dkms/$k/guest" "guest tests ($guest_tests) with $ko: '${counts:-no summary line}'; $(grep '^FAIL' "$log" | head -n 5 | tr '\n' '|')"
+		fail "dkms/$k/guest" "guest tests ($guest_tests) with $ko: '${counts:-no summary line}'; $(grep -o 'FAIL: .*' "$log" | head -n 5 | tr '\n' '|')"
 	fi
 	times+=("$k: dkms-install ${t_dkms}s, guest ${t_guest}s")
 	upgrade_k=$k upgrade_kver=$KVER upgrade_ko=$ko
