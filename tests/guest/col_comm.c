@@ -40,6 +40,60 @@ static int child(void *arg, int *vals, int max)
 	return 1;
 }
 
+static int empty_child(void *arg, int *vals, int max)
+{
+	(void)arg;
+	(void)max;
+	vals[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
+	return vals[0] < 0 || gt_set_comm("") ? -1 : 1;
+}
+
+/*
+ * An empty comm (prctl(PR_SET_NAME, "")): the format allows no empty
+ * field and does not say what stands for "", so only the shape is checked:
+ * the row has the header's fields, comm is not empty, the rest is right.
+ */
+static void empty_comm(void)
+{
+	struct gt_child ch;
+	struct gt_table *t;
+	const struct gt_row *r;
+	char why[512];
+
+	if (gt_child_start(&ch, empty_child, NULL)) {
+		gt_fail("comm_empty", "setup: child: %s", strerror(errno));
+		return;
+	}
+	t = gt_load(0);
+	r = t ? gt_find(t, ch.pid, ch.vals[0]) : NULL;
+	if (!r) {
+		/* a missing field shifts the columns: show the child's lines */
+		int i;
+
+		for (i = 0; t && i < t->nrows; i++)
+			if (t->rows[i].pid == ch.pid)
+				r = &t->rows[i];
+		gt_fail("comm_empty",
+			"no row parses as (pid %d, fd %d); line with that pid: '%s'",
+			(int)ch.pid, ch.vals[0], r ? r->line : "(none)");
+	} else {
+		gt_check("comm_empty", !gt_row_problem(t, r, why, sizeof(why)),
+			 "%s", why);
+		{
+			struct gt_want w = { 0 };
+
+			/* the other columns: comm as printed (not checked) */
+			gt_want_set(&w, GT_COMM, "%s", gt_get_raw(r, GT_COMM));
+			gt_want_set(&w, GT_REMOTE, "*");
+			gt_check_fd("comm_empty_other_columns", ch.pid,
+				    ch.vals[0], &w);
+			gt_want_free(&w);
+		}
+	}
+	gt_free(t);
+	gt_child_stop(&ch);
+}
+
 int main(void)
 {
 	unsigned int i;
@@ -65,5 +119,6 @@ int main(void)
 		gt_want_free(&w);
 		gt_child_stop(&ch);
 	}
+	empty_comm();
 	return gt_done();
 }

@@ -204,9 +204,33 @@ static void abstract(void)
 		 "getsockname: want @ and 5 hex digits got %s", local);
 	check_conn("autobind", ab, -1, local, "CLOSE", "0");
 	close(ab);
+
+	/* an abstract name of length 0: just "@" */
+	ab = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (ab < 0 || bind(ab, (struct sockaddr *)&un,
+			   gt_unix_addr(&un, "", 1)))
+		gt_fatal("setup", "empty abstract name: %s", strerror(errno));
+	check_conn("abstract_empty_name", ab, -1, "@", "CLOSE", "0");
+	close(ab);
 	close(a);
 	close(c);
 	close(l);
+}
+
+/* A path filling all 108 bytes of sun_path, with no NUL after it. */
+static void path_max(void)
+{
+	char path[109], want[128];
+	int s;
+
+	memset(path, 'p', 108);
+	memcpy(path, "/tmp/gt max ", 12);
+	path[108] = '\0'; /* for unlink; bind gets 108 bytes only */
+	snprintf(want, sizeof(want), "/tmp/gt\\040max\\040%s", path + 12);
+	s = ubind(SOCK_DGRAM, path, 108, -1);
+	check_conn("path_108_bytes", s, -1, want, "CLOSE", "0");
+	close(s);
+	unlink(path);
 }
 
 static void pairs(void)
@@ -254,6 +278,7 @@ int main(void)
 	dgram_path();
 	seqpacket_path();
 	abstract();
+	path_max();
 	pairs();
 	unbound();
 	return gt_done();

@@ -1158,6 +1158,11 @@ int gt_expect(struct gt_want *w, pid_t pid, int fd)
 	type = gt_sockopt_int(s, SO_TYPE);
 	proto = gt_sockopt_int(s, SO_PROTOCOL);
 	netns = gt_sock_netns_ino(s);
+	/* SIOCGSKNS needs CAP_NET_ADMIN over the socket's namespace (not
+	 * there inside a new user namespace): then the owner's namespace,
+	 * right only for a socket made where its owner still is */
+	if (!netns)
+		netns = gt_netns_ino(pid);
 
 	want_default(w, GT_PID, "%d", (int)(pid ? pid : getpid()));
 	want_default(w, GT_FD, "%d", fd);

@@ -280,8 +280,9 @@ void gt_want_free(struct gt_want *w);
  * pid may be a thread id: a thread that unshared its fd table passes
  * gettid() and is examined through /proc/TID):
  *   pid, fd; comm (/proc/PID/comm); ino (/proc/PID/fd readlink, checked
- *   against fstat); netns (SIOCGSKNS); family/type/proto (SO_DOMAIN,
- *   SO_TYPE, SO_PROTOCOL); state (TCP_INFO and /proc/net/tcp* for tcp,
+ *   against fstat); netns (SIOCGSKNS, or /proc/PID/ns/net where SIOCGSKNS
+ *   is not permitted: inside a new user namespace); family/type/proto
+ *   (SO_DOMAIN, SO_TYPE, SO_PROTOCOL); state (TCP_INFO and /proc/net/tcp* for tcp,
  *   /proc/net/udp* etc. for other inet, /proc/net/unix Flags/St for unix,
  *   "-" otherwise); local/remote ("-" for families other than inet,
  *   inet6, unix, netlink, as man/proc_sockfd.5 documents)
