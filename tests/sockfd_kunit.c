@@ -928,11 +928,73 @@ static void sockfd_test_cursor_backwards(struct kunit *test)
 	} while (pos && test->status != KUNIT_FAILURE);
 }
 
+/*
+ * The seq_file operations called directly, as seq_file would after any
+ * history: start() at every index, in an order that never matches where
+ * the cursor stands (so the walk is replayed), then next() once. Each
+ * shows the whole read's line of that index; past the end, start() gives
+ * NULL. seq_read_iter() itself only ever resumes where the cursor is.
+ */
+static void sockfd_test_cursor_start_any_index(struct kunit *test)
+{
+	struct ku_text whole = ku_whole(test);
+	struct file *f = ku_open(test);
+	struct seq_file *m = f->private_data;
+	size_t *line = kunit_kcalloc(test, whole.len + 2, sizeof(*line), GFP_KERNEL);
+	loff_t n = 0, i, k, pos = 0;
+	size_t j;
+	char one;
+	void *v;
+
+	KUNIT_ASSERT_NOT_NULL(test, line);
+	/* Start offsets of the lines: line[k] is index k's; line[n] = len. */
+	line[n++] = 0;
+	for (j = 0; j < whole.len; j++)
+		if (whole.buf[j] == '\n')
+			line[n++] = j + 1;
+	n--;	/* lines, header included */
+	/* One read gives the seq_file its buffer. */
+	KUNIT_ASSERT_EQ(test, kernel_read(f, &one, 1, &pos), 1);
+
+	for (i = 0; i <= n + 1; i++) {
+		/* n+1, 0, n, 1, n-1, ...: far from the last position each time. */
+		k = i % 2 ? i / 2 : n + 1 - i / 2;
+		pos = k;
+		m->count = 0;
+		v = m->op->start(m, &pos);
+		if (k >= n) {
+			KUNIT_EXPECT_NULL_MSG(test, v, "start(%lld) of %lld lines", k, n);
+		} else {
+			KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, v, "start(%lld)", k);
+			KUNIT_ASSERT_EQ(test, m->op->show(m, v), 0);
+			KUNIT_EXPECT_TRUE_MSG(test, m->count == line[k + 1] - line[k] &&
+					      !memcmp(m->buf, whole.buf + line[k], m->count),
+					      "start(%lld) shows %.*s", k, (int)m->count, m->buf);
+			m->count = 0;
+			v = m->op->next(m, v, &pos);
+			KUNIT_EXPECT_EQ(test, pos, k + 1);
+			if (k + 1 < n && !IS_ERR_OR_NULL(v)) {
+				KUNIT_ASSERT_EQ(test, m->op->show(m, v), 0);
+				KUNIT_EXPECT_TRUE_MSG(test, m->count == line[k + 2] - line[k + 1] &&
+						      !memcmp(m->buf, whole.buf + line[k + 1], m->count),
+						      "next() after start(%lld) shows %.*s", k,
+						      (int)m->count, m->buf);
+			} else {
+				KUNIT_EXPECT_TRUE_MSG(test, k + 1 < n ? !IS_ERR_OR_NULL(v) : !v,
+						      "next() after start(%lld) of %lld lines", k, n);
+			}
+		}
+		m->op->stop(m, v);
+		m->count = 0;
+	}
+}
+
 static struct kunit_case sockfd_cursor_cases[] = {
 	KUNIT_CASE(sockfd_test_cursor_whole),
 	KUNIT_CASE_PARAM(sockfd_test_cursor_chunks, ku_chunk_gen_params),
 	KUNIT_CASE_SLOW(sockfd_test_cursor_every_offset),
 	KUNIT_CASE(sockfd_test_cursor_backwards),
+	KUNIT_CASE(sockfd_test_cursor_start_any_index),
 	{}
 };
 
