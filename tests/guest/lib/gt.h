@@ -279,20 +279,26 @@ void gt_want_free(struct gt_want *w);
  * Fill every column it can for (pid, fd) from ground truth (pid 0 = self;
  * pid may be a thread id: a thread that unshared its fd table passes
  * gettid() and is examined through /proc/TID):
- *   pid, fd; comm (/proc/PID/comm); ino (/proc/PID/fd readlink, checked
- *   against fstat); netns (SIOCGSKNS, or /proc/PID/ns/net where SIOCGSKNS
- *   is not permitted: inside a new user namespace); family/type/proto
- *   (SO_DOMAIN, SO_TYPE, SO_PROTOCOL); state (TCP_INFO and /proc/net/tcp* for tcp,
- *   /proc/net/udp* etc. for other inet, /proc/net/unix Flags/St for unix,
- *   "-" otherwise); local/remote ("-" for families other than inet,
- *   inet6, unix, netlink, as man/proc_sockfd.5 documents)
- *   (getsockname/getpeername; unix remote is NOT filled: the peer inode has
- *   no independent source, the test sets it); txq/rxq (tcp: TCP_INFO for
- *   LISTEN, else /proc/net/tcp*, or SIOCOUTQ/SIOCINQ when not hashed there;
- *   other inet: /proc/net/udp* etc., or SO_MEMINFO when not hashed;
- *   unix: SIOCOUTQ/SIOCINQ,
- *   LISTEN left unset for the test; other families: SO_MEMINFO); rmem,
- *   rcvbuf, wmem, sndbuf (SO_MEMINFO); uid (fstat st_uid).
+ *   pid, fd     the arguments
+ *   comm        /proc/PID/comm, escaped
+ *   ino         readlink /proc/PID/fd/FD, checked against fstat
+ *   netns       ioctl(SIOCGSKNS); /proc/PID/ns/net where that is not
+ *               permitted (inside a new user namespace)
+ *   family, type, proto   SO_DOMAIN, SO_TYPE, SO_PROTOCOL
+ *   state       tcp: TCP_INFO and /proc/net/tcp*; other inet:
+ *               /proc/net/{udp,raw,icmp,...}*, else getpeername; unix:
+ *               /proc/net/unix Flags/St; other families "-"
+ *   local, remote   getsockname/getpeername; unix remote NOT filled (the
+ *               peer inode has no independent source: the test sets it);
+ *               "-" for families other than inet, inet6, unix, netlink
+ *               (as man/proc_sockfd.5 documents)
+ *   txq, rxq    tcp LISTEN: TCP_INFO (queued children, backlog); other
+ *               tcp: /proc/net/tcp*, or SIOCOUTQ/SIOCINQ when not hashed;
+ *               other inet: /proc/net/udp* etc., or SO_MEMINFO when not
+ *               hashed; unix: SIOCOUTQ/SIOCINQ (LISTEN left for the
+ *               test); other families: SO_MEMINFO
+ *   rmem, rcvbuf, wmem, sndbuf   SO_MEMINFO
+ *   uid         fstat st_uid
  * Columns already set in w are kept. Returns 0, or -1 if the fd could not
  * be examined (not a socket, process gone).
  */
