@@ -368,13 +368,19 @@ static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
 	if (!addr) {
 		seq_putc(m, '*');
 	} else {
+		/*
+		 * As unix_seq_show(): ->len counts a path's terminating NUL,
+		 * which for a 108-byte path lies just past sun_path[]; it is
+		 * never read. An abstract name is all its bytes after the
+		 * leading NUL, NULs included.
+		 */
 		name = addr->name->sun_path;
-		len = addr->len - offsetof(struct sockaddr_un, sun_path);
+		len = addr->len - offsetof(struct sockaddr_un, sun_path) - 1;
 		if (name[0]) {
-			sockfd_put_escaped(m, name, strnlen(name, len));
+			sockfd_put_escaped(m, name, len);
 		} else {
 			seq_putc(m, '@');
-			sockfd_put_escaped(m, name + 1, len - 1);
+			sockfd_put_escaped(m, name + 1, len);
 		}
 	}
 
@@ -482,7 +488,10 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	sockfd_col(m, COL_PID);
 	seq_printf(m, "%d", pid);
 	sockfd_col(m, COL_COMM);
-	sockfd_put_escaped(m, comm, strlen(comm));
+	if (comm[0])
+		sockfd_put_escaped(m, comm, strlen(comm));
+	else
+		seq_putc(m, '-');	/* prctl(PR_SET_NAME, ""): no empty field */
 	sockfd_col(m, COL_FD);
 	seq_printf(m, "%u", fd);
 	sockfd_col(m, COL_INO);
