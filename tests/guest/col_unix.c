@@ -27,7 +27,8 @@
 #define E_DGRAM "/tmp/gt\\011dgram\\134x"
 #define P_SEQ "/tmp/gt seq\001pkt"
 #define E_SEQ "/tmp/gt\\040seq\\001pkt"
-#define P_LONE "/tmp/gt-lone-\303\251" /* UTF-8: escaped, as the man page says */
+/* UTF-8 bytes: escaped, as man/proc_sockfd.5 says */
+#define P_LONE "/tmp/gt-lone-\303\251"
 #define E_LONE "/tmp/gt-lone-\\303\\251"
 #define P_ABS "\0gt abs\0x"
 #define E_ABS "@gt\\040abs\\000x"
