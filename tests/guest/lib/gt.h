@@ -14,7 +14,8 @@
  *
  * Ground truth never comes from /proc/sockfd: it comes from /proc/PID/fd,
  * /proc/PID/ns/net, /proc/PID/net/{tcp,udp,unix,...}, fstat,
- * getsockname/getpeername, ioctl(SIOCINQ/SIOCOUTQ/SIOCGSKNS), getsockopt(SO_MEMINFO, TCP_INFO, ...).
+ * getsockname/getpeername, ioctl(SIOCINQ/SIOCOUTQ/SIOCGSKNS),
+ * getsockopt(SO_MEMINFO, TCP_INFO, ...).
  * Sockets of other processes are examined through pidfd_getfd() (root only).
  *
  * Functions returning int return 0 on success and -1 with errno set on
