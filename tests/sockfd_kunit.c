@@ -32,7 +32,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/un.h>
-#include <linux/version.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
@@ -40,18 +39,20 @@
 #include <net/tcp_states.h>
 
 #include "../module/sockfd.h"
+#include "../module/sockfd_compat.h"
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
-MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
-#else
+/* The namespace is a string from 6.13, a bare token before. */
+#if SOCKFD_KERNEL_BEFORE(6, 13)
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+#else
+MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 #endif
 
 /* kernel_bind()/kernel_connect() take struct sockaddr_unsized from 6.19 (inferred). */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 19, 0)
-#define KU_ADDR(a) ((struct sockaddr_unsized *)(a))
-#else
+#if SOCKFD_KERNEL_BEFORE(6, 19)
 #define KU_ADDR(a) ((struct sockaddr *)(a))
+#else
+#define KU_ADDR(a) ((struct sockaddr_unsized *)(a))
 #endif
 
 #define KU_NCOLS 18	/* columns of format version 1 */
@@ -168,9 +169,12 @@ static const char *ku_get(struct kunit *test, const struct ku_line *l,
 	return "";
 }
 
-#define KU_EXPECT_COL(test, l, col, want)				\
-	KUNIT_EXPECT_STREQ_MSG(test, ku_get(test, l, col), want,	\
-			       "column %s of %s", col, (l)->text)
+static void ku_expect_col(struct kunit *test, const struct ku_line *l,
+			  const char *col, const char *want)
+{
+	KUNIT_EXPECT_STREQ_MSG(test, ku_get(test, l, col), want,
+			       "column %s of %s", col, l->text);
+}
 
 /* Expect column @col to be the decimal @want. */
 static void ku_expect_num(struct kunit *test, const struct ku_line *l,
@@ -179,7 +183,7 @@ static void ku_expect_num(struct kunit *test, const struct ku_line *l,
 	char buf[24];
 
 	snprintf(buf, sizeof(buf), "%lld", want);
-	KU_EXPECT_COL(test, l, col, buf);
+	ku_expect_col(test, l, col, buf);
 }
 
 static struct socket *ku_sock(struct kunit *test, int family, int type,
@@ -201,14 +205,14 @@ static void ku_expect_common(struct kunit *test, const struct ku_line *l,
 
 	ku_expect_num(test, l, "ino", SOCK_INODE(sock)->i_ino);
 	ku_expect_num(test, l, "netns", init_net.ns.inum);
-	KU_EXPECT_COL(test, l, "family", family);
-	KU_EXPECT_COL(test, l, "type", type);
+	ku_expect_col(test, l, "family", family);
+	ku_expect_col(test, l, "type", type);
 	ku_expect_num(test, l, "rmem", sk_rmem_alloc_get(sk));
 	ku_expect_num(test, l, "rcvbuf", READ_ONCE(sk->sk_rcvbuf));
 	ku_expect_num(test, l, "wmem", sk_wmem_alloc_get(sk));
 	ku_expect_num(test, l, "sndbuf", READ_ONCE(sk->sk_sndbuf));
 	/* sock_create_kern() sockets belong to the test thread: root. */
-	KU_EXPECT_COL(test, l, "uid", "0");
+	ku_expect_col(test, l, "uid", "0");
 }
 
 /* ------------------------------------------------------------------ */
@@ -390,18 +394,18 @@ static void sockfd_test_tcp_listen(struct kunit *test)
 	ku_format(test, &l, 4242, "k unit\\", 42, sock);
 
 	ku_expect_num(test, &l, "pid", 4242);
-	KU_EXPECT_COL(test, &l, "comm", "k\\040unit\\134");
+	ku_expect_col(test, &l, "comm", "k\\040unit\\134");
 	ku_expect_num(test, &l, "fd", 42);
 	ku_expect_common(test, &l, sock, "inet", "stream");
-	KU_EXPECT_COL(test, &l, "proto", "tcp");
-	KU_EXPECT_COL(test, &l, "state", "LISTEN");
+	ku_expect_col(test, &l, "proto", "tcp");
+	ku_expect_col(test, &l, "state", "LISTEN");
 	snprintf(want, sizeof(want), "0.0.0.0:%u",
 		 ntohs(inet_sk(sock->sk)->inet_sport));
 	KUNIT_EXPECT_STRNEQ(test, want, "0.0.0.0:0");
-	KU_EXPECT_COL(test, &l, "local", want);
-	KU_EXPECT_COL(test, &l, "remote", "0.0.0.0:0");
-	KU_EXPECT_COL(test, &l, "txq", "7");
-	KU_EXPECT_COL(test, &l, "rxq", "0");
+	ku_expect_col(test, &l, "local", want);
+	ku_expect_col(test, &l, "remote", "0.0.0.0:0");
+	ku_expect_col(test, &l, "txq", "7");
+	ku_expect_col(test, &l, "rxq", "0");
 	sock_release(sock);
 }
 
@@ -462,33 +466,32 @@ static void sockfd_test_udp_addr(struct kunit *test)
 	struct inet_sock *inet = inet_sk(sk);
 	struct ku_line l;
 
-	if (c->family == AF_INET) {
-		KUNIT_ASSERT_TRUE(test, in4_pton(c->saddr, -1,
-				  (u8 *)&inet->inet_rcv_saddr, -1, NULL));
-		KUNIT_ASSERT_TRUE(test, in4_pton(c->daddr, -1,
-				  (u8 *)&inet->inet_daddr, -1, NULL));
-	} else {
-		KUNIT_ASSERT_TRUE(test, in6_pton(c->saddr, -1,
-				  sk->sk_v6_rcv_saddr.s6_addr, -1, NULL));
-		KUNIT_ASSERT_TRUE(test, in6_pton(c->daddr, -1,
-				  sk->sk_v6_daddr.s6_addr, -1, NULL));
-	}
+	bool parsed;
+
+	if (c->family == AF_INET)
+		parsed = in4_pton(c->saddr, -1, (u8 *)&inet->inet_rcv_saddr, -1, NULL) &&
+			 in4_pton(c->daddr, -1, (u8 *)&inet->inet_daddr, -1, NULL);
+	else
+		parsed = in6_pton(c->saddr, -1, sk->sk_v6_rcv_saddr.s6_addr, -1, NULL) &&
+			 in6_pton(c->daddr, -1, sk->sk_v6_daddr.s6_addr, -1, NULL);
+	KUNIT_ASSERT_TRUE(test, parsed);
 	inet->inet_sport = htons(c->sport);
 	inet->inet_dport = htons(c->dport);
+	/* As inet_sk_state_store() (not exported): pairs with the reader's acquire. */
 	smp_store_release(&sk->sk_state, c->state);
 
 	ku_format(test, &l, 1, "udp", 3, sock);
 	ku_expect_common(test, &l, sock, c->family == AF_INET ? "inet" : "inet6",
 			 "dgram");
-	KU_EXPECT_COL(test, &l, "proto", "udp");
-	KU_EXPECT_COL(test, &l, "state", c->state_name);
-	KU_EXPECT_COL(test, &l, "local", c->local);
-	KU_EXPECT_COL(test, &l, "remote", c->remote);
+	ku_expect_col(test, &l, "proto", "udp");
+	ku_expect_col(test, &l, "state", c->state_name);
+	ku_expect_col(test, &l, "local", c->local);
+	ku_expect_col(test, &l, "remote", c->remote);
 	ku_expect_num(test, &l, "txq", sk_wmem_alloc_get(sk));
 	ku_expect_num(test, &l, "rxq", sk_rmem_alloc_get(sk));
 
 	/* Back to what an unbound socket looks like before it is released. */
-	smp_store_release(&sk->sk_state, TCP_CLOSE);
+	smp_store_release(&sk->sk_state, TCP_CLOSE);	/* as above */
 	inet->inet_sport = 0;
 	inet->inet_dport = 0;
 	inet->inet_rcv_saddr = 0;
@@ -551,10 +554,10 @@ static void sockfd_test_unix_name(struct kunit *test)
 	}
 	ku_format(test, &l, 77, "unix", 9, sock);
 	ku_expect_common(test, &l, sock, "unix", sockfd_type_name(c->type));
-	KU_EXPECT_COL(test, &l, "proto", "-");
-	KU_EXPECT_COL(test, &l, "state", "CLOSE");
-	KU_EXPECT_COL(test, &l, "local", c->local);
-	KU_EXPECT_COL(test, &l, "remote", "*");
+	ku_expect_col(test, &l, "proto", "-");
+	ku_expect_col(test, &l, "state", "CLOSE");
+	ku_expect_col(test, &l, "local", c->local);
+	ku_expect_col(test, &l, "remote", "*");
 	sock_release(sock);
 }
 
@@ -578,29 +581,29 @@ static void sockfd_test_unix_peers(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, kernel_connect(cli, KU_ADDR(&sun), len, 0), 0);
 
 	ku_format(test, &l, 5, "srv", 3, srv);
-	KU_EXPECT_COL(test, &l, "state", "LISTEN");
-	KU_EXPECT_COL(test, &l, "local", "@sockfd-kunit-peers");
-	KU_EXPECT_COL(test, &l, "remote", "*");
-	KU_EXPECT_COL(test, &l, "txq", "5");
-	KU_EXPECT_COL(test, &l, "rxq", "1");
+	ku_expect_col(test, &l, "state", "LISTEN");
+	ku_expect_col(test, &l, "local", "@sockfd-kunit-peers");
+	ku_expect_col(test, &l, "remote", "*");
+	ku_expect_col(test, &l, "txq", "5");
+	ku_expect_col(test, &l, "rxq", "1");
 
 	KUNIT_ASSERT_EQ(test, kernel_accept(srv, &acc, 0), 0);
 	ku_format(test, &l, 5, "cli", 4, cli);
-	KU_EXPECT_COL(test, &l, "state", "ESTABLISHED");
-	KU_EXPECT_COL(test, &l, "local", "*");
+	ku_expect_col(test, &l, "state", "ESTABLISHED");
+	ku_expect_col(test, &l, "local", "*");
 	ku_expect_num(test, &l, "remote", SOCK_INODE(acc)->i_ino);
 	ku_format(test, &l, 5, "acc", 5, acc);
-	KU_EXPECT_COL(test, &l, "state", "ESTABLISHED");
+	ku_expect_col(test, &l, "state", "ESTABLISHED");
 	/* An accepted socket shares the listener's name. */
-	KU_EXPECT_COL(test, &l, "local", "@sockfd-kunit-peers");
+	ku_expect_col(test, &l, "local", "@sockfd-kunit-peers");
 	ku_expect_num(test, &l, "remote", SOCK_INODE(cli)->i_ino);
 	ku_format(test, &l, 5, "srv", 3, srv);
-	KU_EXPECT_COL(test, &l, "rxq", "0");
+	ku_expect_col(test, &l, "rxq", "0");
 
 	/* The peer gone, the survivor has no peer inode to show. */
 	sock_release(acc);
 	ku_format(test, &l, 5, "cli", 4, cli);
-	KU_EXPECT_COL(test, &l, "remote", "*");
+	ku_expect_col(test, &l, "remote", "*");
 	sock_release(cli);
 	sock_release(srv);
 }
@@ -614,14 +617,14 @@ static void sockfd_test_netlink(struct kunit *test)
 
 	ku_format(test, &l, 2, "nl", 6, sock);
 	ku_expect_common(test, &l, sock, "netlink", "raw");
-	KU_EXPECT_COL(test, &l, "proto", "route");
-	KU_EXPECT_COL(test, &l, "state", "-");
-	KU_EXPECT_COL(test, &l, "local", "0");
-	KU_EXPECT_COL(test, &l, "remote", "0");
+	ku_expect_col(test, &l, "proto", "route");
+	ku_expect_col(test, &l, "state", "-");
+	ku_expect_col(test, &l, "local", "0");
+	ku_expect_col(test, &l, "remote", "0");
 
 	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&snl), sizeof(snl)), 0);
 	ku_format(test, &l, 2, "nl", 6, sock);
-	KU_EXPECT_COL(test, &l, "local", "4000123");
+	ku_expect_col(test, &l, "local", "4000123");
 	sock_release(sock);
 }
 
@@ -633,10 +636,10 @@ static void sockfd_test_comm(struct kunit *test)
 
 	ku_format(test, &l, 2147483647, "a b\tc\nd\\e\177f\001g", 4294967295U,
 		  sock);
-	KU_EXPECT_COL(test, &l, "comm",
+	ku_expect_col(test, &l, "comm",
 		      "a\\040b\\011c\\012d\\134e\\177f\\001g");
-	KU_EXPECT_COL(test, &l, "pid", "2147483647");
-	KU_EXPECT_COL(test, &l, "fd", "4294967295");
+	ku_expect_col(test, &l, "pid", "2147483647");
+	ku_expect_col(test, &l, "fd", "4294967295");
 	sock_release(sock);
 }
 
@@ -799,12 +802,15 @@ static size_t ku_diff_at(const struct ku_text *a, const struct ku_text *b)
 	return i;
 }
 
-#define KU_EXPECT_SAME(test, want, got, fmt, ...)				\
-	KUNIT_EXPECT_TRUE_MSG(test, (want)->len == (got)->len &&		\
-			      !memcmp((want)->buf, (got)->buf, (got)->len),	\
-			      fmt ": %zu vs %zu bytes, first difference at %zu",	\
-			      ##__VA_ARGS__, (want)->len, (got)->len,		\
-			      ku_diff_at(want, got))
+/* Expect equal texts; @what and @arg name the read in the message. */
+static void ku_expect_same(struct kunit *test, const struct ku_text *want,
+			   const struct ku_text *got, const char *what, size_t arg)
+{
+	KUNIT_EXPECT_TRUE_MSG(test, want->len == got->len &&
+			      !memcmp(want->buf, got->buf, got->len),
+			      "%s %zu: %zu vs %zu bytes, first difference at %zu",
+			      what, arg, want->len, got->len, ku_diff_at(want, got));
+}
 
 /*
  * One whole read: header first, lines ordered by (pid, fd) without
@@ -877,7 +883,7 @@ static void sockfd_test_cursor_chunks(struct kunit *test)
 	struct ku_text whole = ku_whole(test);
 	struct ku_text t = ku_read(test, ku_open(test), 0, *chunk, SIZE_MAX);
 
-	KU_EXPECT_SAME(test, &whole, &t, "read(%zu)", *chunk);
+	ku_expect_same(test, &whole, &t, "read() calls of", *chunk);
 }
 
 /*
@@ -900,7 +906,7 @@ static void sockfd_test_cursor_every_offset(struct kunit *test)
 
 		if (want.len > t.len)
 			want.len = t.len;
-		KU_EXPECT_SAME(test, &want, &t, "from offset %zu", pos);
+		ku_expect_same(test, &want, &t, "from offset", pos);
 		if (test->status == KUNIT_FAILURE)
 			break;	/* one report, not thousands */
 		kunit_kfree(test, t.buf);
@@ -923,7 +929,7 @@ static void sockfd_test_cursor_backwards(struct kunit *test)
 		t = ku_read(test, f, pos, 13, 300);
 		if (want.len > t.len)
 			want.len = t.len;
-		KU_EXPECT_SAME(test, &want, &t, "back to offset %zu", pos);
+		ku_expect_same(test, &want, &t, "back to offset", pos);
 		kunit_kfree(test, t.buf);
 	} while (pos && test->status != KUNIT_FAILURE);
 }
@@ -974,14 +980,17 @@ static void sockfd_test_cursor_start_any_index(struct kunit *test)
 			v = m->op->next(m, v, &pos);
 			KUNIT_EXPECT_EQ(test, pos, k + 1);
 			if (k + 1 < n && !IS_ERR_OR_NULL(v)) {
+				size_t at = line[k + 1], len = line[k + 2] - at;
+
 				KUNIT_ASSERT_EQ(test, m->op->show(m, v), 0);
-				KUNIT_EXPECT_TRUE_MSG(test, m->count == line[k + 2] - line[k + 1] &&
-						      !memcmp(m->buf, whole.buf + line[k + 1], m->count),
-						      "next() after start(%lld) shows %.*s", k,
-						      (int)m->count, m->buf);
+				KUNIT_EXPECT_TRUE_MSG(test, m->count == len &&
+						      !memcmp(m->buf, whole.buf + at, len),
+						      "next() after start(%lld) shows %.*s",
+						      k, (int)m->count, m->buf);
 			} else {
 				KUNIT_EXPECT_TRUE_MSG(test, k + 1 < n ? !IS_ERR_OR_NULL(v) : !v,
-						      "next() after start(%lld) of %lld lines", k, n);
+						      "next() after start(%lld) of %lld",
+						      k, n);
 			}
 		}
 		m->op->stop(m, v);
