@@ -1829,6 +1829,18 @@ static bool is_numeric_col(enum gt_col c)
 	}
 }
 
+static bool known_state(const char *f)
+{
+	int st;
+
+	if (strcmp(f, "-") == 0)
+		return true;
+	for (st = 1; gt_state_name(st); st++)
+		if (strcmp(f, gt_state_name(st)) == 0)
+			return true;
+	return false;
+}
+
 const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 			   char *buf, size_t buflen)
 {
@@ -1858,6 +1870,18 @@ const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 				 gt_col_name(c), f, r->line);
 			return buf;
 		}
+		if ((c == GT_FAMILY || c == GT_TYPE || c == GT_PROTO) &&
+		    strspn(f, "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
+			    strlen(f)) {
+			snprintf(buf, buflen, "%s: not a lower-case name: '%s' in '%s'",
+				 gt_col_name(c), f, r->line);
+			return buf;
+		}
+	}
+	if (!known_state(gt_get_raw(r, GT_STATE))) {
+		snprintf(buf, buflen, "state: not '-' or a kernel state name: '%s' in '%s'",
+			 gt_get_raw(r, GT_STATE), r->line);
+		return buf;
 	}
 	return NULL;
 }

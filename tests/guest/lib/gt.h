@@ -437,9 +437,10 @@ bool gt_check_ids(const char *check, const struct gt_table *t,
 int gt_dup_rows(const struct gt_table *t, const struct gt_row **first);
 
 /*
- * Is r a well-formed row of t: as many fields as the header, numeric
- * columns (pid fd ino netns txq rxq rmem rcvbuf wmem sndbuf uid) all
- * digits, the others non-empty? NULL if so, else buf with what is wrong.
+ * Is r a well-formed row of t: as many fields as the header, no control
+ * bytes, numeric columns (pid fd ino netns txq rxq rmem rcvbuf wmem sndbuf
+ * uid) all digits, family/type/proto lower-case names or numbers, state
+ * '-' or a kernel state name? NULL if so, else buf with what is wrong.
  */
 const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 			   char *buf, size_t buflen);
