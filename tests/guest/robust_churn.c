@@ -13,8 +13,8 @@
  *   highfd      dup2 of a socket to random fds between 2^18 and 2^19, 8
  *               at a time: a large, sparse, changing fd table
  * Readers, at the same time: whole-file reads (1 MiB read() calls, the
- * file reopened each pass), small reads (random 1..300 bytes, lseek to 0
- * between passes), and an unprivileged reader (uid 65534).
+ * file reopened each pass), small reads (1..300 bytes, a random size per
+ * pass, lseek to 0 between passes), and an unprivileged reader (uid 65534).
  * Per reader: every pass has the header, ends with a newline, every line
  * well-formed (field count, numeric fields numeric, no control bytes), no
  * (pid, fd) twice in one pass, and at least MIN_PASSES passes were made.
@@ -45,7 +45,7 @@
 
 static double deadline;
 static int churn_secs = CHURN_SECS;
-static int in_netns = 1;	/* socket_writer's argument: unshare the netns */
+static int in_netns = 1;	/* socket_writer's arg: unshare the netns */
 
 static unsigned int seed_of(int salt)
 {
@@ -84,7 +84,8 @@ static void socket_step(int *held, int lst, int port, unsigned int *seed)
 		close_fd(&held[i]);
 		close_fd(&held[j]);
 		held[i] = tcp_connect_nb(port);
-		held[j] = accept4(lst, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		held[j] = accept4(lst, NULL, NULL,
+				  SOCK_NONBLOCK | SOCK_CLOEXEC);
 		break;
 	case 1:		/* a connection left in the accept queue */
 		close_fd(&held[i]);
@@ -108,8 +109,9 @@ static void socket_step(int *held, int lst, int port, unsigned int *seed)
 	case 5:
 		close_fd(&held[i]);
 		close_fd(&held[j]);
-		if (socketpair(AF_UNIX, rand_r(seed) % 2 ? SOCK_STREAM : SOCK_DGRAM,
-			       0, sv) == 0) {
+		if (socketpair(AF_UNIX,
+			       rand_r(seed) % 2 ? SOCK_STREAM : SOCK_DGRAM, 0,
+			       sv) == 0) {
 			held[i] = sv[0];
 			held[j] = sv[1];
 		}
@@ -120,7 +122,8 @@ static void socket_step(int *held, int lst, int port, unsigned int *seed)
 		break;
 	case 7:		/* accept what is queued */
 		close_fd(&held[i]);
-		held[i] = accept4(lst, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		held[i] = accept4(lst, NULL, NULL,
+				  SOCK_NONBLOCK | SOCK_CLOEXEC);
 		break;
 	default:
 		close_fd(&held[i]);
@@ -174,7 +177,8 @@ static void fork_writer(void *arg)
 			int n = 1 + rand_r(&seed) % 4, k;
 
 			for (k = 0; k < n; k++)
-				socket(k % 2 ? AF_UNIX : AF_INET, SOCK_STREAM, 0);
+				socket(k % 2 ? AF_UNIX : AF_INET, SOCK_STREAM,
+				       0);
 			if (rand_r(&seed) % 2)
 				gt_msleep((unsigned int)(rand_r(&seed) % 5));
 			_exit(0);
@@ -212,10 +216,13 @@ static void thread_writer(void *arg)
 		pthread_t th[4];
 		int k, n = 0;
 
-		for (k = 0; k < 4; k++)
+		for (k = 0; k < 4; k++) {
+			void *tseed = (void *)(unsigned long)rand_r(&seed);
+
 			if (pthread_create(&th[n], NULL, unsharing_thread,
-					   (void *)(unsigned long)rand_r(&seed)) == 0)
+					   tseed) == 0)
 				n++;
+		}
 		for (k = 0; k < n; k++)
 			pthread_join(th[k], NULL);
 	}
@@ -248,82 +255,13 @@ static void highfd_writer(void *arg)
 
 struct reader {
 	const char *name;
-	bool small;		/* random small reads, lseek(0) between passes */
+	bool small;		/* small reads, lseek(0) between passes */
 	bool unpriv;
 	/* results */
 	int passes, max_rows, bad_passes;
 	long rows;
 	char first_bad[700];
 };
-
-/* Problems of one pass, or NULL; msg gets the description. */
-static const char *pass_problem(const char *text, size_t len, char *msg,
-				size_t n)
-{
-	struct gt_table *t = gt_parse(text, len);
-	const struct gt_row *dup = NULL;
-	int i, c, dups;
-
-	if (!t) {
-		snprintf(msg, n, "unparsable pass of %zu bytes", len);
-		return msg;
-	}
-	msg[0] = '\0';
-	for (c = 0; c < GT_NCOLS && !msg[0]; c++)
-		if (t->col[c] != c)
-			snprintf(msg, n, "header '%.200s': column %s not field %d",
-				 text, gt_col_name(c), c + 1);
-	if (!msg[0] && !t->trailing_newline)
-		snprintf(msg, n, "pass of %zu bytes does not end with a newline",
-			 len);
-	for (i = 0; i < t->nrows && !msg[0]; i++) {
-		char why[600];
-
-		if (gt_row_problem(t, &t->rows[i], why, sizeof(why)))
-			snprintf(msg, n, "line %d: %s", i + 2, why);
-	}
-	if (!msg[0]) {
-		dups = gt_dup_rows(t, &dup);
-		if (dups)
-			snprintf(msg, n, "%d (pid, fd) twice in one pass, e.g. '%s'",
-				 dups, dup ? dup->line : "");
-	}
-	gt_free(t);
-	return msg[0] ? msg : NULL;
-}
-
-static char *read_small(int fd, unsigned int *seed, size_t *len)
-{
-	size_t cap = 1 << 20, n = 0;
-	char *buf = malloc(cap + 1);
-
-	while (buf) {
-		size_t want = 1 + (size_t)(rand_r(seed) % 300);
-		ssize_t r;
-
-		if (n + want > cap) {
-			char *nb = realloc(buf, cap * 2 + 1);
-
-			if (!nb)
-				break;
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + n, want);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			break;
-		if (r == 0) {
-			buf[n] = '\0';
-			*len = n;
-			return buf;
-		}
-		n += (size_t)r;
-	}
-	free(buf);
-	return NULL;
-}
 
 static void reader_run(void *arg)
 {
@@ -345,7 +283,10 @@ static void reader_run(void *arg)
 				fd = open(GT_PROC, O_RDONLY | O_CLOEXEC);
 			else if (lseek(fd, 0, SEEK_SET) != 0)
 				close_fd(&fd);
-			text = fd >= 0 ? read_small(fd, &seed, &len) : NULL;
+			/* A small read() size, new for every pass. */
+			size_t chunk = 1 + (size_t)(rand_r(&seed) % 300);
+
+			text = fd >= 0 ? gt_read_fd(fd, chunk, &len) : NULL;
 		} else {
 			text = gt_read_file(GT_PROC, 1 << 20, &len);
 		}
@@ -356,7 +297,7 @@ static void reader_run(void *arg)
 			continue;
 		}
 		rd->passes++;
-		if (pass_problem(text, len, msg, sizeof(msg))) {
+		if (gt_pass_problem(text, len, msg, sizeof(msg))) {
 			if (!rd->bad_passes++)
 				snprintf(rd->first_bad, sizeof(rd->first_bad),
 					 "%s", msg);
@@ -364,7 +305,9 @@ static void reader_run(void *arg)
 			int rows = 0;
 			char *p;
 
-			for (p = text; (p = memchr(p, '\n', len - (size_t)(p - text))); p++)
+			for (p = text; p < text + len &&
+			     (p = memchr(p, '\n', len - (size_t)(p - text)));
+			     p++)
 				rows++;
 			rd->rows += rows - 1;
 			if (rows - 1 > rd->max_rows)

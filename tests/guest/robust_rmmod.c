@@ -218,7 +218,8 @@ static bool module_listed(void)
 int main(void)
 {
 	const char *ko = getenv("SOCKFD_KO");
-	int rounds = (int)gt_scaled(ROUNDS, 1), n = (int)gt_scaled(SOCKETS, 200);
+	int rounds = (int)gt_scaled(ROUNDS, 1);
+	int n = (int)gt_scaled(SOCKETS, 200);
 	struct gt_child h;
 	int i;
 

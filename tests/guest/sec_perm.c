@@ -56,7 +56,7 @@ static struct owner owners[] = {
 };
 #define NOWNERS ((int)(sizeof(owners) / sizeof(owners[0])))
 
-/* Child: take the owner's ids, then open a listener, a pair and a UDP socket. */
+/* Child: take the owner's ids, then open a listener, a pair, a UDP socket. */
 static int owner_child(void *arg, int *vals, int max)
 {
 	const struct owner *o = arg;

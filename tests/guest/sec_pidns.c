@@ -36,7 +36,8 @@ struct setup {
 	pid_t outer_test;		/* the test process, outer pid */
 	int outer_sock;			/* its socket (closed in the helper) */
 	unsigned long long outer_ino;
-	int ready[2], release[2];	/* C -> test: C's outer pid; test -> C */
+	int ready[2];			/* C -> test: C's outer pid */
+	int release[2];			/* test -> C: done */
 };
 
 static pid_t self_outer_pid(void)
@@ -143,7 +144,8 @@ out:
 	/* Tell the test process where to look (or that setup failed), then
 	 * hold the namespace until it is done. */
 	c_outer = ok ? c_outer : -1;
-	if (write(s->ready[1], &c_outer, sizeof(c_outer)) == sizeof(c_outer) && ok)
+	if (write(s->ready[1], &c_outer, sizeof(c_outer)) == sizeof(c_outer) &&
+	    ok)
 		while (read(s->release[0], &b, 1) < 0 && errno == EINTR)
 			;
 	if (ok)

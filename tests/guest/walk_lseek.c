@@ -46,8 +46,10 @@ static int holder(void *arg, int *vals, int max)
 		if (i % 4 == 0) {
 			if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
 				return -1;
-		} else if (gt_inet_socket(AF_INET6, SOCK_DGRAM, 0, -1, true) < 0 ||
-			   gt_inet_socket(AF_INET, SOCK_STREAM, 0, 3, false) < 0) {
+		} else if (gt_inet_socket(AF_INET6, SOCK_DGRAM, 0, -1,
+					  true) < 0 ||
+			   gt_inet_socket(AF_INET, SOCK_STREAM, 0, 3,
+					  false) < 0) {
 			return -1;
 		}
 	}
@@ -143,8 +145,8 @@ static void check_offsets(int fd)
 	gt_check("offsets.special", i == (int)(sizeof(special) / sizeof(special[0])),
 		 "%s", why);
 	for (i = 0; i < RANDOM_SEEKS && !bad; i++)
-		bad = !seek_read(fd, random_offset(), 1 + (size_t)(rand() % 4096),
-				 why, sizeof(why));
+		bad = !seek_read(fd, random_offset(),
+				 1 + (size_t)(rand() % 4096), why, sizeof(why));
 	gt_check("offsets.random", !bad, "seek %d of %d: %s", i, RANDOM_SEEKS,
 		 why);
 }

@@ -82,8 +82,9 @@ static int make_sockets(void *arg, int *vals, int max)
 			return -1;
 	}
 	for (i = 0; made < p->count; i++) {
-		int u = (i % 2) ? gt_inet_connect(AF_INET, SOCK_DGRAM, port) :
-				  gt_inet_socket(AF_INET, SOCK_DGRAM, 0, -1, false);
+		int u = (i % 2) ?
+			gt_inet_connect(AF_INET, SOCK_DGRAM, port) :
+			gt_inet_socket(AF_INET, SOCK_DGRAM, 0, -1, false);
 
 		if (u < 0)
 			return -1;
@@ -229,7 +230,8 @@ static void check_ends(const char *size, size_t chunk, size_t region,
 
 int main(void)
 {
-	int nproc = (int)gt_scaled(PROCS, 4), nsock = (int)gt_scaled(SOCKETS, 400);
+	int nproc = (int)gt_scaled(PROCS, 4);
+	int nsock = (int)gt_scaled(SOCKETS, 400);
 	int big = nsock / 10, i, nids = 0, made = 0, bad = 0, dups;
 	struct gt_child *kids = calloc((size_t)nproc, sizeof(*kids));
 	struct plan *plans = calloc((size_t)nproc, sizeof(*plans));
@@ -284,8 +286,9 @@ int main(void)
 	why[0] = '\0';
 	for (i = 0; i < t->nrows; i++) {
 		char buf[600];
-		const char *p = gt_row_problem(t, &t->rows[i], buf, sizeof(buf));
+		const char *p;
 
+		p = gt_row_problem(t, &t->rows[i], buf, sizeof(buf));
 		if (p && !bad++)
 			snprintf(why, sizeof(why), "line %d: %s", i + 2, p);
 	}

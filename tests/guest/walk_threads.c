@@ -289,7 +289,8 @@ static void test_zombie_leader(void)
 		 gt_fd_sock_ino(v[0], v[1]) && gt_fd_sock_ino(v[0], v[2]),
 		 "leader %d state: want Z got %c; /proc/%d/fd/%d and /%d: sockets %d %d",
 		 pid, proc_state(pid), v[0], v[1], v[2],
-		 gt_fd_sock_ino(v[0], v[1]) != 0, gt_fd_sock_ino(v[0], v[2]) != 0);
+		 gt_fd_sock_ino(v[0], v[1]) != 0,
+		 gt_fd_sock_ino(v[0], v[2]) != 0);
 	t = load();
 	gt_check_ids("zombie.tables", t, NULL, ids, 2);
 	gt_free(t);
