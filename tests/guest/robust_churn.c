@@ -12,6 +12,9 @@
  *               to a high fd and exit
  *   highfd      dup2 of a socket to random fds between 2^18 and 2^19, 8
  *               at a time: a large, sparse, changing fd table
+ *   exec        a non-leader thread execs (the kernel's de_thread(): the
+ *               thread takes over the leader's pid); the new image opens
+ *               sockets and exits
  * Readers, at the same time: whole-file reads (1 MiB read() calls, the
  * file reopened each pass), small reads (1..300 bytes, a random size per
  * pass, lseek to 0 between passes), and an unprivileged reader (uid 65534).
@@ -251,6 +254,54 @@ static void highfd_writer(void *arg)
 	}
 }
 
+#define EXEC_ARG "--churn-exec-child"
+
+/* Thread of exec_writer's child: exec this program in EXEC_ARG mode. */
+static void *exec_thread(void *arg)
+{
+	char *const argv[] = { "robust_churn", EXEC_ARG, NULL };
+
+	(void)arg;
+	execv("/proc/self/exe", argv);
+	_exit(1);
+}
+
+static void exec_writer(void *arg)
+{
+	int execs = 0, status;
+
+	(void)arg;
+	while (gt_now() < deadline) {
+		pid_t p;
+
+		fflush(stdout);
+		p = fork();
+		if (p == 0) {
+			pthread_t th;
+
+			socket(AF_INET, SOCK_DGRAM, 0);
+			if (pthread_create(&th, NULL, exec_thread, NULL))
+				_exit(1);
+			for (;;)
+				pause();	/* until the exec ends this thread */
+		}
+		if (p > 0 && waitpid(p, &status, 0) == p &&
+		    WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			execs++;
+	}
+	printf("# writer exec: %d execs from a thread\n", execs);
+	gt_check("writer.exec", execs > 0, "no exec from a thread succeeded");
+}
+
+/* The image exec_writer's threads exec: sockets, a moment, exit. */
+static int exec_child(void)
+{
+	socket(AF_UNIX, SOCK_STREAM, 0);
+	socket(AF_INET6, SOCK_DGRAM, 0);
+	gt_msleep(2);
+	return 0;
+}
+
 /* ---- readers ---------------------------------------------------------- */
 
 struct reader {
@@ -330,7 +381,7 @@ static void reader_run(void *arg)
 		 MIN_PASSES, rd->passes);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static struct reader readers[] = {
 		{ .name = "whole" },
@@ -339,7 +390,7 @@ int main(void)
 	};
 	static void (*const writers[])(void *) = {
 		socket_writer, socket_writer, fork_writer, thread_writer,
-		highfd_writer,
+		highfd_writer, exec_writer,
 	};
 	enum { NW = sizeof(writers) / sizeof(writers[0]),
 	       NR = sizeof(readers) / sizeof(readers[0]) };
@@ -347,6 +398,8 @@ int main(void)
 	const char *env = getenv("SOCKFD_CHURN_SECS");
 	int i;
 
+	if (argc == 2 && strcmp(argv[1], EXEC_ARG) == 0)
+		return exec_child();
 	if (env && atoi(env) > 0)
 		churn_secs = atoi(env);
 	signal(SIGPIPE, SIG_IGN);
