@@ -4,6 +4,8 @@
  * A dual-stack listener on [::] accepts an IPv4 client, and a dual-stack
  * inet6 client connects to ::ffff:127.0.0.1. The inet6 rows must print
  * [::ffff:127.0.0.1]:port (RFC 5952), every other column as ground truth.
+ * Then IPV6_ADDRFORM turns the inet6 client into an inet socket: its row
+ * must say inet and 127.0.0.1:port.
  */
 #define _GNU_SOURCE
 #include "gt.h"
@@ -80,5 +82,22 @@ int main(void)
 	gt_want_set(&w, GT_REMOTE, "[::ffff:127.0.0.1]:%d", gt_port(c6));
 	gt_check_fd("accepted_mapped6", 0, a6, &w);
 	gt_want_free(&w);
+
+	/* IPV6_ADDRFORM turns the mapped client into an inet socket */
+	{
+		int v4 = AF_INET;
+
+		if (setsockopt(c6, IPPROTO_IPV6, IPV6_ADDRFORM, &v4,
+			       sizeof(v4))) {
+			gt_fail("addrform", "setup: IPV6_ADDRFORM: %s",
+				strerror(errno));
+		} else {
+			gt_want_set(&w, GT_FAMILY, "inet");
+			gt_want_set(&w, GT_LOCAL, "127.0.0.1:%d", gt_port(c6));
+			gt_want_set(&w, GT_REMOTE, "127.0.0.1:%d", port);
+			gt_check_fd("addrform_inet", 0, c6, &w);
+			gt_want_free(&w);
+		}
+	}
 	return gt_done();
 }

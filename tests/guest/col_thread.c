@@ -4,7 +4,9 @@
  * table: its sockets are rows under its thread id, with its comm; the
  * table it copied at unshare time shows the leader's sockets under its id
  * too. A thread sharing the leader's table is never listed under its own
- * id, and its sockets appear once, under the thread-group id.
+ * id, and its sockets appear once, under the thread-group id. When the
+ * leader has exited and another thread holds the table, the socket is
+ * listed once, under an id whose /proc/ID/fd/FD is that socket.
  */
 #define _GNU_SOURCE
 #include "gt.h"
@@ -14,6 +16,7 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static pthread_barrier_t b_ready, b_done;
@@ -57,6 +60,83 @@ static void *own_thread(void *arg)
 	pthread_barrier_wait(&b_ready);
 	pthread_barrier_wait(&b_done);
 	return NULL;
+}
+
+struct leader_gone {
+	int pipe_up[2], pipe_down[2];
+	int s;
+};
+
+static void *survivor(void *arg)
+{
+	struct leader_gone *g = arg;
+	int v[2] = { g->s, (int)gettid() };
+	char c;
+
+	gt_set_comm("gt-survivor");
+	/* wait until the leader has exited, then report and hold on */
+	gt_msleep(200);
+	if (write(g->pipe_up[1], v, sizeof(v)) != sizeof(v))
+		_exit(1);
+	if (read(g->pipe_down[0], &c, 1) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+/*
+ * The group leader exits (pthread_exit) while another thread keeps the
+ * shared fd table: /proc/TGID/fd is then empty. The socket must be listed
+ * exactly once, under an id whose /proc/ID/fd/FD is the socket (the rule
+ * the format gives for pid), with that id's comm.
+ */
+static void leader_exited(void)
+{
+	struct leader_gone g;
+	const struct gt_row *r[4];
+	struct gt_table *t;
+	pid_t child;
+	pthread_t th;
+	int v[2], n;
+	char comm[80];
+
+	if (pipe(g.pipe_up) || pipe(g.pipe_down))
+		gt_fatal("setup", "pipe: %s", strerror(errno));
+	fflush(stdout);
+	child = fork();
+	if (child == 0) {
+		close(g.pipe_up[0]);
+		close(g.pipe_down[1]);
+		g.s = socket(AF_UNIX, SOCK_DGRAM, 0);
+		if (g.s < 0 || pthread_create(&th, NULL, survivor, &g))
+			_exit(1);
+		pthread_exit(NULL);
+	}
+	close(g.pipe_up[1]);
+	close(g.pipe_down[0]);
+	if (child < 0 || read(g.pipe_up[0], v, sizeof(v)) != sizeof(v)) {
+		gt_fail("leader_exited", "setup: child did not report");
+		return;
+	}
+	t = gt_load(0);
+	if (!t)
+		gt_fatal("read", "%s: %s", GT_PROC, strerror(errno));
+	n = gt_find_ino(t, gt_fd_sock_ino(v[1], v[0]), r, 4);
+	gt_check_num("leader_exited_listed_once", "rows with the inode", 1, n);
+	if (n == 1) {
+		gt_check_num("leader_exited_row_is_proc_fd",
+			     "ino of /proc/PID/fd/FD of the row",
+			     (long long)r[0]->ino,
+			     (long long)gt_fd_sock_ino((pid_t)r[0]->pid,
+						       (int)r[0]->fd));
+		gt_check_str("leader_exited_comm", "comm",
+			     gt_comm_escaped((pid_t)r[0]->pid, comm,
+					     sizeof(comm)),
+			     gt_get_raw(r[0], GT_COMM));
+	}
+	gt_free(t);
+	close(g.pipe_down[1]);
+	close(g.pipe_up[0]);
+	waitpid(child, NULL, 0);
 }
 
 int main(void)
@@ -110,5 +190,6 @@ int main(void)
 	pthread_barrier_wait(&b_done);
 	pthread_join(t1, NULL);
 	pthread_join(t2, NULL);
+	leader_exited();
 	return gt_done();
 }
