@@ -255,6 +255,11 @@ if [ -n "$TESTS" ] && [ -f /lib/sockfd/sockfd_kunit.ko ]; then
 		/^    not ok [0-9]+ / { print "FAIL: kunit/" $4 ": not ok (KTAP in dmesg)"; n++; bad++ }
 		END { if (!n) { print "FAIL: kunit/ktap: no KTAP result in dmesg"; bad++ }
 		      exit bad > 0 }' || rc=1
+	# It pins sockfd.ko (it uses its symbols); tests that rmmod need it gone.
+	if ! rmmod sockfd_kunit; then
+		echo "FAIL: kunit/rmmod: sockfd_kunit.ko does not unload"
+		rc=1
+	fi
 	echo "=== EXIT kunit $rc ==="
 fi
 for t in $TESTS; do
