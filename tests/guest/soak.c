@@ -619,9 +619,6 @@ int main(void)
 		gt_fatal("setup", "mmap: %s", strerror(errno));
 	if (gt_lo_up() || gt_raise_nofile(HIGH_FD_MAX + 1024))
 		gt_fatal("setup", "lo up / RLIMIT_NOFILE: %s", strerror(errno));
-	/* The KUnit module, if the runner left it, pins sockfd. */
-	if (module_loaded("sockfd_kunit") && rmmod("sockfd_kunit"))
-		gt_fatal("setup", "rmmod sockfd_kunit: %s", strerror(errno));
 	if (!module_loaded("sockfd") && insmod(ko))
 		gt_fatal("setup", "insmod %s: %s", ko, strerror(errno));
 	{
