@@ -6,6 +6,9 @@
  *   nondumpable   uid/gid 65534, PR_SET_DUMPABLE 0
  *   other_gid     uid 65534, gid 65533, dumpable
  *   saved_root    uid 65534 but saved uid 0 (setresuid(65534, 65534, 0))
+ * Each also has a thread with an fd table of its own (unshare(CLONE_FILES))
+ * and a socket in it, listed under the thread's id: the rules apply to
+ * those rows too.
  * Whether the unprivileged reader may see each is first checked against
  * the kernel's own rule (readlink /proc/PID/fd/N, which is guarded by
  * ptrace_may_access(PTRACE_MODE_READ_FSCREDS)): premise.NAME.
@@ -27,6 +30,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,7 +50,7 @@ struct owner {
 	gid_t gid;
 	int dumpable;
 	bool visible;		/* to an unprivileged reader of uid NOBODY */
-	struct gt_child c;	/* vals[0]: one of its socket fds */
+	struct gt_child c;	/* vals: a socket fd, the thread's tid */
 };
 
 static struct owner owners[] = {
@@ -56,11 +62,28 @@ static struct owner owners[] = {
 };
 #define NOWNERS ((int)(sizeof(owners) / sizeof(owners[0])))
 
-/* Child: take the owner's ids, then open a listener, a pair, a UDP socket. */
+static sem_t thread_ready;
+static pid_t thread_tid;
+
+/* An owner's thread: its own fd table and a socket in it, then sleep. */
+static void *own_table_thread(void *arg)
+{
+	(void)arg;
+	if (unshare(CLONE_FILES) == 0 && socket(AF_UNIX, SOCK_DGRAM, 0) >= 0)
+		thread_tid = gettid();
+	sem_post(&thread_ready);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/* Child: take the owner's ids, then open a listener, a pair, a UDP socket
+ * and start the thread. */
 static int owner_child(void *arg, int *vals, int max)
 {
 	const struct owner *o = arg;
 	int sv[2], l, u;
+	pthread_t th;
 
 	(void)max;
 	if (o->ruid || o->gid) {
@@ -73,10 +96,15 @@ static int owner_child(void *arg, int *vals, int max)
 		return -1;
 	l = gt_inet_socket(AF_INET, SOCK_STREAM, 0, 8, false);
 	u = gt_inet_socket(AF_INET6, SOCK_DGRAM, 0, -1, false);
-	if (l < 0 || u < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+	if (l < 0 || u < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
+	    sem_init(&thread_ready, 0, 0) ||
+	    pthread_create(&th, NULL, own_table_thread, NULL))
 		return -1;
+	while (sem_wait(&thread_ready) && errno == EINTR)
+		;
 	vals[0] = l;
-	return 1;
+	vals[1] = thread_tid;
+	return thread_tid > 0 ? 2 : -1;
 }
 
 /* Does any field of t look like a kernel pointer? Returns the first
@@ -152,30 +180,35 @@ static void check_hidden(const char *who, const struct gt_table *t)
 		if (owners[k].visible)
 			continue;
 		for (i = 0; i < t->nrows; i++)
-			if (t->rows[i].pid == owners[k].c.pid && !n++)
+			if ((t->rows[i].pid == owners[k].c.pid ||
+			     t->rows[i].pid == owners[k].c.vals[1]) && !n++)
 				first = &t->rows[i];
 		snprintf(check, sizeof(check), "%s.hidden_%s", who,
 			 owners[k].name);
-		gt_check(check, n == 0, "rows of pid %d (%s): want 0 got %d, e.g. '%s'",
-			 owners[k].c.pid, owners[k].name, n,
-			 first ? first->line : "");
+		gt_check(check, n == 0, "rows of pid %d or its thread %d (%s): want 0 got %d, e.g. '%s'",
+			 owners[k].c.pid, owners[k].c.vals[1], owners[k].name,
+			 n, first ? first->line : "");
 	}
 }
 
-static pid_t same_uid_pid(void)
+/* The fd tables of same_uid: its tgid and its thread's tid. */
+static const pid_t *same_uid_ids(pid_t ids[2])
 {
-	return owners[1].c.pid;
+	ids[0] = owners[1].c.pid;
+	ids[1] = owners[1].c.vals[1];
+	return ids;
 }
 
 /* Runs as an unprivileged, non-dumpable reader with a socket of its own. */
 static void unpriv_reader(void *arg)
 {
 	struct gt_table *t;
-	pid_t ok[2] = { getpid(), same_uid_pid() };
+	pid_t ok[3] = { getpid() };
 	char check[64];
 	int k;
 
 	(void)arg;
+	same_uid_ids(ok + 1);
 	if (gt_become(NOBODY, NOBODY) || prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) ||
 	    socket(AF_INET, SOCK_STREAM, 0) < 0) {
 		gt_fail("unpriv.setup", "become %d: %s", NOBODY, strerror(errno));
@@ -199,9 +232,9 @@ static void unpriv_reader(void *arg)
 		return;
 	}
 	gt_check_ids("unpriv.own_process", t, NULL, &ok[0], 1);
-	gt_check_ids("unpriv.same_uid", t, NULL, &ok[1], 1);
+	gt_check_ids("unpriv.same_uid", t, NULL, &ok[1], 2);
 	check_hidden("unpriv", t);
-	gt_check_only_pids("unpriv.nothing_else", t, ok, 2);
+	gt_check_only_pids("unpriv.nothing_else", t, ok, 3);
 	check_no_pointer("unpriv.no_pointer", t);
 	gt_free(t);
 	check_no_write("unpriv");
@@ -263,7 +296,7 @@ static int recv_fd(int sock)
  */
 static void check_opened_unpriv(const char *who, int fd, pid_t opener)
 {
-	pid_t ok[2] = { same_uid_pid(), opener };
+	pid_t ok[3] = { opener };
 	size_t len;
 	char *text = gt_read_fd(fd, 65536, &len), check[64];
 	struct gt_table *t = text ? gt_parse(text, len) : NULL;
@@ -276,10 +309,10 @@ static void check_opened_unpriv(const char *who, int fd, pid_t opener)
 		return;
 	}
 	snprintf(check, sizeof(check), "%s.same_uid", who);
-	gt_check_ids(check, t, NULL, &ok[0], 1);
+	gt_check_ids(check, t, NULL, same_uid_ids(ok + 1), 2);
 	check_hidden(who, t);
 	snprintf(check, sizeof(check), "%s.nothing_else", who);
-	gt_check_only_pids(check, t, ok, 2);
+	gt_check_only_pids(check, t, ok, 3);
 	gt_free(t);
 	free(text);
 }
@@ -329,15 +362,17 @@ int main(void)
 {
 	struct gt_forked f;
 	struct gt_table *t;
-	pid_t ids[NOWNERS];
+	pid_t ids[2 * NOWNERS];
 	int k;
 
 	for (k = 0; k < NOWNERS; k++) {
 		if (gt_child_start(&owners[k].c, owner_child, &owners[k]))
 			gt_fatal("setup", "owner %s: %s", owners[k].name,
 				 strerror(errno));
-		ids[k] = owners[k].c.pid;
-		printf("# %s: pid %d\n", owners[k].name, ids[k]);
+		ids[2 * k] = owners[k].c.pid;
+		ids[2 * k + 1] = owners[k].c.vals[1];
+		printf("# %s: pid %d, thread with its own fd table %d\n",
+		       owners[k].name, ids[2 * k], ids[2 * k + 1]);
 	}
 
 	if (gt_fork_start(&f, unpriv_reader, NULL) == 0)
@@ -355,7 +390,7 @@ int main(void)
 	t = gt_load(65536);
 	if (!t)
 		gt_fatal("root.read", "%s: %s", GT_PROC, strerror(errno));
-	gt_check_ids("root.all", t, NULL, ids, NOWNERS);
+	gt_check_ids("root.all", t, NULL, ids, 2 * NOWNERS);
 	check_no_pointer("root.no_pointer", t);
 	gt_free(t);
 	check_no_write("root");
