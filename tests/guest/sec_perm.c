@@ -30,9 +30,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pthread.h>
-#include <sched.h>
-#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,28 +59,12 @@ static struct owner owners[] = {
 };
 #define NOWNERS ((int)(sizeof(owners) / sizeof(owners[0])))
 
-static sem_t thread_ready;
-static pid_t thread_tid;
-
-/* An owner's thread: its own fd table and a socket in it, then sleep. */
-static void *own_table_thread(void *arg)
-{
-	(void)arg;
-	if (unshare(CLONE_FILES) == 0 && socket(AF_UNIX, SOCK_DGRAM, 0) >= 0)
-		thread_tid = gettid();
-	sem_post(&thread_ready);
-	for (;;)
-		pause();
-	return NULL;
-}
-
 /* Child: take the owner's ids, then open a listener, a pair, a UDP socket
  * and start the thread. */
 static int owner_child(void *arg, int *vals, int max)
 {
 	const struct owner *o = arg;
 	int sv[2], l, u;
-	pthread_t th;
 
 	(void)max;
 	if (o->ruid || o->gid) {
@@ -96,15 +77,11 @@ static int owner_child(void *arg, int *vals, int max)
 		return -1;
 	l = gt_inet_socket(AF_INET, SOCK_STREAM, 0, 8, false);
 	u = gt_inet_socket(AF_INET6, SOCK_DGRAM, 0, -1, false);
-	if (l < 0 || u < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv) ||
-	    sem_init(&thread_ready, 0, 0) ||
-	    pthread_create(&th, NULL, own_table_thread, NULL))
+	if (l < 0 || u < 0 || socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 		return -1;
-	while (sem_wait(&thread_ready) && errno == EINTR)
-		;
 	vals[0] = l;
-	vals[1] = thread_tid;
-	return thread_tid > 0 ? 2 : -1;
+	vals[1] = gt_own_table_thread(AF_UNIX, SOCK_DGRAM, NULL);
+	return vals[1] > 0 ? 2 : -1;
 }
 
 /* Does any field of t look like a kernel pointer? Returns the first

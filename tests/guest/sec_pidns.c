@@ -3,11 +3,11 @@
  * sec_pidns: pids are those of the procfs instance the file is opened
  * through. A helper unshares CLONE_NEWPID; its child C is pid 1 of the new
  * namespace, unshares CLONE_NEWNS and mounts a procfs at PROC2; C starts D
- * (pid 2). Both hold sockets; the outer test process holds one that C does
- * not inherit.
- *   inner.*    C reading PROC2/sockfd: exactly the socket fds of pids 1 and
- *              2 (against PROC2/1/fd, PROC2/2/fd), no other pid, not the
- *              outer socket
+ * (pid 2), which starts a thread with its own fd table (tid 3). All hold
+ * sockets; the outer test process holds one that C does not inherit.
+ *   inner.*    C reading PROC2/sockfd: exactly the socket fds of ids 1, 2
+ *              and 3 (against PROC2/ID/fd), no other id, not the outer
+ *              socket
  *   outer.*    C reading /proc/sockfd (the outer procfs): its and D's
  *              sockets under their outer pids, the outer test process's
  *              socket under its pid
@@ -36,7 +36,7 @@ struct setup {
 	pid_t outer_test;		/* the test process, outer pid */
 	int outer_sock;			/* its socket (closed in the helper) */
 	unsigned long long outer_ino;
-	int ready[2];			/* C -> test: C's outer pid */
+	int ready[2];			/* C -> test: C's outer pid, tid 3 */
 	int release[2];			/* test -> C: done */
 };
 
@@ -51,14 +51,16 @@ static pid_t self_outer_pid(void)
 	return (pid_t)strtol(buf, NULL, 10);
 }
 
-/* D (pid 2 inside): a socket; vals: its fd, its outer pid. */
+/* D (pid 2 inside): a socket and a thread with its own fd table; vals:
+ * the socket's fd, D's outer pid, the thread's tid (inner). */
 static int child_d(void *arg, int *vals, int max)
 {
 	(void)arg;
 	(void)max;
 	vals[0] = socket(AF_INET, SOCK_DGRAM, 0);
 	vals[1] = self_outer_pid();
-	return vals[0] < 0 || vals[1] <= 0 ? -1 : 2;
+	vals[2] = gt_own_table_thread(AF_INET6, SOCK_DGRAM, NULL);
+	return vals[0] < 0 || vals[1] <= 0 || vals[2] <= 0 ? -1 : 3;
 }
 
 static void check_no_ino(const char *check, const struct gt_table *t,
@@ -85,7 +87,7 @@ static struct gt_table *load_path(const char *path)
 static void child_c(void *arg)
 {
 	struct setup *s = arg;
-	pid_t inner[2] = { 1, 2 }, outer[3], c_outer = self_outer_pid();
+	pid_t inner[3] = { 1, 2 }, outer[3], msg[2], c_outer = self_outer_pid();
 	struct gt_child d;
 	struct gt_table *t;
 	int sock, ok = 0;
@@ -110,13 +112,14 @@ static void child_c(void *arg)
 	}
 	gt_check("premise.pid2", d.pid == 2, "D's pid inside: want 2 got %d",
 		 d.pid);
-	printf("# inside: C pid 1 (outer %d), D pid %d (outer %d); outer test pid %d\n",
-	       c_outer, d.pid, d.vals[1], s->outer_test);
+	inner[2] = d.vals[2];
+	printf("# inside: C pid 1 (outer %d), D pid %d (outer %d), D's thread %d; outer test pid %d\n",
+	       c_outer, d.pid, d.vals[1], inner[2], s->outer_test);
 
 	t = load_path(PROC2 "/sockfd");
 	if (t) {
-		gt_check_ids("inner.ids", t, PROC2, inner, 2);
-		gt_check_only_pids("inner.only_namespace", t, inner, 2);
+		gt_check_ids("inner.ids", t, PROC2, inner, 3);
+		gt_check_only_pids("inner.only_namespace", t, inner, 3);
 		gt_check_ino_under("inner.own_socket_as_pid1", t,
 				gt_fstat_ino(sock), 1);
 		check_no_ino("inner.no_outer_socket", t, s->outer_ino);
@@ -143,9 +146,9 @@ static void child_c(void *arg)
 out:
 	/* Tell the test process where to look (or that setup failed), then
 	 * hold the namespace until it is done. */
-	c_outer = ok ? c_outer : -1;
-	if (write(s->ready[1], &c_outer, sizeof(c_outer)) == sizeof(c_outer) &&
-	    ok)
+	msg[0] = ok ? c_outer : -1;
+	msg[1] = inner[2];
+	if (write(s->ready[1], msg, sizeof(msg)) == sizeof(msg) && ok)
 		while (read(s->release[0], &b, 1) < 0 && errno == EINTR)
 			;
 	if (ok)
@@ -176,9 +179,9 @@ static void helper(void *arg)
 }
 
 /* The test process reads the inner procfs through C's root. */
-static void from_outside(const struct setup *s, pid_t c_outer)
+static void from_outside(const struct setup *s, pid_t c_outer, pid_t tid)
 {
-	pid_t inner[2] = { 1, 2 };
+	pid_t inner[3] = { 1, 2, tid };
 	char root[PATH_MAX], file[PATH_MAX + 16];
 	struct gt_table *t;
 
@@ -189,8 +192,8 @@ static void from_outside(const struct setup *s, pid_t c_outer)
 		gt_fail("outside.read", "%s: %s", file, strerror(errno));
 		return;
 	}
-	gt_check_ids("outside.ids", t, root, inner, 2);
-	gt_check_only_pids("outside.only_namespace", t, inner, 2);
+	gt_check_ids("outside.ids", t, root, inner, 3);
+	gt_check_only_pids("outside.only_namespace", t, inner, 3);
 	check_no_ino("outside.no_reader_socket", t, s->outer_ino);
 	gt_free(t);
 }
@@ -199,7 +202,7 @@ int main(void)
 {
 	struct setup s = { .outer_test = getpid() };
 	struct gt_forked h;
-	pid_t c_outer = -1;
+	pid_t msg[2];	/* C's outer pid (-1: failed), the thread's inner tid */
 
 	s.outer_sock = socket(AF_INET, SOCK_STREAM, 0);
 	s.outer_ino = gt_fstat_ino(s.outer_sock);
@@ -209,9 +212,8 @@ int main(void)
 		gt_fatal("setup", "fork: %s", strerror(errno));
 	close(s.ready[1]);
 	close(s.release[0]);
-	if (read(s.ready[0], &c_outer, sizeof(c_outer)) == sizeof(c_outer) &&
-	    c_outer > 0)
-		from_outside(&s, c_outer);
+	if (read(s.ready[0], msg, sizeof(msg)) == sizeof(msg) && msg[0] > 0)
+		from_outside(&s, msg[0], msg[1]);
 	else
 		gt_fail("outside.setup", "no namespace to read (C failed)");
 	close(s.release[1]);

@@ -14,6 +14,9 @@
 #include <linux/netlink.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <arpa/inet.h>
@@ -1916,6 +1919,44 @@ bool gt_check_ino_under(const char *check, const struct gt_table *t,
 	return gt_check(check, n == 1 && !*other,
 			"socket:[%llu]: want 1 row under pid %d got %d rows%s%s",
 			ino, (int)id, n, *other ? ", e.g. " : "", other);
+}
+
+struct own_table {
+	int family, type, fd;
+	pid_t tid;
+	sem_t ready;
+};
+
+static void *own_table_thread(void *arg)
+{
+	struct own_table *o = arg;
+
+	o->fd = -1;
+	if (unshare(CLONE_FILES) == 0)
+		o->fd = socket(o->family, o->type, 0);
+	o->tid = o->fd >= 0 ? gettid() : -1;
+	sem_post(&o->ready);
+	for (;;)
+		pause();
+	return NULL;
+}
+
+pid_t gt_own_table_thread(int family, int type, int *fd)
+{
+	struct own_table *o = calloc(1, sizeof(*o));	/* the thread's */
+	pthread_t th;
+
+	if (!o || sem_init(&o->ready, 0, 0))
+		return -1;
+	o->family = family;
+	o->type = type;
+	if (pthread_create(&th, NULL, own_table_thread, o))
+		return -1;
+	while (sem_wait(&o->ready) && errno == EINTR)
+		;
+	if (fd)
+		*fd = o->fd;
+	return o->tid;
 }
 
 int gt_fork_start(struct gt_forked *f, void (*fn)(void *arg), void *arg)

@@ -455,6 +455,14 @@ bool gt_check_ino_under(const char *check, const struct gt_table *t,
 			unsigned long long ino, pid_t id);
 
 /*
+ * Start a thread that calls unshare(CLONE_FILES), so that it owns an fd
+ * table (listed under its tid), opens socket(family, type, 0) there and
+ * then sleeps until the process exits. Returns its tid once the socket is
+ * open, -1 on failure. *fd (if not NULL) gets the socket's fd number.
+ */
+pid_t gt_own_table_thread(int family, int type, int *fd);
+
+/*
  * A forked child that runs checks of its own (as another user, in another
  * namespace, concurrently with the parent): its PASS/FAIL lines count as
  * the parent's. gt_fork_start() forks and runs fn(arg) in the child with
