@@ -9,8 +9,9 @@
 #   --tests 'a b'          guest tests to run (default: all of tests/guest/*.c)
 #   --module PATH          load this sockfd.ko[.xz] (e.g. the one DKMS installed)
 #                          instead of building one; no KUnit then
-#   --timeout SEC          limit for the whole guest (default 1800)
-#   --test-timeout SEC     limit for one test inside the guest (default 600)
+#   --timeout SEC          limit for the whole guest (default 1800, debug 3600)
+#   --test-timeout SEC     limit for one test inside the guest (default 300,
+#                          900 on the debug kernel: its socket work is slower)
 #   --tools 'ss lsof'      host programs to copy in, with their shared libraries
 #   --extra-modules 'm ..' modules of that kernel to load first (deps included)
 #   --mem MB               guest memory (default 2048)
@@ -26,7 +27,7 @@ set -euo pipefail
 # Kernel reports that fail a run wherever they appear (tests/README.md).
 REPORT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|RCU stall|hung_task|blocked for more than|soft lockup|Kernel panic|buggy \.next'
 
-kernel= out= tests= module= timeout=1800 test_timeout=600 tools= extra_modules= mem=2048
+kernel= out= tests= module= timeout= test_timeout= tools= extra_modules= mem=2048
 progs= run_cmd=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
@@ -46,6 +47,8 @@ while [ $# -gt 0 ]; do
 	esac
 	shift 2
 done
+[ -n "$test_timeout" ] || test_timeout=$([ "$kernel" = debug ] && echo 900 || echo 300)
+[ -n "$timeout" ] || timeout=$([ "$kernel" = debug ] && echo 3600 || echo 1800)
 [ -n "$kernel" ] && [ -n "$out" ] || die "usage: run-guest.sh --kernel 6.1|6.12|debug --out DIR [...]"
 
 t_start=$SECONDS
@@ -268,6 +271,12 @@ for t in $TESTS; do
 	timeout "$TEST_TIMEOUT" "/tests/$t"
 	rc=$?
 	[ "$rc" = 143 ] && echo "FAIL: $t/timeout: still running after ${TEST_TIMEOUT}s, killed"
+	# Tests must leave the module loaded; one that does not must not make
+	# every later test fail.
+	if [ ! -e /proc/sockfd ]; then
+		echo "FAIL: $t/left_loaded: /proc/sockfd is gone after the test; loading $SOCKFD_KO again"
+		insmod "$SOCKFD_KO"
+	fi
 	echo "=== EXIT $t $rc ==="
 	cd /
 	rm -rf /tmp/* 2>/dev/null
