@@ -17,9 +17,9 @@
  *                PREFIX bytes are read one byte per read(), the middle with
  *                64 KiB reads (1-byte reads of the whole 3.6 MB file take
  *                minutes under TCG)
- *   cost.4k/1b   reads at the end of the file cost about what they cost
- *                at its start (a walk restarted at every read() makes each
- *                read cost O(lines before it): 20x slower at the end)
+ * What the first and the last region cost in 4 KiB and 1-byte reads is
+ * printed as "# " lines, not checked: speed targets live in bench/
+ * (make bench reports the last/first ratio), never in timed assertions.
  * Sizes scale with gt_scaled() (SOCKFD_SCALE, or 10% on the debug kernel).
  */
 #define _GNU_SOURCE
@@ -36,11 +36,6 @@
 #define PROCS 100
 #define SOCKETS 20000
 #define PREFIX (128 * 1024)
-/* Timing slack: factor and seconds (TCG on a shared host is noisy), and
- * how often a timing is tried before it counts as a failure. */
-#define COST_FACTOR 3.0
-#define COST_SLACK 0.25
-#define COST_TRIES 3
 
 struct plan {
 	int index;
@@ -198,8 +193,8 @@ static void check_table(const char *size, const char *text, size_t len,
 }
 
 /* Read the file with ends of `region` bytes read `chunk` bytes at a time;
- * check the bytes (same.SIZE), the rows (ids.SIZE) and that the end cost
- * about what the start did (cost.SIZE). */
+ * check the bytes (same.SIZE) and the rows (ids.SIZE); print what the two
+ * ends cost. */
 static void check_ends(const char *size, size_t chunk, size_t region,
 		       const char *ref, size_t nref, const pid_t *ids,
 		       int nids)
@@ -207,7 +202,6 @@ static void check_ends(const char *size, size_t chunk, size_t region,
 	size_t cap = nref + (1 << 20), len;
 	char *buf = malloc(cap), name[32];
 	double head_s, tail_s;
-	int try;
 
 	if (!buf)
 		gt_fatal("setup", "out of memory");
@@ -215,16 +209,9 @@ static void check_ends(const char *size, size_t chunk, size_t region,
 	snprintf(name, sizeof(name), "same.%s", size);
 	check_same(name, ref, nref, buf, len);
 	check_table(size, buf, len, ids, nids);
-	for (try = 1; try < COST_TRIES &&
-	     tail_s > COST_FACTOR * head_s + COST_SLACK; try++)
-		read_ends(buf, cap, nref, chunk, region, &head_s, &tail_s);
-	snprintf(name, sizeof(name), "cost.%s", size);
-	gt_check(name, tail_s <= COST_FACTOR * head_s + COST_SLACK,
-		 "last %zu bytes in %zu-byte reads took %.3f s, first %zu bytes %.3f s (allowed %.1fx + %.2f s; try %d)",
-		 region, chunk, tail_s, region, head_s, COST_FACTOR,
-		 COST_SLACK, try);
-	printf("# %zu-byte reads: first %zu bytes %.3f s, last %zu bytes %.3f s (try %d)\n",
-	       chunk, region, head_s, region, tail_s, try);
+	printf("# %zu-byte reads: first %zu bytes %.3f s, last %zu bytes %.3f s (last/first %.2f)\n",
+	       chunk, region, head_s, region, tail_s,
+	       head_s > 0 ? tail_s / head_s : 0);
 	free(buf);
 }
 
