@@ -1,0 +1,505 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench: workload and timer for bench/run.sh, run inside the guest.
+ *
+ *   bench hold PROCS SOCKETS FDS
+ *       Starts a keeper that forks PROCS processes holding SOCKETS sockets
+ *       and FDS open fds in all (sockets included; the rest are /dev/null,
+ *       0-2 among them), spread evenly, and prints the keeper's pid once
+ *       all are set up. Per process: a TCP listener, then in turn a
+ *       connected loopback TCP pair, a unix stream socketpair and a UDP
+ *       socket bound to 127.0.0.1. TCP sockets linger 0, so that no
+ *       TIME_WAIT is left behind for the next setup.
+ *   bench stop PID
+ *       Ends a keeper and its processes, and waits until they are gone.
+ *   bench count
+ *       One line: processes, fds, socket fds (from /proc/PID/fd) and the
+ *       rows of /proc/net/{tcp,tcp6,udp,udp6,unix}.
+ *   bench time CMD [ARG...]
+ *       Runs CMD BENCH_RUNS times (default 3), stdout and stderr to
+ *       /dev/null, and prints "BENCH|CMD ARG...|median ms|ms,ms,ms|status";
+ *       status is "ok", "exit N", "signal N" or "timeout" (a run is
+ *       stopped after BENCH_CMD_TIMEOUT seconds, default 300).
+ *   bench reads FILE
+ *       Read-size independence of FILE: "READ|what|ms" lines for the whole
+ *       file in 1 MiB and 4 KiB reads and a prefix in 1-byte reads, then
+ *       the first and the last tenth in 4 KiB reads and the first and the
+ *       last prefix in 1-byte reads (the middle skipped with 1 MiB reads).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MIB (1024 * 1024)
+#define ONE_BYTE_PREFIX (128 * 1024)
+
+static void die(const char *what)
+{
+	fprintf(stderr, "bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* ---- hold / stop --------------------------------------------------- */
+
+static int tcp_socket(void)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (s >= 0 && setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+		die("SO_LINGER");
+	return s;
+}
+
+static struct sockaddr_in loopback(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return a;
+}
+
+/* In a held process: nsock sockets, then nnull more fds on /dev/null. */
+static void make_fds(long nsock, long nnull)
+{
+	struct sockaddr_in a = loopback();
+	socklen_t alen = sizeof(a);
+	int lst = tcp_socket(), turn = 0, sv[2];
+	long made = 1;
+
+	if (lst < 0 || bind(lst, (struct sockaddr *)&a, alen) ||
+	    listen(lst, (int)nsock) ||
+	    getsockname(lst, (struct sockaddr *)&a, &alen))
+		die("listener");
+	while (made < nsock) {
+		long left = nsock - made;
+		int kind = turn++ % 3;
+
+		if (kind == 0 && left >= 2) {
+			int c = tcp_socket();
+
+			if (c < 0 || connect(c, (struct sockaddr *)&a, alen) ||
+			    accept(lst, NULL, NULL) < 0)
+				die("tcp pair");
+			made += 2;
+		} else if (kind == 1 && left >= 2) {
+			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+				die("socketpair");
+			made += 2;
+		} else if (kind == 2 || left == 1) {
+			struct sockaddr_in u = loopback();
+			int s = socket(AF_INET, SOCK_DGRAM, 0);
+
+			if (s < 0 || bind(s, (struct sockaddr *)&u, sizeof(u)))
+				die("udp");
+			made++;
+		}
+	}
+	while (nnull-- > 0)
+		if (open("/dev/null", O_RDONLY) < 0)
+			die("/dev/null");
+}
+
+static void raise_nofile(long n)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		die("getrlimit");
+	if ((long)rl.rlim_cur >= n)
+		return;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)n;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die("setrlimit RLIMIT_NOFILE");
+}
+
+
+/* In a held process: only 0-2 and the report pipe (as fd 3) stay open. */
+static void child_fds(int report)
+{
+	struct dirent *e;
+	DIR *d;
+	int keep;
+
+	if (dup2(report, 3) < 0)
+		die("child fds");
+	d = opendir("/proc/self/fd");
+	if (!d)
+		die("/proc/self/fd");
+	keep = dirfd(d);
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+
+		if (e->d_name[0] != '.' && fd > 3 && fd != keep)
+			close(fd);
+	}
+	closedir(d);
+}
+
+/*
+ * The keeper: forks the processes and waits until every one has released
+ * its end of a pipe (done or dead), reports "ok" on `ready` and holds them
+ * until SIGTERM.
+ */
+static void keeper(long procs, long socks, long fds, int ready)
+{
+	pid_t *kids = calloc((size_t)procs, sizeof(*kids));
+	int up[2], sig, null = open("/dev/null", O_RDWR);
+	sigset_t term;
+	long i, dead = 0;
+	char c;
+
+	if (!kids || null < 0 || pipe(up))
+		die("keeper setup");
+	setsid();
+	dup2(null, 0);
+	dup2(null, 1);
+	close(null);
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
+	for (i = 0; i < procs; i++) {
+		long ns = socks / procs + (i < socks % procs);
+		long nf = fds / procs + (i < fds % procs);
+
+		kids[i] = fork();
+		if (kids[i] < 0)
+			die("fork");
+		if (kids[i] == 0) {
+			sigprocmask(SIG_UNBLOCK, &term, NULL);
+			child_fds(up[1]);
+			raise_nofile(nf + 16);
+			make_fds(ns, nf - ns - 4);
+			/* The pipe's fd becomes a /dev/null fd: nf in all. */
+			if (dup2(0, 3) < 0)
+				die("dup2");
+			pause();
+			_exit(0);
+		}
+	}
+	close(up[1]);
+	while (read(up[0], &c, 1) > 0)
+		;
+	close(up[0]);
+	for (i = 0; i < procs; i++)
+		if (waitpid(kids[i], NULL, WNOHANG) != 0)
+			dead++;
+	if (dead)
+		dprintf(ready, "%ld of the held processes failed\n", dead);
+	else
+		dprintf(ready, "ok\n");
+	close(ready);
+	if (!dead)
+		sigwait(&term, &sig);
+	for (i = 0; i < procs; i++)
+		kill(kids[i], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	exit(0);
+}
+
+static int hold(long procs, long socks, long fds)
+{
+	int rp[2];
+	char msg[200] = "";
+	pid_t k;
+	ssize_t n;
+
+	if (procs < 1 || socks < procs || fds < socks + 4 * procs) {
+		fprintf(stderr, "bench hold: need PROCS >= 1, a socket per process and FDS >= SOCKETS + 4 * PROCS\n");
+		return 2;
+	}
+	raise_nofile(64 + procs);
+	if (pipe(rp))
+		die("pipe");
+	k = fork();
+	if (k < 0)
+		die("fork");
+	if (k == 0) {
+		close(rp[0]);
+		keeper(procs, socks, fds, rp[1]);
+	}
+	close(rp[1]);
+	n = read(rp[0], msg, sizeof(msg) - 1);
+	msg[n > 0 ? n : 0] = '\0';
+	if (strcmp(msg, "ok\n")) {
+		fprintf(stderr, "bench hold: %s", n > 0 ? msg : "the keeper died\n");
+		return 1;
+	}
+	printf("%d\n", k);
+	return 0;
+}
+
+/* A task is gone when /proc/PID is, or when only its zombie is left. */
+static int gone(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 1;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	p = strrchr(buf, ')');
+	return !p || p[1] == '\0' || p[2] == 'Z';
+}
+
+static int stop(pid_t pid)
+{
+	if (pid <= 1 || kill(pid, SIGTERM))
+		die("stop");
+	while (!gone(pid))
+		usleep(20000);
+	return 0;
+}
+
+/* ---- count ----------------------------------------------------------- */
+
+static long lines(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long n = 0;
+	int c;
+
+	if (!f)
+		return 0;
+	while ((c = getc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n > 0 ? n - 1 : 0;	/* the header */
+}
+
+static int count(void)
+{
+	DIR *proc = opendir("/proc"), *fdd;
+	long procs = 0, fds = 0, socks = 0;
+	struct dirent *p, *e;
+	char path[300], link[64];
+
+	if (!proc)
+		die("/proc");
+	while ((p = readdir(proc))) {
+		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+		fdd = opendir(path);
+		if (!fdd)
+			continue;
+		procs++;
+		while ((e = readdir(fdd))) {
+			ssize_t n;
+
+			if (e->d_name[0] == '.')
+				continue;
+			fds++;
+			n = readlinkat(dirfd(fdd), e->d_name, link,
+				       sizeof(link) - 1);
+			socks += n > 7 && !strncmp(link, "socket:", 7);
+		}
+		closedir(fdd);
+	}
+	closedir(proc);
+	printf("COUNT|%ld|%ld|%ld|%ld|%ld|%ld\n", procs, fds, socks,
+	       lines("/proc/net/tcp") + lines("/proc/net/tcp6"),
+	       lines("/proc/net/udp") + lines("/proc/net/udp6"),
+	       lines("/proc/net/unix"));
+	return 0;
+}
+
+/* ---- time ------------------------------------------------------------ */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static long env_long(const char *name, long def)
+{
+	const char *v = getenv(name);
+
+	return v && atol(v) > 0 ? atol(v) : def;
+}
+
+static int time_cmd(char **argv)
+{
+	long runs = env_long("BENCH_RUNS", 3), limit = env_long("BENCH_CMD_TIMEOUT", 300), r;
+	double *ms = calloc((size_t)runs, sizeof(*ms));
+	char status[32] = "ok";
+	int i;
+
+	if (!ms)
+		die("calloc");
+	for (r = 0; r < runs; r++) {
+		double t0 = now_ms();
+		pid_t pid = fork();
+		int st;
+
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			int null = open("/dev/null", O_WRONLY);
+
+			dup2(null, 1);
+			dup2(null, 2);
+			alarm((unsigned int)limit);	/* kept across exec */
+			execvp(argv[0], argv);
+			_exit(127);
+		}
+		if (waitpid(pid, &st, 0) < 0)
+			die("waitpid");
+		ms[r] = now_ms() - t0;
+		if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+			snprintf(status, sizeof(status), "timeout");
+		else if (WIFSIGNALED(st))
+			snprintf(status, sizeof(status), "signal %d", WTERMSIG(st));
+		else if (WEXITSTATUS(st))
+			snprintf(status, sizeof(status), "exit %d", WEXITSTATUS(st));
+		if (strcmp(status, "ok"))
+			break;
+	}
+	printf("BENCH|");
+	for (i = 0; argv[i]; i++)
+		printf(strchr(argv[i], ' ') ? "%s'%s'" : "%s%s", i ? " " : "",
+		       argv[i]);
+	if (r < runs)
+		r++;
+	printf("|");
+	for (i = 0; i < r; i++)
+		printf("%s%.1f", i ? "," : "", ms[i]);
+	qsort(ms, (size_t)r, sizeof(*ms), cmp_double);
+	printf("|%.1f|%s\n", ms[r / 2], status);
+	free(ms);
+	return 0;
+}
+
+/* ---- reads ----------------------------------------------------------- */
+
+/* Up to n bytes (less at EOF) in read()s of chunk bytes; buf holds chunk. */
+static size_t read_n(int fd, char *buf, size_t n, size_t chunk)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		size_t want = chunk < n - got ? chunk : n - got;
+		ssize_t r = read(fd, buf, want);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("read");
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return got;
+}
+
+/*
+ * One pass over path: `head` bytes in read()s of `chunk` bytes, then up to
+ * total - 2 * tail in 1 MiB reads, then the rest in `chunk` reads. The
+ * times of the first and last part go to *head_ms and *tail_ms; returns
+ * the bytes read.
+ */
+static size_t pass(const char *path, char *buf, size_t chunk, size_t head,
+		   size_t tail, size_t total, double *head_ms, double *tail_ms)
+{
+	int fd = open(path, O_RDONLY);
+	size_t got;
+	double t0;
+
+	if (fd < 0)
+		die(path);
+	t0 = now_ms();
+	got = read_n(fd, buf, head, chunk);
+	*head_ms = now_ms() - t0;
+	if (total > head + tail)
+		got += read_n(fd, buf, total - head - tail, MIB);
+	t0 = now_ms();
+	got += read_n(fd, buf, (size_t)-1, chunk);
+	*tail_ms = now_ms() - t0;
+	close(fd);
+	return got;
+}
+
+/* Median of 3 passes; prints READ lines for the head (and the tail). */
+static void report(const char *path, char *buf, size_t chunk, size_t head,
+		   size_t tail, size_t total, const char *what)
+{
+	double h[3], t[3], dummy;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		pass(path, buf, chunk, head, tail, total, &h[i],
+		     tail ? &t[i] : &dummy);
+	qsort(h, 3, sizeof(*h), cmp_double);
+	qsort(t, 3, sizeof(*t), cmp_double);
+	printf("READ|%s|%zu|%zu|%.1f", what, chunk, head, h[1]);
+	if (tail)
+		printf("|%zu|%.1f", tail, t[1]);
+	printf("\n");
+}
+
+static int reads(const char *path)
+{
+	char *buf = malloc(MIB);
+	size_t total, tenth, prefix;
+	double h, t;
+
+	if (!buf)
+		die("malloc");
+	total = pass(path, buf, MIB, 0, 0, 0, &h, &t);
+	tenth = total / 10;
+	prefix = tenth < ONE_BYTE_PREFIX ? tenth : ONE_BYTE_PREFIX;
+	printf("SIZE|%zu\n", total);
+	report(path, buf, MIB, total, 0, total, "whole");
+	report(path, buf, 4096, total, 0, total, "whole");
+	report(path, buf, 1, prefix, 0, total, "prefix");
+	report(path, buf, 4096, tenth, tenth, total, "ends");
+	report(path, buf, 1, prefix, prefix, total, "ends");
+	free(buf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "hold") && argc == 5)
+		return hold(atol(argv[2]), atol(argv[3]), atol(argv[4]));
+	if (!strcmp(cmd, "stop") && argc == 3)
+		return stop((pid_t)atol(argv[2]));
+	if (!strcmp(cmd, "count") && argc == 2)
+		return count();
+	if (!strcmp(cmd, "time") && argc > 2)
+		return time_cmd(argv + 2);
+	if (!strcmp(cmd, "reads") && argc == 3)
+		return reads(argv[2]);
+	fprintf(stderr, "usage: bench hold PROCS SOCKETS FDS | stop PID | count | time CMD [ARG...] | reads FILE\n");
+	return 2;
+}
