@@ -57,6 +57,12 @@ soak:
 deps:
 	@tests/vm/provision-kernels.sh
 
+# /proc/sockfd against ss, lsof, lsfd, netstat and /proc/net/* in one guest,
+# as ratios (bench/README.md). KERNEL=6.12, BENCH_SCALE=percent of the
+# setups. Not part of make check.
+bench:
+	@bench/run.sh
+
 # The module into /lib/modules/KVER/extra, the reader and man pages under PREFIX.
 # Signed only when the tree has its signing key (a self-built kernel);
 # distribution headers ship none: on Secure Boot use dkms-install.
@@ -112,5 +118,5 @@ enable-at-boot:
 disable-at-boot:
 	rm -f $(BOOT_CONF)
 
-.PHONY: all module tools fuzz clean check demo soak deps install uninstall \
+.PHONY: all module tools fuzz clean check demo soak deps bench install uninstall \
 	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot
