@@ -70,6 +70,11 @@ static void udplite(int family, const char *v)
 	char name[64];
 
 	len = gt_loopback_addr(family, 0, &ss);
+	if (srv < 0 && errno == EPROTONOSUPPORT) {
+		/* UDP-Lite is gone from newer kernels (the debug one) */
+		printf("# udplite not available: not checked\n");
+		return;
+	}
 	if (srv < 0 || bind(srv, (struct sockaddr *)&ss, len)) {
 		gt_fail(v, "setup: udplite: %s", strerror(errno));
 		return;
