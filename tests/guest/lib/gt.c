@@ -859,11 +859,18 @@ static FILE *open_procnet(pid_t pid, const char *file)
 	return fopen(proc_path(p, sizeof(p), pid, rest), "re");
 }
 
-int gt_procnet_inet(pid_t pid, const char *file, unsigned long long ino,
-		    struct gt_pn *out)
+/*
+ * Find the line of /proc/PID/net/FILE whose inode is ino. parse() reads
+ * one line into *pn and its inode into *i; it returns false for lines it
+ * does not understand. Returns 1 if found, 0 if not, -1 on error.
+ */
+static int procnet_find(pid_t pid, const char *file, unsigned long long ino,
+			struct gt_pn *out,
+			bool (*parse)(const char *line, struct gt_pn *pn,
+				      unsigned long long *i))
 {
 	FILE *f = open_procnet(pid, file);
-	char line[512];
+	char line[1024];
 	int found = 0;
 
 	if (!f)
@@ -872,102 +879,74 @@ int gt_procnet_inet(pid_t pid, const char *file, unsigned long long ino,
 		fclose(f);
 		return -1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int st;
-		unsigned long long tx, rx, i;
-		unsigned long uid;
+	while (!found && fgets(line, sizeof(line), f)) {
+		struct gt_pn pn;
+		unsigned long long i;
 
-		/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
-		if (sscanf(line, " %*s %*s %*s %x %llx:%llx %*s %*s %lu %*s %llu",
-			   &st, &tx, &rx, &uid, &i) != 5)
-			continue;
-		if (i != ino)
-			continue;
-		memset(out, 0, sizeof(*out));
-		out->st = (int)st;
-		out->txq = tx;
-		out->rxq = rx;
-		out->uid = uid;
-		found = 1;
-		break;
+		memset(&pn, 0, sizeof(pn));
+		if (parse(line, &pn, &i) && i == ino) {
+			*out = pn;
+			found = 1;
+		}
 	}
 	fclose(f);
 	return found;
+}
+
+static bool parse_inet(const char *line, struct gt_pn *pn,
+		       unsigned long long *i)
+{
+	unsigned int st;
+
+	/* sl local rem st tx:rx tr:when retrnsmt uid timeout inode */
+	if (sscanf(line, " %*s %*s %*s %x %llx:%llx %*s %*s %lu %*s %llu",
+		   &st, &pn->txq, &pn->rxq, &pn->uid, i) != 5)
+		return false;
+	pn->st = (int)st;
+	return true;
+}
+
+static bool parse_unix(const char *line, struct gt_pn *pn,
+		       unsigned long long *i)
+{
+	unsigned int type, st;
+	int pos = 0;
+
+	/* Num RefCount Protocol Flags Type St Inode [Path] */
+	if (sscanf(line, "%*s %*s %*s %lx %x %x %llu%n", &pn->flags, &type,
+		   &st, i, &pos) != 4)
+		return false;
+	pn->type = (int)type;
+	pn->st = (int)st;
+	if (line[pos] == ' ') {
+		snprintf(pn->path, sizeof(pn->path), "%s", line + pos + 1);
+		pn->path[strcspn(pn->path, "\n")] = '\0';
+	}
+	return true;
+}
+
+static bool parse_netlink(const char *line, struct gt_pn *pn,
+			  unsigned long long *i)
+{
+	/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
+	return sscanf(line, "%*s %d %lu %*s %llu %llu %*s %*s %*s %llu",
+		      &pn->proto, &pn->portid, &pn->rxq, &pn->txq, i) == 5;
+}
+
+int gt_procnet_inet(pid_t pid, const char *file, unsigned long long ino,
+		    struct gt_pn *out)
+{
+	return procnet_find(pid, file, ino, out, parse_inet);
 }
 
 int gt_procnet_unix(pid_t pid, unsigned long long ino, struct gt_pn *out)
 {
-	FILE *f = open_procnet(pid, "unix");
-	char line[1024];
-	int found = 0;
-
-	if (!f)
-		return -1;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long flags;
-		unsigned int type, st;
-		unsigned long long i;
-		int pos = 0;
-
-		/* Num RefCount Protocol Flags Type St Inode [Path] */
-		if (sscanf(line, "%*s %*s %*s %lx %x %x %llu%n", &flags, &type,
-			   &st, &i, &pos) != 4)
-			continue;
-		if (i != ino)
-			continue;
-		memset(out, 0, sizeof(*out));
-		out->flags = flags;
-		out->type = (int)type;
-		out->st = (int)st;
-		if (line[pos] == ' ') {
-			snprintf(out->path, sizeof(out->path), "%s",
-				 line + pos + 1);
-			out->path[strcspn(out->path, "\n")] = '\0';
-		}
-		found = 1;
-		break;
-	}
-	fclose(f);
-	return found;
+	return procnet_find(pid, "unix", ino, out, parse_unix);
 }
 
 int gt_procnet_netlink(pid_t pid, unsigned long long ino, struct gt_pn *out)
 {
-	FILE *f = open_procnet(pid, "netlink");
-	char line[512];
-	int found = 0;
-
-	if (!f)
-		return -1;
-	if (!fgets(line, sizeof(line), f)) {
-		fclose(f);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		int proto;
-		unsigned long portid;
-		unsigned long long rmem, wmem, i;
-
-		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
-		if (sscanf(line, "%*s %d %lu %*s %llu %llu %*s %*s %*s %llu",
-			   &proto, &portid, &rmem, &wmem, &i) != 5)
-			continue;
-		if (i != ino)
-			continue;
-		memset(out, 0, sizeof(*out));
-		out->proto = proto;
-		out->portid = portid;
-		out->rxq = rmem;
-		out->txq = wmem;
-		found = 1;
-		break;
-	}
-	fclose(f);
-	return found;
+	return procnet_find(pid, "netlink", ino, out, parse_netlink);
 }
 
 /* ------------------------------------------------------------------ */
