@@ -5,7 +5,8 @@
  *   a datagram waiting (rxq as /proc/net/udp computes it), connected
  *   (ESTABLISHED, remote = getpeername); IPv6 addresses in RFC 5952 form
  *   (longest zero run compressed, first of equal runs, a lone 0 kept),
- *   bound with IPV6_FREEBIND so no route is needed.
+ *   bound with IPV6_FREEBIND so no route is needed; rcvbuf/sndbuf after
+ *   SO_RCVBUF/SO_SNDBUF equal what getsockopt answers.
  */
 #define _GNU_SOURCE
 #include "gt.h"
@@ -96,6 +97,25 @@ static void rfc5952(const char *what, const char *addr, const char *want)
 	close(s);
 }
 
+/* rcvbuf/sndbuf after SO_RCVBUF/SO_SNDBUF: what getsockopt answers (the
+ * kernel doubles the value asked for). */
+static void buffers(int type, const char *what)
+{
+	int s = socket(AF_INET, type, 0), rcv = 5000, snd = 7000;
+	struct gt_want w = { 0 };
+
+	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv)) ||
+	    setsockopt(s, SOL_SOCKET, SO_SNDBUF, &snd, sizeof(snd))) {
+		gt_fail(what, "setup: %s", strerror(errno));
+		return;
+	}
+	gt_want_set(&w, GT_RCVBUF, "%d", gt_sockopt_int(s, SO_RCVBUF));
+	gt_want_set(&w, GT_SNDBUF, "%d", gt_sockopt_int(s, SO_SNDBUF));
+	gt_check_fd(what, 0, s, &w);
+	gt_want_free(&w);
+	close(s);
+}
+
 int main(void)
 {
 	gt_lo_up();
@@ -108,5 +128,7 @@ int main(void)
 	rfc5952("rfc5952_lone_zero", "2001:db8:0:1:1:1:1:1",
 		"2001:db8:0:1:1:1:1:1");
 	rfc5952("rfc5952_lowercase", "2001:DB8::ABCD", "2001:db8::abcd");
+	buffers(SOCK_DGRAM, "udp_buffers_set");
+	buffers(SOCK_STREAM, "tcp_buffers_set");
 	return gt_done();
 }
