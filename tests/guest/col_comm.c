@@ -117,6 +117,18 @@ int main(void)
 		gt_want_set(&w, GT_REMOTE, "*");
 		gt_check_fd(cases[i].check, ch.pid, ch.vals[0], &w);
 		gt_want_free(&w);
+		/* decoding the \ooo escapes gives back the bytes set */
+		{
+			struct gt_table *t = gt_load(0);
+			const struct gt_row *r = t ? gt_find(t, ch.pid,
+							     ch.vals[0]) : NULL;
+
+			snprintf(name, sizeof(name), "%s.decoded",
+				 cases[i].check);
+			gt_check_str(name, "comm decoded", cases[i].comm,
+				     gt_get(r, GT_COMM));
+			gt_free(t);
+		}
 		gt_child_stop(&ch);
 	}
 	empty_comm();

@@ -128,16 +128,6 @@ bool gt_check(const char *check, bool cond, const char *fmt, ...)
 	return false;
 }
 
-int gt_passed(void)
-{
-	return n_pass;
-}
-
-int gt_failed(void)
-{
-	return n_fail;
-}
-
 int gt_done(void)
 {
 	printf("%d passed, %d failed\n", n_pass, n_fail);

@@ -58,10 +58,6 @@ bool gt_check_num(const char *check, const char *field, long long want,
 bool gt_check(const char *check, bool cond, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Counts so far. */
-int gt_passed(void);
-int gt_failed(void);
-
 /* Print "N passed, N failed"; return 0 if nothing failed (and something
  * passed), else 1. Use as: return gt_done(); */
 int gt_done(void);
