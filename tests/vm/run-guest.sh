@@ -70,8 +70,9 @@ finish() { # prints the closing lines and exits
 	exit
 }
 
-kinfo=$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$kernel" 2>"$out/kernel.log") || {
-	fail "FAIL: harness/kernel: $(tail -n 1 "$out/kernel.log")"
+# Progress (the debug kernel may be built now, ~15 min) shows as it comes.
+kinfo=$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$kernel" 2> >(tee "$out/kernel.log" >&2)) || {
+	fail "FAIL: harness/kernel: kernel $kernel not available (log: $out/kernel.log)"
 	finish
 }
 VMLINUZ=$(sed -n 's/^VMLINUZ=//p' <<<"$kinfo")
