@@ -25,7 +25,7 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 # Kernel reports that fail a run wherever they appear (tests/README.md).
-REPORT_RE='BUG:|WARNING:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|RCU stall|hung_task|blocked for more than|soft lockup|Kernel panic|buggy \.next'
+REPORT_RE='BUG:|kernel BUG at|invalid opcode|general protection fault|WARNING:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|RCU stall|hung_task|blocked for more than|soft lockup|Kernel panic|buggy \.next'
 
 kernel= out= tests= module= timeout= test_timeout= tools= extra_modules= mem=2048
 progs= run_cmd=
