@@ -24,7 +24,8 @@
  *       Read-size independence of FILE: "READ|what|ms" lines for the whole
  *       file in 1 MiB and 4 KiB reads and a prefix in 1-byte reads, then
  *       the first and the last tenth in 4 KiB reads and the first and the
- *       last prefix in 1-byte reads (the middle skipped with 1 MiB reads).
+ *       last prefix in 1-byte reads (the middle skipped with 1 MiB reads);
+ *       medians of 5 passes.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -43,6 +44,7 @@
 
 #define MIB (1024 * 1024)
 #define ONE_BYTE_PREFIX (128 * 1024)
+#define READ_PASSES 5
 
 static void die(const char *what)
 {
@@ -131,7 +133,6 @@ static void raise_nofile(long n)
 	if (setrlimit(RLIMIT_NOFILE, &rl))
 		die("setrlimit RLIMIT_NOFILE");
 }
-
 
 /* In a held process: only 0-2 and the report pipe (as fd 3) stay open. */
 static void child_fds(int report)
@@ -446,21 +447,28 @@ static size_t pass(const char *path, char *buf, size_t chunk, size_t head,
 	return got;
 }
 
-/* Median of 3 passes; prints READ lines for the head (and the tail). */
+/*
+ * READ_PASSES passes; prints the median time of the head (and of the tail
+ * and of the per-pass tail/head ratio: both ends of one pass run close
+ * together, so host noise cancels better than in two medians).
+ */
 static void report(const char *path, char *buf, size_t chunk, size_t head,
 		   size_t tail, size_t total, const char *what)
 {
-	double h[3], t[3], dummy;
+	double h[READ_PASSES], t[READ_PASSES], q[READ_PASSES];
 	int i;
 
-	for (i = 0; i < 3; i++)
-		pass(path, buf, chunk, head, tail, total, &h[i],
-		     tail ? &t[i] : &dummy);
-	qsort(h, 3, sizeof(*h), cmp_double);
-	qsort(t, 3, sizeof(*t), cmp_double);
-	printf("READ|%s|%zu|%zu|%.1f", what, chunk, head, h[1]);
+	for (i = 0; i < READ_PASSES; i++) {
+		pass(path, buf, chunk, head, tail, total, &h[i], &t[i]);
+		q[i] = h[i] > 0 ? t[i] / h[i] : 0;
+	}
+	qsort(h, READ_PASSES, sizeof(*h), cmp_double);
+	qsort(t, READ_PASSES, sizeof(*t), cmp_double);
+	qsort(q, READ_PASSES, sizeof(*q), cmp_double);
+	printf("READ|%s|%zu|%zu|%.1f", what, chunk, head, h[READ_PASSES / 2]);
 	if (tail)
-		printf("|%zu|%.1f", tail, t[1]);
+		printf("|%zu|%.1f|%.2f", tail, t[READ_PASSES / 2],
+		       q[READ_PASSES / 2]);
 	printf("\n");
 }
 

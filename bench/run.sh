@@ -14,6 +14,7 @@
 #   BENCH_CMD_TIMEOUT=SEC limit for one run of one command (default 300)
 # Output: build/bench/results.md (also printed), the guest's raw lines in
 # build/bench/raw.txt, its console in build/bench/guest/console.log.
+# bench/run.sh --report writes results.md again from raw.txt, with no guest.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 
@@ -39,9 +40,10 @@ declare -A WHAT=(
 )
 
 out=$SOCKFD_BUILD/bench
+raw=$out/raw.txt
 mkdir -p "$out"
-ensure_deps
 t_start=$SECONDS
+started=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 # The guest script: per setup, hold the workload, count it, time every
 # command, measure read sizes, release it.
@@ -71,47 +73,57 @@ if k=\$(bench hold $procs $socks $fds); then
 	B lsfd
 	B lsfd -Q 'PROTONAME == \"TCP\"'
 	B cat /proc/net/tcp /proc/net/udp /proc/net/unix
+	B sh -c 'cat /proc/[0-9]*/limits'
 	bench reads /proc/sockfd
 	bench stop \$k
 fi
 "
 done
 
-say "bench: kernel $KERNEL, setups '$BENCH_SETUPS' at ${BENCH_SCALE}%, $BENCH_RUNS runs each, guest ${BENCH_MEM} MB"
-status=0
-BENCH_RUNS=$BENCH_RUNS BENCH_CMD_TIMEOUT=$BENCH_CMD_TIMEOUT \
-	"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$KERNEL" --out "$out/guest" \
-	--tests '' --mem "$BENCH_MEM" --timeout "$BENCH_TIMEOUT" \
-	--tools 'cat ss lsof lsfd netstat' \
-	--extra-modules 'inet_diag tcp_diag udp_diag unix_diag netlink_diag' \
-	--progs "$SOCKFD_ROOT/bench/bench.c" --run "$guest" >"$out/guest.out" || status=$?
-grep -E '^(KERNEL|SETUP|HELD|COUNT|BENCH|SIZE|READ)\|' "$out/guest.out" >"$out/raw.txt" || true
-if [ "$status" != 0 ] || ! grep -q '^SETUP|' "$out/raw.txt"; then
-	grep -v '^KERNEL|\|^SETUP|\|^HELD|\|^COUNT|\|^BENCH|\|^SIZE|\|^READ|' "$out/guest.out" >&2 || true
-	die "the bench guest failed (console log: $out/guest/console.log)"
+if [ "${1:-}" != --report ]; then
+	ensure_deps
+	say "bench: kernel $KERNEL, setups '$BENCH_SETUPS' at ${BENCH_SCALE}%, $BENCH_RUNS runs each, guest ${BENCH_MEM} MB"
+	status=0
+	BENCH_RUNS=$BENCH_RUNS BENCH_CMD_TIMEOUT=$BENCH_CMD_TIMEOUT \
+		"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$KERNEL" --out "$out/guest" \
+		--tests '' --mem "$BENCH_MEM" --timeout "$BENCH_TIMEOUT" \
+		--tools 'cat ss lsof lsfd netstat' \
+		--extra-modules 'inet_diag tcp_diag udp_diag unix_diag netlink_diag' \
+		--progs "$SOCKFD_ROOT/bench/bench.c" --run "$guest" >"$out/guest.out" || status=$?
+	lines='^(KERNEL|SETUP|HELD|COUNT|BENCH|SIZE|READ)\|'
+	if [ "$status" != 0 ] || ! grep -q '^SETUP|' "$out/guest.out"; then
+		grep -Ev "$lines" "$out/guest.out" >&2 || true
+		die "the bench guest failed (console log: $out/guest/console.log)"
+	fi
+	{
+		printf 'HOST|%s|%s|%s|%s|%s\n' "$started" "$(nproc)" "$BENCH_SCALE" "$BENCH_RUNS" \
+			$((SECONDS - t_start))
+		grep -E "$lines" "$out/guest.out"
+	} >"$raw"
 fi
+[ -f "$raw" ] || die "no $raw: run bench/run.sh first"
 
 # results.md from the raw lines.
 {
 	printf '# sockfd bench results\n\n'
-	awk -F'|' -v date="$(date -u '+%Y-%m-%d %H:%M UTC')" -v scale="$BENCH_SCALE" \
-		-v runs="$BENCH_RUNS" -v host="$(nproc) CPUs, shared" '
-	$1 == "KERNEL" {
-		printf "%s; guest kernel %s, %s vCPUs, %s RAM (QEMU TCG on a %s host); ", date, $2, $3, $4, host
-		printf "median of %s runs, wall clock, output to /dev/null; setups at %s%% of their size.\n", runs, scale
-		printf "Ratios are against `cat /proc/sockfd` in the same setup: absolute times under TCG are inflated, ratios are what matters.\n"
-	}'
 	awk -F'|' -v what="$(for s in "${!WHAT[@]}"; do printf '%s=%s;' "$s" "${WHAT[$s]}"; done)" '
 	BEGIN { n = split(what, w, ";"); for (i = 1; i <= n; i++) { split(w[i], kv, "="); desc[kv[1]] = kv[2] } }
+	$1 == "HOST" { cpus = $3
+		printf "Run of %s, %s runs per command (median), wall clock, output to /dev/null; ", $2, $5
+		printf "setups at %s%% of their size; `make bench` took %d s (build, boot, setups, timings). ", $4, $6 }
+	$1 == "KERNEL" {
+		printf "Guest: kernel %s, %s vCPUs, %s RAM, QEMU TCG on a %s-CPU host shared with other work: ", $2, $3, $4, cpus
+		printf "absolute times are inflated, the ratios to `cat /proc/sockfd` in the same setup are what matters.\n"
+	}
 	function flush_reads() {
 		if (!size) return
-		printf "\nReading /proc/sockfd (%d bytes), median of 3 passes:\n\n", size
+		printf "\nReading /proc/sockfd (%d bytes) in one process, median of 5 passes (last/first: median of the per-pass ratios):\n\n", size
 		printf "| reads | ms | note |\n|---|---:|---|\n"
 		printf "| whole file, 1 MiB read()s | %.1f | |\n", r["whole1048576"]
 		printf "| whole file, 4 KiB read()s | %.1f | |\n", r["whole4096"]
 		printf "| first %d bytes, 1-byte read()s | %.1f | %.0f ms for the whole file at that rate |\n", pre, r["prefix1"], r["prefix1"] * size / pre
-		printf "| first / last 10%% (%d bytes), 4 KiB read()s | %.1f / %.1f | last/first = %.2f |\n", tenth, e4h, e4t, (e4h > 0 ? e4t / e4h : 0)
-		printf "| first / last %d bytes, 1-byte read()s | %.1f / %.1f | last/first = %.2f |\n", pre, e1h, e1t, (e1h > 0 ? e1t / e1h : 0)
+		printf "| first / last 10%% (%d bytes), 4 KiB read()s | %.1f / %.1f | last/first = %.2f |\n", tenth, e4h, e4t, e4q
+		printf "| first / last %d bytes, 1-byte read()s | %.1f / %.1f | last/first = %.2f |\n", pre, e1h, e1t, e1q
 		size = 0
 	}
 	$1 == "SETUP" {
@@ -134,9 +146,8 @@ fi
 	$1 == "SIZE" { size = $2 }
 	$1 == "READ" && $2 == "whole" { r["whole" $3] = $5 }
 	$1 == "READ" && $2 == "prefix" { r["prefix1"] = $5; pre = $4 }
-	$1 == "READ" && $2 == "ends" && $3 == 4096 { tenth = $4; e4h = $5; e4t = $7 }
-	$1 == "READ" && $2 == "ends" && $3 == 1 { e1h = $5; e1t = $7 }
-	END { flush_reads() }' "$out/raw.txt"
-	printf '\n`make bench` took %d s (build, boot, setups and timings).\n' $((SECONDS - t_start))
+	$1 == "READ" && $2 == "ends" && $3 == 4096 { tenth = $4; e4h = $5; e4t = $7; e4q = $8 }
+	$1 == "READ" && $2 == "ends" && $3 == 1 { e1h = $5; e1t = $7; e1q = $8 }
+	END { flush_reads() }' "$raw"
 } >"$out/results.md"
 cat "$out/results.md"
