@@ -12,8 +12,9 @@
 #   BENCH_MEM=MB          guest memory (default 4096)
 #   BENCH_TIMEOUT=SEC     limit for the whole guest (default 5400)
 #   BENCH_CMD_TIMEOUT=SEC limit for one run of one command (default 300)
-# Output: build/bench/results.md (also printed), the guest's raw lines in
-# build/bench/raw.txt, its console in build/bench/guest/console.log.
+#   BENCH_OUT=DIR         where the results go (default build/bench)
+# Output: DIR/results.md (also printed), the guest's raw lines in
+# DIR/raw.txt, its console in DIR/guest/console.log.
 # bench/run.sh --report writes results.md again from raw.txt, with no guest.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
@@ -39,7 +40,7 @@ declare -A WHAT=(
 	[c]="4000 processes, 16k sockets, 36k fds"
 )
 
-out=$SOCKFD_BUILD/bench
+out=${BENCH_OUT:-$SOCKFD_BUILD/bench}
 raw=$out/raw.txt
 mkdir -p "$out"
 t_start=$SECONDS
