@@ -512,14 +512,20 @@ static void mark_ports(const char *text, unsigned char *used)
 {
 	const char *line = strchr(text, '\n');	/* skip the heading */
 
+	/* Each line on its own: sscanf() on the rest of the text would
+	 * measure all of it every time, quadratic in the table's size. */
 	while (line && line[1]) {
-		unsigned int port;
-		char local[80];
+		const char *p = line + 1, *colon;
+		unsigned long port;
+		char *end;
 
-		if (sscanf(line + 1, "%*s %79s", local) == 1) {
-			const char *colon = strchr(local, ':');
-
-			if (colon && sscanf(colon + 1, "%x", &port) == 1 && port < 65536)
+		p += strspn(p, " ");		/* "sl:" */
+		p += strcspn(p, " \n");
+		p += strspn(p, " ");		/* local address "ADDR:PORT" */
+		colon = p + strcspn(p, ": \n");
+		if (*colon == ':') {
+			port = strtoul(colon + 1, &end, 16);
+			if (end != colon + 1 && port < 65536)
 				used[port / 8] |= 1 << (port % 8);
 		}
 		line = strchr(line + 1, '\n');
