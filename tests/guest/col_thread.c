@@ -14,7 +14,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -83,6 +85,42 @@ static void *survivor(void *arg)
 	_exit(0);
 }
 
+/* Print what each thread of @pid is doing (state and kernel stack). */
+static void show_threads(pid_t pid)
+{
+	char cmd[160];
+
+	snprintf(cmd, sizeof(cmd),
+		 "for d in /proc/%d/task/*; do echo \"# $d: $(cat $d/stat)\"; sed 's/^/#   /' $d/stack; done",
+		 (int)pid);
+	fflush(stdout);
+	if (system(cmd) != 0)
+		printf("# could not show the threads of %d\n", (int)pid);
+}
+
+/*
+ * The survivor exits once the pipe to it is closed. Once it hung here (1 run
+ * in 4 on 6.1): if it has not exited within 20 s, say what its threads are
+ * doing, fail, and kill it so that it cannot disturb later tests.
+ */
+static void reap_survivor(pid_t child)
+{
+	int ms;
+
+	for (ms = 0; ms < 20000; ms += 50) {
+		if (waitpid(child, NULL, WNOHANG) == child) {
+			gt_pass("leader_exited_child_exits");
+			return;
+		}
+		gt_msleep(50);
+	}
+	show_threads(child);
+	gt_fail("leader_exited_child_exits",
+		"child %d still there 20 s after its pipe closed", (int)child);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+}
+
 /*
  * The group leader exits (pthread_exit) while another thread keeps the
  * shared fd table: /proc/TGID/fd is then empty. The socket must be listed
@@ -136,7 +174,7 @@ static void leader_exited(void)
 	gt_free(t);
 	close(g.pipe_down[1]);
 	close(g.pipe_up[0]);
-	waitpid(child, NULL, 0);
+	reap_survivor(child);
 }
 
 int main(void)

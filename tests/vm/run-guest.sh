@@ -278,6 +278,17 @@ for t in $TESTS; do
 		echo "FAIL: $t/left_loaded: /proc/sockfd is gone after the test; loading $SOCKFD_KO again"
 		insmod "$SOCKFD_KO"
 	fi
+	# Processes a test left behind (reparented to this init; a test killed
+	# at its limit leaves its children) must not disturb the next tests.
+	# busybox timeout's watchdog ends by itself within a second.
+	for s in /proc/[0-9]*/status; do
+		grep -q "^PPid:[[:space:]]*1$" "$s" 2>/dev/null || continue
+		grep -q "^Name:[[:space:]]*timeout$" "$s" 2>/dev/null && continue
+		p=${s#/proc/}
+		p=${p%/status}
+		echo "# $t: killing leftover pid $p ($(cat "/proc/$p/comm" 2>/dev/null))"
+		kill -9 "$p" 2>/dev/null
+	done
 	echo "=== EXIT $t $rc ==="
 	cd /
 	rm -rf /tmp/* 2>/dev/null
