@@ -19,12 +19,13 @@ struct pid_namespace;
 struct socket;
 struct task_struct;
 
-/* The line being shown: a socket fd of a task. */
+/*
+ * The line being shown: a socket fd of a task. Its id and fd number are
+ * the cursor's (struct sockfd_iter), which stands on it.
+ */
 struct sockfd_entry {
 	struct task_struct *task;	/* reference held while non-NULL */
 	struct file *file;		/* reference held while non-NULL */
-	pid_t pid;			/* the fd table's id, in the reader's pid ns */
-	unsigned int fd;
 };
 
 /* What one open of /proc/sockfd keeps (its seq_file's private data). */
@@ -34,7 +35,8 @@ struct sockfd_iter {
 	struct pid *opener_tgid;	/* the opener's thread group; pinned at open */
 	/*
 	 * Resume cursor: the line at seq_file index @index is the first socket
-	 * fd at or after fd @fd of the task with id @tid. Index 0 is the header.
+	 * fd at or after fd @fd of the task with id @tid (the fd table's id in
+	 * the reader's pid ns). Index 0 is the header.
 	 */
 	loff_t index;
 	pid_t tid;

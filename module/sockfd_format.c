@@ -286,6 +286,17 @@ static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
 			  max(rx, 0));
 }
 
+/* One end of an inet connection: a.b.c.d:port, or [v6]:port (RFC 5952). */
+static void sockfd_put_inet_addr(struct seq_file *m, int family,
+				 const __be32 *v4, const struct in6_addr *v6,
+				 __be16 port)
+{
+	if (family == AF_INET)
+		seq_printf(m, "%pI4:%u", v4, ntohs(port));
+	else
+		seq_printf(m, "[%pI6c]:%u", v6, ntohs(port));
+}
+
 /* inet and inet6: protocol, state, the 5-tuple as /proc/net/tcp has it. */
 static void sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
 {
@@ -303,19 +314,11 @@ static void sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
 	 * show the old or the new value of each.
 	 */
 	sockfd_col(m, COL_LOCAL);
-	if (family == AF_INET)
-		seq_printf(m, "%pI4:%u", &inet->inet_rcv_saddr,
-			   ntohs(READ_ONCE(inet->inet_sport)));
-	else
-		seq_printf(m, "[%pI6c]:%u", &sk->sk_v6_rcv_saddr,
-			   ntohs(READ_ONCE(inet->inet_sport)));
+	sockfd_put_inet_addr(m, family, &inet->inet_rcv_saddr,
+			     &sk->sk_v6_rcv_saddr, READ_ONCE(inet->inet_sport));
 	sockfd_col(m, COL_REMOTE);
-	if (family == AF_INET)
-		seq_printf(m, "%pI4:%u", &inet->inet_daddr,
-			   ntohs(READ_ONCE(inet->inet_dport)));
-	else
-		seq_printf(m, "[%pI6c]:%u", &sk->sk_v6_daddr,
-			   ntohs(READ_ONCE(inet->inet_dport)));
+	sockfd_put_inet_addr(m, family, &inet->inet_daddr, &sk->sk_v6_daddr,
+			     READ_ONCE(inet->inet_dport));
 
 	if (sk_is_tcp(sk))
 		sockfd_put_tcp_queues(m, sk, state);
@@ -323,7 +326,7 @@ static void sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
 		sockfd_put_sock_queues(m, sk);
 }
 
-/* unix_peer_ino - the socket inode of @sk's peer, or 0 without a peer. */
+/* sockfd_unix_peer_ino - the socket inode of @sk's peer; 0 without one. */
 static unsigned long long sockfd_unix_peer_ino(struct sock *sk)
 {
 	unsigned long long ino = 0;

@@ -146,11 +146,8 @@ static struct sockfd_entry *sockfd_find(struct sockfd_iter *iter)
 				return NULL;
 		}
 		e->file = sockfd_get_socket_file(e->task, &iter->fd);
-		if (e->file) {
-			e->pid = iter->tid;
-			e->fd = iter->fd;
+		if (e->file)
 			return e;
-		}
 		/* No more sockets in this table: on to the next id. */
 		put_task_struct(e->task);
 		e->task = NULL;
@@ -216,6 +213,7 @@ static void sockfd_seq_stop(struct seq_file *m, void *v)
 
 static int sockfd_seq_show(struct seq_file *m, void *v)
 {
+	struct sockfd_iter *iter = m->private;
 	struct sockfd_entry *e = v;
 	char comm[TASK_COMM_LEN];
 
@@ -225,7 +223,8 @@ static int sockfd_seq_show(struct seq_file *m, void *v)
 	}
 	get_task_comm(comm, e->task);
 	/* The file reference keeps the socket alive while it is printed. */
-	return sockfd_show_socket(m, e->pid, comm, e->fd,
+	/* The cursor stands on the entry: its id and fd are the line's. */
+	return sockfd_show_socket(m, iter->tid, comm, iter->fd,
 				  sock_from_file(e->file));
 }
 
