@@ -45,7 +45,8 @@ struct opts {
 	bool proc_root_given;
 	const char *columns;
 	unsigned int out_flags;
-	bool json, summary;
+	bool json, summary, prom;
+	const char *prom_file;
 	unsigned int top;
 	double watch;
 	unsigned long count;
@@ -68,7 +69,10 @@ static void __attribute__((noreturn)) usage(void)
 	      " -n, --numeric          raw numbers (no K/M sizes, no user names)\n"
 	      " -j, --json             one JSON array of objects\n"
 	      "     --summary          per-process, per-state and system-wide summary\n"
-	      "     --top N            processes listed by --summary (default 10)\n"
+	      "     --prom             metrics in the Prometheus text format\n"
+	      "     --prom-file PATH   --prom into PATH, replaced atomically\n"
+	      "     --top N            processes listed by --summary, processes and\n"
+	      "                        listeners by --prom (default 10)\n"
 	      " -w, --watch SECONDS    redraw every SECONDS; + marks sockets that appeared,\n"
 	      "                        - those that vanished since the last refresh\n"
 	      "     --count N          with --watch: stop after N refreshes\n"
@@ -97,7 +101,8 @@ static void __attribute__((noreturn)) usage(void)
 	      " Default: owner,ino,family,type,proto,state,rxq,txq,local,remote\n"
 	      "\n"
 	      "Exit status: 0 success, 1 error (also when malformed lines were skipped),\n"
-	      "2 usage error.\n"
+	      "2 usage error.  --prom: 0 when the metrics were written, even when\n"
+	      "/proc/sockfd could not be read (sockfd_up 0 says why).\n"
 	      "\n"
 	      "For more details see sockfd(8) and proc_sockfd(5).\n", stdout);
 	exit(EXIT_SUCCESS);
@@ -219,8 +224,10 @@ static void warn_line(void *ctx, unsigned long line, const char *msg)
 	fprintf(stderr, "sockfd: %s:%lu: %s\n", (const char *)ctx, line, msg);
 }
 
-/* Read and parse the input; 0, or 1 after saying what went wrong. */
-static int load(const struct opts *o, struct sf_table *t, char **pathp)
+/* Read and parse the input; 0, or 1 after saying what went wrong (*why:
+ * the same as a word, for --prom's sockfd_up). */
+static int load(const struct opts *o, struct sf_table *t, char **pathp,
+		const char **why)
 {
 	char *path = o->file ? strdup(o->file) : sf_path(o->proc_root, "sockfd");
 	bool stdin_ = o->file && strcmp(o->file, "-") == 0;
@@ -235,6 +242,8 @@ static int load(const struct opts *o, struct sf_table *t, char **pathp)
 	fd = stdin_ ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
+		*why = err == EACCES || err == EPERM ? "permission_denied" :
+		       err != ENOENT ? "open_error" : o->file ? "no_file" : "module_not_loaded";
 		fprintf(stderr, "sockfd: cannot open %s: %s\n", path, strerror(err));
 		if (err == ENOENT && !o->file)
 			fprintf(stderr, "sockfd: the sockfd kernel module is not loaded; load it with\n"
@@ -245,11 +254,13 @@ static int load(const struct opts *o, struct sf_table *t, char **pathp)
 	if (!stdin_)
 		close(fd);
 	if (err) {
+		*why = "read_error";
 		fprintf(stderr, "sockfd: cannot read %s: %s\n", path, strerror(err));
 		return 1;
 	}
 	t->warn = warn_line;
 	t->warn_ctx = stdin_ ? "(stdin)" : path;
+	*why = "bad_format";
 	return sf_parse(t, buf, len) ? 1 : 0;
 }
 
@@ -381,6 +392,33 @@ static int show(const struct opts *o, const struct sf_table *t,
 	return ret;
 }
 
+/* --prom: the metrics, also when the input cannot be read (sockfd_up 0). */
+static int prom(const struct opts *o)
+{
+	struct sf_prom_opts po = { .proc_root = o->proc_root, .top = o->top,
+				   .start = sf_now() };
+	struct sf_row **rows = NULL;
+	struct sf_table t;
+	size_t n = 0;
+	char *path;
+	int ret;
+
+	if (load(o, &t, &path, &po.down) == 0) {
+		po.down = NULL;
+		rows = filter_rows(o, &t, &n);
+	}
+	if (o->prom_file) {
+		ret = sf_prom_file(o->prom_file, &t, rows, n, &po);
+	} else {
+		sf_prom(stdout, &t, rows, n, &po);
+		ret = 0;
+	}
+	free(rows);
+	free(path);
+	sf_table_free(&t);
+	return ret;
+}
+
 /* Once, or every o->watch seconds. */
 static int run(const struct opts *o)
 {
@@ -390,7 +428,8 @@ static int run(const struct opts *o)
 	for (unsigned long iter = 0;; iter++) {
 		struct sf_table t;
 		char *path;
-		int err = load(o, &t, &path);
+		const char *why;
+		int err = load(o, &t, &path, &why);
 
 		if (!err)
 			err = show(o, &t, path, iter, &prev);
@@ -413,8 +452,9 @@ static int explain(const struct opts *o, const char *pid_arg, const char *fd_arg
 	uint64_t pid = number("PID", pid_arg, UINT32_MAX);
 	uint64_t fd = number("FD", fd_arg, INT32_MAX);
 	struct sf_table t;
+	const char *why;
 	char *path;
-	int ret = load(o, &t, &path);
+	int ret = load(o, &t, &path, &why);
 
 	if (ret == 0)
 		ret = sf_explain(stdout, &t, path,
@@ -427,7 +467,7 @@ static int explain(const struct opts *o, const char *pid_arg, const char *fd_arg
 
 enum {
 	OPT_PORT = 0x100, OPT_NETNS, OPT_UID, OPT_SUMMARY, OPT_TOP, OPT_COUNT,
-	OPT_PROC_ROOT,
+	OPT_PROC_ROOT, OPT_PROM, OPT_PROM_FILE,
 };
 
 int main(int argc, char **argv)
@@ -439,6 +479,8 @@ int main(int argc, char **argv)
 		{ "numeric", no_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "summary", no_argument, NULL, OPT_SUMMARY },
+		{ "prom", no_argument, NULL, OPT_PROM },
+		{ "prom-file", required_argument, NULL, OPT_PROM_FILE },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "watch", required_argument, NULL, 'w' },
 		{ "count", required_argument, NULL, OPT_COUNT },
@@ -491,6 +533,13 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SUMMARY:
 			o.summary = true;
+			break;
+		case OPT_PROM:
+			o.prom = true;
+			break;
+		case OPT_PROM_FILE:
+			o.prom = true;
+			o.prom_file = optarg;
 			break;
 		case OPT_TOP:
 			o.top = (unsigned int)number("--top count", optarg, UINT32_MAX);
@@ -560,6 +609,8 @@ int main(int argc, char **argv)
 	}
 	if (o.json && o.summary)
 		bad_usage("--json and --summary cannot be combined");
+	if (o.prom && (o.json || o.summary || o.watch > 0 || o.columns))
+		bad_usage("--prom cannot be combined with --json, --summary, --watch or --output");
 	if (o.watch > 0 && o.json)
 		bad_usage("--watch and --json cannot be combined");
 	if (o.count && o.watch <= 0)
@@ -569,11 +620,13 @@ int main(int argc, char **argv)
 	if (optind < argc && strcmp(argv[optind], "explain") == 0) {
 		if (argc - optind != 3)
 			bad_usage("explain needs PID and FD");
-		if (o.json || o.summary || o.watch > 0)
-			bad_usage("explain takes no --json, --summary or --watch");
+		if (o.json || o.summary || o.watch > 0 || o.prom)
+			bad_usage("explain takes no --json, --summary, --prom or --watch");
 		ret = explain(&o, argv[optind + 1], argv[optind + 2]);
 	} else if (optind < argc) {
 		bad_usage("unexpected argument '%s'", argv[optind]);
+	} else if (o.prom) {
+		ret = prom(&o);
 	} else {
 		ret = run(&o);
 	}

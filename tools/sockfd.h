@@ -127,6 +127,55 @@ int sf_summary(FILE *out, const struct sf_table *t,
 	       struct sf_row *const *rows, size_t n,
 	       const struct sf_summary_opts *o);
 
+/* summary.c: what --summary and --prom both compute */
+struct sf_notes {		/* what could not be seen; f NULL: not kept */
+	FILE *f;
+	char *text;
+	size_t len;
+};
+void sf_note(struct sf_notes *n, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+char *sf_read_proc(const char *root, const char *name, struct sf_notes *n);
+long long sf_stat_value(const char *text, const char *name, const char *key);
+
+struct sf_proc {
+	const struct sf_row *row;	/* the first row, for pid and comm */
+	size_t sockets;
+	long long fds;			/* -1: could not read */
+	long long limit;		/* -1: unknown, -2: unlimited */
+};
+struct sf_proc *sf_procs(const char *root, struct sf_row *const *rows,
+			 size_t n, size_t *np, struct sf_notes *nt);
+double sf_fd_use_pct(const struct sf_proc *p);
+
+struct sf_files {		/* /proc/sys/fs/file-nr, fs.file-max */
+	unsigned long long alloc, unused, max;
+};
+bool sf_file_handles(const char *root, struct sf_files *f,
+		     struct sf_notes *nt);
+
+struct sf_ports {		/* ephemeral ports; [0] TCP, [1] UDP */
+	unsigned int lo, hi;
+	unsigned int used[2];
+	bool have[2];		/* /proc/net/{tcp,udp}{,6} was readable */
+};
+bool sf_ephemeral_ports(const char *root, struct sf_ports *pt,
+			struct sf_notes *nt);
+
+/* prom.c */
+struct sf_prom_opts {
+	const char *proc_root;
+	unsigned int top;
+	const char *down;	/* why /proc/sockfd could not be read, or NULL */
+	double start;		/* CLOCK_MONOTONIC seconds when the run began */
+};
+void sf_prom(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
+	     size_t n, const struct sf_prom_opts *o);
+int sf_prom_file(const char *path, const struct sf_table *t,
+		 struct sf_row *const *rows, size_t n,
+		 const struct sf_prom_opts *o);
+double sf_now(void);
+
 /* explain.c */
 int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	       const char *proc_root, uint64_t pid, uint64_t fd);

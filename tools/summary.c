@@ -50,17 +50,7 @@ int sf_slurp(const char *path, char **buf, size_t *len)
 	return ret;
 }
 
-/* What could not be seen, said at the end. */
-struct notes {
-	FILE *f;
-	char *text;
-	size_t len;
-};
-
-static void note(struct notes *n, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void note(struct notes *n, const char *fmt, ...)
+void sf_note(struct sf_notes *n, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -74,14 +64,14 @@ static void note(struct notes *n, const char *fmt, ...)
 }
 
 /* Read "/proc/..." into a string; on failure note it and return NULL. */
-static char *read_proc(const char *root, const char *name, struct notes *n)
+char *sf_read_proc(const char *root, const char *name, struct sf_notes *n)
 {
 	char *path = sf_path(root, "%s", name), *buf = NULL;
 	size_t len;
 	int err = sf_slurp(path, &buf, &len);
 
 	if (err)
-		note(n, "%s: %s", path, strerror(err));
+		sf_note(n, "%s: %s", path, strerror(err));
 	free(path);
 	return err ? NULL : buf;
 }
@@ -203,7 +193,7 @@ static void kinds_and_states(FILE *out, const struct sf_table *t,
 /* ---- /proc/net/sockstat ---- */
 
 /* The value after "key" on the line starting "name:" of text; -1 if none. */
-static long long stat_value(const char *text, const char *name, const char *key)
+long long sf_stat_value(const char *text, const char *name, const char *key)
 {
 	size_t nl = strlen(name), kl = strlen(key);
 
@@ -273,7 +263,7 @@ static void inuse(FILE *out, const char *proto, const char *s4, const char *s6,
 		  uint64_t netns)
 {
 	char name6[16], label[32], lower[8];
-	long long v4 = stat_value(s4, proto, "inuse"), v6 = -1;
+	long long v4 = sf_stat_value(s4, proto, "inuse"), v6 = -1;
 	size_t i;
 
 	for (i = 0; proto[i] && i < sizeof(lower) - 1; i++)
@@ -282,7 +272,7 @@ static void inuse(FILE *out, const char *proto, const char *s4, const char *s6,
 	snprintf(name6, sizeof(name6), "%s6", proto);
 	snprintf(label, sizeof(label), "%s sockets in use", proto);
 	if (s6)
-		v6 = stat_value(s6, name6, "inuse");
+		v6 = sf_stat_value(s6, name6, "inuse");
 	if (v4 < 0)
 		return;
 	fprintf(out, "  %-34s %8lld  (IPv4 %lld", label, v4 + (v6 > 0 ? v6 : 0), v4);
@@ -295,10 +285,10 @@ static void inuse(FILE *out, const char *proto, const char *s4, const char *s6,
 
 static void sockstat(FILE *out, const struct sf_table *t,
 		     struct sf_row *const *rows, size_t n, const char *root,
-		     struct notes *nt)
+		     struct sf_notes *nt)
 {
-	char *s4 = read_proc(root, "net/sockstat", nt);
-	char *s6 = read_proc(root, "net/sockstat6", nt);
+	char *s4 = sf_read_proc(root, "net/sockstat", nt);
+	char *s6 = sf_read_proc(root, "net/sockstat6", nt);
 	uint64_t netns = own_netns(root);
 	long long v;
 
@@ -309,12 +299,12 @@ static void sockstat(FILE *out, const struct sf_table *t,
 		free(s6);
 		return;
 	}
-	if ((v = stat_value(s4, "sockets", "used")) >= 0)
+	if ((v = sf_stat_value(s4, "sockets", "used")) >= 0)
 		fprintf(out, "  %-34s %8lld\n", "sockets in use, all families", v);
-	if ((v = stat_value(s4, "TCP", "tw")) >= 0)
+	if ((v = sf_stat_value(s4, "TCP", "tw")) >= 0)
 		fprintf(out, "  %-34s %8lld  (no fd points at them: not in /proc/sockfd)\n",
 			"TCP TIME_WAIT", v);
-	if ((v = stat_value(s4, "TCP", "orphan")) >= 0)
+	if ((v = sf_stat_value(s4, "TCP", "orphan")) >= 0)
 		fprintf(out, "  %-34s %8lld  (closed by their process, still in the kernel)\n",
 			"TCP orphans", v);
 	inuse(out, "TCP", s4, s6, t, rows, n, netns);
@@ -325,15 +315,8 @@ static void sockstat(FILE *out, const struct sf_table *t,
 
 /* ---- processes ---- */
 
-struct proc {
-	const struct sf_row *row;	/* the first row, for comm */
-	size_t sockets;
-	long long fds;			/* -1: could not read */
-	long long limit;		/* -1: unknown, -2: unlimited */
-};
-
 /* Open fds in % of the soft limit; -1 if either is unknown. */
-static double use_pct(const struct proc *p)
+double sf_fd_use_pct(const struct sf_proc *p)
 {
 	if (p->fds < 0 || p->limit <= 0)
 		return -1;
@@ -350,7 +333,7 @@ static int cmp_row_pid(const void *a, const void *b)
 
 static int cmp_proc(const void *a, const void *b)
 {
-	const struct proc *x = a, *y = b;
+	const struct sf_proc *x = a, *y = b;
 
 	if (x->sockets != y->sockets)
 		return x->sockets < y->sockets ? 1 : -1;
@@ -404,42 +387,72 @@ static long long nofile_limit(const char *root, uint64_t pid, int *err)
 	return v;
 }
 
-static void processes(FILE *out, const struct sf_table *t,
-		      struct sf_row *const *rows, size_t n,
-		      const struct sf_summary_opts *o, struct notes *nt)
+/*
+ * The processes (fd tables) of rows, in pid order, with their sockets,
+ * open fds and RLIMIT_NOFILE; what could not be read is noted.  NULL when
+ * out of memory.
+ */
+struct sf_proc *sf_procs(const char *root, struct sf_row *const *rows, size_t n,
+			 size_t *np, struct sf_notes *nt)
 {
 	struct sf_row **sorted = malloc((n + 1) * sizeof(*sorted));
-	struct proc *procs = calloc(n + 1, sizeof(*procs));
-	size_t np = 0, denied = 0, gone = 0, other = 0, nolimit = 0;
+	struct sf_proc *procs = calloc(n + 1, sizeof(*procs));
+	size_t denied = 0, gone = 0, other = 0, nolimit = 0;
 
-	if (!sorted || !procs)
-		goto out;
+	*np = 0;
+	if (!sorted || !procs) {
+		free(sorted);
+		free(procs);
+		return NULL;
+	}
 	memcpy(sorted, rows, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), cmp_row_pid);
 	for (size_t i = 0; i < n; i++) {
-		if (np == 0 || procs[np - 1].row->pid != sorted[i]->pid)
-			procs[np++].row = sorted[i];
-		procs[np - 1].sockets++;
+		if (*np == 0 || procs[*np - 1].row->pid != sorted[i]->pid)
+			procs[(*np)++].row = sorted[i];
+		procs[*np - 1].sockets++;
 	}
-	for (size_t i = 0; i < np; i++) {
+	free(sorted);
+	for (size_t i = 0; i < *np; i++) {
 		int err = 0;
 
-		procs[i].fds = count_fds(o->proc_root, procs[i].row->pid, &err);
+		procs[i].fds = count_fds(root, procs[i].row->pid, &err);
 		if (procs[i].fds < 0) {
 			denied += err == EACCES || err == EPERM;
 			gone += err == ENOENT;
 			other += err != EACCES && err != EPERM && err != ENOENT;
 		}
-		procs[i].limit = nofile_limit(o->proc_root, procs[i].row->pid, &err);
+		procs[i].limit = nofile_limit(root, procs[i].row->pid, &err);
 		nolimit += procs[i].limit == -1 && err != ENOENT;
 	}
+	if (denied)
+		sf_note(nt, "open fds of %zu process(es): permission denied on /proc/PID/fd (run as root to see them)",
+			denied);
+	if (gone)
+		sf_note(nt, "%zu process(es): exited since /proc/sockfd was read (no /proc/PID)", gone);
+	if (other)
+		sf_note(nt, "open fds of %zu process(es): /proc/PID/fd could not be read", other);
+	if (nolimit)
+		sf_note(nt, "RLIMIT_NOFILE of %zu process(es): /proc/PID/limits unreadable", nolimit);
+	return procs;
+}
+
+static void processes(FILE *out, const struct sf_table *t,
+		      struct sf_row *const *rows, size_t n,
+		      const struct sf_summary_opts *o, struct sf_notes *nt)
+{
+	size_t np;
+	struct sf_proc *procs = sf_procs(o->proc_root, rows, n, &np, nt);
+
+	if (!procs)
+		return;
 	qsort(procs, np, sizeof(*procs), cmp_proc);
 
 	fprintf(out, "\nTop %zu of %zu processes by sockets (FDS: all open fds, NOFILE: soft RLIMIT_NOFILE):\n",
 		np < o->top ? np : (size_t)o->top, np);
 	fprintf(out, "  %8s %-16s %8s %8s %10s %5s\n", "PID", "COMM", "SOCKETS", "FDS", "NOFILE", "USE%");
 	for (size_t i = 0; i < np && i < o->top; i++) {
-		const struct proc *p = &procs[i];
+		const struct sf_proc *p = &procs[i];
 		const struct sf_str *comm = sf_get(t, p->row, SF_COMM);
 		char fds[24] = "?", lim[24] = "?", pct[16] = "-";
 		size_t w;
@@ -450,61 +463,60 @@ static void processes(FILE *out, const struct sf_table *t,
 			snprintf(lim, sizeof(lim), "unlimited");
 		else if (p->limit >= 0)
 			snprintf(lim, sizeof(lim), "%lld", p->limit);
-		if (use_pct(p) >= 0)
-			snprintf(pct, sizeof(pct), "%.0f%%", use_pct(p));
+		if (sf_fd_use_pct(p) >= 0)
+			snprintf(pct, sizeof(pct), "%.0f%%", sf_fd_use_pct(p));
 		fprintf(out, "  %8" PRIu64 " ", p->row->pid);
 		w = sf_put_escaped(out, comm->s, comm->len);
 		fprintf(out, "%*s %8zu %8s %10s %5s\n", w < 16 ? (int)(16 - w) : 0, "",
 			p->sockets, fds, lim, pct);
 	}
 	for (size_t i = 0; i < np; i++) {	/* every process, not only the top */
-		const struct proc *p = &procs[i];
+		const struct sf_proc *p = &procs[i];
 		const struct sf_str *comm = sf_get(t, p->row, SF_COMM);
 
-		if (use_pct(p) < WARN_PCT)
+		if (sf_fd_use_pct(p) < WARN_PCT)
 			continue;
 		fprintf(out, "  warning: ");
 		sf_put_escaped(out, comm->s, comm->len);
 		fprintf(out, "(%" PRIu64 ") has %lld of %lld files open (%.0f%%): near \"Too many open files\"\n",
-			p->row->pid, p->fds, p->limit, use_pct(p));
+			p->row->pid, p->fds, p->limit, sf_fd_use_pct(p));
 	}
-	if (denied)
-		note(nt, "open fds of %zu process(es): permission denied on /proc/PID/fd (run as root to see them)",
-		     denied);
-	if (gone)
-		note(nt, "%zu process(es): exited since /proc/sockfd was read (no /proc/PID)", gone);
-	if (other)
-		note(nt, "open fds of %zu process(es): /proc/PID/fd could not be read", other);
-	if (nolimit)
-		note(nt, "RLIMIT_NOFILE of %zu process(es): /proc/PID/limits unreadable", nolimit);
-out:
-	free(sorted);
 	free(procs);
 }
 
 /* ---- system-wide files and ports ---- */
 
-static void files(FILE *out, const char *root, struct notes *nt)
+/* /proc/sys/fs/file-nr and file-max; false (noted) when unreadable. */
+bool sf_file_handles(const char *root, struct sf_files *f, struct sf_notes *nt)
 {
-	char *nr = read_proc(root, "sys/fs/file-nr", nt);
-	char *max = read_proc(root, "sys/fs/file-max", nt);
-	unsigned long long alloc, unused, nrmax, fmax;
+	char *nr = sf_read_proc(root, "sys/fs/file-nr", nt);
+	char *max = sf_read_proc(root, "sys/fs/file-max", nt);
+	unsigned long long nrmax;
+	bool ok = nr && max &&
+		  sscanf(nr, "%llu %llu %llu", &f->alloc, &f->unused, &nrmax) == 3 &&
+		  sscanf(max, "%llu", &f->max) == 1 && f->max > 0;
+
+	if (!ok && nr && max)
+		sf_note(nt, "%s/sys/fs/file-nr or file-max: unexpected format", root);
+	free(nr);
+	free(max);
+	return ok;
+}
+
+static void files(FILE *out, const char *root, struct sf_notes *nt)
+{
+	struct sf_files f;
 
 	fprintf(out, "\nOpen files, whole system (/proc/sys/fs/file-nr, fs.file-max):\n");
-	if (nr && max && sscanf(nr, "%llu %llu %llu", &alloc, &unused, &nrmax) == 3 &&
-	    sscanf(max, "%llu", &fmax) == 1 && fmax > 0) {
-		double use = 100.0 * (double)alloc / (double)fmax;
+	if (sf_file_handles(root, &f, nt)) {
+		double use = 100.0 * (double)f.alloc / (double)f.max;
 
-		fprintf(out, "  %llu allocated of %llu: %.1f%%\n", alloc, fmax, use);
+		fprintf(out, "  %llu allocated of %llu: %.1f%%\n", f.alloc, f.max, use);
 		if (use >= WARN_PCT)
 			fprintf(out, "  warning: the system is near fs.file-max\n");
 	} else {
 		fprintf(out, "  not available (see below)\n");
-		if (nr && max)
-			note(nt, "%s/sys/fs/file-nr or file-max: unexpected format", root);
 	}
-	free(nr);
-	free(max);
 }
 
 /* Mark the local ports of /proc/net/tcp-style text in used (65536 bits). */
@@ -532,44 +544,61 @@ static void mark_ports(const char *text, unsigned char *used)
 	}
 }
 
-static void ports(FILE *out, const char *root, struct notes *nt)
+/*
+ * Local ports of TCP (all states) and UDP in the ephemeral range, from
+ * /proc/net/{tcp,udp}{,6}; false (noted) when the range is unreadable.
+ */
+bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *nt)
 {
 	static const char *const files[2][2] = {
 		{ "net/tcp", "net/tcp6" }, { "net/udp", "net/udp6" },
 	};
-	char *range = read_proc(root, "sys/net/ipv4/ip_local_port_range", nt);
-	unsigned int lo, hi;
+	char *range = sf_read_proc(root, "sys/net/ipv4/ip_local_port_range", nt);
 
-	fprintf(out, "\nLocal ports in the ephemeral range (this network namespace):\n");
-	if (!range || sscanf(range, "%u %u", &lo, &hi) != 2 || lo > hi || hi > 65535) {
-		fprintf(out, "  not available (see below)\n");
+	memset(pt, 0, sizeof(*pt));
+	if (!range || sscanf(range, "%u %u", &pt->lo, &pt->hi) != 2 || pt->lo > pt->hi ||
+	    pt->hi > 65535) {
 		if (range)
-			note(nt, "%s/sys/net/ipv4/ip_local_port_range: unexpected format", root);
+			sf_note(nt, "%s/sys/net/ipv4/ip_local_port_range: unexpected format", root);
 		free(range);
-		return;
+		return false;
 	}
 	free(range);
 	for (int p = 0; p < 2; p++) {
 		unsigned char used[65536 / 8] = { 0 };
-		unsigned int n = 0, size = hi - lo + 1;
-		bool any = false;
-		double use;
 
 		for (int f = 0; f < 2; f++) {
-			char *text = read_proc(root, files[p][f], nt);
+			char *text = sf_read_proc(root, files[p][f], nt);
 
 			if (text)
 				mark_ports(text, used);
-			any |= text != NULL;
+			pt->have[p] |= text != NULL;
 			free(text);
 		}
-		if (!any)
+		for (unsigned int port = pt->lo; port <= pt->hi; port++)
+			pt->used[p] += (used[port / 8] >> (port % 8)) & 1;
+	}
+	return true;
+}
+
+static void ports(FILE *out, const char *root, struct sf_notes *nt)
+{
+	struct sf_ports pt;
+
+	fprintf(out, "\nLocal ports in the ephemeral range (this network namespace):\n");
+	if (!sf_ephemeral_ports(root, &pt, nt)) {
+		fprintf(out, "  not available (see below)\n");
+		return;
+	}
+	for (int p = 0; p < 2; p++) {
+		unsigned int size = pt.hi - pt.lo + 1;
+		double use = 100.0 * pt.used[p] / size;
+
+		if (!pt.have[p])
 			continue;
-		for (unsigned int port = lo; port <= hi; port++)
-			n += (used[port / 8] >> (port % 8)) & 1;
-		use = 100.0 * n / size;
 		fprintf(out, "  %s: %u of %u ports in %u-%u in use: %.1f%%%s\n",
-			p ? "UDP" : "TCP (all states, with TIME_WAIT)", n, size, lo, hi, use,
+			p ? "UDP" : "TCP (all states, with TIME_WAIT)", pt.used[p], size,
+			pt.lo, pt.hi, use,
 			use >= WARN_PCT ? "  warning: ephemeral ports are running out" : "");
 	}
 }
@@ -578,7 +607,7 @@ int sf_summary(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 	       size_t n, const struct sf_summary_opts *o)
 {
 	uint64_t *v = malloc((n + 1) * sizeof(*v));
-	struct notes nt = { 0 };
+	struct sf_notes nt = { 0 };
 	size_t ninos, npids;
 
 	if (!v)
@@ -595,7 +624,7 @@ int sf_summary(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 	fprintf(out, "Sockets with an open fd: %zu fds, %zu distinct sockets, %zu processes\n",
 		n, ninos, npids);
 	if (o->live && geteuid() != 0)
-		note(&nt, "sockets of other users' processes: as uid %u, /proc/sockfd lists only the processes whose /proc/PID/fd you may read (root sees all)",
+		sf_note(&nt, "sockets of other users' processes: as uid %u, /proc/sockfd lists only the processes whose /proc/PID/fd you may read (root sees all)",
 		     (unsigned int)geteuid());
 	kinds_and_states(out, t, rows, n);
 	sockstat(out, t, rows, n, o->proc_root, &nt);

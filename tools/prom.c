@@ -1,0 +1,527 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sockfd --prom: the metrics of --summary in the Prometheus text
+ * exposition format (version 0.0.4), for node_exporter's textfile
+ * collector.
+ *
+ * Series are bounded: per-process and per-listener series are the top N
+ * (--top); everything else is a total by family, protocol and state.
+ * Label values are written as /proc/sockfd writes fields ("\ooo" for
+ * space, backslash, control bytes and bytes that are not UTF-8), then
+ * escaped as the format requires (backslash and double quote).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sockfd.h"
+
+double sf_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* HELP and TYPE of a gauge. */
+static void gauge(FILE *out, const char *name, const char *help)
+{
+	fprintf(out, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* name="value": value as the file escapes it, then as the format does. */
+static void label(FILE *out, const char *name, const struct sf_str *v)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m) {
+		sf_put_escaped(m, v->s, v->len);
+		fclose(m);
+	}
+	fprintf(out, "%s=\"", name);
+	for (size_t i = 0; buf && i < len; i++) {
+		if (buf[i] == '\\' || buf[i] == '"')
+			putc('\\', out);
+		putc(buf[i], out);
+	}
+	putc('"', out);
+	free(buf);
+}
+
+static void label_s(FILE *out, const char *name, const char *v)
+{
+	struct sf_str s = { (char *)v, strlen(v) };
+
+	label(out, name, &s);
+}
+
+/* ---- the sockets: one entry per inode ---- */
+
+struct sock {
+	const struct sf_row *row;	/* its row with the lowest (pid, fd) */
+	const struct sf_str *family, *kind, *state;
+	bool listen, has_q;
+	uint64_t txq, rxq;		/* a listener: backlog, accept queue */
+};
+
+static int cmp_row_ino(const void *a, const void *b)
+{
+	const struct sf_row *x = *(struct sf_row *const *)a;
+	const struct sf_row *y = *(struct sf_row *const *)b;
+
+	if (x->ino != y->ino)
+		return x->ino < y->ino ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
+static int cmp_str(const struct sf_str *a, const struct sf_str *b)
+{
+	int c = memcmp(a->s, b->s, a->len < b->len ? a->len : b->len);
+
+	return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* By family, kind, state: the groups of sockfd_sockets. */
+static int cmp_sock(const void *a, const void *b)
+{
+	const struct sock *x = a, *y = b;
+	int c = cmp_str(x->family, y->family);
+
+	if (!c)
+		c = cmp_str(x->kind, y->kind);
+	return c ? c : cmp_str(x->state, y->state);
+}
+
+/* The distinct sockets of rows (two fds of one socket count once). */
+static struct sock *socks(const struct sf_table *t, struct sf_row *const *rows,
+			  size_t n, size_t *ns)
+{
+	struct sf_row **sorted = malloc((n + 1) * sizeof(*sorted));
+	struct sock *s = calloc(n + 1, sizeof(*s));
+
+	*ns = 0;
+	if (!sorted || !s) {
+		free(sorted);
+		free(s);
+		return NULL;
+	}
+	memcpy(sorted, rows, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_row_ino);
+	for (size_t i = 0; i < n; i++) {
+		const struct sf_row *r = sorted[i];
+		struct sock *k = &s[*ns];
+
+		if (i > 0 && r->ino == sorted[i - 1]->ino)
+			continue;
+		k->row = r;
+		k->family = sf_get(t, r, SF_FAMILY);
+		/* unix, packet, vsock: no protocol; their type tells */
+		k->kind = sf_get(t, r, SF_PROTO);
+		if (strcmp(k->kind->s, "-") == 0)
+			k->kind = sf_get(t, r, SF_TYPE);
+		k->state = sf_get(t, r, SF_STATE);
+		k->listen = strcmp(k->state->s, "LISTEN") == 0;
+		k->has_q = sf_get_num(t, r, SF_TXQ, &k->txq) &&
+			   sf_get_num(t, r, SF_RXQ, &k->rxq);
+		(*ns)++;
+	}
+	free(sorted);
+	qsort(s, *ns, sizeof(*s), cmp_sock);
+	return s;
+}
+
+static void by_state(FILE *out, const struct sock *s, size_t ns)
+{
+	if (!ns)
+		return;
+	gauge(out, "sockfd_sockets", "Sockets with an open fd, by family, protocol (or type) and state.");
+	for (size_t i = 0, j; i < ns; i = j) {
+		for (j = i + 1; j < ns && cmp_sock(&s[i], &s[j]) == 0; j++)
+			;
+		fputs("sockfd_sockets{", out);
+		label(out, "family", s[i].family);
+		putc(',', out);
+		label(out, "proto", s[i].kind);
+		putc(',', out);
+		label(out, "state", s[i].state);
+		fprintf(out, "} %zu\n", j - i);
+	}
+}
+
+/* Queued bytes and sockets with unread data, by family and protocol;
+ * listeners' queues count connections, not bytes: left out. */
+static void queues(FILE *out, const struct sock *s, size_t ns)
+{
+	static const char *const dir[2] = { "receive", "send" };
+	bool any = false;
+
+	for (int m = 0; m < 3; m++) {
+		if (m == 0) {
+			for (size_t i = 0; i < ns; i++)
+				any |= !s[i].listen && s[i].has_q;
+			if (!any)
+				return;
+			gauge(out, "sockfd_queue_bytes",
+			      "Bytes in the receive (unread) and send (unsent or unacknowledged) queues of sockets with an fd, listeners excepted.");
+		} else if (m == 2) {
+			gauge(out, "sockfd_sockets_unread",
+			      "Sockets with an fd whose receive queue holds data, listeners excepted.");
+		}
+		for (size_t i = 0, j; i < ns; i = j) {
+			uint64_t sum = 0, unread = 0;
+			bool have = false;
+
+			for (j = i; j < ns && cmp_str(s[i].family, s[j].family) == 0 &&
+			     cmp_str(s[i].kind, s[j].kind) == 0; j++) {
+				if (s[j].listen || !s[j].has_q)
+					continue;
+				have = true;
+				sum += m == 0 ? s[j].rxq : s[j].txq;
+				unread += s[j].rxq > 0;
+			}
+			if (!have)
+				continue;
+			fputs(m == 2 ? "sockfd_sockets_unread{" : "sockfd_queue_bytes{", out);
+			label(out, "family", s[i].family);
+			putc(',', out);
+			label(out, "proto", s[i].kind);
+			if (m < 2) {
+				putc(',', out);
+				label_s(out, "direction", dir[m]);
+			}
+			fprintf(out, "} %" PRIu64 "\n", m == 2 ? unread : sum);
+		}
+	}
+}
+
+/* ---- listeners: the top N by accept queue fill ---- */
+
+struct lsn {
+	const struct sf_str *kind, *local, *comm, *netns;
+	uint64_t queue, backlog;
+};
+
+static double fill(const struct lsn *l)
+{
+	return l->backlog ? (double)l->queue / (double)l->backlog : (double)l->queue;
+}
+
+static int cmp_lsn_key(const void *a, const void *b)
+{
+	const struct lsn *x = a, *y = b;
+	int c = cmp_str(x->netns, y->netns);
+
+	if (!c)
+		c = cmp_str(x->kind, y->kind);
+	if (!c)
+		c = cmp_str(x->local, y->local);
+	return c ? c : cmp_str(x->comm, y->comm);
+}
+
+static int cmp_lsn_fill(const void *a, const void *b)
+{
+	const struct lsn *x = a, *y = b;
+
+	if (fill(x) != fill(y))
+		return fill(x) < fill(y) ? 1 : -1;
+	if (x->queue != y->queue)
+		return x->queue < y->queue ? 1 : -1;
+	return cmp_lsn_key(a, b);
+}
+
+static void listeners(FILE *out, const struct sf_table *t, const struct sock *s,
+		      size_t ns, unsigned int top)
+{
+	struct lsn *l = calloc(ns + 1, sizeof(*l));
+	size_t nl = 0, nk = 0;
+
+	if (!l)
+		return;
+	for (size_t i = 0; i < ns; i++) {
+		if (!s[i].listen || !s[i].has_q)
+			continue;
+		l[nl].kind = s[i].kind;
+		l[nl].local = sf_get(t, s[i].row, SF_LOCAL);
+		l[nl].comm = sf_get(t, s[i].row, SF_COMM);
+		l[nl].netns = sf_get(t, s[i].row, SF_NETNS);
+		l[nl].queue = s[i].rxq;
+		l[nl].backlog = s[i].txq;
+		nl++;
+	}
+	/* One series per label set: of the listeners that share one
+	 * (SO_REUSEPORT), the fullest. */
+	qsort(l, nl, sizeof(*l), cmp_lsn_key);
+	for (size_t i = 0; i < nl; i++) {
+		if (nk && cmp_lsn_key(&l[nk - 1], &l[i]) == 0) {
+			if (cmp_lsn_fill(&l[i], &l[nk - 1]) < 0)
+				l[nk - 1] = l[i];
+			continue;
+		}
+		l[nk++] = l[i];
+	}
+	qsort(l, nk, sizeof(*l), cmp_lsn_fill);
+	gauge(out, "sockfd_listeners", "Listening sockets with an fd.");
+	fprintf(out, "sockfd_listeners %zu\n", nl);
+	for (int m = 0; m < 2 && nk; m++) {
+		if (m == 0)
+			gauge(out, "sockfd_listen_queue",
+			      "Connections waiting in the accept queue of a listener (the top --top by queue/backlog).");
+		else
+			gauge(out, "sockfd_listen_backlog",
+			      "Accept queue limit (listen backlog) of a listener (the top --top by queue/backlog).");
+		for (size_t i = 0; i < nk && i < top; i++) {
+			fputs(m ? "sockfd_listen_backlog{" : "sockfd_listen_queue{", out);
+			label(out, "proto", l[i].kind);
+			putc(',', out);
+			label(out, "local", l[i].local);
+			putc(',', out);
+			label(out, "comm", l[i].comm);
+			putc(',', out);
+			label(out, "netns", l[i].netns);
+			fprintf(out, "} %" PRIu64 "\n", m ? l[i].backlog : l[i].queue);
+		}
+	}
+	free(l);
+}
+
+/* ---- processes: the top N by open fds against RLIMIT_NOFILE ---- */
+
+static int cmp_use(const void *a, const void *b)
+{
+	const struct sf_proc *x = a, *y = b;
+	double ux = sf_fd_use_pct(x), uy = sf_fd_use_pct(y);
+
+	if (ux != uy)
+		return ux < uy ? 1 : -1;
+	if (x->fds != y->fds)
+		return x->fds < y->fds ? 1 : -1;
+	return (x->row->pid > y->row->pid) - (x->row->pid < y->row->pid);
+}
+
+static void process_labels(FILE *out, const char *name, const struct sf_table *t,
+			   const struct sf_proc *p)
+{
+	fprintf(out, "%s{", name);
+	label(out, "comm", sf_get(t, p->row, SF_COMM));
+	fprintf(out, ",pid=\"%" PRIu64 "\"} ", p->row->pid);
+}
+
+static void processes(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
+		      size_t n, const struct sf_prom_opts *o, struct sf_notes *nt)
+{
+	size_t np, shown = 0;
+	struct sf_proc *p = sf_procs(o->proc_root, rows, n, &np, nt);
+
+	if (!p)
+		return;
+	qsort(p, np, sizeof(*p), cmp_use);
+	gauge(out, "sockfd_processes", "Processes (fd tables) with a socket fd.");
+	fprintf(out, "sockfd_processes %zu\n", np);
+	for (size_t i = 0; i < np && p[i].fds >= 0 && shown < o->top; i++)
+		shown++;
+	if (shown) {
+		gauge(out, "sockfd_process_fds",
+		      "Open fds of a process with sockets (the top --top by fds/RLIMIT_NOFILE).");
+		for (size_t i = 0; i < shown; i++) {
+			process_labels(out, "sockfd_process_fds", t, &p[i]);
+			fprintf(out, "%lld\n", p[i].fds);
+		}
+		gauge(out, "sockfd_process_fd_limit",
+		      "Soft RLIMIT_NOFILE of the processes in sockfd_process_fds (+Inf: unlimited).");
+		for (size_t i = 0; i < shown; i++) {
+			if (p[i].limit == -1)
+				continue;
+			process_labels(out, "sockfd_process_fd_limit", t, &p[i]);
+			if (p[i].limit == -2)
+				fputs("+Inf\n", out);
+			else
+				fprintf(out, "%lld\n", p[i].limit);
+		}
+	}
+	free(p);
+}
+
+/* ---- system-wide: /proc/net/sockstat, file handles, ports ---- */
+
+static void system_wide(FILE *out, const char *root, struct sf_notes *nt)
+{
+	static const char *const proto[2] = { "tcp", "udp" };
+	char *s4 = sf_read_proc(root, "net/sockstat", nt);
+	struct sf_files f;
+	struct sf_ports pt;
+	long long v;
+
+	if (s4 && (v = sf_stat_value(s4, "TCP", "tw")) >= 0) {
+		gauge(out, "sockfd_tcp_time_wait",
+		      "TCP sockets in TIME_WAIT, the reader's network namespace (/proc/net/sockstat; they have no fd).");
+		fprintf(out, "sockfd_tcp_time_wait %lld\n", v);
+	}
+	if (s4 && (v = sf_stat_value(s4, "TCP", "orphan")) >= 0) {
+		gauge(out, "sockfd_tcp_orphans",
+		      "TCP sockets closed by their process and still in the kernel (/proc/net/sockstat).");
+		fprintf(out, "sockfd_tcp_orphans %lld\n", v);
+	}
+	free(s4);
+	if (sf_file_handles(root, &f, nt)) {
+		gauge(out, "sockfd_file_handles",
+		      "Open file handles of the whole system: allocated, unused and max (fs.file-max).");
+		fprintf(out, "sockfd_file_handles{state=\"allocated\"} %llu\n", f.alloc);
+		fprintf(out, "sockfd_file_handles{state=\"unused\"} %llu\n", f.unused);
+		fprintf(out, "sockfd_file_handles{state=\"max\"} %llu\n", f.max);
+	}
+	if (sf_ephemeral_ports(root, &pt, nt) && (pt.have[0] || pt.have[1])) {
+		for (int m = 0; m < 2; m++) {
+			if (m == 0)
+				gauge(out, "sockfd_ephemeral_ports_used",
+				      "Local ports in net.ipv4.ip_local_port_range in use (TCP: all states, with TIME_WAIT), the reader's network namespace.");
+			else
+				gauge(out, "sockfd_ephemeral_ports_available",
+				      "Ports of net.ipv4.ip_local_port_range not in use, the reader's network namespace.");
+			for (int p = 0; p < 2; p++)
+				if (pt.have[p])
+					fprintf(out, "%s{proto=\"%s\"} %u\n",
+						m ? "sockfd_ephemeral_ports_available" :
+						    "sockfd_ephemeral_ports_used", proto[p],
+						m ? pt.hi - pt.lo + 1 - pt.used[p] : pt.used[p]);
+		}
+	}
+}
+
+/* Notes as comments: the format ignores them, a person reading sees them. */
+static void comments(FILE *out, struct sf_notes *nt)
+{
+	if (!nt->f)
+		return;
+	fclose(nt->f);
+	for (char *line = nt->text; line && *line;) {
+		char *eol = strchr(line, '\n');
+		char *p = line + strspn(line, " ");
+
+		fputs("# not seen: ", out);
+		fwrite(p, 1, eol ? (size_t)(eol - p) : strlen(p), out);
+		putc('\n', out);
+		line = eol ? eol + 1 : NULL;
+	}
+	free(nt->text);
+}
+
+void sf_prom(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
+	     size_t n, const struct sf_prom_opts *o)
+{
+	struct sf_notes nt = { 0 };
+
+	nt.f = open_memstream(&nt.text, &nt.len);
+	gauge(out, "sockfd_up", "1 when /proc/sockfd was read; 0 when not, with the reason.");
+	if (o->down) {
+		fputs("sockfd_up{", out);
+		label_s(out, "reason", o->down);
+		fputs("} 0\n", out);
+	} else {
+		size_t ns;
+		struct sock *s = socks(t, rows, n, &ns);
+
+		fputs("sockfd_up 1\n", out);
+		gauge(out, "sockfd_rows", "Lines (socket fds) read from /proc/sockfd.");
+		fprintf(out, "sockfd_rows %zu\n", n);
+		gauge(out, "sockfd_rows_malformed", "Lines of /proc/sockfd that could not be parsed.");
+		fprintf(out, "sockfd_rows_malformed %lu\n", t->nbad);
+		if (s) {
+			by_state(out, s, ns);
+			queues(out, s, ns);
+			listeners(out, t, s, ns, o->top);
+		}
+		processes(out, t, rows, n, o, &nt);
+		free(s);
+	}
+	system_wide(out, o->proc_root, &nt);
+	comments(out, &nt);
+	gauge(out, "sockfd_scrape_seconds", "Time this sockfd --prom run took.");
+	fprintf(out, "sockfd_scrape_seconds %.6f\n", sf_now() - o->start);
+}
+
+static int fail(const char *what, const char *path, int err)
+{
+	fprintf(stderr, "sockfd: %s %s: %s\n", what, path, strerror(err));
+	return 1;
+}
+
+/*
+ * --prom-file PATH: the metrics into a temporary file in PATH's directory
+ * (".NAME.XXXXXX": node_exporter reads only *.prom), fsync, rename over
+ * PATH, fsync the directory: a reader sees the old file or the new one,
+ * never a part of one.  Mode 0644: node_exporter runs as another user.
+ * 0, or 1 after saying what failed; then PATH is left as it was and the
+ * temporary file is removed.
+ */
+int sf_prom_file(const char *path, const struct sf_table *t,
+		 struct sf_row *const *rows, size_t n, const struct sf_prom_opts *o)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	char *dir, *tmp = NULL;
+	int fd, dfd, ret = 0;
+	FILE *f;
+
+	if (!*base) {
+		fprintf(stderr, "sockfd: --prom-file %s: not a file name\n", path);
+		return 1;
+	}
+	if (!slash)
+		dir = strdup(".");
+	else if (slash == path)
+		dir = strdup("/");
+	else
+		dir = strndup(path, slash - path);
+	if (!dir || asprintf(&tmp, "%s/.%s.XXXXXX", dir, base) < 0) {
+		fprintf(stderr, "sockfd: out of memory\n");
+		exit(1);
+	}
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		ret = fail("cannot create a temporary file in", dir, errno);
+		goto out;
+	}
+	f = fdopen(fd, "w");
+	if (!f) {
+		ret = fail("cannot write", tmp, errno);
+		close(fd);
+		goto unlink;
+	}
+	sf_prom(f, t, rows, n, o);
+	errno = EIO;	/* what ferror() alone would leave unsaid */
+	if (fflush(f) || ferror(f) || fchmod(fd, 0644) || fsync(fd)) {
+		ret = fail("cannot write", tmp, errno);
+		fclose(f);
+		goto unlink;
+	}
+	if (fclose(f)) {
+		ret = fail("cannot write", tmp, errno);
+		goto unlink;
+	}
+	if (rename(tmp, path)) {
+		ret = fail("cannot rename the temporary file to", path, errno);
+		goto unlink;
+	}
+	/* the rename itself, on disk */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd))
+		ret = fail("cannot sync the directory", dir, errno);
+	if (dfd >= 0)
+		close(dfd);
+	goto out;
+unlink:
+	unlink(tmp);
+out:
+	free(tmp);
+	free(dir);
+	return ret;
+}
