@@ -17,6 +17,11 @@ PREFIX ?= /usr/local
 MODDIR := $(DESTDIR)/lib/modules/$(KVER)/extra
 DKMS_SRC := /usr/src/sockfd-$(SOCKFD_VERSION)
 BOOT_CONF := $(DESTDIR)/etc/modules-load.d/sockfd.conf
+# make install-exporter: the systemd units go to UNITDIR and write
+# TEXTFILE_DIR/sockfd.prom (Debian's node_exporter textfile directory).
+UNITDIR ?= /etc/systemd/system
+TEXTFILE_DIR ?= /var/lib/prometheus/node-exporter
+SYSTEMD_RUNNING := $(if $(DESTDIR),,$(wildcard /run/systemd/system))
 
 all: module tools
 
@@ -118,5 +123,27 @@ enable-at-boot:
 disable-at-boot:
 	rm -f $(BOOT_CONF)
 
+# Prometheus metrics through node_exporter's textfile collector: the reader,
+# sockfd-prom.service (sockfd --prom-file TEXTFILE_DIR/sockfd.prom) and
+# sockfd-prom.timer (every 30 s), enabled and started when systemd runs and
+# DESTDIR is not set.
+install-exporter: tools
+	$(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(TEXTFILE_DIR)
+	sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@TEXTFILE_DIR@|$(TEXTFILE_DIR)|g' \
+		contrib/systemd/sockfd-prom.service.in >$(DESTDIR)$(UNITDIR)/sockfd-prom.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/sockfd-prom.service
+	install -m 0644 contrib/systemd/sockfd-prom.timer $(DESTDIR)$(UNITDIR)/
+	$(if $(SYSTEMD_RUNNING),systemctl daemon-reload && systemctl enable --now sockfd-prom.timer)
+
+# Stops the timer and removes the units and sockfd.prom (the reader stays:
+# make uninstall removes it).
+uninstall-exporter:
+	$(if $(SYSTEMD_RUNNING),-systemctl disable --now sockfd-prom.timer)
+	rm -f $(DESTDIR)$(UNITDIR)/sockfd-prom.service $(DESTDIR)$(UNITDIR)/sockfd-prom.timer \
+		$(DESTDIR)$(TEXTFILE_DIR)/sockfd.prom
+	$(if $(SYSTEMD_RUNNING),systemctl daemon-reload)
+
 .PHONY: all module tools fuzz clean check demo soak deps bench install uninstall \
-	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot
+	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot \
+	install-exporter uninstall-exporter
