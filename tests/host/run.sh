@@ -5,7 +5,8 @@
 # 100,000 lines, and a fuzz smoke run.  The reader under test is built with
 # AddressSanitizer and UBSan; any sanitizer report fails the check.
 # Prints one PASS:/FAIL: line per check, then "N passed, N failed".
-# Needs: gcc, make, python3, clang and libclang-rt (libFuzzer); installed
+# Needs: gcc, make, python3, clang and libclang-rt (libFuzzer), promtool
+# (prometheus), prometheus-node-exporter and curl; installed
 # with apt-get when missing and running as root.
 # FUZZ_SMOKE_SECONDS (default 20) sets the fuzz run; 0 skips it.
 set -euo pipefail
@@ -23,6 +24,9 @@ trap 'rm -rf "$T"' EXIT
 need=()
 command -v python3 >/dev/null || need+=(python3)
 command -v clang >/dev/null || need+=(clang)
+command -v promtool >/dev/null || need+=(prometheus)
+command -v prometheus-node-exporter >/dev/null || need+=(prometheus-node-exporter)
+command -v curl >/dev/null || need+=(curl)
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 	need+=(libclang-rt-dev)
 if [ ${#need[@]} -gt 0 ]; then
@@ -398,6 +402,9 @@ for mode in table json; do
 	fi
 done
 check speed/json-valid 0 'py "len(d) == 100000 and d[-1][\"ino\"] == 199999"' -- "$B/sockfd" -f "$T/big.txt" -j
+
+# ---- --prom: Prometheus metrics (tests/host/prom.sh) ----
+. "$HERE/prom.sh"
 
 # ---- fuzz smoke run, corpus seeded from the fixtures ----
 if [ "$FUZZ_SMOKE_SECONDS" -gt 0 ]; then
