@@ -14,8 +14,15 @@
  *   explain the chain for an accepted TCP socket and a socketpair end,
  *           fdinfo flags as fcntl(F_GETFL); a non-socket fd is refused;
  *   watch   a socket opened between two refreshes is marked '+';
- *   errors  with the module unloaded it says how to load it (then the
- *           module is loaded again from $SOCKFD_KO).
+ *   prom    --prom during a workload: a listener whose accept queue is
+ *           full (queue and backlog as TCP_INFO), a child at its
+ *           RLIMIT_NOFILE with a comm that needs escaping (its fds as
+ *           /proc/PID/fd, its limit as its getrlimit), LISTEN sockets as
+ *           /proc/net/tcp, TIME_WAIT as /proc/net/sockstat, fs.file-max,
+ *           the ephemeral range; --prom-file writes the same;
+ *   errors  with the module unloaded it says how to load it, and --prom
+ *           writes sockfd_up 0 with the reason (then the module is loaded
+ *           again from $SOCKFD_KO).
  */
 #define _GNU_SOURCE
 #include "gt.h"
@@ -24,6 +31,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -505,6 +514,202 @@ static void watch(pid_t me)
 	close(fd);
 }
 
+/* ---- --prom ---- */
+
+/* The value of the sample line "series VALUE" of out; -1 if none. */
+static long long prom_value(const char *series)
+{
+	size_t n = strlen(series);
+
+	for (const char *p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (strncmp(p, series, n) == 0 && p[n] == ' ')
+			return strncmp(p + n + 1, "+Inf", 4) ? atoll(p + n + 1) : -2;
+	return -1;
+}
+
+/* LISTEN lines (st 0A) of /proc/net/tcp, this network namespace. */
+static int procnet_listeners(void)
+{
+	size_t len;
+	char *s = gt_read_file("/proc/net/tcp", 4096, &len);
+	int n = 0;
+	unsigned int st;
+
+	for (char *p = s ? strchr(s, '\n') : NULL; p && p[1]; p = strchr(p + 1, '\n'))
+		n += sscanf(p + 1, "%*s %*s %*s %x", &st) == 1 && st == 0x0a;
+	free(s);
+	return n;
+}
+
+static unsigned long long proc_number(const char *file, int field)
+{
+	unsigned long long v[3] = { 0, 0, 0 };
+	size_t len;
+	char *s = gt_read_file(file, 256, &len);
+
+	if (s)
+		sscanf(s, "%llu %llu %llu", &v[0], &v[1], &v[2]);
+	free(s);
+	return v[field];
+}
+
+/* A child at its fd limit: sockets until EMFILE.  vals: the soft limit
+ * (getrlimit), the sockets it opened. */
+static int fd_hog(void *arg, int *vals, int max)
+{
+	struct rlimit rl = { 24, 24 };
+	int n = 0;
+
+	(void)arg;
+	(void)max;
+	if (gt_set_comm("fd\"hog\\ x") || setrlimit(RLIMIT_NOFILE, &rl) ||
+	    getrlimit(RLIMIT_NOFILE, &rl))
+		return -1;
+	while (socket(AF_UNIX, SOCK_DGRAM, 0) >= 0)
+		n++;
+	if (errno != EMFILE)
+		return -1;
+	vals[0] = (int)rl.rlim_cur;
+	vals[1] = n;
+	return 2;
+}
+
+/* Accept queue length and limit of a listener (TCP_INFO: unacked, sacked). */
+static int accept_queue(int fd, unsigned int *backlog)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return -1;
+	*backlog = ti.tcpi_sacked;
+	return (int)ti.tcpi_unacked;
+}
+
+static void prom(void)
+{
+	char series[256], hog_comm[] = "fd\\\"hog\\\\134\\\\040x";
+	struct gt_child hog;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	unsigned int backlog = 0, lo = 0, hi = 0;
+	unsigned long long netns = gt_netns_ino(0);
+	int lq, cl[8], q = -1, hog_fds, rows0, rows1, rc, in_range = 0;
+	long long tw0, tw1, v;
+	struct gt_table *t;
+	size_t len;
+	char *s;
+
+	/* a listener with backlog 2 and 8 clients: its queue fills (the
+	 * kernel takes backlog + 1), later SYNs are dropped */
+	lq = gt_inet_socket(AF_INET, SOCK_STREAM, 0, 2, false);
+	if (lq < 0)
+		gt_fatal("prom.setup", "listener: %s", strerror(errno));
+	sl = gt_loopback_addr(AF_INET, gt_port(lq), &ss);
+	for (int i = 0; i < 8; i++) {
+		cl[i] = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (cl[i] < 0 || (connect(cl[i], (struct sockaddr *)&ss, sl) && errno != EINPROGRESS))
+			gt_fatal("prom.setup", "client %d: %s", i, strerror(errno));
+	}
+	for (int i = 0; i < 1000; i++) {	/* 10 s: the debug kernel is slow */
+		q = accept_queue(lq, &backlog);
+		if (q > (int)backlog)
+			break;
+		gt_msleep(10);
+	}
+	gt_check("prom.setup.queue_full", q > (int)backlog && backlog == 2,
+		 "accept queue %d, backlog %u (TCP_INFO): not full after 10 s", q, backlog);
+	if (gt_child_start(&hog, fd_hog, NULL))
+		gt_fatal("prom.setup", "fd hog: %s", strerror(errno));
+	{	/* all its fds, sockets or not: /proc/PID/fd */
+		char dir[64];
+		DIR *d;
+		struct dirent *de;
+
+		snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)hog.pid);
+		d = opendir(dir);
+		hog_fds = 0;
+		while (d && (de = readdir(d)))
+			hog_fds += de->d_name[0] != '.';
+		if (d)
+			closedir(d);
+	}
+	/* it hit EMFILE, then closed the pipe it reported on */
+	gt_check("prom.setup.at_limit", hog_fds == hog.vals[0] - 1,
+		 "the hog has %d fds (/proc/PID/fd), its limit is %d", hog_fds, hog.vals[0]);
+
+	tw0 = sockstat_tw();
+	t = gt_load(4096);
+	rows0 = t ? t->nrows : -1;
+	gt_free(t);
+	rc = RUN("--prom");
+	t = gt_load(4096);
+	rows1 = t ? t->nrows : -1;
+	gt_free(t);
+	tw1 = sockstat_tw();
+	gt_check("prom.exit", rc == 0 && prom_value("sockfd_up") == 1,
+		 "exit %d, want 'sockfd_up 1' in %.300s; stderr %.300s", rc, out, err);
+	if (rows0 == rows1)
+		gt_check_num("prom.rows", "sockfd_rows (/proc/sockfd rows)", rows0,
+			     prom_value("sockfd_rows"));
+
+	snprintf(series, sizeof(series),
+		 "sockfd_listen_queue{proto=\"tcp\",local=\"127.0.0.1:%d\",comm=\"rd\\\\040test\",netns=\"%llu\"}",
+		 gt_port(lq), netns);
+	v = prom_value(series);
+	gt_check_num("prom.listen_queue", "accept queue (TCP_INFO)", accept_queue(lq, &backlog), v);
+	gt_check("prom.listen_queue.first", strstr(out, "\nsockfd_listen_queue{") &&
+		 strncmp(strstr(out, "\nsockfd_listen_queue{") + 1, series, strlen(series)) == 0,
+		 "want the full listener first: %s", series);
+	snprintf(series, sizeof(series),
+		 "sockfd_listen_backlog{proto=\"tcp\",local=\"127.0.0.1:%d\",comm=\"rd\\\\040test\",netns=\"%llu\"}",
+		 gt_port(lq), netns);
+	gt_check_num("prom.listen_backlog", "backlog (TCP_INFO)", backlog, prom_value(series));
+
+	snprintf(series, sizeof(series), "sockfd_process_fds{comm=\"%s\",pid=\"%d\"}", hog_comm,
+		 (int)hog.pid);
+	gt_check_num("prom.process_fds", "fds of the hog (/proc/PID/fd)", hog_fds, prom_value(series));
+	gt_check("prom.process_fds.first", strstr(out, "\nsockfd_process_fds{") &&
+		 strncmp(strstr(out, "\nsockfd_process_fds{") + 1, series, strlen(series)) == 0,
+		 "want the hog first: %s", series);
+	snprintf(series, sizeof(series), "sockfd_process_fd_limit{comm=\"%s\",pid=\"%d\"}", hog_comm,
+		 (int)hog.pid);
+	gt_check_num("prom.process_fd_limit", "the hog's RLIMIT_NOFILE (getrlimit)", hog.vals[0],
+		     prom_value(series));
+
+	gt_check_num("prom.listeners", "LISTEN in /proc/net/tcp", procnet_listeners(),
+		     prom_value("sockfd_sockets{family=\"inet\",proto=\"tcp\",state=\"LISTEN\"}"));
+	v = prom_value("sockfd_tcp_time_wait");
+	gt_check("prom.time_wait", tw0 >= 0 && v >= (tw0 < tw1 ? tw0 : tw1) && v <= (tw0 < tw1 ? tw1 : tw0),
+		 "sockfd_tcp_time_wait %lld, /proc/net/sockstat tw %lld before, %lld after", v, tw0, tw1);
+	gt_check_num("prom.file_max", "fs.file-max", (long long)proc_number("/proc/sys/fs/file-max", 0),
+		     prom_value("sockfd_file_handles{state=\"max\"}"));
+	s = gt_read_file("/proc/sys/net/ipv4/ip_local_port_range", 64, &len);
+	if (!s || sscanf(s, "%u %u", &lo, &hi) != 2)
+		gt_fail("prom.ports", "ip_local_port_range unreadable");
+	free(s);
+	for (int i = 0; i < 8; i++)
+		in_range += gt_port(cl[i]) >= (int)lo && gt_port(cl[i]) <= (int)hi;
+	v = prom_value("sockfd_ephemeral_ports_used{proto=\"tcp\"}");
+	gt_check("prom.ports", v >= in_range && in_range == 8 &&
+		 v + prom_value("sockfd_ephemeral_ports_available{proto=\"tcp\"}") == hi - lo + 1,
+		 "used %lld (>= our %d clients), used + available = %u-%u in %.2000s", v, in_range,
+		 lo, hi, out);
+
+	unlink("/tmp/sockfd.prom");
+	rc = RUN("--prom-file", "/tmp/sockfd.prom");
+	s = gt_read_file("/tmp/sockfd.prom", 4096, &len);
+	gt_check("prom.file", rc == 0 && s && strstr(s, "\nsockfd_up 1\n") &&
+		 strstr(s, "\nsockfd_scrape_seconds ") && len && s[len - 1] == '\n',
+		 "exit %d, stderr %.200s, file %.200s", rc, err, s ? s : "(none)");
+	free(s);
+
+	gt_child_stop(&hog);
+	for (int i = 0; i < 8; i++)
+		close(cl[i]);
+	close(lq);
+}
+
 static void not_loaded(void)
 {
 	const char *ko = getenv("SOCKFD_KO");
@@ -523,6 +728,9 @@ static void not_loaded(void)
 	gt_check("unloaded.hint", rc == 1 && strstr(err, "cannot open /proc/sockfd") &&
 		 strstr(err, "sudo modprobe sockfd") && strstr(err, "make load"),
 		 "exit %d, stderr %.300s", rc, err);
+	rc = RUN("--prom");
+	gt_check("unloaded.prom", rc == 0 && strstr(out, "\nsockfd_up{reason=\"module_not_loaded\"} 0\n") &&
+		 !strstr(out, "sockfd_rows"), "exit %d, stdout %.300s", rc, out);
 	snprintf(cmd, sizeof(cmd), "insmod %s", ko);
 	gt_check("unloaded.reload", system(cmd) == 0 && access(GT_PROC, R_OK) == 0,
 		 "'%s' did not bring /proc/sockfd back", cmd);
@@ -614,6 +822,7 @@ int main(void)
 		gt_fail("summary.user", "fork: %s", strerror(errno));
 	explain(me, &s[2], &s[5], &s[6], comm);
 	watch(me);
+	prom();
 	not_loaded();
 
 	free(out);
