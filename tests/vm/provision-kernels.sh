@@ -8,9 +8,13 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 # openssl: dkms makes its module signing key (MOK) with it; not a dkms dependency.
+# prometheus (for promtool), prometheus-node-exporter, curl: the --prom host
+# tests (tests/host/prom.sh), which start node_exporter on loopback themselves.
 TOOLS=(qemu-system-x86 qemu-utils busybox-static cpio gzip xz-utils
        build-essential sparse flex bison bc libelf-dev libssl-dev dkms openssl
-       iproute2 lsof util-linux kmod perl)
+       iproute2 lsof util-linux kmod perl prometheus prometheus-node-exporter curl)
+# Services these packages start where systemd runs; not wanted on a test machine.
+SERVICES=(prometheus prometheus-node-exporter)
 STOCK=(linux-image-amd64 linux-headers-amd64)
 K612_RE='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
 
@@ -50,6 +54,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 	say "apt-get install ${pkgs[*]} (a few minutes: kernels and QEMU)"
 	apt-get install -y -q --no-install-recommends "${pkgs[@]}" >/dev/null
 	say "installed ${#pkgs[@]} packages"
+	if [ -d /run/systemd/system ]; then
+		for s in "${SERVICES[@]}"; do
+			if [[ " ${pkgs[*]} " == *" $s "* ]]; then
+				say "stopping and disabling $s.service (installed for the tests only)"
+				systemctl disable --now "$s.service" >/dev/null 2>&1 || true
+			fi
+		done
+	fi
 else
 	say "packages: all present (tools, 6.1 and ${k612#linux-image-} with headers)"
 fi
