@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -56,11 +57,28 @@ static void label(FILE *out, const char *name, const struct sf_str *v)
 	free(buf);
 }
 
-static void label_s(FILE *out, const char *name, const char *v)
+/* 'name{l1="v1",...} ' for n pairs of a label name and its value (const
+ * struct sf_str *); the sample's value follows. */
+static void series(FILE *out, const char *name, int n, ...)
 {
-	struct sf_str s = { (char *)v, strlen(v) };
+	va_list ap;
 
-	label(out, name, &s);
+	fprintf(out, "%s{", name);
+	va_start(ap, n);
+	for (int i = 0; i < n; i++) {
+		const char *l = va_arg(ap, const char *);
+
+		label(out, l, va_arg(ap, const struct sf_str *));
+		if (i + 1 < n)
+			putc(',', out);
+	}
+	va_end(ap);
+	fputs("} ", out);
+}
+
+static struct sf_str str(const char *s)
+{
+	return (struct sf_str){ (char *)s, strlen(s) };
 }
 
 /* ---- the sockets: one entry per inode ---- */
@@ -106,7 +124,7 @@ static int cmp_sock(const void *a, const void *b)
 static struct sock *socks(const struct sf_table *t, struct sf_row *const *rows,
 			  size_t n, size_t *ns)
 {
-	struct sf_row **sorted = malloc((n + 1) * sizeof(*sorted));
+	struct sf_row **sorted = sf_sorted_rows(rows, n, cmp_row_ino);
 	struct sock *s = calloc(n + 1, sizeof(*s));
 
 	*ns = 0;
@@ -115,8 +133,6 @@ static struct sock *socks(const struct sf_table *t, struct sf_row *const *rows,
 		free(s);
 		return NULL;
 	}
-	memcpy(sorted, rows, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_row_ino);
 	for (size_t i = 0; i < n; i++) {
 		const struct sf_row *r = sorted[i];
 		struct sock *k = &s[*ns];
@@ -148,60 +164,56 @@ static void by_state(FILE *out, const struct sock *s, size_t ns)
 	for (size_t i = 0, j; i < ns; i = j) {
 		for (j = i + 1; j < ns && cmp_sock(&s[i], &s[j]) == 0; j++)
 			;
-		fputs("sockfd_sockets{", out);
-		label(out, "family", s[i].family);
-		putc(',', out);
-		label(out, "proto", s[i].kind);
-		putc(',', out);
-		label(out, "state", s[i].state);
-		fprintf(out, "} %zu\n", j - i);
+		series(out, "sockfd_sockets", 3, "family", s[i].family, "proto", s[i].kind,
+		       "state", s[i].state);
+		fprintf(out, "%zu\n", j - i);
 	}
 }
 
 /* Queued bytes and sockets with unread data, by family and protocol;
  * listeners' queues count connections, not bytes: left out. */
+struct qsum {
+	const struct sock *s;		/* the group's first socket: labels */
+	uint64_t bytes[2];		/* receive, send */
+	uint64_t unread;
+};
+
 static void queues(FILE *out, const struct sock *s, size_t ns)
 {
-	static const char *const dir[2] = { "receive", "send" };
-	bool any = false;
+	const struct sf_str dir[2] = { str("receive"), str("send") };
+	struct qsum *q = calloc(ns + 1, sizeof(*q));
+	size_t nq = 0;
 
-	for (int m = 0; m < 3; m++) {
-		if (m == 0) {
-			for (size_t i = 0; i < ns; i++)
-				any |= !s[i].listen && s[i].has_q;
-			if (!any)
-				return;
-			gauge(out, "sockfd_queue_bytes",
-			      "Bytes in the receive (unread) and send (unsent or unacknowledged) queues of sockets with an fd, listeners excepted.");
-		} else if (m == 2) {
-			gauge(out, "sockfd_sockets_unread",
-			      "Sockets with an fd whose receive queue holds data, listeners excepted.");
-		}
-		for (size_t i = 0, j; i < ns; i = j) {
-			uint64_t sum = 0, unread = 0;
-			bool have = false;
-
-			for (j = i; j < ns && cmp_str(s[i].family, s[j].family) == 0 &&
-			     cmp_str(s[i].kind, s[j].kind) == 0; j++) {
-				if (s[j].listen || !s[j].has_q)
-					continue;
-				have = true;
-				sum += m == 0 ? s[j].rxq : s[j].txq;
-				unread += s[j].rxq > 0;
+	if (!q)
+		return;
+	for (size_t i = 0; i < ns; i++) {	/* s is sorted by family, kind */
+		if (s[i].listen || !s[i].has_q)
+			continue;
+		if (!nq || cmp_str(q[nq - 1].s->family, s[i].family) ||
+		    cmp_str(q[nq - 1].s->kind, s[i].kind))
+			q[nq++].s = &s[i];
+		q[nq - 1].bytes[0] += s[i].rxq;
+		q[nq - 1].bytes[1] += s[i].txq;
+		q[nq - 1].unread += s[i].rxq > 0;
+	}
+	if (nq) {
+		gauge(out, "sockfd_queue_bytes",
+		      "Bytes in the receive (unread) and send (unsent or unacknowledged) queues of sockets with an fd, listeners excepted.");
+		for (int d = 0; d < 2; d++)
+			for (size_t i = 0; i < nq; i++) {
+				series(out, "sockfd_queue_bytes", 3, "family", q[i].s->family,
+				       "proto", q[i].s->kind, "direction", &dir[d]);
+				fprintf(out, "%" PRIu64 "\n", q[i].bytes[d]);
 			}
-			if (!have)
-				continue;
-			fputs(m == 2 ? "sockfd_sockets_unread{" : "sockfd_queue_bytes{", out);
-			label(out, "family", s[i].family);
-			putc(',', out);
-			label(out, "proto", s[i].kind);
-			if (m < 2) {
-				putc(',', out);
-				label_s(out, "direction", dir[m]);
-			}
-			fprintf(out, "} %" PRIu64 "\n", m == 2 ? unread : sum);
+		gauge(out, "sockfd_sockets_unread",
+		      "Sockets with an fd whose receive queue holds data, listeners excepted.");
+		for (size_t i = 0; i < nq; i++) {
+			series(out, "sockfd_sockets_unread", 2, "family", q[i].s->family,
+			       "proto", q[i].s->kind);
+			fprintf(out, "%" PRIu64 "\n", q[i].unread);
 		}
 	}
+	free(q);
 }
 
 /* ---- listeners: the top N by accept queue fill ---- */
@@ -280,15 +292,10 @@ static void listeners(FILE *out, const struct sf_table *t, const struct sock *s,
 			gauge(out, "sockfd_listen_backlog",
 			      "Accept queue limit (listen backlog) of a listener (the top --top by queue/backlog).");
 		for (size_t i = 0; i < nk && i < top; i++) {
-			fputs(m ? "sockfd_listen_backlog{" : "sockfd_listen_queue{", out);
-			label(out, "proto", l[i].kind);
-			putc(',', out);
-			label(out, "local", l[i].local);
-			putc(',', out);
-			label(out, "comm", l[i].comm);
-			putc(',', out);
-			label(out, "netns", l[i].netns);
-			fprintf(out, "} %" PRIu64 "\n", m ? l[i].backlog : l[i].queue);
+			series(out, m ? "sockfd_listen_backlog" : "sockfd_listen_queue", 4,
+			       "proto", l[i].kind, "local", l[i].local, "comm", l[i].comm,
+			       "netns", l[i].netns);
+			fprintf(out, "%" PRIu64 "\n", m ? l[i].backlog : l[i].queue);
 		}
 	}
 	free(l);
@@ -311,9 +318,11 @@ static int cmp_use(const void *a, const void *b)
 static void process_labels(FILE *out, const char *name, const struct sf_table *t,
 			   const struct sf_proc *p)
 {
-	fprintf(out, "%s{", name);
-	label(out, "comm", sf_get(t, p->row, SF_COMM));
-	fprintf(out, ",pid=\"%" PRIu64 "\"} ", p->row->pid);
+	char pid[24];
+	struct sf_str s = { pid, 0 };
+
+	s.len = snprintf(pid, sizeof(pid), "%" PRIu64, p->row->pid);
+	series(out, name, 2, "comm", sf_get(t, p->row, SF_COMM), "pid", &s);
 }
 
 static void processes(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
@@ -423,9 +432,10 @@ void sf_prom(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 	nt.f = open_memstream(&nt.text, &nt.len);
 	gauge(out, "sockfd_up", "1 when /proc/sockfd was read; 0 when not, with the reason.");
 	if (o->down) {
-		fputs("sockfd_up{", out);
-		label_s(out, "reason", o->down);
-		fputs("} 0\n", out);
+		struct sf_str why = str(o->down);
+
+		series(out, "sockfd_up", 1, "reason", &why);
+		fputs("0\n", out);
 	} else {
 		size_t ns;
 		struct sock *s = socks(t, rows, n, &ns);

@@ -2,7 +2,7 @@
 /*
  * sockfd - show which process owns each socket, from /proc/sockfd.
  *
- * Options, filters and the main loop (the table, --watch, --json,
+ * Options, filters and the main loop (the table, --watch, --json, --prom,
  * --summary, explain).  See sockfd(8); the file format is proc_sockfd(5).
  */
 #include <errno.h>
@@ -237,6 +237,7 @@ static int load(const struct opts *o, struct sf_table *t, char **pathp,
 
 	memset(t, 0, sizeof(*t));
 	*pathp = path;
+	*why = "read_error";
 	if (!path)
 		return 1;
 	fd = stdin_ ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);

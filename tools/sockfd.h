@@ -144,6 +144,8 @@ struct sf_proc {
 	long long fds;			/* -1: could not read */
 	long long limit;		/* -1: unknown, -2: unlimited */
 };
+struct sf_row **sf_sorted_rows(struct sf_row *const *rows, size_t n,
+			       int (*cmp)(const void *, const void *));
 struct sf_proc *sf_procs(const char *root, struct sf_row *const *rows,
 			 size_t n, size_t *np, struct sf_notes *nt);
 double sf_fd_use_pct(const struct sf_proc *p);

@@ -387,6 +387,20 @@ static long long nofile_limit(const char *root, uint64_t pid, int *err)
 	return v;
 }
 
+/* A copy of rows sorted by cmp (on struct sf_row *); NULL when out of
+ * memory. */
+struct sf_row **sf_sorted_rows(struct sf_row *const *rows, size_t n,
+			       int (*cmp)(const void *, const void *))
+{
+	struct sf_row **sorted = malloc((n + 1) * sizeof(*sorted));
+
+	if (sorted) {
+		memcpy(sorted, rows, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), cmp);
+	}
+	return sorted;
+}
+
 /*
  * The processes (fd tables) of rows, in pid order, with their sockets,
  * open fds and RLIMIT_NOFILE; what could not be read is noted.  NULL when
@@ -395,7 +409,7 @@ static long long nofile_limit(const char *root, uint64_t pid, int *err)
 struct sf_proc *sf_procs(const char *root, struct sf_row *const *rows, size_t n,
 			 size_t *np, struct sf_notes *nt)
 {
-	struct sf_row **sorted = malloc((n + 1) * sizeof(*sorted));
+	struct sf_row **sorted = sf_sorted_rows(rows, n, cmp_row_pid);
 	struct sf_proc *procs = calloc(n + 1, sizeof(*procs));
 	size_t denied = 0, gone = 0, other = 0, nolimit = 0;
 
@@ -405,8 +419,6 @@ struct sf_proc *sf_procs(const char *root, struct sf_row *const *rows, size_t n,
 		free(procs);
 		return NULL;
 	}
-	memcpy(sorted, rows, n * sizeof(*sorted));
-	qsort(sorted, n, sizeof(*sorted), cmp_row_pid);
 	for (size_t i = 0; i < n; i++) {
 		if (*np == 0 || procs[*np - 1].row->pid != sorted[i]->pid)
 			procs[(*np)++].row = sorted[i];
