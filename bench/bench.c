@@ -26,6 +26,11 @@
  *       the first and the last tenth in 4 KiB reads and the first and the
  *       last prefix in 1-byte reads (the middle skipped with 1 MiB reads);
  *       medians of 5 passes.
+ *   bench slab FILE
+ *       Kernel slab memory (the Slab: line of /proc/meminfo, kB) before FILE
+ *       is opened, while it is open halfway through a read in 4 KiB read()s,
+ *       and after it is closed: "SLAB|before|during|after|bytes at during".
+ *       A read that allocated per line would show it in "during".
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -493,6 +498,50 @@ static int reads(const char *path)
 	return 0;
 }
 
+/* ---- slab ------------------------------------------------------------ */
+
+/* The Slab: line of /proc/meminfo, in kB. */
+static long slab_kb(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	long kb = -1;
+
+	if (!f)
+		die("/proc/meminfo");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "Slab: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+static int slab(const char *path)
+{
+	char *buf = malloc(MIB);
+	long before, during, after;
+	size_t total, half;
+	double h, t;
+	int fd;
+
+	if (!buf)
+		die("malloc");
+	total = pass(path, buf, MIB, 0, 0, 0, &h, &t);
+	half = total / 2;
+	before = slab_kb();
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		die(path);
+	read_n(fd, buf, half, 4096);
+	during = slab_kb();
+	read_n(fd, buf, (size_t)-1, 4096);
+	close(fd);
+	after = slab_kb();
+	printf("SLAB|%ld|%ld|%ld|%zu\n", before, during, after, half);
+	free(buf);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -508,6 +557,8 @@ int main(int argc, char **argv)
 		return time_cmd(argv + 2);
 	if (!strcmp(cmd, "reads") && argc == 3)
 		return reads(argv[2]);
-	fprintf(stderr, "usage: bench hold PROCS SOCKETS FDS | stop PID | count | time CMD [ARG...] | reads FILE\n");
+	if (!strcmp(cmd, "slab") && argc == 3)
+		return slab(argv[2]);
+	fprintf(stderr, "usage: bench hold PROCS SOCKETS FDS | stop PID | count | time CMD [ARG...] | reads FILE | slab FILE\n");
 	return 2;
 }

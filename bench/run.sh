@@ -1,44 +1,61 @@
 #!/bin/bash
-# bench/run.sh (make bench): /proc/sockfd against ss, lsof, lsfd, netstat and
-# /proc/net/*, timed in the same guest run, reported as ratios to
-# `cat /proc/sockfd`. See bench/README.md.
+# bench/run.sh (make bench): /proc/sockfd against ss, lsof, lsfd, netstat,
+# bpftrace and /proc/net/*, timed in the same guest run, reported as ratios
+# to `cat /proc/sockfd`, and as time against the number of sockets.
+# See bench/README.md.
 #
 # Environment:
 #   KERNEL=6.1|6.12       test kernel (default 6.1)
-#   BENCH_SETUPS='a b c'  which setups (default all three, see SETUPS below)
+#   BENCH_SETUPS='a ..'   which setups (default all, see SETUPS below)
 #   BENCH_SCALE=N         percent of each setup's processes, sockets and fds
 #                         (default 100); the per-process mix stays the same
 #   BENCH_RUNS=N          runs per command, the median is reported (default 3)
 #   BENCH_MEM=MB          guest memory (default 4096)
-#   BENCH_TIMEOUT=SEC     limit for the whole guest (default 5400)
+#   BENCH_TIMEOUT=SEC     limit for the whole guest (default 9000)
 #   BENCH_CMD_TIMEOUT=SEC limit for one run of one command (default 300)
 #   BENCH_OUT=DIR         where the results go (default build/bench)
+#   BENCH_DOCS=DIR        where benchmarks.md and benchmarks.png go (default
+#                         docs/ for a full-size run, none otherwise)
 # Output: DIR/results.md (also printed), the guest's raw lines in
-# DIR/raw.txt, its console in DIR/guest/console.log.
-# bench/run.sh --report writes results.md again from raw.txt, with no guest.
+# DIR/raw.txt, its console in DIR/guest/console.log; for a full-size run
+# docs/benchmarks.md and its plot docs/benchmarks.png (gnuplot).
+# bench/run.sh --report writes the reports again from raw.txt, with no guest.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 
 KERNEL=${KERNEL:-6.1}
-BENCH_SETUPS=${BENCH_SETUPS:-a b c}
+BENCH_SETUPS=${BENCH_SETUPS:-a b c n1k n10k n50k n100k}
 BENCH_SCALE=${BENCH_SCALE:-100}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_MEM=${BENCH_MEM:-4096}
-BENCH_TIMEOUT=${BENCH_TIMEOUT:-5400}
+BENCH_TIMEOUT=${BENCH_TIMEOUT:-9000}
 BENCH_CMD_TIMEOUT=${BENCH_CMD_TIMEOUT:-300}
 
-# name: processes sockets fds (fds include the sockets and 0-2), from
-# shared/notes/peers.md's timings of ss, netstat and lsof.
+# name: processes sockets fds (fds include the sockets and 0-2). a-c are
+# shared/notes/peers.md's sizes; n1k-n100k the scale series: N sockets in
+# 1000 processes, each with 200 extra non-socket fds.
 declare -A SETUPS=(
 	[a]="1000 20000 25000"
 	[b]="1000 20000 225000"
 	[c]="4000 16000 36000"
+	[n1k]="1000 1000 205000"
+	[n10k]="1000 10000 214000"
+	[n50k]="1000 50000 254000"
+	[n100k]="1000 100000 304000"
 )
 declare -A WHAT=(
 	[a]="1000 processes, 20k sockets, 25k fds"
 	[b]="the same + 200 extra non-socket fds per process (225k fds)"
 	[c]="4000 processes, 16k sockets, 36k fds"
+	[n1k]="scale: 1k sockets in 1000 processes, 200 extra fds each"
+	[n10k]="scale: 10k sockets in 1000 processes, 200 extra fds each"
+	[n50k]="scale: 50k sockets in 1000 processes, 200 extra fds each"
+	[n100k]="scale: 100k sockets in 1000 processes, 200 extra fds each"
 )
+
+# The bpftrace peer: every socket fd's pid, fd and inode from the BPF task_file
+# iterator (S_IFSOCK = 0xc000), as a kernel-study user would write it.
+BPFTRACE_PROG='iter:task_file /(ctx->file->f_inode->i_mode & 0xf000) == 0xc000/ { printf("%d %d %lu\n", ctx->task->tgid, ctx->fd, ctx->file->f_inode->i_ino); }'
 
 out=${BENCH_OUT:-$SOCKFD_BUILD/bench}
 raw=$out/raw.txt
@@ -48,10 +65,25 @@ started=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 # The guest script: per setup, hold the workload, count it, time every
 # command, measure read sizes, release it.
-guest='
-B() { bench time "$@"; }
-echo "KERNEL|$(uname -r)|$(nproc)|$(sed -n "s/^MemTotal: *//p" /proc/meminfo)"
-'
+guest="
+export BENCH_RUNS=$BENCH_RUNS BENCH_CMD_TIMEOUT=$BENCH_CMD_TIMEOUT
+B() { bench time \"\$@\"; }
+echo \"KERNEL|\$(uname -r)|\$(nproc)|\$(sed -n 's/^MemTotal: *//p' /proc/meminfo)\"
+cat >/iter.bt <<'BT'
+$BPFTRACE_PROG
+BT
+# bpftrace 0.17 decides which probe types the kernel has from tracefs
+# (available_filter_functions): without it, iter and kfunc probes are 'not
+# available for your kernel version'.
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
+mount -t tracefs none /sys/kernel/tracing 2>/dev/null
+# Can bpftrace run here at all? Its last lines say why not.
+if bpftrace /iter.bt >/bt.out 2>&1; then
+	echo \"BPFTRACE|ok|\$(wc -l </bt.out)\"
+else
+	echo \"BPFTRACE|fail|\$(tail -n 3 /bt.out | tr '\\n|' '  ')\"
+fi
+"
 for s in $BENCH_SETUPS; do
 	[ -n "${SETUPS[$s]:-}" ] || die "unknown setup $s (known: ${!SETUPS[*]})"
 	read -r procs socks fds <<<"${SETUPS[$s]}"
@@ -65,6 +97,7 @@ if k=\$(bench hold $procs $socks $fds); then
 	bench count
 	B cat /proc/sockfd
 	B sockfd -n
+	B sockfd -j
 	B sockfd --summary
 	B ss -tuanp
 	B ss -tuan
@@ -73,8 +106,11 @@ if k=\$(bench hold $procs $socks $fds); then
 	B lsof -nP -i
 	B lsfd
 	B lsfd -Q 'PROTONAME == \"TCP\"'
-	B cat /proc/net/tcp /proc/net/udp /proc/net/unix
+	B cat /proc/net/tcp /proc/net/tcp6 /proc/net/udp /proc/net/udp6 /proc/net/unix
+	B bpftrace /iter.bt
+	echo \"BTLINES|\$(bpftrace /iter.bt 2>/dev/null | grep -c '^[0-9]')\"
 	B sh -c 'cat /proc/[0-9]*/limits'
+	bench slab /proc/sockfd
 	bench reads /proc/sockfd
 	bench stop \$k
 fi
@@ -83,15 +119,21 @@ done
 
 if [ "${1:-}" != --report ]; then
 	ensure_deps
+	# The bench's own peers and plot, on top of what the tests need.
+	for p in bpftrace gnuplot-nox; do
+		dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed && continue
+		[ "$(id -u)" = 0 ] || die "$p is missing: apt-get install bpftrace gnuplot-nox"
+		say "installing $p"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$p" >/dev/null
+	done
 	say "bench: kernel $KERNEL, setups '$BENCH_SETUPS' at ${BENCH_SCALE}%, $BENCH_RUNS runs each, guest ${BENCH_MEM} MB"
 	status=0
-	BENCH_RUNS=$BENCH_RUNS BENCH_CMD_TIMEOUT=$BENCH_CMD_TIMEOUT \
-		"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$KERNEL" --out "$out/guest" \
+	"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$KERNEL" --out "$out/guest" \
 		--tests '' --mem "$BENCH_MEM" --timeout "$BENCH_TIMEOUT" \
-		--tools 'cat ss lsof lsfd netstat' \
+		--tools 'cat ss lsof lsfd netstat bpftrace' \
 		--extra-modules 'inet_diag tcp_diag udp_diag unix_diag netlink_diag' \
 		--progs "$SOCKFD_ROOT/bench/bench.c" --run "$guest" >"$out/guest.out" || status=$?
-	lines='^(KERNEL|SETUP|HELD|COUNT|BENCH|SIZE|READ)\|'
+	lines='^(KERNEL|BPFTRACE|SETUP|HELD|COUNT|BENCH|BTLINES|SIZE|READ|SLAB)\|'
 	if [ "$status" != 0 ] || ! grep -q '^SETUP|' "$out/guest.out"; then
 		grep -Ev "$lines" "$out/guest.out" >&2 || true
 		die "the bench guest failed (console log: $out/guest/console.log)"
@@ -104,51 +146,29 @@ if [ "${1:-}" != --report ]; then
 fi
 [ -f "$raw" ] || die "no $raw: run bench/run.sh first"
 
-# results.md from the raw lines.
-{
-	printf '# sockfd bench results\n\n'
-	awk -F'|' -v what="$(for s in "${!WHAT[@]}"; do printf '%s=%s;' "$s" "${WHAT[$s]}"; done)" '
-	BEGIN { n = split(what, w, ";"); for (i = 1; i <= n; i++) { split(w[i], kv, "="); desc[kv[1]] = kv[2] } }
-	$1 == "HOST" { cpus = $3
-		printf "Run of %s, %s runs per command (median), wall clock, output to /dev/null; ", $2, $5
-		printf "setups at %s%% of their size; `make bench` took %d s (build, boot, setups, timings). ", $4, $6 }
-	$1 == "KERNEL" {
-		printf "Guest: kernel %s, %s vCPUs, %s RAM, QEMU TCG on a %s-CPU host shared with other work: ", $2, $3, $4, cpus
-		printf "absolute times are inflated, the ratios to `cat /proc/sockfd` in the same setup are what matters.\n"
-	}
-	function flush_reads() {
-		if (!size) return
-		printf "\nReading /proc/sockfd (%d bytes) in one process, median of 5 passes (last/first: median of the per-pass ratios):\n\n", size
-		printf "| reads | ms | note |\n|---|---:|---|\n"
-		printf "| whole file, 1 MiB read()s | %.1f | |\n", r["whole1048576"]
-		printf "| whole file, 4 KiB read()s | %.1f | |\n", r["whole4096"]
-		printf "| first %d bytes, 1-byte read()s | %.1f | %.0f ms for the whole file at that rate |\n", pre, r["prefix1"], r["prefix1"] * size / pre
-		printf "| first / last 10%% (%d bytes), 4 KiB read()s | %.1f / %.1f | last/first = %.2f |\n", tenth, e4h, e4t, e4q
-		printf "| first / last %d bytes, 1-byte read()s | %.1f / %.1f | last/first = %.2f |\n", pre, e1h, e1t, e1q
-		size = 0
-	}
-	$1 == "SETUP" {
-		flush_reads()
-		printf "\n## Setup %s: %s\n\n", $2, desc[$2]
-		printf "Asked for %d processes, %d sockets, %d fds.", $3, $4, $5
-		base = 0
-	}
-	$1 == "HELD" { printf " Set up in %d s.", $2 }
-	$1 == "COUNT" {
-		printf " Guest while timing: %d processes, %d fds, %d socket fds; ", $2, $3, $4
-		printf "/proc/net rows: %d tcp/tcp6, %d udp/udp6, %d unix.\n\n", $5, $6, $7
-		printf "| command | median ms | runs ms | ratio to cat /proc/sockfd |\n|---|---:|---|---:|\n"
-	}
-	$1 == "BENCH" {
-		if (!base) base = $4
-		st = $5 == "ok" ? "" : " (" $5 ")"
-		printf "| `%s`%s | %.0f | %s | %.1f |\n", $2, st, $4, $3, $4 / base
-	}
-	$1 == "SIZE" { size = $2 }
-	$1 == "READ" && $2 == "whole" { r["whole" $3] = $5 }
-	$1 == "READ" && $2 == "prefix" { r["prefix1"] = $5; pre = $4 }
-	$1 == "READ" && $2 == "ends" && $3 == 4096 { tenth = $4; e4h = $5; e4t = $7; e4q = $8 }
-	$1 == "READ" && $2 == "ends" && $3 == 1 { e1h = $5; e1t = $7; e1q = $8 }
-	END { flush_reads() }' "$raw"
-} >"$out/results.md"
+# results.md from the raw lines; for a full-size run also docs/benchmarks.md
+# with the plot of time against sockets (gnuplot, PNG).
+# Only a full-size run of every setup speaks for the project in docs/.
+if [ -z "${BENCH_DOCS+set}" ]; then
+	BENCH_DOCS=
+	ran=$(awk -F'|' '$1 == "HOST" { s = $4 } $1 == "SETUP" { n++ } END { print s "/" n }' "$raw")
+	[ "$ran" != "100/${#SETUPS[@]}" ] || BENCH_DOCS=$SOCKFD_ROOT/docs
+fi
+desc=$(for s in "${!WHAT[@]}"; do printf '%s=%s;' "$s" "${WHAT[$s]}"; done)
+awk -F'|' -v what="$desc" -v plotdat="$out/scale.dat" -v png=benchmarks.png \
+	-f "$SOCKFD_ROOT/bench/report.awk" "$raw" >"$out/results.md"
+if [ -s "$out/scale.dat" ] && command -v gnuplot >/dev/null; then
+	gnuplot -e "dat='$out/scale.dat'; png='$out/benchmarks.png'" "$SOCKFD_ROOT/bench/plot.gp"
+fi
+if [ -n "$BENCH_DOCS" ]; then
+	mkdir -p "$BENCH_DOCS"
+	{
+		printf '# sockfd benchmarks\n\n'
+		printf 'Written by `make bench` (bench/run.sh; how to run it and what every\n'
+		printf 'number means: bench/README.md). Do not edit: run it again.\n\n'
+		sed 1d "$out/results.md"
+	} >"$BENCH_DOCS/benchmarks.md"
+	[ ! -f "$out/benchmarks.png" ] || cp "$out/benchmarks.png" "$BENCH_DOCS/"
+	say "wrote $BENCH_DOCS/benchmarks.md"
+fi
 cat "$out/results.md"
