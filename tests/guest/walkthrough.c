@@ -483,10 +483,11 @@ static char *read_str(const char *path)
 }
 
 /*
- * /proc/net/tcp (IPv4): sockets in state st (-1: any) whose local port is
- * in [lo, hi].  TIME_WAIT sockets are listed there, with inode 0.
+ * /proc/net/tcp (IPv4): sockets in state st whose local port is in
+ * [lo, hi] and whose remote port is rport (-1: any).  TIME_WAIT sockets
+ * are listed there, with inode 0.
  */
-static int tcp_count(int st, unsigned int lo, unsigned int hi)
+static int tcp_count(int st, unsigned int lo, unsigned int hi, int rport)
 {
 	size_t len;
 	char *text = gt_read_file("/proc/net/tcp", 0, &len), *line;
@@ -496,10 +497,10 @@ static int tcp_count(int st, unsigned int lo, unsigned int hi)
 		return -1;
 	line = strchr(text, '\n');
 	while (line && line[1]) {
-		unsigned int port, state;
+		unsigned int port, rp, state;
 
-		if (sscanf(line + 1, " %*d: %*x:%x %*x:%*x %x", &port, &state) == 2 &&
-		    (st < 0 || (int)state == st) && port >= lo && port <= hi)
+		if (sscanf(line + 1, " %*d: %*x:%x %*x:%x %x", &port, &rp, &state) == 3 &&
+		    (int)state == st && port >= lo && port <= hi && (rport < 0 || (int)rp == rport))
 			n++;
 		line = strchr(line + 1, '\n');
 	}
@@ -579,9 +580,9 @@ static void demo_port(struct web *w)
 	gt_check("port.listen", state_of(w->server.pid, w->lfd) == 10,
 		 "/proc/net/tcp: state of the listener %d, want 10 (LISTEN)",
 		 state_of(w->server.pid, w->lfd));
-	gt_check("port.no_connection", tcp_count(1, WEB_PORT, WEB_PORT) == 0,
+	gt_check("port.no_connection", tcp_count(1, WEB_PORT, WEB_PORT, -1) == 0,
 		 "/proc/net/tcp: %d ESTABLISHED sockets on port %d, want 0",
-		 tcp_count(1, WEB_PORT, WEB_PORT), WEB_PORT);
+		 tcp_count(1, WEB_PORT, WEB_PORT, -1), WEB_PORT);
 	gt_check_fdf(w->server.pid, w->lfd, NULL, "port.row");
 	capture("port", "sockfd --port %d", WEB_PORT);
 	capture("port", "grep -E '^pid|web-server' /proc/sockfd");
@@ -594,14 +595,17 @@ static void demo_tuple(struct web *w)
 	int v[GT_CHILD_VALS], i;
 
 	puppet_start(&w->client, "client", false);
-	ask(&w->client, OP_CONNECT, WEB_PORT, 3, v);
-	if (v[0] != 3)
-		gt_fatal("tuple/connect", "%d of 3 clients connected", v[0]);
-	memcpy(w->cfd, v + 1, sizeof(w->cfd));
-	ask(&w->server, OP_ACCEPT, w->lfd, 3, v);
-	if (v[0] != 3)
-		gt_fatal("tuple/accept", "%d of 3 accepted", v[0]);
-	memcpy(w->afd, v + 1, sizeof(w->afd));
+	/* one at a time, so that the i-th accepted socket is the i-th client's */
+	for (i = 0; i < 3; i++) {
+		ask(&w->client, OP_CONNECT, WEB_PORT, 1, v);
+		if (v[0] != 1)
+			gt_fatal("tuple.connect", "client %d did not connect", i);
+		w->cfd[i] = v[1];
+		ask(&w->server, OP_ACCEPT, w->lfd, 1, v);
+		if (v[0] != 1)
+			gt_fatal("tuple.accept", "client %d was not accepted", i);
+		w->afd[i] = v[1];
+	}
 	for (i = 0; i < 3; i++) {
 		addrs_of(w->client.pid, w->cfd[i], l[i], r[i], sizeof(l[i]));
 		addrs_of(w->server.pid, w->afd[i], al[i], ar[i], sizeof(al[i]));
@@ -714,7 +718,12 @@ static void demo_handshake(void)
 	if (gt_check("handshake.syn_sent", st == 2 && n >= 1,
 		     "state %d after %d connections, want 2 (SYN_SENT) after at least one ESTABLISHED",
 		     st, n)) {
-		gt_check_fdf(eager.pid, fds[n], NULL, "handshake.syn_sent.row");
+		struct gt_want want = { 0 };
+
+		/* no peer yet (getpeername: ENOTCONN), but the destination is set */
+		gt_want_set(&want, GT_REMOTE, "127.0.0.1:%d", BUSY_PORT);
+		gt_check_fdf(eager.pid, fds[n], &want, "handshake.syn_sent.row");
+		gt_want_free(&want);
 		gt_check_fdf(eager.pid, fds[0], NULL, "handshake.queued.row");
 		gt_check_fdf(busy.pid, lfd, NULL, "handshake.listener.row");
 	}
@@ -833,8 +842,14 @@ static void demo_rwclose(void)
 		 "poll() revents %#x on the socket, %#x on the file, want POLLIN", v[5], v[6]);
 	gt_check("rwclose.read", v[8] && v[10],
 		 "read() returned %d on the socket, %d on the file, want the 6 bytes", v[7], v[9]);
-	gt_check_fdf(p.pid, v[0], NULL, "rwclose.row%d", v[0]);
-	gt_check_fdf(p.pid, v[1], NULL, "rwclose.row%d", v[1]);
+	for (int i = 0; i < 2; i++) {
+		struct gt_want want = { 0 };
+
+		/* a unix socket's remote is its peer's inode */
+		gt_want_set(&want, GT_REMOTE, "%llu", gt_fd_sock_ino(p.pid, v[1 - i]));
+		gt_check_fdf(p.pid, v[i], &want, "rwclose.row%d", v[i]);
+		gt_want_free(&want);
+	}
 	capture("rwclose", "sockfd -c rw-demo");
 	capture("rwclose", "for fd in 3 4 5; do echo \"$fd -> $(readlink /proc/%d/fd/$fd)\"; done",
 		(int)p.pid);
@@ -933,12 +948,13 @@ static void demo_timewait(void)
 		 "%d connections, then %s; want %d, then EADDRNOTAVAIL", flood,
 		 strerror(v[1]), TW_RANGE_N);
 	ask(&srv, OP_ACCEPT_CLOSE, 3, flood, v);
-	for (int i = 0; i < 100 && tcp_count(6, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1) < flood; i++)
+	for (int i = 0; i < 100 && tcp_count(6, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1,
+					       TW_PORT) < flood; i++)
 		gt_msleep(20);
-	tw = tcp_count(6, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1);
+	tw = tcp_count(6, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1, TW_PORT);
 	tw_after = sockstat_tw();
 	gt_check("timewait.in_proc_net_tcp", tw == flood,
-		 "/proc/net/tcp: %d TIME_WAIT sockets with a port in the range, want %d", tw, flood);
+		 "/proc/net/tcp: %d TIME_WAIT sockets to port 8083 from a port in the range, want %d", tw, flood);
 	gt_check("timewait.sockstat", tw_after >= flood,
 		 "/proc/net/sockstat: tw %ld, want at least the %d of the range", tw_after, flood);
 	t = gt_load(0);
@@ -1010,8 +1026,10 @@ static void demo_container(struct web *w)
 	gt_check_fdf(c.pid, 5, NULL, "container.accepted.row");
 	gt_check_fdf(w->server.pid, w->lfd, NULL, "container.host_listener.row");
 	capture("container", "sockfd --port %d -o owner,netns,state,local,remote", WEB_PORT);
-	capture("container", "readlink /proc/%d/ns/net /proc/%d/ns/pid /proc/self/ns/net",
-		(int)c.pid, (int)c.pid);
+	capture("container", "readlink /proc/%d/ns/net", (int)c.pid);
+	capture("container", "readlink /proc/self/ns/net");
+	capture("container", "readlink /proc/%d/ns/pid", (int)c.pid);
+	capture("container", "readlink /proc/self/ns/pid");
 	figure("container", "--port 8080");
 
 	read_two("/proc/sys/fs/file-nr", &nr0, &dummy);

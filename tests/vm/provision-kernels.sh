@@ -8,9 +8,11 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 # openssl: dkms makes its module signing key (MOK) with it; not a dkms dependency.
+# graphviz: make walkthrough draws its figures, and the host tests check
+# sockfd --dot, with dot.
 TOOLS=(qemu-system-x86 qemu-utils busybox-static cpio gzip xz-utils
        build-essential sparse flex bison bc libelf-dev libssl-dev dkms openssl
-       iproute2 lsof util-linux kmod perl)
+       iproute2 lsof util-linux kmod perl graphviz)
 STOCK=(linux-image-amd64 linux-headers-amd64)
 K612_RE='^linux-image-6\.12\.[0-9]+\+deb12-amd64$'
 
