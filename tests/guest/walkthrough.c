@@ -154,9 +154,9 @@ static void figure(const char *name, const char *args)
 
 enum op {
 	OP_LISTEN,	/* a = port, b = backlog: [fd] */
-	OP_CONNECT,	/* a = port, b = count: [count, fd...] (first 60) */
+	OP_CONNECT,	/* a = port, b = count: [count, fd...] (first 63) */
 	OP_CONNECT_NB,	/* a = port: [fd] (non-blocking connect) */
-	OP_ACCEPT,	/* a = listener, b = count: [count, fd...] (first 60) */
+	OP_ACCEPT,	/* a = listener, b = count: [count, fd...] (first 63) */
 	OP_SOCKET,	/* a = count: [lowest free fd before, fd] per socket */
 	OP_CLOSE,	/* a = fd: [close() result] */
 	OP_SEND,	/* a = fd, b = bytes: [written] */
@@ -189,6 +189,29 @@ static int lowest_free_fd(void)
 	return -1;
 }
 
+static int connect_to(int port, struct sockaddr *unused, socklen_t *unused_len)
+{
+	(void)unused;
+	(void)unused_len;
+	return gt_inet_connect(AF_INET, SOCK_STREAM, port);
+}
+
+/* count calls of make(arg): v[0] = how many gave an fd, then the first
+ * fds; returns the number of values. */
+static int repeat(int (*make)(int, struct sockaddr *, socklen_t *), int arg, int count,
+		  int *v)
+{
+	int n = 1, fd;
+
+	v[0] = 0;
+	for (int i = 0; i < count && (fd = make(arg, NULL, NULL)) >= 0; i++) {
+		v[0]++;
+		if (n < GT_CHILD_VALS)
+			v[n++] = fd;
+	}
+	return n;
+}
+
 static int run_op(const struct req *q, int *v)
 {
 	char buf[65536];
@@ -199,15 +222,7 @@ static int run_op(const struct req *q, int *v)
 		v[n++] = gt_inet_socket(AF_INET, SOCK_STREAM, q->a, q->b, false);
 		break;
 	case OP_CONNECT:
-		v[n++] = 0;
-		for (i = 0; i < q->b; i++) {
-			fd = gt_inet_connect(AF_INET, SOCK_STREAM, q->a);
-			if (fd < 0)
-				break;
-			v[0]++;
-			if (n < GT_CHILD_VALS - 4)
-				v[n++] = fd;
-		}
+		n = repeat(connect_to, q->a, q->b, v);
 		break;
 	case OP_CONNECT_NB: {
 		struct sockaddr_storage ss;
@@ -220,15 +235,7 @@ static int run_op(const struct req *q, int *v)
 		break;
 	}
 	case OP_ACCEPT:
-		v[n++] = 0;
-		for (i = 0; i < q->b; i++) {
-			fd = accept(q->a, NULL, NULL);
-			if (fd < 0)
-				break;
-			v[0]++;
-			if (n < GT_CHILD_VALS - 4)
-				v[n++] = fd;
-		}
+		n = repeat(accept, q->a, q->b, v);
 		break;
 	case OP_SOCKET:
 		for (i = 0; i < q->a && n < GT_CHILD_VALS - 2; i++) {
