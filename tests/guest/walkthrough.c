@@ -91,17 +91,21 @@ static void capture_line(const char *fmt, ...)
 }
 
 /* Run a shell command; its output (stdout and stderr) goes to CAPTURE
- * after a "$ CMD" line, and into out (if not NULL, malloc'ed). */
+ * after a "$ CMD" line, and into out (if not NULL, malloc'ed).  A command
+ * that fails is a failure: the document would show its error. */
 static void shell(const char *cmd, char **out)
 {
 	char *full;
 	size_t len;
+	int st;
 
 	capture_line("$ %s", cmd);
 	if (asprintf(&full, "(%s) >/run/walkthrough.cmd 2>&1", cmd) < 0)
 		gt_fatal("capture", "out of memory");
-	if (system(full) == -1)
-		gt_fail("capture", "system(%s): %s", cmd, strerror(errno));
+	st = system(full);
+	if (st != 0)
+		gt_fail("capture", "'%s' exited with status %d", cmd,
+			st == -1 ? -1 : WEXITSTATUS(st));
 	free(full);
 	full = gt_read_file("/run/walkthrough.cmd", 0, &len);
 	if (full) {
@@ -166,7 +170,7 @@ enum op {
 	OP_HOG,		/* a = RLIMIT_NOFILE: [sockets, errno] until socket() fails */
 	OP_TWFLOOD,	/* a = port, b = max: [connections, errno] connect + close */
 	OP_ACCEPT_CLOSE,/* a = listener, b = count: [accepted] and closed */
-	OP_GETPID,	/* [getpid(), RLIMIT_NOFILE] */
+	OP_GETPID,	/* [getpid()] */
 	OP_LO_UP,	/* [gt_lo_up()] */
 };
 
@@ -332,14 +336,9 @@ static int run_op(const struct req *q, int *v)
 		}
 		n = 1;
 		break;
-	case OP_GETPID: {
-		struct rlimit rl;
-
-		getrlimit(RLIMIT_NOFILE, &rl);
+	case OP_GETPID:
 		v[n++] = getpid();
-		v[n++] = (int)rl.rlim_cur;
 		break;
-	}
 	case OP_LO_UP:
 		v[n++] = gt_lo_up();
 		break;
