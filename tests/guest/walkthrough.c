@@ -735,6 +735,7 @@ static void demo_handshake(void)
 		gt_check_fdf(busy.pid, lfd, NULL, "handshake.listener.row");
 	}
 	capture("handshake", "sockfd --port %d -o owner,state,rxq,txq,local,remote", BUSY_PORT);
+	figure("handshake", "--port 8081");
 	puppet_stop(&eager);
 	puppet_stop(&busy);
 }
@@ -858,6 +859,7 @@ static void demo_rwclose(void)
 		gt_want_free(&want);
 	}
 	capture("rwclose", "sockfd -c rw-demo");
+	figure("rwclose", "-c rw-demo");
 	capture("rwclose", "for fd in 3 4 5; do echo \"$fd -> $(readlink /proc/%d/fd/$fd)\"; done",
 		(int)p.pid);
 	ask(&p, OP_CLOSE, v[1], 0, v + 20);
