@@ -52,6 +52,11 @@ check:
 demo:
 	@tests/vm/demo.sh
 
+# docs/walkthrough.md: runs its demonstrations in a guest (KERNEL=6.1 by
+# default) and rewrites its captured output and figures (needs graphviz).
+walkthrough:
+	@tests/vm/walkthrough.sh $(if $(KERNEL),--kernel $(KERNEL))
+
 # The soak test alone, on the debug kernel, for SECONDS (make check runs 60).
 SECONDS ?= 600
 soak:
@@ -146,4 +151,4 @@ uninstall-exporter:
 
 .PHONY: all module tools fuzz clean check demo soak deps bench install uninstall \
 	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot \
-	install-exporter uninstall-exporter
+	install-exporter uninstall-exporter walkthrough

@@ -6,6 +6,17 @@
  *   sockfd_walk.c   the walk over tasks and fds, with its resume cursor
  *   sockfd_format.c one line per socket, one function per family
  * Kernel-version differences live in sockfd_compat.h only.
+ *
+ * The chain a line follows, from a process to its connection:
+ *   task_struct    a process or thread (found by pid number in the
+ *                  reader's pid namespace)
+ *   files_struct   its fd table (task->files; threads may share one)
+ *   fdtable        the array of open files, indexed by fd number
+ *   file           one open file; sock_from_file() gives its socket, if any
+ *   socket         the VFS side (socket:[INODE]: its inode number), type
+ *   sock           the protocol side (sk): family, state, queues, buffers
+ *   inet_sock      addresses and ports (inet, inet6), then tcp_sock for
+ *                  TCP queues; unix_sock for a unix socket's name and peer
  */
 #ifndef _SOCKFD_H
 #define _SOCKFD_H

@@ -45,7 +45,7 @@ struct opts {
 	bool proc_root_given;
 	const char *columns;
 	unsigned int out_flags;
-	bool json, summary, prom;
+	bool json, summary, prom, dot;
 	const char *prom_file;
 	unsigned int top;
 	double watch;
@@ -73,6 +73,7 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --prom-file PATH   --prom into PATH, replaced atomically\n"
 	      "     --top N            processes listed by --summary, processes and\n"
 	      "                        listeners by --prom (default 10)\n"
+	      "     --dot              Graphviz graph: processes, fds, sockets, local peers\n"
 	      " -w, --watch SECONDS    redraw every SECONDS; + marks sockets that appeared,\n"
 	      "                        - those that vanished since the last refresh\n"
 	      "     --count N          with --watch: stop after N refreshes\n"
@@ -365,6 +366,8 @@ static int show(const struct opts *o, const struct sf_table *t,
 		fputs("\033[H\033[2J", stdout);
 	if (o->summary) {
 		sf_summary(stdout, t, rows, n, &so);
+	} else if (o->dot) {
+		sf_dot(stdout, t, rows, n);
 	} else if (o->json && !o->columns) {
 		sf_print_json(stdout, t, rows, n, NULL, 0);
 	} else if (sf_resolve_cols(t, o->columns, &cols, &ncols)) {
@@ -468,7 +471,7 @@ static int explain(const struct opts *o, const char *pid_arg, const char *fd_arg
 
 enum {
 	OPT_PORT = 0x100, OPT_NETNS, OPT_UID, OPT_SUMMARY, OPT_TOP, OPT_COUNT,
-	OPT_PROC_ROOT, OPT_PROM, OPT_PROM_FILE,
+	OPT_PROC_ROOT, OPT_PROM, OPT_PROM_FILE, OPT_DOT,
 };
 
 int main(int argc, char **argv)
@@ -483,6 +486,7 @@ int main(int argc, char **argv)
 		{ "prom", no_argument, NULL, OPT_PROM },
 		{ "prom-file", required_argument, NULL, OPT_PROM_FILE },
 		{ "top", required_argument, NULL, OPT_TOP },
+		{ "dot", no_argument, NULL, OPT_DOT },
 		{ "watch", required_argument, NULL, 'w' },
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
@@ -541,6 +545,9 @@ int main(int argc, char **argv)
 		case OPT_PROM_FILE:
 			o.prom = true;
 			o.prom_file = optarg;
+			break;
+		case OPT_DOT:
+			o.dot = true;
 			break;
 		case OPT_TOP:
 			o.top = (unsigned int)number("--top count", optarg, UINT32_MAX);
@@ -614,6 +621,8 @@ int main(int argc, char **argv)
 		bad_usage("--prom cannot be combined with --json, --summary, --watch or --output");
 	if (o.watch > 0 && o.json)
 		bad_usage("--watch and --json cannot be combined");
+	if (o.dot && (o.json || o.summary || o.prom || o.watch > 0 || o.columns))
+		bad_usage("--dot cannot be combined with --json, --summary, --prom, --watch or --output");
 	if (o.count && o.watch <= 0)
 		bad_usage("--count needs --watch");
 	if (o.watch > 0 && o.file && strcmp(o.file, "-") == 0)
@@ -621,8 +630,8 @@ int main(int argc, char **argv)
 	if (optind < argc && strcmp(argv[optind], "explain") == 0) {
 		if (argc - optind != 3)
 			bad_usage("explain needs PID and FD");
-		if (o.json || o.summary || o.watch > 0 || o.prom)
-			bad_usage("explain takes no --json, --summary, --prom or --watch");
+		if (o.json || o.summary || o.watch > 0 || o.prom || o.dot)
+			bad_usage("explain takes no --json, --summary, --prom, --dot or --watch");
 		ret = explain(&o, argv[optind + 1], argv[optind + 2]);
 	} else if (optind < argc) {
 		bad_usage("unexpected argument '%s'", argv[optind]);

@@ -182,6 +182,10 @@ double sf_now(void);
 int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	       const char *proc_root, uint64_t pid, uint64_t fd);
 
+/* dot.c */
+int sf_dot(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
+	   size_t n);
+
 /* helpers shared by summary.c and explain.c (summary.c, output.c) */
 char *sf_path(const char *proc_root, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -6,7 +6,7 @@
 # AddressSanitizer and UBSan; any sanitizer report fails the check.
 # Prints one PASS:/FAIL: line per check, then "N passed, N failed".
 # Needs: gcc, make, python3, clang and libclang-rt (libFuzzer), promtool
-# (prometheus), prometheus-node-exporter and curl; installed
+# (prometheus), prometheus-node-exporter, curl and graphviz; installed
 # with apt-get when missing and running as root.
 # FUZZ_SMOKE_SECONDS (default 20) sets the fuzz run; 0 skips it.
 set -euo pipefail
@@ -27,6 +27,7 @@ command -v clang >/dev/null || need+=(clang)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-node-exporter >/dev/null || need+=(prometheus-node-exporter)
 command -v curl >/dev/null || need+=(curl)
+command -v dot >/dev/null || need+=(graphviz)
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 	need+=(libclang-rt-dev)
 if [ ${#need[@]} -gt 0 ]; then
@@ -87,7 +88,7 @@ PROC=$FX/proc
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$TOP/dkms.conf")
 check version 0 '[ "$(cat $T/out)" = "sockfd $ver" ]' -- "$R" --version
 check version-short 0 'has "sockfd $ver"' -- "$R" -V
-check help 0 'for o in --file --output --no-headings --numeric --json --summary --top --watch \
+check help 0 'for o in --file --output --no-headings --numeric --json --summary --dot --top --watch \
 	--count --proc-root --pid --comm --port --state --tcp --udp --unix --ipv4 --ipv6 \
 	--listening --netns --uid --help --version explain; do has -- "$o" || exit 1; done' -- "$R" --help
 check help-short 0 'has "Usage:"' -- "$R" -h
@@ -201,6 +202,40 @@ b = json.load(open(sys.argv[2]))[:5]
 sys.exit(0 if a == b else 1)" <("$R" -f "$FX/reordered.txt" -j) <("$R" -f "$BASIC" -j)' -- \
 	"$R" -f "$FX/reordered.txt" -j
 check json-malformed 1 'json && py "[r[\"pid\"] for r in d] == [412, 418]"' -- "$R" -f "$FX/malformed.txt" -j
+
+# ---- --dot: fixture in, expected DOT out, and Graphviz accepts it ----
+# svg_ok: dot -Tsvg turns the last output into SVG without a warning
+svg_ok() { dot -Tsvg "$T/out" >"$T/svg" 2>"$T/dot.err" && [ ! -s "$T/dot.err" ] && grep -q '</svg>' "$T/svg"; }
+PEERS=$FX/peers.txt
+check dot-basic 0 'cmp -s $T/out $FX/basic.dot && svg_ok' -- "$R" -f "$BASIC" --dot
+check dot-peers 0 'cmp -s $T/out $FX/peers.dot && svg_ok' -- "$R" -f "$PEERS" --dot
+# every escape (NUL, quotes, backslashes, bytes that are not UTF-8) stays
+# inside its DOT string
+check dot-escapes 0 'svg_ok && has "label=\"a\\\\000b (10)\"" && has "\\\"quoted\\\"" &&
+	has "/tmp/\\\\134back\\\\040slash" && has "@\\\\300\\\\200overlong"' -- "$R" -f "$ESC" --dot
+# the output is sorted: the input's lines in another order give the same graph
+head -n 1 "$BASIC" >"$T/reversed.txt"
+tail -n +2 "$BASIC" | tac >>"$T/reversed.txt"
+check dot-sorted 0 'cmp -s $T/out $FX/basic.dot' -- "$R" -f "$T/reversed.txt" --dot
+check dot-stdin 0 'cmp -s $T/out $FX/basic.dot' -- bash -c "'$R' --dot -f - <'$BASIC'"
+# filters choose the rows; peers are joined only inside what is drawn
+check dot-filter 0 'svg_ok && has "cluster_p1000" && hasnt "cluster_p412" &&
+	has "\"s19000\" -> \"s19001\" [style=dashed, dir=both];" && [ "$(grep -c -- "->" $T/out)" = 5 ]' -- \
+	"$R" -f "$BASIC" --dot -p 1000
+# loopback TCP by matching addresses, ::ffff:127.0.0.1 as 127.0.0.1
+check dot-mapped-peer 0 'svg_ok && has "\"s16001\" -> \"s17000\" [style=dashed, dir=both];"' -- \
+	"$R" -f "$BASIC" --dot --port 80
+check dot-peer-filtered-out 0 'svg_ok && hasnt "s17000" && hasnt "dashed"' -- \
+	"$R" -f "$BASIC" --dot --port 80 -4
+check dot-one-netns 0 'svg_ok && hasnt "cluster_net"' -- "$R" -f "$BASIC" --dot -t -4 --netns 4026531840
+check dot-empty 0 'svg_ok && [ "$(grep -c -- "->" $T/out)" = 0 ]' -- "$R" -f "$FX/header-only.txt" --dot
+check dot-live 0 'svg_ok && has "digraph sockfd"' -- "$R" --proc-root "$PROC" --dot
+check dot-json 2 'err_has "--dot cannot be combined"' -- "$R" -f "$BASIC" --dot -j
+check dot-summary 2 'err_has "--dot cannot be combined"' -- "$R" -f "$BASIC" --dot --summary
+check dot-watch 2 'err_has "--dot cannot be combined"' -- "$R" --dot -w 1
+check dot-output 2 'err_has "--dot cannot be combined"' -- "$R" -f "$BASIC" --dot -o pid
+check dot-explain 2 'err_has "explain takes no"' -- "$R" -f "$BASIC" --dot explain 1 45
+check dot-malformed 1 'svg_ok && has "cluster_p412"' -- "$R" -f "$FX/malformed.txt" --dot
 
 # ---- malformed input ----
 check malformed 1 'lines 3 && has "sshd(412)/3" && has "sshd(418)/3"' -- "$R" -f "$FX/malformed.txt"

@@ -10,9 +10,12 @@ set -euo pipefail
 # openssl: dkms makes its module signing key (MOK) with it; not a dkms dependency.
 # prometheus (for promtool), prometheus-node-exporter, curl: the --prom host
 # tests (tests/host/prom.sh), which start node_exporter on loopback themselves.
+# graphviz: make walkthrough draws its figures, and the host tests check
+# sockfd --dot, with dot.
 TOOLS=(qemu-system-x86 qemu-utils busybox-static cpio gzip xz-utils
        build-essential sparse flex bison bc libelf-dev libssl-dev dkms openssl
-       iproute2 lsof util-linux kmod perl prometheus prometheus-node-exporter curl)
+       iproute2 lsof util-linux kmod perl prometheus prometheus-node-exporter curl
+       graphviz)
 # Services these packages start where systemd runs; not wanted on a test machine.
 SERVICES=(prometheus prometheus-node-exporter)
 STOCK=(linux-image-amd64 linux-headers-amd64)

@@ -1,0 +1,1083 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * walkthrough: the demonstrations of docs/walkthrough.md, each claim a
+ * check against ground truth that does not come from the module
+ * (/proc/PID/fd, /proc/net/tcp, /proc/net/sockstat, /proc/sys, the return
+ * values and errno of the system calls, getsockname/getpeername via
+ * gt_expect), and the module's rows compared with it (gt_check_fd,
+ * gt_check_ids).  The sections:
+ *   port        a LISTEN socket on 8080 and no ESTABLISHED one
+ *   tuple       3 clients of 8080 differ only in their own port; the
+ *               accepted sockets all have local 127.0.0.1:8080
+ *   lowfd       socket() returns the lowest free fd: 3, 4, 5; 4 again
+ *               after close(4)
+ *   ephemeral   the clients' ports are inside ip_local_port_range
+ *   handshake   both ends ESTABLISHED; a SYN to a listener whose accept
+ *               queue is full stays SYN_SENT
+ *   accept.N    N clients = N accepted sockets = N fds (N = 1000, 100 on
+ *               the debug kernel), new inodes, the listener stays
+ *   buffers     unread bytes sit in the receiver's rxq; a sender whose
+ *               reader stops gets EAGAIN with its txq full
+ *   rwclose     write/poll/read work alike on a socket and a file; close()
+ *               removes the row
+ *   emfile      at RLIMIT_NOFILE socket() fails with EMFILE; the summary
+ *               shows the process at 100%
+ *   timewait    TIME_WAIT sockets have no row but are counted; a flood of
+ *               short connections uses up a 100-port ephemeral range
+ *   container   a process in new network and pid namespaces: its sockets
+ *               in another netns, listed with its host pid, its files
+ *               (sockets up to its RLIMIT_NOFILE) counted in the node's
+ *               file-nr
+ * Every demonstration runs in child processes with fixed names ("puppets",
+ * driven step by step over a pipe), so that the captured output is the
+ * same on every run apart from pids, inodes and ports.
+ *
+ * Captures: the commands the document shows run here and their output is
+ * appended to CAPTURE ("@@ NAME" starts a block, "$ CMD" lines are the
+ * commands; "@@ dot NAME" blocks are `sockfd --dot` graphs).
+ * tests/vm/walkthrough.sh (make walkthrough) turns them into
+ * docs/walkthrough.md's output blocks and figures.
+ */
+#define _GNU_SOURCE
+#include "gt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define CAPTURE "/run/walkthrough.txt"
+#define PORT_RANGE "/proc/sys/net/ipv4/ip_local_port_range"
+#define TW_REUSE "/proc/sys/net/ipv4/tcp_tw_reuse"
+#define WEB_PORT 8080
+#define BUSY_PORT 8081
+#define BIG_PORT 8082
+#define TW_PORT 8083
+#define TW_RANGE_LO 40000
+#define TW_RANGE_N 100
+/* A puppet's pipes sit just below the usual soft RLIMIT_NOFILE, 1024,
+ * out of the way of the low fds the demonstrations show. */
+#define PUPPET_CMD 1022
+#define PUPPET_RES 1023
+#define USUAL_NOFILE 1024
+
+/* ------------------------------------------------------------------ */
+/* Captures                                                            */
+/* ------------------------------------------------------------------ */
+
+static void capture_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void capture_line(const char *fmt, ...)
+{
+	FILE *f = fopen(CAPTURE, "ae");
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fclose(f);
+}
+
+/* Run a shell command; its output (stdout and stderr) goes to CAPTURE
+ * after a "$ CMD" line, and into out (if not NULL, malloc'ed).  A command
+ * that fails is a failure: the document would show its error. */
+static void shell(const char *cmd, char **out)
+{
+	char *full;
+	size_t len;
+	int st;
+
+	capture_line("$ %s", cmd);
+	if (asprintf(&full, "(%s) >/run/walkthrough.cmd 2>&1", cmd) < 0)
+		gt_fatal("capture", "out of memory");
+	st = system(full);
+	if (st != 0)
+		gt_fail("capture", "'%s' exited with status %d", cmd,
+			st == -1 ? -1 : WEXITSTATUS(st));
+	free(full);
+	full = gt_read_file("/run/walkthrough.cmd", 0, &len);
+	if (full) {
+		FILE *f = fopen(CAPTURE, "ae");
+
+		if (f) {
+			fwrite(full, 1, len, f);
+			fclose(f);
+		}
+	}
+	if (out)
+		*out = full;
+	else
+		free(full);
+}
+
+static void capture(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void capture(const char *name, const char *fmt, ...)
+{
+	char *cmd;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&cmd, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		gt_fatal("capture", "out of memory");
+	capture_line("@@ %s", name);
+	shell(cmd, NULL);
+	free(cmd);
+}
+
+/* A figure: the DOT text of `sockfd --dot ARGS`. */
+static void figure(const char *name, const char *args)
+{
+	char *cmd;
+
+	capture_line("@@ dot %s", name);
+	if (asprintf(&cmd, "sockfd --dot %s >>" CAPTURE, args) < 0)
+		gt_fatal("capture", "out of memory");
+	if (system(cmd) != 0)
+		gt_fail("figure", "%s failed", cmd);
+	free(cmd);
+}
+
+/* ------------------------------------------------------------------ */
+/* Puppets: child processes that run one operation per request         */
+/* ------------------------------------------------------------------ */
+
+enum op {
+	OP_LISTEN,	/* a = port, b = backlog: [fd] */
+	OP_CONNECT,	/* a = port, b = count: [count, fd...] (first 63) */
+	OP_CONNECT_NB,	/* a = port: [fd] (non-blocking connect) */
+	OP_ACCEPT,	/* a = listener, b = count: [count, fd...] (first 63) */
+	OP_SOCKET,	/* a = count: [lowest free fd before, fd] per socket */
+	OP_CLOSE,	/* a = fd: [close() result] */
+	OP_SEND,	/* a = fd, b = bytes: [written] */
+	OP_FLOOD,	/* a = fd: [bytes written, errno] until write() fails */
+	OP_RW,		/* socketpair + file: write, poll, read on both */
+	OP_HOG,		/* a = RLIMIT_NOFILE: [sockets, errno] until socket() fails */
+	OP_TWFLOOD,	/* a = port, b = max: [connections, errno] connect + close */
+	OP_ACCEPT_CLOSE,/* a = listener, b = count: [accepted] and closed */
+	OP_GETPID,	/* [getpid()] */
+	OP_LO_UP,	/* [gt_lo_up()] */
+};
+
+struct req {
+	int op, a, b;
+};
+
+struct puppet {
+	pid_t pid;	/* the process with the fds (host pid) */
+	pid_t outer;	/* its parent in the host namespace (container), or 0 */
+	int cmd, res;
+};
+
+static int lowest_free_fd(void)
+{
+	int fd;
+
+	for (fd = 0; fd < USUAL_NOFILE; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF)
+			return fd;
+	return -1;
+}
+
+static int connect_to(int port, struct sockaddr *unused, socklen_t *unused_len)
+{
+	(void)unused;
+	(void)unused_len;
+	return gt_inet_connect(AF_INET, SOCK_STREAM, port);
+}
+
+/* count calls of make(arg): v[0] = how many gave an fd, then the first
+ * fds; returns the number of values. */
+static int repeat(int (*make)(int, struct sockaddr *, socklen_t *), int arg, int count,
+		  int *v)
+{
+	int n = 1, fd;
+
+	v[0] = 0;
+	for (int i = 0; i < count && (fd = make(arg, NULL, NULL)) >= 0; i++) {
+		v[0]++;
+		if (n < GT_CHILD_VALS)
+			v[n++] = fd;
+	}
+	return n;
+}
+
+static int run_op(const struct req *q, int *v)
+{
+	char buf[65536];
+	int n = 0, i, fd;
+
+	switch (q->op) {
+	case OP_LISTEN:
+		v[n++] = gt_inet_socket(AF_INET, SOCK_STREAM, q->a, q->b, false);
+		break;
+	case OP_CONNECT:
+		n = repeat(connect_to, q->a, q->b, v);
+		break;
+	case OP_CONNECT_NB: {
+		struct sockaddr_storage ss;
+		socklen_t len = gt_loopback_addr(AF_INET, q->a, &ss);
+
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&ss, len) && errno != EINPROGRESS)
+			fd = -1;
+		v[n++] = fd;
+		break;
+	}
+	case OP_ACCEPT:
+		n = repeat(accept, q->a, q->b, v);
+		break;
+	case OP_SOCKET:
+		for (i = 0; i < q->a && n < GT_CHILD_VALS - 2; i++) {
+			v[n++] = lowest_free_fd();
+			v[n++] = socket(AF_INET, SOCK_STREAM, 0);
+		}
+		break;
+	case OP_CLOSE:
+		v[n++] = close(q->a);
+		break;
+	case OP_SEND:
+		memset(buf, 'x', sizeof(buf));
+		v[n++] = (int)write(q->a, buf, q->b < (int)sizeof(buf) ? q->b : (int)sizeof(buf));
+		break;
+	case OP_FLOOD: {
+		ssize_t w;
+
+		memset(buf, 'x', sizeof(buf));
+		v[0] = 0;
+		fcntl(q->a, F_SETFL, fcntl(q->a, F_GETFL) | O_NONBLOCK);
+		while ((w = write(q->a, buf, sizeof(buf))) > 0)
+			v[0] += (int)w;
+		v[1] = errno;
+		n = 2;
+		break;
+	}
+	case OP_RW: {
+		/* v: sock fds, file fd, written (sock, file), poll revents
+		 * (sock, file), read bytes (sock, file) */
+		struct pollfd p[2];
+		int sv[2], f;
+
+		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			return -1;
+		f = open("/tmp/notes.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		v[0] = sv[0];
+		v[1] = sv[1];
+		v[2] = f;
+		v[3] = (int)write(sv[0], "hello\n", 6);
+		v[4] = (int)write(f, "hello\n", 6);
+		lseek(f, 0, SEEK_SET);
+		p[0] = (struct pollfd){ .fd = sv[1], .events = POLLIN };
+		p[1] = (struct pollfd){ .fd = f, .events = POLLIN };
+		poll(p, 2, 1000);
+		v[5] = p[0].revents;
+		v[6] = p[1].revents;
+		v[7] = (int)read(sv[1], buf, sizeof(buf));
+		v[8] = v[7] == 6 && memcmp(buf, "hello\n", 6) == 0;
+		v[9] = (int)read(f, buf, sizeof(buf));
+		v[10] = v[9] == 6 && memcmp(buf, "hello\n", 6) == 0;
+		n = 11;
+		break;
+	}
+	case OP_HOG: {
+		struct rlimit rl;
+
+		getrlimit(RLIMIT_NOFILE, &rl);
+		rl.rlim_cur = q->a;
+		if (setrlimit(RLIMIT_NOFILE, &rl))
+			return -1;
+		v[0] = 0;
+		while (socket(AF_INET, SOCK_STREAM, 0) >= 0)
+			v[0]++;
+		v[1] = errno;
+		n = 2;
+		break;
+	}
+	case OP_TWFLOOD:
+		v[0] = 0;
+		v[1] = 0;
+		for (i = 0; i < q->b; i++) {
+			fd = gt_inet_connect(AF_INET, SOCK_STREAM, q->a);
+			if (fd < 0) {
+				v[1] = errno;
+				break;
+			}
+			close(fd);
+			v[0]++;
+		}
+		n = 2;
+		break;
+	case OP_ACCEPT_CLOSE:
+		v[0] = 0;
+		for (i = 0; i < q->b; i++) {
+			fd = accept(q->a, NULL, NULL);
+			if (fd < 0)
+				break;
+			/* the client closed first: read its FIN, then close */
+			while (read(fd, buf, sizeof(buf)) > 0)
+				;
+			close(fd);
+			v[0]++;
+		}
+		n = 1;
+		break;
+	case OP_GETPID:
+		v[n++] = getpid();
+		break;
+	case OP_LO_UP:
+		v[n++] = gt_lo_up();
+		break;
+	default:
+		return -1;
+	}
+	return n;
+}
+
+static bool read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+
+	while (len) {
+		ssize_t r = read(fd, p, len);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		len -= r;
+	}
+	return true;
+}
+
+/* The puppet's side: requests until the parent closes the pipe. */
+static void __attribute__((noreturn)) puppet_loop(void)
+{
+	struct req q;
+	int v[GT_CHILD_VALS], n;
+
+	while (read_all(PUPPET_CMD, &q, sizeof(q))) {
+		n = run_op(&q, v);
+		if (write(PUPPET_RES, &n, sizeof(n)) != sizeof(n) ||
+		    (n > 0 && write(PUPPET_RES, v, n * sizeof(int)) != (ssize_t)(n * sizeof(int))))
+			_exit(1);
+	}
+	_exit(0);
+}
+
+/*
+ * Fork a puppet named comm whose fd table holds only 0, 1, 2 and its two
+ * pipes (at PUPPET_CMD, PUPPET_RES).  container: it first enters new
+ * network and pid namespaces (as `unshare -n -p -f` does) and the puppet
+ * is the child there, pid 1 of its namespace.
+ */
+static void puppet_start(struct puppet *p, const char *comm, bool container)
+{
+	int cmd[2], res[2];
+	pid_t pid;
+
+	memset(p, 0, sizeof(*p));
+	if (pipe(cmd) || pipe(res))
+		gt_fatal("puppet", "pipe: %s", strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		gt_fatal("puppet", "fork: %s", strerror(errno));
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (dup2(cmd[0], PUPPET_CMD) < 0 || dup2(res[1], PUPPET_RES) < 0)
+			_exit(1);
+		close_range(3, PUPPET_CMD - 1, 0);
+		close_range(PUPPET_RES + 1, ~0U, 0);
+		gt_set_comm(comm);
+		if (container) {
+			pid_t inner;
+
+			if (unshare(CLONE_NEWNET | CLONE_NEWPID))
+				_exit(1);
+			inner = fork();
+			if (inner < 0)
+				_exit(1);
+			if (inner > 0) {
+				/* tell the parent the host pid of the puppet */
+				if (write(PUPPET_RES, &inner, sizeof(inner)) != sizeof(inner))
+					_exit(1);
+				close(PUPPET_CMD);
+				close(PUPPET_RES);
+				waitpid(inner, NULL, 0);
+				_exit(0);
+			}
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+		}
+		puppet_loop();
+	}
+	close(cmd[0]);
+	close(res[1]);
+	p->pid = pid;
+	p->cmd = cmd[1];
+	p->res = res[0];
+	if (container) {
+		p->outer = pid;
+		if (!read_all(p->res, &p->pid, sizeof(p->pid)))
+			gt_fatal("puppet", "%s: no pid from the new namespace", comm);
+	}
+}
+
+/* One request; returns the number of values in v (fatal on failure). */
+static int ask(struct puppet *p, int op, int a, int b, int *v)
+{
+	struct req q = { op, a, b };
+	int n;
+
+	if (write(p->cmd, &q, sizeof(q)) != sizeof(q) || !read_all(p->res, &n, sizeof(n)) ||
+	    n < 0 || n > GT_CHILD_VALS || !read_all(p->res, v, n * sizeof(int)))
+		gt_fatal("puppet", "pid %d: request %d failed", (int)p->pid, op);
+	return n;
+}
+
+static void puppet_stop(struct puppet *p)
+{
+	close(p->cmd);
+	close(p->res);
+	waitpid(p->outer ? p->outer : p->pid, NULL, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Ground truth helpers                                                */
+/* ------------------------------------------------------------------ */
+
+static bool read_two(const char *path, long *a, long *b)
+{
+	FILE *f = fopen(path, "re");
+	bool ok = f && fscanf(f, "%ld %ld", a, b) == 2;
+
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+static void write_str(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "we");
+
+	if (!f || fputs(s, f) < 0 || fclose(f))
+		gt_fail("sysctl", "cannot write %s to %s", s, path);
+}
+
+static char *read_str(const char *path)
+{
+	size_t len;
+	char *s = gt_read_file(path, 0, &len);
+
+	if (s && len && s[len - 1] == '\n')
+		s[len - 1] = '\0';
+	return s;
+}
+
+/*
+ * /proc/net/tcp (IPv4): sockets in state st whose local port is in
+ * [lo, hi] and whose remote port is rport (-1: any).  TIME_WAIT sockets
+ * are listed there, with inode 0.
+ */
+static int tcp_count(int st, unsigned int lo, unsigned int hi, int rport)
+{
+	size_t len;
+	char *text = gt_read_file("/proc/net/tcp", 0, &len), *line;
+	int n = 0;
+
+	if (!text)
+		return -1;
+	line = strchr(text, '\n');
+	while (line && line[1]) {
+		unsigned int port, rp, state;
+
+		if (sscanf(line + 1, " %*d: %*x:%x %*x:%x %x", &port, &rp, &state) == 3 &&
+		    (int)state == st && port >= lo && port <= hi && (rport < 0 || (int)rp == rport))
+			n++;
+		line = strchr(line + 1, '\n');
+	}
+	free(text);
+	return n;
+}
+
+/* "tw N" of the TCP line of /proc/net/sockstat. */
+static long sockstat_tw(void)
+{
+	size_t len;
+	char *text = gt_read_file("/proc/net/sockstat", 0, &len), *p;
+	long v = -1;
+
+	if (text && (p = strstr(text, " tw ")))
+		v = strtol(p + 4, NULL, 10);
+	free(text);
+	return v;
+}
+
+/* The TCP state of PID's fd from /proc/net/tcp, -1 if unknown. */
+static int state_of(pid_t pid, int fd)
+{
+	struct gt_pn pn;
+	unsigned long long ino = gt_fd_sock_ino(pid, fd);
+
+	return ino && gt_procnet_inet(pid, "tcp", ino, &pn) == 1 ? pn.st : -1;
+}
+
+/* getsockname/getpeername of another process's fd. */
+static void addrs_of(pid_t pid, int fd, char *local, char *remote, size_t n)
+{
+	int g = gt_grab_fd(pid, fd);
+
+	snprintf(local, n, "?");
+	snprintf(remote, n, "?");
+	if (g < 0)
+		return;
+	gt_local_str(g, local, n);
+	gt_remote_str(g, remote, n);
+	close(g);
+}
+
+/* Rows of /proc/sockfd for pid. */
+static int rows_of(pid_t pid)
+{
+	struct gt_table *t = gt_load(0);
+	int n = 0;
+
+	if (!t)
+		return -1;
+	for (int i = 0; i < t->nrows; i++)
+		n += t->rows[i].pid == pid;
+	gt_free(t);
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* The demonstrations                                                  */
+/* ------------------------------------------------------------------ */
+
+struct web {
+	struct puppet server, client;
+	int lfd, cfd[3], afd[3];
+};
+
+/* 1. A port alone is not a connection. */
+static void demo_port(struct web *w)
+{
+	int v[GT_CHILD_VALS];
+
+	puppet_start(&w->server, "web-server", false);
+	ask(&w->server, OP_LISTEN, WEB_PORT, 128, v);
+	w->lfd = v[0];
+	if (w->lfd < 0)
+		gt_fatal("port/listen", "cannot listen on %d", WEB_PORT);
+	gt_check("port.listen", state_of(w->server.pid, w->lfd) == 10,
+		 "/proc/net/tcp: state of the listener %d, want 10 (LISTEN)",
+		 state_of(w->server.pid, w->lfd));
+	gt_check("port.no_connection", tcp_count(1, WEB_PORT, WEB_PORT, -1) == 0,
+		 "/proc/net/tcp: %d ESTABLISHED sockets on port %d, want 0",
+		 tcp_count(1, WEB_PORT, WEB_PORT, -1), WEB_PORT);
+	gt_check_fdf(w->server.pid, w->lfd, NULL, "port.row");
+	capture("port", "sockfd --port %d", WEB_PORT);
+	capture("port", "grep -E '^pid|web-server' /proc/sockfd");
+}
+
+/* 2. A connection is its 5-tuple; 5. the handshake's ESTABLISHED ends. */
+static void demo_tuple(struct web *w)
+{
+	char l[3][128], r[3][128], al[3][128], ar[3][128];
+	int v[GT_CHILD_VALS], i;
+
+	puppet_start(&w->client, "client", false);
+	/* one at a time, so that the i-th accepted socket is the i-th client's */
+	for (i = 0; i < 3; i++) {
+		ask(&w->client, OP_CONNECT, WEB_PORT, 1, v);
+		if (v[0] != 1)
+			gt_fatal("tuple.connect", "client %d did not connect", i);
+		w->cfd[i] = v[1];
+		ask(&w->server, OP_ACCEPT, w->lfd, 1, v);
+		if (v[0] != 1)
+			gt_fatal("tuple.accept", "client %d was not accepted", i);
+		w->afd[i] = v[1];
+	}
+	for (i = 0; i < 3; i++) {
+		addrs_of(w->client.pid, w->cfd[i], l[i], r[i], sizeof(l[i]));
+		addrs_of(w->server.pid, w->afd[i], al[i], ar[i], sizeof(al[i]));
+		gt_check_fdf(w->client.pid, w->cfd[i], NULL, "tuple.client%d.row", i);
+		gt_check_fdf(w->server.pid, w->afd[i], NULL, "tuple.accepted%d.row", i);
+		gt_check(i ? "tuple.same_server" : "tuple.server",
+			 strcmp(r[i], "127.0.0.1:8080") == 0 && strcmp(al[i], r[i]) == 0,
+			 "client %d remote %s, accepted local %s, want 127.0.0.1:8080",
+			 i, r[i], al[i]);
+		gt_check("tuple.accepted_remote_is_client", strcmp(ar[i], l[i]) == 0,
+			 "accepted %d remote %s, client local %s", i, ar[i], l[i]);
+		gt_check("handshake.established",
+			 state_of(w->client.pid, w->cfd[i]) == 1 &&
+			 state_of(w->server.pid, w->afd[i]) == 1,
+			 "client %d state %d, accepted state %d, want 1 and 1 (ESTABLISHED)", i,
+			 state_of(w->client.pid, w->cfd[i]), state_of(w->server.pid, w->afd[i]));
+	}
+	gt_check("tuple.client_ports_differ",
+		 strcmp(l[0], l[1]) && strcmp(l[1], l[2]) && strcmp(l[0], l[2]),
+		 "client locals %s %s %s", l[0], l[1], l[2]);
+	gt_check("accept.new_inodes",
+		 gt_fd_sock_ino(w->server.pid, w->lfd) != gt_fd_sock_ino(w->server.pid, w->afd[0]) &&
+		 gt_fd_sock_ino(w->server.pid, w->afd[0]) != gt_fd_sock_ino(w->server.pid, w->afd[1]),
+		 "listener and accepted sockets share an inode (/proc/PID/fd)");
+	gt_check("accept.listener_stays", state_of(w->server.pid, w->lfd) == 10,
+		 "listener state %d after accept, want 10 (LISTEN)",
+		 state_of(w->server.pid, w->lfd));
+	capture("tuple", "sockfd --port %d", WEB_PORT);
+	figure("tuple", "--port 8080");
+}
+
+/* 3. socket() returns the lowest free fd. */
+static void demo_lowfd(void)
+{
+	struct puppet p;
+	int v[GT_CHILD_VALS], i;
+
+	puppet_start(&p, "fd-demo", false);
+	ask(&p, OP_SOCKET, 3, 0, v);
+	for (i = 0; i < 3; i++) {
+		gt_check("lowfd.lowest", v[2 * i + 1] == v[2 * i] && v[2 * i] == 3 + i,
+			 "socket() %d returned %d; lowest free fd was %d, want %d",
+			 i, v[2 * i + 1], v[2 * i], 3 + i);
+		gt_check_fdf(p.pid, 3 + i, NULL, "lowfd.row%d", 3 + i);
+	}
+	capture("lowfd", "sockfd -c fd-demo");
+	ask(&p, OP_CLOSE, 4, 0, v);
+	gt_check("lowfd.closed", gt_fd_sock_ino(p.pid, 4) == 0 && rows_of(p.pid) == 2,
+		 "after close(4): /proc/PID/fd/4 %s, %d rows, want gone and 2",
+		 gt_fd_sock_ino(p.pid, 4) ? "exists" : "gone", rows_of(p.pid));
+	ask(&p, OP_SOCKET, 1, 0, v);
+	gt_check("lowfd.reused", v[1] == 4 && v[0] == 4,
+		 "socket() after close(4) returned %d, lowest free %d, want 4", v[1], v[0]);
+	gt_check_fdf(p.pid, 4, NULL, "lowfd.row4_again");
+	capture("lowfd2", "sockfd -c fd-demo");
+	capture("lowfd2", "for fd in 0 1 2 3 4 5; do echo \"$fd -> $(readlink /proc/%d/fd/$fd)\"; done",
+		(int)p.pid);
+	puppet_stop(&p);
+}
+
+/* 4. connect() picks the client port from ip_local_port_range. */
+static void demo_ephemeral(struct web *w)
+{
+	long lo, hi;
+	char l[128], r[128];
+
+	if (!read_two(PORT_RANGE, &lo, &hi)) {
+		gt_fail("ephemeral.range", "cannot read %s", PORT_RANGE);
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		const char *c;
+		long port;
+
+		addrs_of(w->client.pid, w->cfd[i], l, r, sizeof(l));
+		c = strrchr(l, ':');
+		port = c ? strtol(c + 1, NULL, 10) : -1;
+		gt_check("ephemeral.in_range", port >= lo && port <= hi,
+			 "client %d port %ld, range %ld-%ld", i, port, lo, hi);
+	}
+	capture("ephemeral", "cat " PORT_RANGE);
+	capture("ephemeral", "sockfd -c client -o owner,state,local,remote");
+}
+
+/* 5. The handshake: an unanswered SYN stays SYN_SENT. */
+static void demo_handshake(void)
+{
+	struct puppet busy, eager;
+	int v[GT_CHILD_VALS], fds[4], n, st = -1, lfd;
+
+	puppet_start(&busy, "busy-server", false);
+	ask(&busy, OP_LISTEN, BUSY_PORT, 1, v);
+	lfd = v[0];
+	puppet_start(&eager, "eager-client", false);
+	/* Connect until one SYN is dropped: the accept queue is full and
+	 * nobody accepts.  A SYN_SENT that lasts 2 s has been dropped twice
+	 * (the first retransmission comes after 1 s). */
+	for (n = 0; n < 4; n++) {
+		ask(&eager, OP_CONNECT_NB, BUSY_PORT, 0, v);
+		fds[n] = v[0];
+		for (int i = 0; i < 100; i++) {
+			st = state_of(eager.pid, fds[n]);
+			if (st != 2)
+				break;
+			gt_msleep(20);
+		}
+		if (st == 2)
+			break;
+	}
+	if (gt_check("handshake.syn_sent", st == 2 && n >= 1,
+		     "state %d after %d connections, want 2 (SYN_SENT) after at least one ESTABLISHED",
+		     st, n)) {
+		struct gt_want want = { 0 };
+
+		/* no peer yet (getpeername: ENOTCONN), but the destination is set */
+		gt_want_set(&want, GT_REMOTE, "127.0.0.1:%d", BUSY_PORT);
+		gt_check_fdf(eager.pid, fds[n], &want, "handshake.syn_sent.row");
+		gt_want_free(&want);
+		gt_check_fdf(eager.pid, fds[0], NULL, "handshake.queued.row");
+		gt_check_fdf(busy.pid, lfd, NULL, "handshake.listener.row");
+	}
+	capture("handshake", "sockfd --port %d -o owner,state,rxq,txq,local,remote", BUSY_PORT);
+	figure("handshake", "--port 8081");
+	puppet_stop(&eager);
+	puppet_stop(&busy);
+}
+
+/* 6. One new socket per client: N clients = N sockets = N fds. */
+static void demo_accept(void)
+{
+	long n = gt_scaled(1000, 100);
+	struct puppet srv, cli;
+	int v[GT_CHILD_VALS];
+	char check[64];
+	struct gt_fdino *fi = NULL;
+	struct gt_table *t;
+	pid_t ids[2];
+	int nfd, lfd;
+
+	puppet_start(&srv, "big-server", false);
+	ask(&srv, OP_LISTEN, BIG_PORT, 4096, v);
+	lfd = v[0];
+	puppet_start(&cli, "many-clients", false);
+	ask(&cli, OP_CONNECT, BIG_PORT, (int)n, v);
+	snprintf(check, sizeof(check), "accept.%ld.connected", n);
+	gt_check(check, v[0] == n, "%d of %ld clients connected", v[0], n);
+	ask(&srv, OP_ACCEPT, lfd, (int)n, v);
+	snprintf(check, sizeof(check), "accept.%ld.accepted", n);
+	gt_check(check, v[0] == n, "%d of %ld accepted", v[0], n);
+
+	nfd = gt_sock_fds(NULL, srv.pid, &fi);
+	snprintf(check, sizeof(check), "accept.%ld.server_fds", n);
+	gt_check(check, nfd == n + 1, "/proc/PID/fd of the server: %d sockets, want %ld + 1",
+		 nfd, n);
+	if (nfd > 1) {
+		bool distinct = true;
+
+		for (int i = 1; i < nfd; i++)
+			distinct &= fi[i].ino != fi[0].ino && fi[i].ino != fi[i - 1].ino;
+		snprintf(check, sizeof(check), "accept.%ld.new_inodes", n);
+		gt_check(check, distinct, "accepted sockets share an inode with the listener or each other");
+	}
+	free(fi);
+	t = gt_load(0);
+	ids[0] = srv.pid;
+	ids[1] = cli.pid;
+	snprintf(check, sizeof(check), "accept.%ld.rows", n);
+	if (t)
+		gt_check_ids(check, t, NULL, ids, 2);
+	else
+		gt_fail(check, "cannot read %s", GT_PROC);
+	gt_free(t);
+	gt_check_fdf(srv.pid, lfd, NULL, "accept.%ld.listener.row", n);
+	capture("accept", "sockfd -c big-server | sed -n 1,5p");
+	capture("accept", "sockfd -H -c big-server | wc -l");
+	capture("accept", "sockfd -H -c big-server -s established | wc -l");
+	capture("accept", "ls /proc/%d/fd | wc -l", (int)srv.pid);
+	capture("accept", "sockfd --summary -c big-server -c many-clients | sed -n 1,12p");
+	puppet_stop(&cli);
+	puppet_stop(&srv);
+}
+
+/* 7. The kernel owns state and buffers. */
+static void demo_buffers(struct web *w)
+{
+	int v[GT_CHILD_VALS], g;
+	long inq = -1, outq = -1;
+
+	ask(&w->client, OP_SEND, w->cfd[0], 1000, v);
+	gt_check("buffers.sent", v[0] == 1000, "write() returned %d, want 1000", v[0]);
+	g = gt_grab_fd(w->server.pid, w->afd[0]);
+	if (g >= 0) {
+		for (int i = 0; i < 100 && (inq = gt_inq(g)) != 1000; i++)
+			gt_msleep(20);
+		close(g);
+	}
+	gt_check("buffers.unread_in_rxq", inq == 1000, "SIOCINQ of the receiver %ld, want 1000",
+		 inq);
+	gt_check_fdf(w->server.pid, w->afd[0], NULL, "buffers.receiver.row");
+
+	ask(&w->client, OP_FLOOD, w->cfd[1], 0, v);
+	gt_check("buffers.flood_eagain", v[1] == EAGAIN && v[0] > 0,
+		 "writes stopped after %d bytes with %s, want EAGAIN", v[0], strerror(v[1]));
+	gt_msleep(200);
+	g = gt_grab_fd(w->server.pid, w->afd[1]);
+	if (g >= 0) {
+		inq = gt_inq(g);
+		close(g);
+	}
+	g = gt_grab_fd(w->client.pid, w->cfd[1]);
+	if (g >= 0) {
+		outq = gt_outq(g);
+		close(g);
+	}
+	gt_check("buffers.full", inq > 0 && outq > 0,
+		 "receiver SIOCINQ %ld, sender SIOCOUTQ %ld (%d bytes written), want both > 0",
+		 inq, outq, v[0]);
+	gt_check_fdf(w->server.pid, w->afd[1], NULL, "buffers.full_receiver.row");
+	gt_check_fdf(w->client.pid, w->cfd[1], NULL, "buffers.full_sender.row");
+	capture("buffers", "sockfd -n --port %d -o owner,fd,state,rxq,txq,rmem,rcvbuf,wmem,sndbuf",
+		WEB_PORT);
+}
+
+/* 8. read/write/poll/close on a socket as on a file. */
+static void demo_rwclose(void)
+{
+	struct puppet p;
+	int v[GT_CHILD_VALS];
+
+	puppet_start(&p, "rw-demo", false);
+	ask(&p, OP_RW, 0, 0, v);
+	gt_check("rwclose.write", v[3] == 6 && v[4] == 6,
+		 "write() returned %d on the socket, %d on the file, want 6", v[3], v[4]);
+	gt_check("rwclose.poll", (v[5] & POLLIN) && (v[6] & POLLIN),
+		 "poll() revents %#x on the socket, %#x on the file, want POLLIN", v[5], v[6]);
+	gt_check("rwclose.read", v[8] && v[10],
+		 "read() returned %d on the socket, %d on the file, want the 6 bytes", v[7], v[9]);
+	for (int i = 0; i < 2; i++) {
+		struct gt_want want = { 0 };
+
+		/* a unix socket's remote is its peer's inode */
+		gt_want_set(&want, GT_REMOTE, "%llu", gt_fd_sock_ino(p.pid, v[1 - i]));
+		gt_check_fdf(p.pid, v[i], &want, "rwclose.row%d", v[i]);
+		gt_want_free(&want);
+	}
+	capture("rwclose", "sockfd -c rw-demo");
+	figure("rwclose", "-c rw-demo");
+	capture("rwclose", "for fd in 3 4 5; do echo \"$fd -> $(readlink /proc/%d/fd/$fd)\"; done",
+		(int)p.pid);
+	ask(&p, OP_CLOSE, v[1], 0, v + 20);
+	gt_check("rwclose.closed", gt_fd_sock_ino(p.pid, v[1]) == 0 && rows_of(p.pid) == 1,
+		 "after close(%d): /proc/PID/fd/%d %s, %d rows, want gone and 1", v[1], v[1],
+		 gt_fd_sock_ino(p.pid, v[1]) ? "exists" : "gone", rows_of(p.pid));
+	capture("rwclose2", "sockfd -c rw-demo");
+	puppet_stop(&p);
+}
+
+/* The number printed by a shell command, -1 if none. */
+static long shell_number(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static long shell_number(const char *fmt, ...)
+{
+	char *cmd;
+	long v = -1;
+	va_list ap;
+	FILE *f;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&cmd, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	f = popen(cmd, "re");
+	if (f) {
+		if (fscanf(f, "%ld", &v) != 1)
+			v = -1;
+		pclose(f);
+	}
+	free(cmd);
+	return v;
+}
+
+/* 9. "Too many open files" is fd exhaustion. */
+static void demo_emfile(void)
+{
+	struct puppet p;
+	int v[GT_CHILD_VALS], nsock, pid, socks, fds, lim, pct;
+	struct gt_fdino *fi = NULL;
+	char *out = NULL, *line;
+	long nfd;
+	bool ok = false;
+
+	puppet_start(&p, "fd-hog", false);
+	ask(&p, OP_HOG, USUAL_NOFILE, 0, v);
+	gt_check("emfile.errno", v[1] == EMFILE,
+		 "socket() failed with %s after %d sockets, want EMFILE", strerror(v[1]), v[0]);
+	/* every fd of the table is in use: 0..1023 */
+	nfd = shell_number("ls /proc/%d/fd | wc -l", (int)p.pid);
+	nsock = gt_sock_fds(NULL, p.pid, &fi);
+	free(fi);
+	gt_check("emfile.all_fds", nfd == USUAL_NOFILE && nsock == v[0],
+		 "/proc/PID/fd: %ld fds (%d sockets), want %d (%d sockets)",
+		 nfd, nsock, USUAL_NOFILE, v[0]);
+	capture("emfile", "grep 'open files' /proc/%d/limits", (int)p.pid);
+	capture("emfile", "sockfd -H -c fd-hog | wc -l");
+	capture_line("@@ emfile");
+	shell("sockfd --summary -c fd-hog | sed -n '/^Top/,/^$/p'", &out);
+	/* its line: "PID fd-hog SOCKETS FDS NOFILE USE%" */
+	for (line = out ? strtok(out, "\n") : NULL; line; line = strtok(NULL, "\n"))
+		if (sscanf(line, " %d fd-hog %d %d %d %d%%", &pid, &socks, &fds, &lim, &pct) == 5)
+			ok = pid == p.pid && socks == v[0] && fds == USUAL_NOFILE &&
+			     lim == USUAL_NOFILE && pct == 100;
+	gt_check("emfile.summary_100", ok,
+		 "sockfd --summary: no line '%d fd-hog %d %d %d 100%%'",
+		 (int)p.pid, v[0], USUAL_NOFILE, USUAL_NOFILE);
+	free(out);
+	puppet_stop(&p);
+}
+
+/* 10. TIME_WAIT owns no fd; a flood of short connections uses up ports. */
+static void demo_timewait(void)
+{
+	struct puppet srv, cli;
+	int v[GT_CHILD_VALS], flood, tw;
+	char *old_range = read_str(PORT_RANGE), *old_reuse = read_str(TW_REUSE), range[32];
+	long tw_before, tw_after;
+	struct gt_table *t;
+	int tw_rows = 0;
+	char *out = NULL, *p;
+
+	/* 100 ephemeral ports, and no early reuse of TIME_WAIT ports on
+	 * loopback (tcp_tw_reuse=2, the default, allows it after 1 s). */
+	snprintf(range, sizeof(range), "%d %d", TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1);
+	write_str(PORT_RANGE, range);
+	write_str(TW_REUSE, "0");
+	puppet_start(&srv, "tw-server", false);
+	ask(&srv, OP_LISTEN, TW_PORT, 4096, v);
+	puppet_start(&cli, "tw-client", false);
+	ask(&cli, OP_TWFLOOD, TW_PORT, TW_RANGE_N + 10, v);
+	flood = v[0];
+	gt_check("timewait.ports_used_up", flood == TW_RANGE_N && v[1] == EADDRNOTAVAIL,
+		 "%d connections, then %s; want %d, then EADDRNOTAVAIL", flood,
+		 strerror(v[1]), TW_RANGE_N);
+	ask(&srv, OP_ACCEPT_CLOSE, 3, flood, v);
+	for (int i = 0; i < 100 && tcp_count(6, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1,
+					       TW_PORT) < flood; i++)
+		gt_msleep(20);
+	tw = tcp_count(6, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1, TW_PORT);
+	tw_after = sockstat_tw();
+	gt_check("timewait.in_proc_net_tcp", tw == flood,
+		 "/proc/net/tcp: %d TIME_WAIT sockets to port 8083 from a port in the range, want %d", tw, flood);
+	gt_check("timewait.sockstat", tw_after >= flood,
+		 "/proc/net/sockstat: tw %ld, want at least the %d of the range", tw_after, flood);
+	t = gt_load(0);
+	if (t) {
+		for (int i = 0; i < t->nrows; i++) {
+			const char *st = gt_get(&t->rows[i], GT_STATE);
+
+			tw_rows += st && strcmp(st, "TIME_WAIT") == 0;
+		}
+		gt_free(t);
+	}
+	gt_check("timewait.no_rows", t && tw_rows == 0 && rows_of(cli.pid) == 0,
+		 "/proc/sockfd: %d TIME_WAIT rows, %d rows of the client, want 0 and 0",
+		 tw_rows, rows_of(cli.pid));
+	ask(&cli, OP_TWFLOOD, TW_PORT, 1, v);
+	gt_check("timewait.still_used_up", v[0] == 0 && v[1] == EADDRNOTAVAIL,
+		 "a connect() in TIME_WAIT's ports: %s, want EADDRNOTAVAIL",
+		 v[0] ? "succeeded" : strerror(v[1]));
+	capture("timewait", "cat " PORT_RANGE);
+	capture("timewait", "sockfd --port %d", TW_PORT);
+	capture("timewait", "grep -c ' 06 ' /proc/net/tcp");
+	tw_before = sockstat_tw();
+	capture_line("@@ timewait");
+	shell("sockfd --summary | grep -E 'TIME_WAIT|TCP .all states'", &out);
+	tw_after = sockstat_tw();
+	/* "TCP TIME_WAIT   N  (...)" and "TCP (all states, with TIME_WAIT): N of M ports";
+	 * older TIME_WAIT sockets (of the accept demo) may expire meanwhile */
+	p = out ? strstr(out, "TCP TIME_WAIT") : NULL;
+	tw = p ? (int)strtol(p + 13, NULL, 10) : -1;
+	gt_check("timewait.summary_count", tw >= tw_after && tw <= tw_before,
+		 "sockfd --summary: TIME_WAIT %d, /proc/net/sockstat tw %ld before, %ld after",
+		 tw, tw_before, tw_after);
+	p = out ? strstr(out, "with TIME_WAIT): ") : NULL;
+	gt_check("timewait.summary_ports", p && strtol(p + 17, NULL, 10) == TW_RANGE_N,
+		 "sockfd --summary: %ld ports of the range in use, want %d",
+		 p ? strtol(p + 17, NULL, 10) : -1, TW_RANGE_N);
+	free(out);
+	puppet_stop(&cli);
+	puppet_stop(&srv);
+	if (old_range)
+		write_str(PORT_RANGE, old_range);
+	if (old_reuse)
+		write_str(TW_REUSE, old_reuse);
+	free(old_range);
+	free(old_reuse);
+}
+
+/* 11. Containers share the node's kernel. */
+static void demo_container(struct web *w)
+{
+	struct puppet c;
+	int v[GT_CHILD_VALS];
+	long nr0, nr1, dummy;
+	unsigned long long host_ns = gt_netns_ino(0), ns;
+
+	puppet_start(&c, "container", true);
+	ask(&c, OP_GETPID, 0, 0, v);
+	gt_check("container.pid1_inside", v[0] == 1 && c.pid != 1,
+		 "getpid() inside %d, host pid %d; want 1 and another", v[0], (int)c.pid);
+	ask(&c, OP_LO_UP, 0, 0, v);
+	ask(&c, OP_LISTEN, WEB_PORT, 4096, v);
+	ask(&c, OP_CONNECT, WEB_PORT, 1, v);
+	ask(&c, OP_ACCEPT, 3, 1, v);
+	ns = gt_netns_ino(c.pid);
+	gt_check("container.other_netns", ns && host_ns && ns != host_ns,
+		 "net:[%llu] of the container, net:[%llu] of the host", ns, host_ns);
+	gt_check_fdf(c.pid, 3, NULL, "container.listener.row");
+	gt_check_fdf(c.pid, 4, NULL, "container.client.row");
+	gt_check_fdf(c.pid, 5, NULL, "container.accepted.row");
+	gt_check_fdf(w->server.pid, w->lfd, NULL, "container.host_listener.row");
+	capture("container", "sockfd --port %d -o owner,netns,state,local,remote", WEB_PORT);
+	capture("container", "readlink /proc/%d/ns/net", (int)c.pid);
+	capture("container", "readlink /proc/self/ns/net");
+	capture("container", "readlink /proc/%d/ns/pid", (int)c.pid);
+	capture("container", "readlink /proc/self/ns/pid");
+	figure("container", "--port 8080");
+
+	read_two("/proc/sys/fs/file-nr", &nr0, &dummy);
+	ask(&c, OP_HOG, USUAL_NOFILE, 0, v);
+	read_two("/proc/sys/fs/file-nr", &nr1, &dummy);
+	/* file-nr is a per-cpu counter read without summing: each reading may
+	 * be off by 2 x 31 on 2 CPUs, a difference of two by twice that. */
+	gt_check("container.emfile", v[1] == EMFILE,
+		 "sockets in the container stopped with %s, want EMFILE", strerror(v[1]));
+	gt_check("container.file_nr", nr1 - nr0 >= v[0] - 128,
+		 "%d sockets in the container, file-nr %ld -> %ld, want +%d (+- 128)",
+		 v[0], nr0, nr1, v[0]);
+	capture_line("@@ file-nr");
+	capture_line("file-nr before: %ld, after %d more sockets in the container: %ld",
+		     nr0, v[0], nr1);
+	puppet_stop(&c);
+}
+
+int main(void)
+{
+	struct web w;
+
+	gt_init("walkthrough");
+	unlink(CAPTURE);
+	if (gt_raise_nofile(4096))
+		gt_fatal("setup", "RLIMIT_NOFILE: %s", strerror(errno));
+	gt_lo_up();
+	demo_port(&w);
+	demo_tuple(&w);
+	demo_lowfd();
+	demo_ephemeral(&w);
+	demo_handshake();
+	demo_accept();
+	demo_buffers(&w);
+	demo_rwclose();
+	demo_emfile();
+	demo_timewait();
+	demo_container(&w);
+	puppet_stop(&w.client);
+	puppet_stop(&w.server);
+	return gt_done();
+}
