@@ -507,7 +507,8 @@ static int tcp_count(int st, unsigned int lo, unsigned int hi, int rport)
 		unsigned int port, rp, state;
 
 		if (sscanf(line + 1, " %*d: %*x:%x %*x:%x %x", &port, &rp, &state) == 3 &&
-		    (int)state == st && port >= lo && port <= hi && (rport < 0 || (int)rp == rport))
+		    (st < 0 || (int)state == st) && port >= lo && port <= hi &&
+		    (rport < 0 || (int)rp == rport))
 			n++;
 		line = strchr(line + 1, '\n');
 	}
@@ -936,7 +937,7 @@ static void demo_emfile(void)
 static void demo_timewait(void)
 {
 	struct puppet srv, cli;
-	int v[GT_CHILD_VALS], flood, tw;
+	int v[GT_CHILD_VALS], flood, tw, busy;
 	char *old_range = read_str(PORT_RANGE), *old_reuse = read_str(TW_REUSE), range[32];
 	long tw_before, tw_after;
 	struct gt_table *t;
@@ -951,11 +952,14 @@ static void demo_timewait(void)
 	puppet_start(&srv, "tw-server", false);
 	ask(&srv, OP_LISTEN, TW_PORT, 4096, v);
 	puppet_start(&cli, "tw-client", false);
+	/* Sockets of the earlier demos may hold ports of the range already. */
+	busy = tcp_count(-1, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1, -1);
 	ask(&cli, OP_TWFLOOD, TW_PORT, TW_RANGE_N + 10, v);
 	flood = v[0];
-	gt_check("timewait.ports_used_up", flood == TW_RANGE_N && v[1] == EADDRNOTAVAIL,
-		 "%d connections, then %s; want %d, then EADDRNOTAVAIL", flood,
-		 strerror(v[1]), TW_RANGE_N);
+	gt_check("timewait.ports_used_up",
+		 flood <= TW_RANGE_N && flood >= TW_RANGE_N - busy && v[1] == EADDRNOTAVAIL,
+		 "%d connections, then %s; want %d (less at most the %d ports of the range in use before), then EADDRNOTAVAIL",
+		 flood, strerror(v[1]), TW_RANGE_N, busy);
 	ask(&srv, OP_ACCEPT_CLOSE, 3, flood, v);
 	for (int i = 0; i < 100 && tcp_count(6, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1,
 					       TW_PORT) < flood; i++)
