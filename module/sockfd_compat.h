@@ -68,10 +68,10 @@ static inline struct file *sockfd_fget_next(struct task_struct *task,
 
 /*
  * sockfd_task_dumpable - is @task dumpable by its owner, as
- * ptrace_may_access() asks? If not, sets *@user_ns to the namespace in which
- * CAP_SYS_PTRACE is needed instead. Does what the target kernel's own
- * task_still_dumpable() (kernel/ptrace.c) does. Caller holds
- * task_lock(@task), which keeps ->mm (and so *@user_ns) in place.
+ * ptrace_may_access() and the owner of /proc/PID/fd (task_dump_owner()) ask?
+ * If not, sets *@user_ns to the namespace in which CAP_SYS_PTRACE is needed
+ * instead. Caller holds task_lock(@task), which keeps ->mm (and so
+ * *@user_ns) in place.
  */
 static inline bool sockfd_task_dumpable(struct task_struct *task,
 					struct user_namespace **user_ns)
@@ -88,30 +88,20 @@ static inline bool sockfd_task_dumpable(struct task_struct *task,
 	}
 	/*
 	 * No mm: a kernel thread, or a task between exit_mm() and the end of
-	 * its exit (exit_files() comes later: its fds are still there).
-	 */
-#ifdef SOCKFD_HAVE_USER_DUMPABLE
-	/*
-	 * exit_mm() saved the mm's answer in this bit, under task_lock (which
-	 * we hold, so the plain read of the bitfield is stable); kernel
-	 * threads never set it.
-	 */
-	if (task->user_dumpable)
-		return true;
-#endif
-	/*
-	 * Without the bit (a kernel before the stable update "ptrace: slightly
-	 * saner 'get_dumpable()' logic") nothing tells what the mm said: treat
-	 * the task as not dumpable, as the updated kernel does when the bit
-	 * is clear.
+	 * its exit (exit_files() comes later: its fds are still there). Its
+	 * /proc/PID/fd then belongs to root (task_dump_owner(), fs/proc/base.c),
+	 * whatever the dumpability exit_mm() saved for ptrace (user_dumpable,
+	 * in Debian's stable updates) says: only a reader with CAP_SYS_PTRACE
+	 * in the initial namespace (root) still sees it.
 	 */
 	*user_ns = &init_user_ns;
 	return false;
 #else
 	/*
 	 * 7.2 moved both to task->exec_state, replaced under task_lock and
-	 * kept for the task's whole life (after exit_mm() too); read as
-	 * task_exec_state_rcu() (not exported) does.
+	 * kept after exit_mm() too (task_dump_owner() and ptrace use it for an
+	 * exiting task as for a live one); read as task_exec_state_rcu() (not
+	 * exported) does.
 	 */
 	const struct task_exec_state *es =
 		rcu_dereference_protected(task->exec_state,
