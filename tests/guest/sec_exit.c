@@ -10,7 +10,8 @@
  * again through a file opened with euid/fsuid 65534 (the reader itself is
  * root again, as sec_perm's "regained": only f_cred counts), and for each
  * pass records
- *   pre      /proc/PID/status has no VmRSS line (the mm is gone)
+ *   pre      free memory rose by a quarter of the mapping since the kill:
+ *            exit_mmap() is freeing it, so exit_mm() has cleared the mm
  *   kernel   readlink /proc/PID/fd/FD with euid 65534 works (the kernel's
  *            own answer for that reader: the owner of /proc/PID/fd, then
  *            ptrace_may_access(PTRACE_MODE_READ_FSCREDS))
@@ -97,18 +98,26 @@ static int victim_start(struct victim *v, int dumpable, long mb)
 	return v->ino ? 0 : -1;
 }
 
-/* Has the process lost its mm (no VmRSS in /proc/PID/status)? */
-static bool mm_gone(pid_t pid)
+/*
+ * MemFree of /proc/meminfo in KiB (-1 on error). The victim's pages are
+ * freed only by exit_mmap(), after exit_mm() has cleared its mm: free memory
+ * rising by a good part of its mapping means its mm is gone. Asking the
+ * victim itself (/proc/PID/status and the like) would take a reference on
+ * its mm, and the last mmput(), with the whole teardown, would then run in
+ * the test instead of in the exit, leaving no window to observe.
+ */
+static long mem_free_kb(void)
 {
-	char path[64], *text;
+	char *text, *p;
 	size_t len;
-	bool gone;
+	long kb = -1;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
-	text = gt_read_file(path, 4096, &len);
-	gone = text && strstr(text, "State:") && !strstr(text, "VmRSS:");
+	text = gt_read_file("/proc/meminfo", 4096, &len);
+	p = text ? strstr(text, "MemFree:") : NULL;
+	if (p)
+		kb = strtol(p + strlen("MemFree:"), NULL, 10);
 	free(text);
-	return gone;
+	return kb;
 }
 
 /* Does the kernel let euid/fsuid NOBODY read the victim's fd link? */
@@ -165,17 +174,18 @@ struct tally {
 	double window_ms;
 };
 
-/* Kill the victim and read until its fds are gone. */
-static void watch_exit(int fd, struct victim *v, struct tally *c)
+/* Kill the victim (@mb MiB mapped) and read until its fds are gone. */
+static void watch_exit(int fd, struct victim *v, long mb, struct tally *c)
 {
 	double t0 = gt_now(), first = 0, last = 0;
+	long free0 = mem_free_kb();
 	bool pre, post, allowed;
 	int rows;
 
 	memset(c, 0, sizeof(*c));
 	kill(v->pid, SIGKILL);
 	while (gt_now() - t0 < LIMIT_S) {
-		pre = mm_gone(v->pid);
+		pre = free0 >= 0 && mem_free_kb() - free0 >= mb * 1024 / 4;
 		allowed = kernel_allows(v);
 		rows = victim_rows(fd, v);
 		post = gt_fd_sock_ino(v->pid, v->fd) == v->ino;
@@ -209,7 +219,7 @@ static void run(const char *name, int dumpable, long mb)
 			gt_fatal("setup", "%s victim: %s", name, strerror(errno));
 		allowed_alive = kernel_allows(&v);
 		rows_alive = victim_rows(fd, &v);
-		watch_exit(fd, &v, &c);
+		watch_exit(fd, &v, mb, &c);
 		printf("# %s attempt %d: alive: kernel %s, %d rows; exiting: %d passes, %d in the window (%.0f ms from first to last), kernel allowed %d, rows in %d of the window's passes\n",
 		       name, k + 1, allowed_alive ? "allows" : "refuses",
 		       rows_alive, c.passes, c.in_window, c.window_ms,
