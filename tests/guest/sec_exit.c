@@ -172,6 +172,7 @@ static int victim_rows(int fd, const struct victim *v)
 struct tally {
 	int passes, in_window, shown, allowed, mismatch;
 	double window_ms;
+	long freed_kb;	/* MemFree's rise when the fds were gone */
 };
 
 /* Kill the victim (@mb MiB mapped) and read until its fds are gone. */
@@ -203,6 +204,7 @@ static void watch_exit(int fd, struct victim *v, long mb, struct tally *c)
 			break;
 	}
 	c->window_ms = (last - first) * 1000;
+	c->freed_kb = free0 >= 0 ? mem_free_kb() - free0 : -1;
 	waitpid(v->pid, NULL, 0);
 }
 
@@ -220,10 +222,10 @@ static void run(const char *name, int dumpable, long mb)
 		allowed_alive = kernel_allows(&v);
 		rows_alive = victim_rows(fd, &v);
 		watch_exit(fd, &v, mb, &c);
-		printf("# %s attempt %d: alive: kernel %s, %d rows; exiting: %d passes, %d in the window (%.0f ms from first to last), kernel allowed %d, rows in %d of the window's passes\n",
+		printf("# %s attempt %d: alive: kernel %s, %d rows; exiting: %d passes, %d in the window (%.0f ms from first to last), kernel allowed %d, rows in %d of the window's passes; %ld KiB freed by then\n",
 		       name, k + 1, allowed_alive ? "allows" : "refuses",
 		       rows_alive, c.passes, c.in_window, c.window_ms,
-		       c.allowed, c.shown);
+		       c.allowed, c.shown, c.freed_kb);
 		if (c.in_window > 0 || c.mismatch)
 			break;
 	}
@@ -252,7 +254,7 @@ static void run(const char *name, int dumpable, long mb)
 
 int main(void)
 {
-	long mb = gt_scaled(MAP_MB, 48);
+	long mb = gt_scaled(MAP_MB, 256);
 
 	printf("# victims map and touch %ld MiB\n", mb);
 	run("nondumpable", 0, mb);
