@@ -5,7 +5,8 @@
  * when the kernel lets that reader into its /proc/PID/fd.
  *
  * A victim takes uid/gid 65534, opens a unix socket, maps and touches
- * MAP_MB MiB (no huge pages, so that freeing them at exit takes a while),
+ * MAP_MB MiB (at least 256 where tests are scaled down; no huge pages, so
+ * that freeing them at exit takes a while),
  * and is then killed. While it exits, the test reads /proc/sockfd again and
  * again through a file opened with euid/fsuid 65534 (the reader itself is
  * root again, as sec_perm's "regained": only f_cred counts), and for each
@@ -31,11 +32,11 @@
 #include "gt.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -55,7 +56,7 @@ struct victim {
 /* Fork a victim of uid NOBODY with @dumpable, a socket and @mb MiB touched. */
 static int victim_start(struct victim *v, int dumpable, long mb)
 {
-	int up[2], val[2];
+	int up[2], s;
 	size_t len = (size_t)mb << 20, i;
 	char *p;
 
@@ -68,22 +69,21 @@ static int victim_start(struct victim *v, int dumpable, long mb)
 		if (gt_become(NOBODY, NOBODY) ||
 		    prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0))
 			_exit(1);
-		val[0] = socket(AF_UNIX, SOCK_DGRAM, 0);
+		s = socket(AF_UNIX, SOCK_DGRAM, 0);
 		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (val[0] < 0 || p == MAP_FAILED)
+		if (s < 0 || p == MAP_FAILED)
 			_exit(1);
 		madvise(p, len, MADV_NOHUGEPAGE);
 		for (i = 0; i < len; i += 4096)
 			p[i] = 1;
-		val[1] = 0;
-		if (write(up[1], val, sizeof(val)) != sizeof(val))
+		if (write(up[1], &s, sizeof(s)) != sizeof(s))
 			_exit(1);
 		for (;;)
 			pause();
 	}
 	close(up[1]);
-	if (v->pid < 0 || read(up[0], val, sizeof(val)) != sizeof(val)) {
+	if (v->pid < 0 || read(up[0], &s, sizeof(s)) != sizeof(s)) {
 		close(up[0]);
 		if (v->pid > 0) {
 			kill(v->pid, SIGKILL);
@@ -93,7 +93,7 @@ static int victim_start(struct victim *v, int dumpable, long mb)
 		return -1;
 	}
 	close(up[0]);
-	v->fd = val[0];
+	v->fd = s;
 	v->ino = gt_fd_sock_ino(v->pid, v->fd);
 	return v->ino ? 0 : -1;
 }
