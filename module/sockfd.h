@@ -39,9 +39,20 @@ struct sockfd_entry {
 	struct file *file;		/* reference held while non-NULL */
 };
 
+/*
+ * What an opener without CAP_SYS_PTRACE over a task sees of it: the module
+ * parameter "unprivileged" (sockfd_proc.c), in this order of its names.
+ */
+enum sockfd_unpriv {
+	SOCKFD_UNPRIV_UID,	/* "uid": its own processes, as /proc/PID/fd */
+	SOCKFD_UNPRIV_TGID,	/* "tgid": its own thread group only */
+	SOCKFD_UNPRIV_NONE,	/* "none": nothing */
+};
+
 /* What one open of /proc/sockfd keeps (its seq_file's private data). */
 struct sockfd_iter {
 	const struct file *proc_file;	/* this open: f_cred is the opener's */
+	enum sockfd_unpriv unpriv;	/* the parameter, as at open */
 	struct pid_namespace *pid_ns;	/* the procfs instance's; pinned at open */
 	struct pid *opener_tgid;	/* the opener's thread group; pinned at open */
 	/*

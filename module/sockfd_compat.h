@@ -27,6 +27,7 @@
 #if SOCKFD_KERNEL_BEFORE(7, 2)
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
+#include <linux/user_namespace.h>
 #else
 #include <linux/sched/exec_state.h>
 #endif
@@ -67,25 +68,40 @@ static inline struct file *sockfd_fget_next(struct task_struct *task,
 
 /*
  * sockfd_task_dumpable - is @task dumpable by its owner, as
- * ptrace_may_access() asks? If not, sets *@user_ns to the namespace in which
- * CAP_SYS_PTRACE is needed instead (the one the task was exec'ed in).
- * Caller holds task_lock(@task), which keeps *@user_ns alive.
+ * ptrace_may_access() and the owner of /proc/PID/fd (task_dump_owner()) ask?
+ * If not, sets *@user_ns to the namespace in which CAP_SYS_PTRACE is needed
+ * instead. Caller holds task_lock(@task), which keeps ->mm (and so
+ * *@user_ns) in place.
  */
 static inline bool sockfd_task_dumpable(struct task_struct *task,
 					struct user_namespace **user_ns)
 {
 #if SOCKFD_KERNEL_BEFORE(7, 2)
-	/* Both live in the mm, stable under task_lock; no mm: dumpable. */
+	/* Both live in the mm, stable under task_lock. */
 	struct mm_struct *mm = task->mm;
 
-	if (!mm || get_dumpable(mm) == SUID_DUMP_USER)
-		return true;
-	*user_ns = mm->user_ns;
+	if (mm) {
+		if (get_dumpable(mm) == SUID_DUMP_USER)
+			return true;
+		*user_ns = mm->user_ns;
+		return false;
+	}
+	/*
+	 * No mm: a kernel thread, or a task between exit_mm() and the end of
+	 * its exit (exit_files() comes later: its fds are still there). Its
+	 * /proc/PID/fd then belongs to root (task_dump_owner(), fs/proc/base.c),
+	 * whatever the dumpability exit_mm() saved for ptrace (user_dumpable,
+	 * in Debian's stable updates) says: only a reader with CAP_SYS_PTRACE
+	 * in the initial namespace (root) still sees it.
+	 */
+	*user_ns = &init_user_ns;
 	return false;
 #else
 	/*
-	 * 7.2 moved both to task->exec_state, replaced under task_lock; read
-	 * as task_exec_state_rcu() (not exported) does.
+	 * 7.2 moved both to task->exec_state, replaced under task_lock and
+	 * kept after exit_mm() too (task_dump_owner() and ptrace use it for an
+	 * exiting task as for a live one); read as task_exec_state_rcu() (not
+	 * exported) does.
 	 */
 	const struct task_exec_state *es =
 		rcu_dereference_protected(task->exec_state,

@@ -4,12 +4,14 @@
  * namespace, then each task's fds in order, resumed from a (tid, fd) cursor.
  *
  * seq_file calls start() at the beginning of every read() with the index of
- * the first line it still needs. When that is the index the cursor stands
- * at (the common case: the previous read() stopped there), the walk goes on
- * from (tid, fd) without re-walking what was already shown, so reading N
- * lines costs O(N) whatever the read size. Any other index (an lseek)
- * replays the walk from the start. The cursor only moves forward, so no
- * (pid, fd) is shown twice in one pass, whatever exits or closes meanwhile.
+ * the first line it still needs, which is always the index the cursor
+ * stands at (the previous read() stopped there): the walk goes on from
+ * (tid, fd) without re-walking what was already shown, so reading N lines
+ * costs O(N) whatever the read size. An lseek() (or pread()) to another
+ * offset costs a walk from the start: seq_file's traverse() calls start()
+ * at index 0 and next() up to the new offset, O(lines before it). The
+ * cursor only moves forward, so no (pid, fd) is shown twice in one pass,
+ * whatever exits or closes meanwhile.
  */
 #include <linux/file.h>
 #include <linux/net.h>
@@ -25,25 +27,42 @@
 #include "sockfd_compat.h"
 
 /*
- * sockfd_lists_fd_table - is @task the one to list its fd table under?
- * A thread-group leader lists the group's table; another thread only when
- * it has a table of its own (after unshare(CLONE_FILES)). Kernel threads
- * and exiting tasks (no table) are not listed.
- * Caller holds rcu_read_lock() (for ->group_leader).
+ * sockfd_lists_fd_table - is @task (id @nr in @ns) the one to list its fd
+ * table under? Each table once: a thread-group leader lists the group's
+ * table; another thread lists a table only when the leader does not hold it
+ * (the thread unshared it, or the leader has exited) and no live thread of
+ * the group with a lower id holds it too. Kernel threads and exiting tasks
+ * (no table) are not listed.
+ * Caller holds rcu_read_lock() (for ->group_leader and the thread list).
  */
-static bool sockfd_lists_fd_table(struct task_struct *task)
+static bool sockfd_lists_fd_table(struct task_struct *task, pid_t nr,
+				  struct pid_namespace *ns)
 {
 	/*
-	 * Lockless: ->files changes under task_lock(). Both pointers are only
-	 * compared, never dereferenced; a thread racing with unshare() is
-	 * listed or not, either is a true answer at some instant.
+	 * Lockless: ->files changes under task_lock(), ->flags is written by
+	 * the task itself. The files pointers are only compared, never
+	 * dereferenced; a thread racing with unshare() or exit is listed or
+	 * not, either is a true answer at some instant.
 	 */
 	struct files_struct *files = READ_ONCE(task->files);
+	struct task_struct *t;
+	pid_t t_nr;
 
-	if (!files || (task->flags & PF_KTHREAD))
+	if (!files || (READ_ONCE(task->flags) & PF_KTHREAD))
 		return false;
-	return thread_group_leader(task) ||
-	       files != READ_ONCE(task->group_leader->files);
+	if (thread_group_leader(task))
+		return true;
+	if (files == READ_ONCE(task->group_leader->files))
+		return false;
+	/* Only here, a pass over the threads: does a lower id share it? */
+	for_each_thread(task, t) {
+		if (t == task || READ_ONCE(t->files) != files)
+			continue;
+		t_nr = task_pid_nr_ns(t, ns);	/* 0 once it is unhashed */
+		if (t_nr > 0 && t_nr < nr)
+			return false;
+	}
+	return true;
 }
 
 /*
@@ -71,7 +90,7 @@ static struct task_struct *sockfd_get_task(struct sockfd_iter *iter)
 			iter->fd = 0;
 		}
 		task = pid_task(pid, PIDTYPE_PID);
-		if (task && sockfd_lists_fd_table(task))
+		if (task && sockfd_lists_fd_table(task, nr, iter->pid_ns))
 			get_task_struct(task);	/* pins it past rcu_read_unlock() */
 		else
 			task = NULL;
@@ -180,15 +199,15 @@ static void *sockfd_seq_start(struct seq_file *m, loff_t *pos)
 		sockfd_rewind(iter);
 		return SEQ_START_TOKEN;
 	}
-	if (*pos != iter->index) {
-		/* Not where the last read() stopped: an lseek. Count again. */
-		sockfd_rewind(iter);
-		while (iter->index < *pos) {
-			if (!sockfd_find(iter))
-				return NULL;
-			sockfd_skip(iter);
-		}
-	}
+	/*
+	 * seq_file only resumes where the cursor stands: next() moves the
+	 * cursor and seq_file's index together, and every other way of
+	 * moving that index (read or lseek to 0, traverse(), error paths)
+	 * sets it to 0. Another index would be a caller bug; refuse it
+	 * rather than show the cursor's line under a wrong index.
+	 */
+	if (*pos != iter->index)
+		return ERR_PTR(-EINVAL);
 	return sockfd_find(iter);
 }
 

@@ -14,8 +14,13 @@
  * installs socket fds in that process, with holes, so the walk has known
  * lines to find; suite_exit closes them. The guest is otherwise idle while
  * the module loads, so consecutive reads see the same sockets.
+ *
+ * sockfd_access: sockfd_may_see_task(), the permission rule, for a task in
+ * its exit window (no mm), under each setting of "unprivileged".
  */
 #include <kunit/test.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -28,6 +33,7 @@
 #include <linux/netlink.h>
 #include <linux/nsproxy.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -935,19 +941,46 @@ static void sockfd_test_cursor_backwards(struct kunit *test)
 }
 
 /*
- * The seq_file operations called directly, as seq_file would after any
- * history: start() at every index, in an order that never matches where
- * the cursor stands (so the walk is replayed), then next() once. Each
- * shows the whole read's line of that index; past the end, start() gives
- * NULL. seq_read_iter() itself only ever resumes where the cursor is.
+ * @v, what start() or next() (@what) gave at index @k of @n lines (line[k]
+ * is where index k starts in @whole): the whole read's line k, or NULL at
+ * the end.
  */
-static void sockfd_test_cursor_start_any_index(struct kunit *test)
+static void ku_expect_line(struct kunit *test, struct seq_file *m, void *v,
+			   const struct ku_text *whole, const size_t *line,
+			   loff_t k, loff_t n, const char *what)
+{
+	size_t len;
+
+	if (k >= n) {
+		KUNIT_EXPECT_NULL_MSG(test, v, "%s at %lld of %lld lines", what, k, n);
+		return;
+	}
+	KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, v, "%s at %lld", what, k);
+	len = line[k + 1] - line[k];
+	m->count = 0;
+	KUNIT_ASSERT_EQ(test, m->op->show(m, v), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, m->count == len &&
+			      !memcmp(m->buf, whole->buf + line[k], len),
+			      "%s at %lld shows %.*s", what, k, (int)m->count, m->buf);
+}
+
+/*
+ * The seq_file operations called directly, as seq_file calls them: for
+ * every index k, start(0) and next() up to k (what traverse() does for an
+ * lseek), stop(), then start(k) again (the next read() resumes there): it
+ * shows the whole read's line k and next() the line after, or NULL past
+ * the end. seq_file never calls start() at another index (next() moves its
+ * index and the cursor together; everything else resets it to 0): such a
+ * call is refused with -EINVAL, holds nothing, and the cursor still resumes
+ * where it stood.
+ */
+static void sockfd_test_cursor_start_resume(struct kunit *test)
 {
 	struct ku_text whole = ku_whole(test);
 	struct file *f = ku_open(test);
 	struct seq_file *m = f->private_data;
 	size_t *line = kunit_kcalloc(test, whole.len + 2, sizeof(*line), GFP_KERNEL);
-	loff_t n = 0, i, k, pos = 0;
+	loff_t n = 0, k, pos = 0, bad;
 	size_t j;
 	char one;
 	void *v;
@@ -962,39 +995,37 @@ static void sockfd_test_cursor_start_any_index(struct kunit *test)
 	/* One read gives the seq_file its buffer. */
 	KUNIT_ASSERT_EQ(test, kernel_read(f, &one, 1, &pos), 1);
 
-	for (i = 0; i <= n + 1; i++) {
-		/* n+1, 0, n, 1, n-1, ...: far from the last position each time. */
-		k = i % 2 ? i / 2 : n + 1 - i / 2;
-		pos = k;
-		m->count = 0;
+	for (k = 0; k <= n && test->status != KUNIT_FAILURE; k++) {
+		/* traverse(): from index 0, next() up to k */
+		pos = 0;
 		v = m->op->start(m, &pos);
-		if (k >= n) {
-			KUNIT_EXPECT_NULL_MSG(test, v, "start(%lld) of %lld lines", k, n);
-		} else {
-			KUNIT_ASSERT_NOT_ERR_OR_NULL_MSG(test, v, "start(%lld)", k);
-			KUNIT_ASSERT_EQ(test, m->op->show(m, v), 0);
-			KUNIT_EXPECT_TRUE_MSG(test, m->count == line[k + 1] - line[k] &&
-					      !memcmp(m->buf, whole.buf + line[k], m->count),
-					      "start(%lld) shows %.*s", k, (int)m->count, m->buf);
-			m->count = 0;
+		while (pos < k && !IS_ERR_OR_NULL(v))
+			v = m->op->next(m, v, &pos);
+		KUNIT_EXPECT_EQ(test, pos, k);
+		m->op->stop(m, v);
+
+		/* the next read(): start() where it stopped, then next() */
+		v = m->op->start(m, &pos);
+		ku_expect_line(test, m, v, &whole, line, k, n, "start()");
+		if (k < n) {
 			v = m->op->next(m, v, &pos);
 			KUNIT_EXPECT_EQ(test, pos, k + 1);
-			if (k + 1 < n && !IS_ERR_OR_NULL(v)) {
-				size_t at = line[k + 1], len = line[k + 2] - at;
-
-				KUNIT_ASSERT_EQ(test, m->op->show(m, v), 0);
-				KUNIT_EXPECT_TRUE_MSG(test, m->count == len &&
-						      !memcmp(m->buf, whole.buf + at, len),
-						      "next() after start(%lld) shows %.*s",
-						      k, (int)m->count, m->buf);
-			} else {
-				KUNIT_EXPECT_TRUE_MSG(test, k + 1 < n ? !IS_ERR_OR_NULL(v) : !v,
-						      "next() after start(%lld) of %lld",
-						      k, n);
-			}
+			ku_expect_line(test, m, v, &whole, line, k + 1, n, "next()");
 		}
 		m->op->stop(m, v);
+
+		/* an index seq_file never asks for: refused, nothing lost */
+		bad = pos + 2;
+		v = m->op->start(m, &bad);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(v) && PTR_ERR(v) == -EINVAL,
+				      "start(%lld) with the cursor at %lld", bad, pos);
+		m->op->stop(m, v);
+		v = m->op->start(m, &pos);
+		ku_expect_line(test, m, v, &whole, line, pos, n,
+			       "start() after a refused one");
+		m->op->stop(m, v);
 		m->count = 0;
+		cond_resched();
 	}
 }
 
@@ -1003,7 +1034,7 @@ static struct kunit_case sockfd_cursor_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_cursor_chunks, ku_chunk_gen_params),
 	KUNIT_CASE_SLOW(sockfd_test_cursor_every_offset),
 	KUNIT_CASE(sockfd_test_cursor_backwards),
-	KUNIT_CASE(sockfd_test_cursor_start_any_index),
+	KUNIT_CASE(sockfd_test_cursor_start_resume),
 	{}
 };
 
@@ -1014,7 +1045,124 @@ static struct kunit_suite sockfd_cursor_suite = {
 	.test_cases = sockfd_cursor_cases,
 };
 
-kunit_test_suites(&sockfd_format_suite, &sockfd_cursor_suite);
+/* ------------------------------------------------------------------ */
+/* sockfd_access: who may see a task, for a task without mm           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * sockfd_may_see_task() on a made-up task that has passed exit_mm() (mm
+ * NULL, fds still there: the exit window), as no real task can be held in
+ * that state. Each case gives the setting of "unprivileged", the opener
+ * (its thread group, its ids against the task's, CAP_SYS_PTRACE) and the
+ * task's dumpability, and the answer proc_sockfd(5) gives: for kernels that
+ * keep the dumpability in task->exec_state (7.2 on), which outlives the mm,
+ * and for those that keep it in the mm, where a task without mm is never
+ * dumpable (its /proc/PID/fd belongs to root).
+ */
+struct ku_see_case {
+	const char *desc;
+	enum sockfd_unpriv unpriv;
+	bool own_group, same_ids, dumpable, cap;
+	bool want, want_mm;
+};
+
+/* KU_SEE(desc, setting, own_group, same_ids, dumpable, cap, want, want_mm) */
+#define KU_SEE(d, u, g, i, dump, cap, w, wm) \
+	{ d, SOCKFD_UNPRIV_##u, g, i, dump, cap, w, wm }
+
+static const struct ku_see_case ku_see_cases[] = {
+	KU_SEE("uid: same ids, dumpable", UID, 0, 1, 1, 0, 1, 0),
+	KU_SEE("uid: same ids, not dumpable", UID, 0, 1, 0, 0, 0, 0),
+	KU_SEE("uid: not dumpable, CAP_SYS_PTRACE", UID, 0, 1, 0, 1, 1, 1),
+	KU_SEE("uid: other ids", UID, 0, 0, 1, 0, 0, 0),
+	KU_SEE("uid: other ids, CAP_SYS_PTRACE", UID, 0, 0, 1, 1, 1, 1),
+	KU_SEE("uid: own thread group", UID, 1, 0, 0, 0, 1, 1),
+	KU_SEE("tgid: same ids, dumpable", TGID, 0, 1, 1, 0, 0, 0),
+	KU_SEE("tgid: own thread group", TGID, 1, 0, 0, 0, 1, 1),
+	KU_SEE("tgid: CAP_SYS_PTRACE", TGID, 0, 1, 1, 1, 1, 1),
+	KU_SEE("none: own thread group", NONE, 1, 1, 1, 0, 0, 0),
+	KU_SEE("none: own thread group, CAP_SYS_PTRACE", NONE, 1, 1, 1, 1, 1, 1),
+	KU_SEE("none: other ids, CAP_SYS_PTRACE", NONE, 0, 0, 0, 1, 1, 1),
+};
+
+static void ku_see_desc(const struct ku_see_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(ku_see, ku_see_cases, ku_see_desc);
+
+KUNIT_DEFINE_ACTION_WRAPPER(ku_abort_creds, abort_creds, struct cred *);
+
+/* A copy of the test thread's credentials with every uid and gid @id. */
+static struct cred *ku_cred(struct kunit *test, unsigned int id, bool cap)
+{
+	struct cred *c = prepare_creds();
+
+	KUNIT_ASSERT_NOT_NULL(test, c);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, ku_abort_creds, c), 0);
+	c->uid = KUIDT_INIT(id);
+	c->euid = c->uid;
+	c->suid = c->uid;
+	c->fsuid = c->uid;
+	c->gid = KGIDT_INIT(id);
+	c->egid = c->gid;
+	c->sgid = c->gid;
+	c->fsgid = c->gid;
+	cap_clear(c->cap_effective);
+	if (cap)
+		cap_raise(c->cap_effective, CAP_SYS_PTRACE);
+	return c;
+}
+
+static void sockfd_test_may_see_no_mm(struct kunit *test)
+{
+	const struct ku_see_case *c = test->param_value;
+	struct task_struct *task = kunit_kzalloc(test, sizeof(*task), GFP_KERNEL);
+	struct signal_struct *sig = kunit_kzalloc(test, sizeof(*sig), GFP_KERNEL);
+	struct pid *group = kunit_kzalloc(test, sizeof(*group), GFP_KERNEL);
+	struct file *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct sockfd_iter iter = { .proc_file = f, .unpriv = c->unpriv,
+				    .opener_tgid = group };
+	struct cred *tcred = ku_cred(test, 1000, false);
+#if !SOCKFD_KERNEL_BEFORE(7, 2)
+	struct task_exec_state *es = kunit_kzalloc(test, sizeof(*es), GFP_KERNEL);
+#endif
+
+	KUNIT_ASSERT_NOT_NULL(test, task);
+	KUNIT_ASSERT_NOT_NULL(test, sig);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+#if !SOCKFD_KERNEL_BEFORE(7, 2)
+	KUNIT_ASSERT_NOT_NULL(test, es);
+	es->dumpable = c->dumpable ? TASK_DUMPABLE_OWNER : TASK_DUMPABLE_OFF;
+	es->user_ns = &init_user_ns;
+	RCU_INIT_POINTER(task->exec_state, es);
+#endif
+	/* The opener: the task's ids or others, never current's cred. */
+	f->f_cred = ku_cred(test, c->same_ids ? 1000 : 1001, c->cap);
+	spin_lock_init(&task->alloc_lock);
+	RCU_INIT_POINTER(task->real_cred, tcred);
+	RCU_INIT_POINTER(task->cred, tcred);
+	sig->pids[PIDTYPE_TGID] = c->own_group ? group : NULL;
+	task->signal = sig;
+	/* task->mm stays NULL: past exit_mm(), before exit_files() */
+	KUNIT_EXPECT_EQ(test, sockfd_may_see_task(&iter, task),
+			SOCKFD_KERNEL_BEFORE(7, 2) ? c->want_mm : c->want);
+}
+
+static struct kunit_case sockfd_access_cases[] = {
+	KUNIT_CASE_PARAM(sockfd_test_may_see_no_mm, ku_see_gen_params),
+	{}
+};
+
+static struct kunit_suite sockfd_access_suite = {
+	.name = "sockfd_access",
+	.test_cases = sockfd_access_cases,
+};
+
+kunit_test_suites(&sockfd_format_suite, &sockfd_cursor_suite,
+		  &sockfd_access_suite);
 
 MODULE_LICENSE("GPL");
-MODULE_DESCRIPTION("KUnit tests for sockfd: line formatter and resumable cursor");
+MODULE_DESCRIPTION("KUnit tests for sockfd: line formatter, resumable cursor, who may see a task");

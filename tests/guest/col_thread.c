@@ -4,16 +4,22 @@
  * table: its sockets are rows under its thread id, with its comm; the
  * table it copied at unshare time shows the leader's sockets under its id
  * too. A thread sharing the leader's table is never listed under its own
- * id, and its sockets appear once, under the thread-group id. When the
- * leader has exited and another thread holds the table, the socket is
- * listed once, under an id whose /proc/ID/fd/FD is that socket.
+ * id, and its sockets appear once, under the thread-group id. Each fd table
+ * is listed once, under the lowest live thread id that holds it (ground
+ * truth: /proc/PID/task and each thread's /proc/TID/fd):
+ *   leader_exited_*  the leader has exited, three threads share the table
+ *   cloned_*         a thread unshared its table, then created two threads
+ *                    with CLONE_FILES (pthread_create): three share it;
+ *                    then that thread exits and the two others still do
  */
 #define _GNU_SOURCE
 #include "gt.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <semaphore.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,25 +70,93 @@ static void *own_thread(void *arg)
 	return NULL;
 }
 
+#define SURVIVORS 3
+
 struct leader_gone {
 	int pipe_up[2], pipe_down[2];
 	int s;
+	pid_t tgid;
 };
 
+/*
+ * Survivor 0: waits until the leader has exited (its /proc/TGID/fd no longer
+ * shows the socket), reports, then holds on until its pipe closes. The
+ * other survivors only keep sharing the table.
+ */
 static void *survivor(void *arg)
 {
 	struct leader_gone *g = arg;
-	int v[2] = { g->s, (int)gettid() };
+	int v[2] = { g->s, (int)gettid() }, ms;
 	char c;
 
 	gt_set_comm("gt-survivor");
-	/* wait until the leader has exited, then report and hold on */
-	gt_msleep(200);
+	for (ms = 0; ms < 10000 && gt_fd_sock_ino(g->tgid, g->s); ms += 20)
+		gt_msleep(20);
 	if (write(g->pipe_up[1], v, sizeof(v)) != sizeof(v))
 		_exit(1);
 	if (read(g->pipe_down[0], &c, 1) < 0)
 		_exit(1);
 	_exit(0);
+}
+
+static void *sharer(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return NULL;
+}
+
+/*
+ * The threads of @pid whose /proc/TID/fd/@fd is the socket @ino (those that
+ * hold the table): their count, and the lowest id in *@lowest (0 if none).
+ */
+static int sharers(pid_t pid, int fd, unsigned long long ino, pid_t *lowest)
+{
+	char path[64];
+	struct dirent *d;
+	DIR *dir;
+	int n = 0;
+
+	*lowest = 0;
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while ((d = readdir(dir)) != NULL) {
+		pid_t tid = (pid_t)atoi(d->d_name);
+
+		if (tid <= 0 || gt_fd_sock_ino(tid, fd) != ino)
+			continue;
+		n++;
+		if (!*lowest || tid < *lowest)
+			*lowest = tid;
+	}
+	closedir(dir);
+	return n;
+}
+
+/*
+ * The socket @fd of @pid (inode @ino) is held by @want threads of @pid
+ * (premise) and listed once, under the lowest of them.
+ */
+static void check_listed_once(const char *check, pid_t pid, int fd,
+			      unsigned long long ino, int want)
+{
+	struct gt_table *t;
+	char name[80];
+	pid_t lowest;
+	int n = sharers(pid, fd, ino, &lowest);
+
+	snprintf(name, sizeof(name), "%s_premise_sharers", check);
+	gt_check_num(name, "threads of the process whose /proc/TID/fd/FD is the socket",
+		     want, n);
+	t = gt_load(0);
+	if (!t)
+		gt_fatal("read", "%s: %s", GT_PROC, strerror(errno));
+	snprintf(name, sizeof(name), "%s_lowest_tid", check);
+	gt_check_ino_under(name, t, ino, lowest);
+	gt_free(t);
 }
 
 /* Print what each thread of @pid is doing (state and kernel stack). */
@@ -122,10 +196,10 @@ static void reap_survivor(pid_t child)
 }
 
 /*
- * The group leader exits (pthread_exit) while another thread keeps the
- * shared fd table: /proc/TGID/fd is then empty. The socket must be listed
- * exactly once, under an id whose /proc/ID/fd/FD is the socket (the rule
- * the format gives for pid), with that id's comm.
+ * The group leader exits (pthread_exit) while SURVIVORS other threads keep
+ * the shared fd table: /proc/TGID/fd is then empty. The socket must be
+ * listed exactly once, under the lowest id of the threads still holding
+ * the table (the rule the format gives for pid), with that id's comm.
  */
 static void leader_exited(void)
 {
@@ -134,7 +208,7 @@ static void leader_exited(void)
 	struct gt_table *t;
 	pid_t child;
 	pthread_t th;
-	int v[2], n;
+	int v[2], n, i;
 	char comm[80];
 
 	if (pipe(g.pipe_up) || pipe(g.pipe_down))
@@ -144,9 +218,13 @@ static void leader_exited(void)
 	if (child == 0) {
 		close(g.pipe_up[0]);
 		close(g.pipe_down[1]);
+		g.tgid = getpid();
 		g.s = socket(AF_UNIX, SOCK_DGRAM, 0);
 		if (g.s < 0 || pthread_create(&th, NULL, survivor, &g))
 			_exit(1);
+		for (i = 1; i < SURVIVORS; i++)
+			if (pthread_create(&th, NULL, sharer, NULL))
+				_exit(1);
 		pthread_exit(NULL);
 	}
 	close(g.pipe_up[1]);
@@ -172,9 +250,93 @@ static void leader_exited(void)
 			     gt_get_raw(r[0], GT_COMM));
 	}
 	gt_free(t);
+	check_listed_once("leader_exited", child, v[0],
+			  gt_fd_sock_ino(v[1], v[0]), SURVIVORS);
 	close(g.pipe_down[1]);
 	close(g.pipe_up[0]);
 	reap_survivor(child);
+}
+
+/* The cloned_* process: thread A unshares its table and creates B and C. */
+struct cloned {
+	int exit_pipe[2];	/* A exits when a byte comes */
+	int s;			/* A's socket, in the table A, B, C share */
+	pid_t tid_a;
+	sem_t ready;
+};
+
+static void *cloned_a(void *arg)
+{
+	struct cloned *c = arg;
+	pthread_t th;
+	char b;
+
+	c->tid_a = gettid();
+	c->s = -1;
+	if (unshare(CLONE_FILES) == 0)
+		c->s = socket(AF_UNIX, SOCK_STREAM, 0);
+	/* pthread_create() clones with CLONE_FILES: B and C share A's table */
+	if (c->s < 0 || pthread_create(&th, NULL, sharer, NULL) ||
+	    pthread_create(&th, NULL, sharer, NULL)) {
+		c->s = -1;
+		sem_post(&c->ready);
+		return NULL;
+	}
+	sem_post(&c->ready);
+	if (read(c->exit_pipe[0], &b, 1) != 1)
+		for (;;)
+			pause();
+	return NULL;	/* B and C hold the table on */
+}
+
+static int cloned_child(void *arg, int *vals, int max)
+{
+	struct cloned *c = arg;
+	pthread_t th;
+
+	(void)max;
+	if (sem_init(&c->ready, 0, 0) || pthread_create(&th, NULL, cloned_a, c))
+		return -1;
+	while (sem_wait(&c->ready) && errno == EINTR)
+		;
+	if (c->s < 0)
+		return -1;
+	vals[0] = c->s;
+	vals[1] = c->tid_a;
+	return 2;
+}
+
+static void unshared_then_cloned(void)
+{
+	struct cloned c = { .s = -1 };
+	struct gt_child ch;
+	unsigned long long ino;
+	char path[64];
+	int ms;
+
+	if (pipe(c.exit_pipe))
+		gt_fatal("cloned_setup", "pipe: %s", strerror(errno));
+	if (gt_child_start(&ch, cloned_child, &c)) {
+		gt_fail("cloned_setup", "child: %s", strerror(errno));
+		return;
+	}
+	ino = gt_fd_sock_ino(ch.vals[1], ch.vals[0]);
+	gt_check("cloned_premise_socket", ino != 0,
+		 "/proc/%d/fd/%d is no socket", ch.vals[1], ch.vals[0]);
+	check_listed_once("cloned", ch.pid, ch.vals[0], ino, 3);
+
+	/* A exits; B and C still share the table. */
+	if (write(c.exit_pipe[1], "x", 1) != 1)
+		gt_fail("cloned_exit", "write: %s", strerror(errno));
+	snprintf(path, sizeof(path), "/proc/%d/task/%d", ch.pid, ch.vals[1]);
+	for (ms = 0; ms < 10000 && access(path, F_OK) == 0; ms += 20)
+		gt_msleep(20);
+	gt_check("cloned_a_exited", access(path, F_OK) != 0,
+		 "%s still there after 10 s", path);
+	check_listed_once("cloned_a_exited", ch.pid, ch.vals[0], ino, 2);
+	gt_child_stop(&ch);
+	close(c.exit_pipe[0]);
+	close(c.exit_pipe[1]);
 }
 
 int main(void)
@@ -229,5 +391,6 @@ int main(void)
 	pthread_join(t1, NULL);
 	pthread_join(t2, NULL);
 	leader_exited();
+	unshared_then_cloned();
 	return gt_done();
 }
