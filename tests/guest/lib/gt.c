@@ -2058,6 +2058,14 @@ const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 				 gt_col_name(c), f, r->line);
 			return buf;
 		}
+		/* queues and memory are int-sized in the kernel: above
+		 * INT_MAX is a negative value (an errno) printed unsigned */
+		if (c >= GT_TXQ && c <= GT_SNDBUF &&
+		    (strlen(f) > 10 || strtoull(f, NULL, 10) > INT_MAX)) {
+			snprintf(buf, buflen, "%s: out of range: '%s' in '%s'",
+				 gt_col_name(c), f, r->line);
+			return buf;
+		}
 		if ((c == GT_FAMILY || c == GT_TYPE || c == GT_PROTO) &&
 		    strspn(f, "abcdefghijklmnopqrstuvwxyz0123456789_-") !=
 			    strlen(f)) {

@@ -474,7 +474,8 @@ int gt_dup_rows(const struct gt_table *t, const struct gt_row **first);
 /*
  * Is r a well-formed row of t: as many fields as the header, no control
  * bytes, numeric columns (pid fd ino netns txq rxq rmem rcvbuf wmem sndbuf
- * uid cookie drops) all digits, family/type/proto lower-case names or
+ * uid cookie drops) all digits, queues and memory (txq rxq rmem rcvbuf
+ * wmem sndbuf) at most INT_MAX, family/type/proto lower-case names or
  * numbers, state '-' or a kernel state name, cgroup digits or '-', timer
  * '-' or retransmit|keepalive|probe/MS, retrans and rtt '-' or N/M, cwnd
  * '-', N/M or N/-? NULL if so, else buf with what is wrong.
