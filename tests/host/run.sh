@@ -131,7 +131,7 @@ check output-append 0 'head -1 $T/out | grep -q "REMOTE *UID$"' -- "$R" -f "$BAS
 check output-case 0 'head -1 $T/out | grep -q "^OWNER *NETNS$"' -- "$R" -f "$BASIC" --output OWNER,NetNs
 check output-unknown 1 'err_has "unknown column \"bogus\""' -- "$R" -f "$BASIC" -o pid,bogus
 check output-extra-col 0 'has "/system.slice/ssh\\040d.service" && has "12345678901234567890"' -- \
-	"$R" -f "$FX/extra-column.txt" -o owner,cgroup,zone
+	"$R" -f "$FX/extra-column.txt" -o owner,service,zone
 check human-sizes 0 'has "208K" && has " root" && has " nobody" && hasnt "212992"' -- \
 	"$R" -f "$BASIC" -o owner,rcvbuf,uid
 check numeric 0 'has "212992" && hasnt "208K" && hasnt " root"' -- "$R" -f "$BASIC" -n -o owner,rcvbuf,uid
@@ -184,7 +184,7 @@ check json-escapes 0 'py "{r[\"comm\"] for r in d} >= {\"nginx worker\", \"tab\\
 check json-null 0 'py "d[-1][\"txq\"] is None and d[-1][\"rxq\"] is None and d[-1][\"local\"] == \"-\""' -- \
 	"$R" -f "$BASIC" -j
 check json-extra-col 0 'py "[r[\"zone\"] for r in d] == [7, \"007\", None, 12345678901234567890] and
-	d[1][\"cgroup\"] == \"/system.slice/ssh d.service\" and list(d[0])[-2:] == [\"cgroup\", \"zone\"]"' -- \
+	d[1][\"service\"] == \"/system.slice/ssh d.service\" and list(d[0])[-2:] == [\"service\", \"zone\"]"' -- \
 	"$R" -f "$FX/extra-column.txt" -j
 check json-output-cols 0 'py "d[6] == {\"owner\": \"nginx worker(801)/6\", \"pid\": 801, \"state\": \"LISTEN\"}"' -- \
 	"$R" -f "$BASIC" -j -o owner,pid,state
