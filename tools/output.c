@@ -186,6 +186,10 @@ static void human_unit(char *buf, size_t size, uint64_t v, const char *unit)
 		sf_human_ms(buf, size, v);
 	else if (strcmp(unit, "us") == 0 && v < 1000)
 		snprintf(buf, size, "%" PRIu64 "us", v);
+	else if (strcmp(unit, "us") == 0 && v < 10000)
+		snprintf(buf, size, "%.1fms", v / 1000.0);
+	else if (strcmp(unit, "us") == 0 && v < 1000000)
+		snprintf(buf, size, "%.0fms", v / 1000.0);
 	else if (strcmp(unit, "us") == 0)
 		sf_human_ms(buf, size, v / 1000);
 	else
