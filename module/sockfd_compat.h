@@ -173,20 +173,28 @@ static inline unsigned long sockfd_tcp_timeout(const struct sock *sk)
 }
 
 /*
- * sockfd_tcp_keepalive_pending - is @sk's keepalive timer pending? If so,
- * *@expires gets when it fires. The backport "tcp: introduce
- * icsk->icsk_keepalive_timer" (in Debian's 6.1 and 6.12 updates) moved it
- * out of sk->sk_timer; get_tcp4_sock() tests timer_pending() on whichever
- * the kernel arms, locklessly.
+ * sockfd_tcp_keepalive_timer - @sk's keepalive timer. The backport "tcp:
+ * introduce icsk->icsk_keepalive_timer" (in Debian's 6.1 and 6.12 updates,
+ * and in 7.x) moved it out of sk->sk_timer; get_tcp4_sock() tests the one
+ * the kernel arms.
  */
-static inline bool sockfd_tcp_keepalive_pending(const struct sock *sk,
-						unsigned long *expires)
+static inline struct timer_list *sockfd_tcp_keepalive_timer(struct sock *sk)
 {
 #ifdef SOCKFD_HAVE_ICSK_KEEPALIVE_TIMER
-	const struct timer_list *t = &inet_csk(sk)->icsk_keepalive_timer;
+	return &inet_csk(sk)->icsk_keepalive_timer;
 #else
-	const struct timer_list *t = &sk->sk_timer;
+	return &sk->sk_timer;
 #endif
+}
+
+/*
+ * sockfd_tcp_keepalive_pending - is @sk's keepalive timer pending? If so,
+ * *@expires gets when it fires. Lockless, as get_tcp4_sock() reads it.
+ */
+static inline bool sockfd_tcp_keepalive_pending(struct sock *sk,
+						unsigned long *expires)
+{
+	const struct timer_list *t = sockfd_tcp_keepalive_timer(sk);
 
 	if (!timer_pending(t))
 		return false;

@@ -453,8 +453,8 @@ static void sockfd_test_tcp_listen(struct kunit *test)
 /*
  * A TCP socket that is not a listener: retrans, rtt and cwnd as TCP_INFO
  * reports them, set by hand on an unconnected socket, and the keepalive
- * timer (armed and deleted with the exported helpers; it does nothing on
- * a closed socket if it fires).
+ * timer (armed and stopped with sk_reset_timer() and sk_stop_timer();
+ * its handler does nothing on a closed socket if it fires).
  */
 static void sockfd_test_tcp_info(struct kunit *test)
 {
@@ -480,7 +480,8 @@ static void sockfd_test_tcp_info(struct kunit *test)
 	tp->mdev_us = 56 << 2;
 	tcp_snd_cwnd_set(tp, 20);
 	tp->snd_ssthresh = 15;
-	inet_csk_reset_keepalive_timer(sk, 5 * HZ);
+	/* exported everywhere; takes a reference while pending */
+	sk_reset_timer(sk, sockfd_tcp_keepalive_timer(sk), jiffies + 5 * HZ);
 	release_sock(sk);
 	ku_format(test, &l, 8, "tcp", 4, sock);
 	ku_expect_col(test, &l, "retrans", "3/17");
@@ -491,7 +492,7 @@ static void sockfd_test_tcp_info(struct kunit *test)
 			      ms <= 5000, "timer %s", timer);
 
 	lock_sock(sk);
-	inet_csk_delete_keepalive_timer(sk);
+	sk_stop_timer(sk, sockfd_tcp_keepalive_timer(sk));	/* and its ref */
 	inet_csk(sk)->icsk_retransmits = 0;
 	release_sock(sk);
 	ku_format(test, &l, 8, "tcp", 4, sock);
