@@ -261,9 +261,9 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_put_escaped);
 static void sockfd_put_queues(struct seq_file *m, u32 txq, u32 rxq)
 {
 	sockfd_col(m, COL_TXQ);
-	seq_printf(m, "%u", txq);
+	seq_put_decimal_ull(m, "", txq);
 	sockfd_col(m, COL_RXQ);
-	seq_printf(m, "%u", rxq);
+	seq_put_decimal_ull(m, "", rxq);
 }
 
 /*
@@ -312,9 +312,10 @@ static void sockfd_put_inet_addr(struct seq_file *m, int family, __be32 v4,
 				 const struct in6_addr *v6, __be16 port)
 {
 	if (family == AF_INET)
-		seq_printf(m, "%pI4:%u", &v4, ntohs(port));
+		seq_printf(m, "%pI4", &v4);
 	else
-		seq_printf(m, "[%pI6c]:%u", v6, ntohs(port));
+		seq_printf(m, "[%pI6c]", v6);
+	seq_put_decimal_ull(m, ":", ntohs(port));
 }
 
 /*
@@ -424,7 +425,7 @@ static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
 	sockfd_col(m, COL_REMOTE);
 	peer_ino = sockfd_unix_peer_ino(sk);
 	if (peer_ino)
-		seq_printf(m, "%llu", peer_ino);
+		seq_put_decimal_ull(m, "", peer_ino);
 	else
 		seq_putc(m, '*');
 
@@ -462,7 +463,7 @@ static void sockfd_put_netlink_port(struct seq_file *m, struct socket *sock,
 	if (err < 0)
 		seq_putc(m, '-');
 	else
-		seq_printf(m, "%u", nl.nl_pid);
+		seq_put_decimal_ull(m, "", nl.nl_pid);
 }
 
 /* netlink: its protocol, the local and destination port ids. */
@@ -526,7 +527,7 @@ static void sockfd_put_packet_local(struct seq_file *m, struct socket *sock,
 	if (name[0])
 		sockfd_put_escaped(m, name, strlen(name));
 	else if (ifindex)
-		seq_printf(m, "%d", ifindex);	/* the device went away */
+		seq_put_decimal_ll(m, "", ifindex);	/* the device went away */
 	else
 		seq_putc(m, '*');
 	seq_printf(m, "/0x%04x", ntohs(sll->sll_protocol));
@@ -555,11 +556,11 @@ static void sockfd_put_vsock_addr(struct seq_file *m, unsigned int cid,
 	if (cid == VMADDR_CID_ANY)
 		seq_putc(m, '*');
 	else
-		seq_printf(m, "%u", cid);
+		seq_put_decimal_ull(m, "", cid);
 	if (port == VMADDR_PORT_ANY)
 		seq_puts(m, ":*");
 	else
-		seq_printf(m, ":%u", port);
+		seq_put_decimal_ull(m, ":", port);
 }
 
 /*
@@ -641,7 +642,8 @@ static void sockfd_put_tcp_timer(struct seq_file *m, struct sock *sk)
 		break;
 	}
 	/* Already due (the timer runs late under load): 0, as ss shows. */
-	seq_printf(m, "%s/%u", what, jiffies_delta_to_msecs(expires - jiffies));
+	seq_puts(m, what);
+	seq_put_decimal_ull(m, "/", jiffies_delta_to_msecs(expires - jiffies));
 }
 
 /*
@@ -666,20 +668,21 @@ static void sockfd_put_tcp_cols(struct seq_file *m, struct sock *sk,
 	sockfd_col(m, COL_TIMER);
 	sockfd_put_tcp_timer(m, sk);
 	sockfd_col(m, COL_RETRANS);
-	seq_printf(m, "%u/%u", READ_ONCE(icsk->icsk_retransmits),
-		   READ_ONCE(tp->total_retrans));
+	seq_put_decimal_ull(m, "", READ_ONCE(icsk->icsk_retransmits));
+	seq_put_decimal_ull(m, "/", READ_ONCE(tp->total_retrans));
 	sockfd_col(m, COL_RTT);
 	/* In µs, scaled as tcp_get_info() reports tcpi_rtt and tcpi_rttvar. */
-	seq_printf(m, "%u/%u", READ_ONCE(tp->srtt_us) >> 3,
-		   READ_ONCE(tp->mdev_us) >> 2);
+	seq_put_decimal_ull(m, "", READ_ONCE(tp->srtt_us) >> 3);
+	seq_put_decimal_ull(m, "/", READ_ONCE(tp->mdev_us) >> 2);
 	sockfd_col(m, COL_CWND);
-	seq_printf(m, "%u/", tcp_snd_cwnd(tp));	/* READ_ONCE inside */
+	seq_put_decimal_ull(m, "", tcp_snd_cwnd(tp));	/* READ_ONCE inside */
+	seq_putc(m, '/');
 	/* Still in initial slow start (no threshold yet): "-", as ss omits it. */
 	ssthresh = READ_ONCE(tp->snd_ssthresh);
 	if (ssthresh >= TCP_INFINITE_SSTHRESH)
 		seq_putc(m, '-');
 	else
-		seq_printf(m, "%u", ssthresh);
+		seq_put_decimal_ull(m, "", ssthresh);
 }
 
 /*
@@ -694,14 +697,14 @@ static void sockfd_put_ids(struct seq_file *m, struct sock *sk)
 
 	sock_diag_save_cookie(sk, cookie);
 	sockfd_col(m, COL_COOKIE);
-	seq_printf(m, "%llu", (u64)cookie[1] << 32 | cookie[0]);
+	seq_put_decimal_ull(m, "", (u64)cookie[1] << 32 | cookie[0]);
 	sockfd_col(m, COL_CGROUP);
 	if (sockfd_sk_cgroup_id(sk, &cgroup))
-		seq_printf(m, "%llu", cgroup);
+		seq_put_decimal_ull(m, "", cgroup);
 	else
 		seq_putc(m, '-');
 	sockfd_col(m, COL_DROPS);
-	seq_printf(m, "%u", sockfd_sk_drops(sk));
+	seq_put_decimal_ull(m, "", sockfd_sk_drops(sk));
 }
 
 void sockfd_show_header(struct seq_file *m)
@@ -741,21 +744,21 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 		return SEQ_SKIP;
 
 	sockfd_col(m, COL_PID);
-	seq_printf(m, "%d", pid);
+	seq_put_decimal_ll(m, "", pid);
 	sockfd_col(m, COL_COMM);
 	if (comm[0])
 		sockfd_put_escaped(m, comm, strlen(comm));
 	else
 		seq_putc(m, '-');	/* prctl(PR_SET_NAME, ""): no empty field */
 	sockfd_col(m, COL_FD);
-	seq_printf(m, "%u", fd);
+	seq_put_decimal_ull(m, "", fd);
 	sockfd_col(m, COL_INO);
-	seq_printf(m, "%llu", (unsigned long long)SOCK_INODE(sock)->i_ino);
+	seq_put_decimal_ull(m, "", (unsigned long long)SOCK_INODE(sock)->i_ino);
 	/* Read once: IPV6_ADDRFORM may turn an inet6 socket into inet. */
 	family = READ_ONCE(sk->sk_family);
 
 	sockfd_col(m, COL_NETNS);
-	seq_printf(m, "%u", sock_net(sk)->ns.inum);
+	seq_put_decimal_ull(m, "", sock_net(sk)->ns.inum);
 	sockfd_col(m, COL_FAMILY);
 	sockfd_put_name(m, sockfd_family_name(family), "af", family);
 	sockfd_col(m, COL_TYPE);
@@ -786,15 +789,15 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 
 	/* Lockless: limits are changed by setsockopt() at any time. */
 	sockfd_col(m, COL_RMEM);
-	seq_printf(m, "%d", sk_rmem_alloc_get(sk));
+	seq_put_decimal_ll(m, "", sk_rmem_alloc_get(sk));
 	sockfd_col(m, COL_RCVBUF);
-	seq_printf(m, "%d", READ_ONCE(sk->sk_rcvbuf));
+	seq_put_decimal_ll(m, "", READ_ONCE(sk->sk_rcvbuf));
 	sockfd_col(m, COL_WMEM);
-	seq_printf(m, "%d", sk_wmem_alloc_get(sk));
+	seq_put_decimal_ll(m, "", sk_wmem_alloc_get(sk));
 	sockfd_col(m, COL_SNDBUF);
-	seq_printf(m, "%d", READ_ONCE(sk->sk_sndbuf));
+	seq_put_decimal_ll(m, "", READ_ONCE(sk->sk_sndbuf));
 	sockfd_col(m, COL_UID);
-	seq_printf(m, "%u", from_kuid_munged(seq_user_ns(m),
+	seq_put_decimal_ull(m, "", from_kuid_munged(seq_user_ns(m),
 					     sockfd_sock_uid(sk)));
 
 	sockfd_put_ids(m, sk);
