@@ -798,7 +798,7 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	seq_put_decimal_ll(m, "", READ_ONCE(sk->sk_sndbuf));
 	sockfd_col(m, COL_UID);
 	seq_put_decimal_ull(m, "", from_kuid_munged(seq_user_ns(m),
-					     sockfd_sock_uid(sk)));
+						    sockfd_sock_uid(sk)));
 
 	sockfd_put_ids(m, sk);
 	/* MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). */
