@@ -284,7 +284,7 @@ static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
 				  int state)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
-	int rx;
+	int rx, tx;
 
 	if (state == TCP_LISTEN) {
 		/* Lockless, as in get_tcp4_sock(): updated on accept. */
@@ -295,11 +295,13 @@ static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
 	/*
 	 * Lockless, as in get_tcp4_sock(): the sequence numbers move under
 	 * the socket lock; a racing read may be off by what is in flight,
-	 * so a negative receive queue is shown as 0.
+	 * so a negative queue is shown as 0. That includes the send queue of
+	 * a connect() in progress, whose write_seq is set before snd_una
+	 * (tcp_connect_init()): /proc/net/tcp then shows billions of bytes.
 	 */
 	rx = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
-	sockfd_put_queues(m, READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una),
-			  max(rx, 0));
+	tx = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
+	sockfd_put_queues(m, max(tx, 0), max(rx, 0));
 }
 
 /*
