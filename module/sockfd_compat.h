@@ -6,6 +6,7 @@
 #ifndef _SOCKFD_COMPAT_H
 #define _SOCKFD_COMPAT_H
 
+#include <linux/cgroup.h>
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -13,6 +14,7 @@
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <linux/version.h>
+#include <net/inet_connection_sock.h>
 #include <net/sock.h>
 
 /*
@@ -130,6 +132,90 @@ static inline kuid_t sockfd_sock_uid(struct sock *sk)
 #else
 	return sk_uid(sk);
 #endif
+}
+
+/*
+ * Format 2 columns. Where a field moved inside a stable series (Debian's
+ * 6.1 and 6.12 updates carry backports), Kbuild probes the target's
+ * headers and defines SOCKFD_HAVE_*; the choice below follows the probe,
+ * never the version number.
+ */
+
+/*
+ * sockfd_sk_drops - packets dropped for @sk, as SO_MEMINFO's
+ * SK_MEMINFO_DROPS and /proc/net/udp's drops column (lockless there too).
+ */
+static inline unsigned int sockfd_sk_drops(const struct sock *sk)
+{
+#ifdef SOCKFD_HAVE_SK_DROPS_READ
+	/* Per-NUMA counters; the old atomic alone reads 0 on UDP. */
+	return sk_drops_read(sk);
+#else
+	return atomic_read(&sk->sk_drops);
+#endif
+}
+
+/*
+ * sockfd_sk_cgroup_id - the cgroup v2 id of @sk's cgroup (the one
+ * `ss --cgroup` and cgroup BPF programs see), as inet_diag reads it: with
+ * no lock, the socket holds a reference on its cgroup. False when the
+ * kernel keeps no cgroup per socket.
+ */
+static inline bool sockfd_sk_cgroup_id(struct sock *sk, u64 *id)
+{
+#ifdef CONFIG_SOCK_CGROUP_DATA
+	*id = cgroup_id(sock_cgroup_ptr(&sk->sk_cgrp_data));
+	return true;
+#else
+	return false;
+#endif
+}
+
+/*
+ * sockfd_tcp_timeout - when TCP's write timer (retransmit, probe0) fires,
+ * in jiffies, read as the same kernel's get_tcp4_sock() reads it:
+ * tcp_timeout_expires(sk) (7.x), icsk_timeout(icsk) (6.15+), else the
+ * icsk_timeout field.
+ */
+static inline unsigned long sockfd_tcp_timeout(const struct sock *sk)
+{
+#if defined(SOCKFD_HAVE_TCP_TIMEOUT_EXPIRES)
+	return tcp_timeout_expires(sk);
+#elif defined(SOCKFD_HAVE_ICSK_TIMEOUT_FN)
+	return icsk_timeout(inet_csk(sk));
+#else
+	return READ_ONCE(inet_csk(sk)->icsk_timeout);
+#endif
+}
+
+/*
+ * sockfd_tcp_keepalive_timer - @sk's keepalive timer. The backport "tcp:
+ * introduce icsk->icsk_keepalive_timer" (in Debian's 6.1 and 6.12 updates,
+ * and in 7.x) moved it out of sk->sk_timer; get_tcp4_sock() tests the one
+ * the kernel arms.
+ */
+static inline struct timer_list *sockfd_tcp_keepalive_timer(struct sock *sk)
+{
+#ifdef SOCKFD_HAVE_ICSK_KEEPALIVE_TIMER
+	return &inet_csk(sk)->icsk_keepalive_timer;
+#else
+	return &sk->sk_timer;
+#endif
+}
+
+/*
+ * sockfd_tcp_keepalive_pending - is @sk's keepalive timer pending? If so,
+ * *@expires gets when it fires. Lockless, as get_tcp4_sock() reads it.
+ */
+static inline bool sockfd_tcp_keepalive_pending(struct sock *sk,
+						unsigned long *expires)
+{
+	const struct timer_list *t = sockfd_tcp_keepalive_timer(sk);
+
+	if (!timer_pending(t))
+		return false;
+	*expires = READ_ONCE(t->expires);
+	return true;
 }
 
 #endif /* _SOCKFD_COMPAT_H */

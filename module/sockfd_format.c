@@ -7,15 +7,21 @@
  * either side of a concurrent change, but it is always whole.
  */
 #include <kunit/visibility.h>
+#include <linux/if_packet.h>
 #include <linux/in.h>
+#include <linux/jiffies.h>
 #include <linux/net.h>
+#include <linux/netdevice.h>
 #include <linux/netlink.h>
 #include <linux/seq_file.h>
 #include <linux/skbuff.h>
+#include <linux/sock_diag.h>
 #include <linux/socket.h>
 #include <linux/un.h>
 #include <linux/user_namespace.h>
 #include <net/af_unix.h>
+#include <net/af_vsock.h>
+#include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
@@ -30,7 +36,10 @@
 enum sockfd_col {
 	COL_PID, COL_COMM, COL_FD, COL_INO, COL_NETNS, COL_FAMILY, COL_TYPE,
 	COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_TXQ, COL_RXQ,
-	COL_RMEM, COL_RCVBUF, COL_WMEM, COL_SNDBUF, COL_UID, COL_COUNT
+	COL_RMEM, COL_RCVBUF, COL_WMEM, COL_SNDBUF, COL_UID,
+	/* format 2 */
+	COL_COOKIE, COL_CGROUP, COL_DROPS, COL_TIMER, COL_RETRANS, COL_RTT,
+	COL_CWND, COL_COUNT
 };
 
 static const struct {
@@ -54,7 +63,14 @@ static const struct {
 	[COL_RCVBUF]	= { "rcvbuf", 7 },
 	[COL_WMEM]	= { "wmem", 7 },
 	[COL_SNDBUF]	= { "sndbuf", 7 },
-	[COL_UID]	= { "uid", 0 },
+	[COL_UID]	= { "uid", 5 },
+	[COL_COOKIE]	= { "cookie", 8 },
+	[COL_CGROUP]	= { "cgroup", 6 },
+	[COL_DROPS]	= { "drops", 5 },
+	[COL_TIMER]	= { "timer", 17 },
+	[COL_RETRANS]	= { "retrans", 7 },
+	[COL_RTT]	= { "rtt", 13 },
+	[COL_CWND]	= { "cwnd", 0 },
 };
 
 /*
@@ -245,9 +261,9 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_put_escaped);
 static void sockfd_put_queues(struct seq_file *m, u32 txq, u32 rxq)
 {
 	sockfd_col(m, COL_TXQ);
-	seq_printf(m, "%u", txq);
+	seq_put_decimal_ull(m, "", txq);
 	sockfd_col(m, COL_RXQ);
-	seq_printf(m, "%u", rxq);
+	seq_put_decimal_ull(m, "", rxq);
 }
 
 /*
@@ -268,7 +284,7 @@ static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
 				  int state)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
-	int rx;
+	int rx, tx;
 
 	if (state == TCP_LISTEN) {
 		/* Lockless, as in get_tcp4_sock(): updated on accept. */
@@ -279,51 +295,71 @@ static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
 	/*
 	 * Lockless, as in get_tcp4_sock(): the sequence numbers move under
 	 * the socket lock; a racing read may be off by what is in flight,
-	 * so a negative receive queue is shown as 0.
+	 * so a negative queue is shown as 0. That includes the send queue of
+	 * a connect() in progress, whose write_seq is set before snd_una
+	 * (tcp_connect_init()): /proc/net/tcp then shows billions of bytes.
 	 */
 	rx = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
-	sockfd_put_queues(m, READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una),
-			  max(rx, 0));
+	tx = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
+	sockfd_put_queues(m, max(tx, 0), max(rx, 0));
 }
 
-/* One end of an inet connection: a.b.c.d:port, or [v6]:port (RFC 5952). */
-static void sockfd_put_inet_addr(struct seq_file *m, int family,
-				 const __be32 *v4, const struct in6_addr *v6,
-				 __be16 port)
+/*
+ * One end of an inet connection: a.b.c.d:port, or [v6]:port (RFC 5952).
+ * The address is a copy on the caller's stack: %pI4 and %pI6c read it
+ * byte by byte, which on the socket itself could mix an old and a new
+ * address written meanwhile by bind() or connect().
+ */
+static void sockfd_put_inet_addr(struct seq_file *m, int family, __be32 v4,
+				 const struct in6_addr *v6, __be16 port)
 {
 	if (family == AF_INET)
-		seq_printf(m, "%pI4:%u", v4, ntohs(port));
+		seq_printf(m, "%pI4", &v4);
 	else
-		seq_printf(m, "[%pI6c]:%u", v6, ntohs(port));
+		seq_printf(m, "[%pI6c]", v6);
+	seq_put_decimal_ull(m, ":", ntohs(port));
 }
 
-/* inet and inet6: protocol, state, the 5-tuple as /proc/net/tcp has it. */
-static void sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
+/*
+ * inet and inet6: protocol, state, the 5-tuple as /proc/net/tcp has it.
+ * Returns the state it read, for the TCP columns at the end of the line.
+ */
+static int sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	int state = inet_sk_state_load(sk);	/* acquire-load of sk_state */
+	int proto = READ_ONCE(sk->sk_protocol);	/* fixed at socket() */
+	struct in6_addr v6 = { };
+	__be32 v4;
 
 	sockfd_col(m, COL_PROTO);
-	sockfd_put_name(m, sockfd_inet_proto_name(sk->sk_protocol), "",
-			sk->sk_protocol);
+	sockfd_put_name(m, sockfd_inet_proto_name(proto), "", proto);
 	sockfd_col(m, COL_STATE);
 	sockfd_put_name(m, sockfd_state_name(state), "state", state);
 	/*
 	 * Lockless, as in /proc/net/tcp: addresses and ports are set under the
 	 * socket lock by bind() and connect(); a line racing with them may
-	 * show the old or the new value of each.
+	 * show the old or the new value of each. Each address is copied once
+	 * before it is formatted, as get_tcp4_sock() does: IPv4 in one
+	 * READ_ONCE, IPv6 (16 bytes, no single load) into a local copy, so
+	 * that the printed text is one value, not a mix of bytes.
 	 */
 	sockfd_col(m, COL_LOCAL);
-	sockfd_put_inet_addr(m, family, &inet->inet_rcv_saddr,
-			     &sk->sk_v6_rcv_saddr, READ_ONCE(inet->inet_sport));
+	if (family == AF_INET6)
+		v6 = sk->sk_v6_rcv_saddr;
+	v4 = READ_ONCE(inet->inet_rcv_saddr);
+	sockfd_put_inet_addr(m, family, v4, &v6, READ_ONCE(inet->inet_sport));
 	sockfd_col(m, COL_REMOTE);
-	sockfd_put_inet_addr(m, family, &inet->inet_daddr, &sk->sk_v6_daddr,
-			     READ_ONCE(inet->inet_dport));
+	if (family == AF_INET6)
+		v6 = sk->sk_v6_daddr;
+	v4 = READ_ONCE(inet->inet_daddr);
+	sockfd_put_inet_addr(m, family, v4, &v6, READ_ONCE(inet->inet_dport));
 
 	if (sk_is_tcp(sk))
 		sockfd_put_tcp_queues(m, sk, state);
 	else
 		sockfd_put_sock_queues(m, sk);
+	return state;
 }
 
 /* sockfd_unix_peer_ino - the socket inode of @sk's peer; 0 without one. */
@@ -354,6 +390,7 @@ static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
 	struct unix_address *addr;
 	unsigned long long peer_ino;
 	int state = READ_ONCE(sk->sk_state);	/* lockless, as unix_seq_show() */
+	long inq;
 	const char *name;
 	size_t len;
 
@@ -390,17 +427,24 @@ static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
 	sockfd_col(m, COL_REMOTE);
 	peer_ino = sockfd_unix_peer_ino(sk);
 	if (peer_ino)
-		seq_printf(m, "%llu", peer_ino);
+		seq_put_decimal_ull(m, "", peer_ino);
 	else
 		seq_putc(m, '*');
 
-	if (state == TCP_LISTEN)
+	if (state == TCP_LISTEN) {
 		/* Lockless queue length, as unix_diag reports it. */
 		sockfd_put_queues(m, READ_ONCE(sk->sk_max_ack_backlog),
 				  skb_queue_len_lockless(&sk->sk_receive_queue));
-	else
-		/* What SIOCINQ and SIOCOUTQ answer (they lock the queue). */
-		sockfd_put_queues(m, unix_outq_len(sk), unix_inq_len(sk));
+		return;
+	}
+	/*
+	 * What SIOCINQ and SIOCOUTQ answer (they lock the queue). @state is
+	 * this line's one read of sk_state: listen() may run since, and then
+	 * unix_inq_len() sees LISTEN and returns -EINVAL; that is shown as an
+	 * empty queue (a new listener has none), never as a huge number.
+	 */
+	inq = unix_inq_len(sk);
+	sockfd_put_queues(m, unix_outq_len(sk), clamp_t(long, inq, 0, U32_MAX));
 }
 
 /*
@@ -421,17 +465,17 @@ static void sockfd_put_netlink_port(struct seq_file *m, struct socket *sock,
 	if (err < 0)
 		seq_putc(m, '-');
 	else
-		seq_printf(m, "%u", nl.nl_pid);
+		seq_put_decimal_ull(m, "", nl.nl_pid);
 }
 
 /* netlink: its protocol, the local and destination port ids. */
 static void sockfd_show_netlink(struct seq_file *m, struct socket *sock)
 {
 	struct sock *sk = sock->sk;
+	int proto = READ_ONCE(sk->sk_protocol);	/* fixed at socket() */
 
 	sockfd_col(m, COL_PROTO);
-	sockfd_put_name(m, sockfd_netlink_proto_name(sk->sk_protocol), "",
-			sk->sk_protocol);
+	sockfd_put_name(m, sockfd_netlink_proto_name(proto), "", proto);
 	sockfd_col(m, COL_STATE);
 	seq_putc(m, '-');
 	sockfd_col(m, COL_LOCAL);
@@ -441,16 +485,228 @@ static void sockfd_show_netlink(struct seq_file *m, struct socket *sock)
 	sockfd_put_sock_queues(m, sk);
 }
 
-/* Families without a formatter of their own. */
-static void sockfd_show_other(struct seq_file *m, struct sock *sk)
+/*
+ * sockfd_put_packet_local - the interface and protocol a packet socket is
+ * bound to, as /proc/net/packet has them: "lo/0x0003"; "*" for the
+ * interface when bound to none (ifindex 0). struct packet_sock is private:
+ * packet's own getname reads them under RCU only (no socket lock, no
+ * sleep). A SOCK_PACKET socket's getname gives the device name alone.
+ */
+static void sockfd_put_packet_local(struct seq_file *m, struct socket *sock,
+				    struct sock *sk)
+{
+	struct sockaddr_storage ss = { };
+	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)&ss;
+	const struct sockaddr *sa = (const struct sockaddr *)&ss;
+	char name[IFNAMSIZ] = "";
+	struct net_device *dev;
+	int ifindex;
+
+	if (kernel_getsockname(sock, (struct sockaddr *)&ss) < 0) {
+		seq_putc(m, '-');
+		return;
+	}
+	if (READ_ONCE(sk->sk_type) == SOCK_PACKET) {
+		/* the name in sockaddr's 14 data bytes, NUL-padded if shorter */
+		sockfd_put_escaped(m, sa->sa_data, strnlen(sa->sa_data, 14));
+		if (!sa->sa_data[0])
+			seq_putc(m, '*');
+		return;
+	}
+	ifindex = sll->sll_ifindex;
+	if (ifindex) {
+		/*
+		 * The name of the device now, as packet_getname_spkt() reads
+		 * it: under RCU, which keeps the device; a rename racing with
+		 * the copy may give either name.
+		 */
+		rcu_read_lock();
+		dev = dev_get_by_index_rcu(sock_net(sk), ifindex);
+		if (dev)
+			strscpy(name, dev->name, sizeof(name));
+		rcu_read_unlock();
+	}
+	if (name[0])
+		sockfd_put_escaped(m, name, strlen(name));
+	else if (ifindex)
+		seq_put_decimal_ll(m, "", ifindex);	/* the device went away */
+	else
+		seq_putc(m, '*');
+	seq_printf(m, "/0x%04x", ntohs(sll->sll_protocol));
+}
+
+/* packet: state and remote do not apply; local is interface/protocol. */
+static void sockfd_show_packet(struct seq_file *m, struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	sockfd_col(m, COL_PROTO);
+	seq_putc(m, '-');
+	sockfd_col(m, COL_STATE);
+	seq_putc(m, '-');
+	sockfd_col(m, COL_LOCAL);
+	sockfd_put_packet_local(m, sock, sk);
+	sockfd_col(m, COL_REMOTE);
+	seq_putc(m, '-');
+	sockfd_put_sock_queues(m, sk);
+}
+
+/* One vsock end: cid:port, each "*" while unset (VMADDR_*_ANY). */
+static void sockfd_put_vsock_addr(struct seq_file *m, unsigned int cid,
+				  unsigned int port)
+{
+	if (cid == VMADDR_CID_ANY)
+		seq_putc(m, '*');
+	else
+		seq_put_decimal_ull(m, "", cid);
+	if (port == VMADDR_PORT_ANY)
+		seq_puts(m, ":*");
+	else
+		seq_put_decimal_ull(m, ":", port);
+}
+
+/*
+ * vsock: state (TCP's numbering, as vsock_diag reports it) and both ends
+ * from the public struct vsock_sock. Lockless, as vsock_diag_fill() reads
+ * them: bind() and connect() write them under the socket lock, so each
+ * half is read once and a racing line may mix old and new halves.
+ */
+static void sockfd_show_vsock(struct seq_file *m, struct sock *sk)
+{
+	const struct vsock_sock *vsk = vsock_sk(sk);
+	int state = READ_ONCE(sk->sk_state);
+
+	sockfd_col(m, COL_PROTO);
+	seq_putc(m, '-');
+	sockfd_col(m, COL_STATE);
+	sockfd_put_name(m, sockfd_state_name(state), "state", state);
+	sockfd_col(m, COL_LOCAL);
+	sockfd_put_vsock_addr(m, READ_ONCE(vsk->local_addr.svm_cid),
+			      READ_ONCE(vsk->local_addr.svm_port));
+	sockfd_col(m, COL_REMOTE);
+	sockfd_put_vsock_addr(m, READ_ONCE(vsk->remote_addr.svm_cid),
+			      READ_ONCE(vsk->remote_addr.svm_port));
+	sockfd_put_sock_queues(m, sk);
+}
+
+/* Print "-" in columns @first to @last (no value applies). */
+static void sockfd_put_dashes(struct seq_file *m, enum sockfd_col first,
+			      enum sockfd_col last)
 {
 	enum sockfd_col col;
 
-	for (col = COL_PROTO; col <= COL_REMOTE; col++) {
+	for (col = first; col <= last; col++) {
 		sockfd_col(m, col);
 		seq_putc(m, '-');
 	}
+}
+
+/* Families without a formatter of their own. */
+static void sockfd_show_other(struct seq_file *m, struct sock *sk)
+{
+	sockfd_put_dashes(m, COL_PROTO, COL_REMOTE);
 	sockfd_put_sock_queues(m, sk);
+}
+
+/*
+ * sockfd_put_tcp_timer - the pending TCP timer and the ms until it fires,
+ * chosen as get_tcp4_sock() and inet_sk_diag_fill() choose it: the write
+ * timer (retransmit, also for the loss probe and reordering timeouts, or
+ * the zero window probe) first, else the keepalive timer. Lockless, as
+ * those read it: icsk_pending and the expiry are written under the socket
+ * lock or in the timer; a line racing with them shows either timer.
+ */
+static void sockfd_put_tcp_timer(struct seq_file *m, struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	/* Acquire pairs with the release store in newer kernels' setters. */
+	u8 pending = smp_load_acquire(&icsk->icsk_pending);
+	unsigned long expires;
+	const char *what;
+
+	switch (pending) {
+	case ICSK_TIME_RETRANS:
+	case ICSK_TIME_REO_TIMEOUT:
+	case ICSK_TIME_LOSS_PROBE:
+		what = "retransmit";
+		expires = sockfd_tcp_timeout(sk);
+		break;
+	case ICSK_TIME_PROBE0:
+		what = "probe";
+		expires = sockfd_tcp_timeout(sk);
+		break;
+	default:
+		if (!sockfd_tcp_keepalive_pending(sk, &expires)) {
+			seq_putc(m, '-');
+			return;
+		}
+		what = "keepalive";
+		break;
+	}
+	/* Already due (the timer runs late under load): 0, as ss shows. */
+	seq_puts(m, what);
+	seq_put_decimal_ull(m, "/", jiffies_delta_to_msecs(expires - jiffies));
+}
+
+/*
+ * sockfd_put_tcp_cols - the TCP columns: timer, retransmissions, RTT and
+ * congestion window, each as TCP_INFO reports it. tcp_get_info() cannot be
+ * called here (it takes the socket lock, which may sleep); these are its
+ * fields read locklessly as /proc/net/tcp reads icsk_retransmits and
+ * snd_cwnd: each once, a racing line may mix before and after. A listener
+ * has no connection: "-".
+ */
+static void sockfd_put_tcp_cols(struct seq_file *m, struct sock *sk,
+				int state)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 ssthresh;
+
+	if (state == TCP_LISTEN) {
+		sockfd_put_dashes(m, COL_TIMER, COL_CWND);
+		return;
+	}
+	sockfd_col(m, COL_TIMER);
+	sockfd_put_tcp_timer(m, sk);
+	sockfd_col(m, COL_RETRANS);
+	seq_put_decimal_ull(m, "", READ_ONCE(icsk->icsk_retransmits));
+	seq_put_decimal_ull(m, "/", READ_ONCE(tp->total_retrans));
+	sockfd_col(m, COL_RTT);
+	/* In µs, scaled as tcp_get_info() reports tcpi_rtt and tcpi_rttvar. */
+	seq_put_decimal_ull(m, "", READ_ONCE(tp->srtt_us) >> 3);
+	seq_put_decimal_ull(m, "/", READ_ONCE(tp->mdev_us) >> 2);
+	sockfd_col(m, COL_CWND);
+	seq_put_decimal_ull(m, "", tcp_snd_cwnd(tp));	/* READ_ONCE inside */
+	seq_putc(m, '/');
+	/* Still in initial slow start (no threshold yet): "-", as ss omits it. */
+	ssthresh = READ_ONCE(tp->snd_ssthresh);
+	if (ssthresh >= TCP_INFINITE_SSTHRESH)
+		seq_putc(m, '-');
+	else
+		seq_put_decimal_ull(m, "", ssthresh);
+}
+
+/*
+ * sockfd_put_ids - cookie, cgroup and drops, for every socket. Reading
+ * the cookie assigns one if the socket has none, as getsockopt(SO_COOKIE)
+ * and sock_diag do: it is the socket's id from then on.
+ */
+static void sockfd_put_ids(struct seq_file *m, struct sock *sk)
+{
+	u32 cookie[2];
+	u64 cgroup;
+
+	sock_diag_save_cookie(sk, cookie);
+	sockfd_col(m, COL_COOKIE);
+	seq_put_decimal_ull(m, "", (u64)cookie[1] << 32 | cookie[0]);
+	sockfd_col(m, COL_CGROUP);
+	if (sockfd_sk_cgroup_id(sk, &cgroup))
+		seq_put_decimal_ull(m, "", cgroup);
+	else
+		seq_putc(m, '-');
+	sockfd_col(m, COL_DROPS);
+	seq_put_decimal_ull(m, "", sockfd_sk_drops(sk));
 }
 
 void sockfd_show_header(struct seq_file *m)
@@ -483,42 +739,50 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	 * when the last file reference goes. Checked all the same.
 	 */
 	struct sock *sk = READ_ONCE(sock->sk);
-	int family;
+	int state = -1;		/* inet only: the line's one read of sk_state */
+	int family, type;
 
 	if (!sk)
 		return SEQ_SKIP;
 
 	sockfd_col(m, COL_PID);
-	seq_printf(m, "%d", pid);
+	seq_put_decimal_ll(m, "", pid);
 	sockfd_col(m, COL_COMM);
 	if (comm[0])
 		sockfd_put_escaped(m, comm, strlen(comm));
 	else
 		seq_putc(m, '-');	/* prctl(PR_SET_NAME, ""): no empty field */
 	sockfd_col(m, COL_FD);
-	seq_printf(m, "%u", fd);
+	seq_put_decimal_ull(m, "", fd);
 	sockfd_col(m, COL_INO);
-	seq_printf(m, "%llu", (unsigned long long)SOCK_INODE(sock)->i_ino);
+	seq_put_decimal_ull(m, "", (unsigned long long)SOCK_INODE(sock)->i_ino);
 	/* Read once: IPV6_ADDRFORM may turn an inet6 socket into inet. */
 	family = READ_ONCE(sk->sk_family);
 
 	sockfd_col(m, COL_NETNS);
-	seq_printf(m, "%u", sock_net(sk)->ns.inum);
+	seq_put_decimal_ull(m, "", sock_net(sk)->ns.inum);
 	sockfd_col(m, COL_FAMILY);
 	sockfd_put_name(m, sockfd_family_name(family), "af", family);
 	sockfd_col(m, COL_TYPE);
-	sockfd_put_name(m, sockfd_type_name(sk->sk_type), "type", sk->sk_type);
+	type = READ_ONCE(sk->sk_type);	/* fixed at socket() */
+	sockfd_put_name(m, sockfd_type_name(type), "type", type);
 
 	switch (family) {
 	case AF_INET:
 	case AF_INET6:
-		sockfd_show_inet(m, sk, family);
+		state = sockfd_show_inet(m, sk, family);
 		break;
 	case AF_UNIX:
 		sockfd_show_unix(m, sk);
 		break;
 	case AF_NETLINK:
 		sockfd_show_netlink(m, sock);
+		break;
+	case AF_PACKET:
+		sockfd_show_packet(m, sock);
+		break;
+	case AF_VSOCK:
+		sockfd_show_vsock(m, sk);
 		break;
 	default:
 		sockfd_show_other(m, sk);
@@ -527,16 +791,23 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 
 	/* Lockless: limits are changed by setsockopt() at any time. */
 	sockfd_col(m, COL_RMEM);
-	seq_printf(m, "%d", sk_rmem_alloc_get(sk));
+	seq_put_decimal_ll(m, "", sk_rmem_alloc_get(sk));
 	sockfd_col(m, COL_RCVBUF);
-	seq_printf(m, "%d", READ_ONCE(sk->sk_rcvbuf));
+	seq_put_decimal_ll(m, "", READ_ONCE(sk->sk_rcvbuf));
 	sockfd_col(m, COL_WMEM);
-	seq_printf(m, "%d", sk_wmem_alloc_get(sk));
+	seq_put_decimal_ll(m, "", sk_wmem_alloc_get(sk));
 	sockfd_col(m, COL_SNDBUF);
-	seq_printf(m, "%d", READ_ONCE(sk->sk_sndbuf));
+	seq_put_decimal_ll(m, "", READ_ONCE(sk->sk_sndbuf));
 	sockfd_col(m, COL_UID);
-	seq_printf(m, "%u", from_kuid_munged(seq_user_ns(m),
-					     sockfd_sock_uid(sk)));
+	seq_put_decimal_ull(m, "", from_kuid_munged(seq_user_ns(m),
+						    sockfd_sock_uid(sk)));
+
+	sockfd_put_ids(m, sk);
+	/* MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). */
+	if (state >= 0 && sk_is_tcp(sk))
+		sockfd_put_tcp_cols(m, sk, state);
+	else
+		sockfd_put_dashes(m, COL_TIMER, COL_CWND);
 	seq_putc(m, '\n');
 	return 0;
 }

@@ -25,6 +25,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/in.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/in6.h>
 #include <linux/inet.h>
 #include <linux/module.h>
@@ -36,12 +38,16 @@
 #include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/sock_diag.h>
 #include <linux/string.h>
 #include <linux/un.h>
+#include <linux/vm_sockets.h>
+#include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
 #include <net/ipv6.h>
 #include <net/net_namespace.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 #include <net/tcp_states.h>
 
 #include "../module/sockfd.h"
@@ -61,7 +67,7 @@ MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
 #define KU_ADDR(a) ((struct sockaddr_unsized *)(a))
 #endif
 
-#define KU_NCOLS 18	/* columns of format version 1 */
+#define KU_NCOLS 25	/* columns of format version 2 */
 #define KU_LINE_MAX 1024
 
 /* ------------------------------------------------------------------ */
@@ -202,6 +208,29 @@ static struct socket *ku_sock(struct kunit *test, int family, int type,
 	return sock;
 }
 
+/*
+ * cookie, cgroup, drops: the cookie the formatter assigned (read back as
+ * SO_COOKIE would), the cgroup of the task that made the socket (this
+ * test thread: sk_alloc() takes current's default-hierarchy cgroup), no
+ * drops on a fresh socket.
+ */
+static void ku_expect_ids(struct kunit *test, const struct ku_line *l,
+			  struct socket *sock)
+{
+	u32 c[2];
+
+	sock_diag_save_cookie(sock->sk, c);
+	ku_expect_num(test, l, "cookie", (u64)c[1] << 32 | c[0]);
+#ifdef CONFIG_SOCK_CGROUP_DATA
+	rcu_read_lock();
+	ku_expect_num(test, l, "cgroup", cgroup_id(task_dfl_cgroup(current)));
+	rcu_read_unlock();
+#else
+	ku_expect_col(test, l, "cgroup", "-");
+#endif
+	ku_expect_col(test, l, "drops", "0");
+}
+
 /* Columns every socket line has, checked against the socket itself. */
 static void ku_expect_common(struct kunit *test, const struct ku_line *l,
 			     struct socket *sock, const char *family,
@@ -219,6 +248,16 @@ static void ku_expect_common(struct kunit *test, const struct ku_line *l,
 	ku_expect_num(test, l, "sndbuf", READ_ONCE(sk->sk_sndbuf));
 	/* sock_create_kern() sockets belong to the test thread: root. */
 	ku_expect_col(test, l, "uid", "0");
+	ku_expect_ids(test, l, sock);
+}
+
+/* The TCP-only columns of a line that has no TCP connection. */
+static void ku_expect_no_tcp(struct kunit *test, const struct ku_line *l)
+{
+	ku_expect_col(test, l, "timer", "-");
+	ku_expect_col(test, l, "retrans", "-");
+	ku_expect_col(test, l, "rtt", "-");
+	ku_expect_col(test, l, "cwnd", "-");
 }
 
 /* ------------------------------------------------------------------ */
@@ -377,7 +416,8 @@ static void sockfd_test_header(struct kunit *test)
 	static const char *const want[KU_NCOLS] = {
 		"pid", "comm", "fd", "ino", "netns", "family", "type", "proto",
 		"state", "local", "remote", "txq", "rxq", "rmem", "rcvbuf",
-		"wmem", "sndbuf", "uid",
+		"wmem", "sndbuf", "uid", "cookie", "cgroup", "drops", "timer",
+		"retrans", "rtt", "cwnd",
 	};
 	struct ku_header h;
 	int i;
@@ -412,6 +452,107 @@ static void sockfd_test_tcp_listen(struct kunit *test)
 	ku_expect_col(test, &l, "remote", "0.0.0.0:0");
 	ku_expect_col(test, &l, "txq", "7");
 	ku_expect_col(test, &l, "rxq", "0");
+	ku_expect_no_tcp(test, &l);	/* a listener has no connection */
+	sock_release(sock);
+}
+
+/*
+ * A TCP socket that is not a listener: retrans, rtt and cwnd as TCP_INFO
+ * reports them, set by hand on an unconnected socket, and the keepalive
+ * timer (armed and stopped with sk_reset_timer() and sk_stop_timer();
+ * its handler does nothing on a closed socket if it fires).
+ */
+static void sockfd_test_tcp_info(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	struct sock *sk = sock->sk;
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct ku_line l;
+	const char *timer;
+	unsigned int ms;
+
+	ku_format(test, &l, 8, "tcp", 4, sock);
+	ku_expect_common(test, &l, sock, "inet", "stream");
+	ku_expect_col(test, &l, "state", "CLOSE");
+	ku_expect_col(test, &l, "timer", "-");
+	ku_expect_col(test, &l, "retrans", "0/0");
+	/* tcp_init_sock(): cwnd 10, no ssthresh yet ("-"), no RTT sample */
+	ku_expect_col(test, &l, "cwnd", "10/-");
+
+	lock_sock(sk);
+	inet_csk(sk)->icsk_retransmits = 3;
+	tp->total_retrans = 17;
+	tp->srtt_us = 1234 << 3;
+	tp->mdev_us = 56 << 2;
+	tcp_snd_cwnd_set(tp, 20);
+	tp->snd_ssthresh = 15;
+	/* exported everywhere; takes a reference while pending */
+	sk_reset_timer(sk, sockfd_tcp_keepalive_timer(sk), jiffies + 5 * HZ);
+	release_sock(sk);
+	ku_format(test, &l, 8, "tcp", 4, sock);
+	ku_expect_col(test, &l, "retrans", "3/17");
+	ku_expect_col(test, &l, "rtt", "1234/56");
+	ku_expect_col(test, &l, "cwnd", "20/15");
+	timer = ku_get(test, &l, "timer");
+	KUNIT_EXPECT_TRUE_MSG(test, sscanf(timer, "keepalive/%u", &ms) == 1 &&
+			      ms <= 5000, "timer %s", timer);
+
+	lock_sock(sk);
+	sk_stop_timer(sk, sockfd_tcp_keepalive_timer(sk));	/* and its ref */
+	inet_csk(sk)->icsk_retransmits = 0;
+	release_sock(sk);
+	ku_format(test, &l, 8, "tcp", 4, sock);
+	ku_expect_col(test, &l, "timer", "-");
+	sock_release(sock);
+}
+
+/* packet: the bound interface and protocol; "*" unbound. */
+static void sockfd_test_packet(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_PACKET, SOCK_RAW,
+				      htons(ETH_P_ALL));
+	struct sockaddr_ll sll = {
+		.sll_family = AF_PACKET,
+		.sll_protocol = htons(ETH_P_IP),
+		.sll_ifindex = LOOPBACK_IFINDEX,
+	};
+	struct ku_line l;
+
+	ku_format(test, &l, 2, "pkt", 3, sock);
+	ku_expect_common(test, &l, sock, "packet", "raw");
+	ku_expect_col(test, &l, "state", "-");
+	ku_expect_col(test, &l, "local", "*/0x0003");
+	ku_expect_col(test, &l, "remote", "-");
+	ku_expect_no_tcp(test, &l);
+	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&sll), sizeof(sll)), 0);
+	ku_format(test, &l, 2, "pkt", 3, sock);
+	ku_expect_col(test, &l, "local", "lo/0x0800");
+	sock_release(sock);
+}
+
+/* vsock: cid:port both ends, "*" where unset; skipped without vsock. */
+static void sockfd_test_vsock(struct kunit *test)
+{
+	struct sockaddr_vm svm = {
+		.svm_family = AF_VSOCK,
+		.svm_cid = VMADDR_CID_ANY,
+		.svm_port = 4321,
+	};
+	struct socket *sock;
+	struct ku_line l;
+
+	if (sock_create_kern(&init_net, AF_VSOCK, SOCK_STREAM, 0, &sock))
+		kunit_skip(test, "no AF_VSOCK in this kernel");
+	ku_format(test, &l, 2, "vs", 3, sock);
+	ku_expect_common(test, &l, sock, "vsock", "stream");
+	ku_expect_col(test, &l, "state", "CLOSE");
+	ku_expect_col(test, &l, "local", "*:*");
+	ku_expect_col(test, &l, "remote", "*:*");
+	ku_expect_no_tcp(test, &l);
+	if (!kernel_bind(sock, KU_ADDR(&svm), sizeof(svm))) {
+		ku_format(test, &l, 2, "vs", 3, sock);
+		ku_expect_col(test, &l, "local", "*:4321");
+	}
 	sock_release(sock);
 }
 
@@ -495,6 +636,7 @@ static void sockfd_test_udp_addr(struct kunit *test)
 	ku_expect_col(test, &l, "remote", c->remote);
 	ku_expect_num(test, &l, "txq", sk_wmem_alloc_get(sk));
 	ku_expect_num(test, &l, "rxq", sk_rmem_alloc_get(sk));
+	ku_expect_no_tcp(test, &l);
 
 	/* Back to what an unbound socket looks like before it is released. */
 	smp_store_release(&sk->sk_state, TCP_CLOSE);	/* as above */
@@ -564,6 +706,7 @@ static void sockfd_test_unix_name(struct kunit *test)
 	ku_expect_col(test, &l, "state", "CLOSE");
 	ku_expect_col(test, &l, "local", c->local);
 	ku_expect_col(test, &l, "remote", "*");
+	ku_expect_no_tcp(test, &l);
 	sock_release(sock);
 }
 
@@ -627,6 +770,7 @@ static void sockfd_test_netlink(struct kunit *test)
 	ku_expect_col(test, &l, "state", "-");
 	ku_expect_col(test, &l, "local", "0");
 	ku_expect_col(test, &l, "remote", "0");
+	ku_expect_no_tcp(test, &l);
 
 	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&snl), sizeof(snl)), 0);
 	ku_format(test, &l, 2, "nl", 6, sock);
@@ -654,6 +798,9 @@ static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_escape, ku_escape_gen_params),
 	KUNIT_CASE(sockfd_test_header),
 	KUNIT_CASE(sockfd_test_tcp_listen),
+	KUNIT_CASE(sockfd_test_tcp_info),
+	KUNIT_CASE(sockfd_test_packet),
+	KUNIT_CASE(sockfd_test_vsock),
 	KUNIT_CASE_PARAM(sockfd_test_udp_addr, ku_addr_gen_params),
 	KUNIT_CASE_PARAM(sockfd_test_unix_name, ku_unix_gen_params),
 	KUNIT_CASE(sockfd_test_unix_peers),

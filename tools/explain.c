@@ -193,6 +193,55 @@ static void connection(FILE *out, const struct sf_table *t,
 	fprintf(out, " bytes (sndbuf)\n");
 }
 
+/* Format 2: the socket's ids, drops, and what TCP is doing. */
+static void kernel_view(FILE *out, const struct sf_table *t,
+			const struct sf_row *r, const char *proc_root)
+{
+	uint64_t v, a, b;
+	const char *kind;
+	char *path;
+	bool has_b;
+
+	if (t->known[SF_COOKIE] < 0)
+		return;		/* format 1 input */
+	fprintf(out, "  -> kernel: cookie ");
+	put(out, t, r, SF_COOKIE);
+	fprintf(out, " (the id of ss -e and BPF programs), cgroup ");
+	if (sf_get_num(t, r, SF_CGROUP, &v)) {
+		path = proc_root ? sf_cgroup_path(proc_root, v) : NULL;
+		if (path)
+			sf_put_escaped(out, path, strlen(path));
+		fprintf(out, "%sid %" PRIu64 "%s", path ? " (" : "", v, path ? ")" : "");
+		free(path);
+	} else {
+		fprintf(out, "- (no socket cgroup data)");
+	}
+	fprintf(out, ", ");
+	put(out, t, r, SF_DROPS);
+	fprintf(out, " packet(s) dropped\n");
+	if (is(t, r, SF_RETRANS, "-"))
+		return;		/* not a TCP connection */
+	fprintf(out, "       TCP: ");
+	if (sf_parse_timer(sf_get(t, r, SF_TIMER), &kind, &v))
+		fprintf(out, "%s timer fires in %" PRIu64 " ms", kind, v);
+	else
+		fprintf(out, "no timer pending");
+	if (sf_parse_pair(sf_get(t, r, SF_RETRANS), &a, &b, &has_b))
+		fprintf(out, "; %" PRIu64 " retransmission(s) of the current segment, %"
+			PRIu64 " in all", a, b);
+	fprintf(out, "\n       ");
+	if (sf_parse_pair(sf_get(t, r, SF_RTT), &a, &b, &has_b))
+		fprintf(out, "smoothed RTT %" PRIu64 " us (variation %" PRIu64 " us); ", a, b);
+	if (sf_parse_pair(sf_get(t, r, SF_CWND), &a, &b, &has_b)) {
+		fprintf(out, "congestion window %" PRIu64 " segments, ", a);
+		if (has_b)
+			fprintf(out, "slow-start threshold %" PRIu64, b);
+		else
+			fprintf(out, "no slow-start threshold yet (initial slow start)");
+	}
+	fputc('\n', out);
+}
+
 int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	       const char *proc_root, uint64_t pid, uint64_t fd)
 {
@@ -258,6 +307,7 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	}
 	fputc('\n', out);
 	connection(out, t, r);
+	kernel_view(out, t, r, proc_root);
 
 	for (size_t i = 0; i < t->nrows; i++) {
 		if (t->rows[i].ino != r->ino || &t->rows[i] == r)

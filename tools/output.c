@@ -164,6 +164,76 @@ void sf_human_size(char *buf, size_t size, uint64_t bytes)
 		snprintf(buf, size, "%.0f%c", v, units[u]);
 }
 
+/* A duration in ms for people: 200ms, 4.5s, 3m07s, 2h00m. */
+void sf_human_ms(char *buf, size_t size, uint64_t ms)
+{
+	if (ms < 1000)
+		snprintf(buf, size, "%" PRIu64 "ms", ms);
+	else if (ms < 60000)
+		snprintf(buf, size, "%.1fs", ms / 1000.0);
+	else if (ms < 3600000)
+		snprintf(buf, size, "%" PRIu64 "m%02" PRIu64 "s", ms / 60000,
+			 ms / 1000 % 60);
+	else
+		snprintf(buf, size, "%" PRIu64 "h%02" PRIu64 "m", ms / 3600000,
+			 ms / 60000 % 60);
+}
+
+/* A number in unit ("us", "ms" or none) for people. */
+static void human_unit(char *buf, size_t size, uint64_t v, const char *unit)
+{
+	if (strcmp(unit, "ms") == 0)
+		sf_human_ms(buf, size, v);
+	else if (strcmp(unit, "us") == 0 && v < 1000)
+		snprintf(buf, size, "%" PRIu64 "us", v);
+	else if (strcmp(unit, "us") == 0 && v < 10000)
+		snprintf(buf, size, "%.1fms", v / 1000.0);
+	else if (strcmp(unit, "us") == 0 && v < 1000000)
+		snprintf(buf, size, "%.0fms", v / 1000.0);
+	else if (strcmp(unit, "us") == 0)
+		sf_human_ms(buf, size, v / 1000);
+	else
+		snprintf(buf, size, "%" PRIu64, v);
+}
+
+/* The known column at header index col, or NULL. */
+static const struct sf_coldef *col_def(const struct sf_table *t, int col)
+{
+	for (int k = 0; k < SF_NKNOWN; k++)
+		if (t->known[k] == col)
+			return &sf_cols[k];
+	return NULL;
+}
+
+/*
+ * A pair or timer field for people, into d (room for 128 bytes): each
+ * number in the column's unit. False if f is not one (e.g. "-").
+ */
+static bool human_compound(char *d, const struct sf_table *t,
+			   const struct sf_outcol *c, const struct sf_str *f)
+{
+	const struct sf_coldef *def = col_def(t, c->idx);
+	char x[48], y[48];
+	const char *kind;
+	uint64_t a, b;
+	bool has_b;
+
+	if (!def)
+		return false;
+	if (c->kind == SF_KIND_TIMER && sf_parse_timer(f, &kind, &a)) {
+		human_unit(x, sizeof(x), a, def->unit);
+		sprintf(d, "%s/%s", kind, x);
+		return true;
+	}
+	if (c->kind != SF_KIND_PAIR || !sf_parse_pair(f, &a, &b, &has_b))
+		return false;
+	human_unit(x, sizeof(x), a, def->unit);
+	if (has_b)
+		human_unit(y, sizeof(y), b, def->unit);
+	sprintf(d, "%s/%s", x, has_b ? y : "-");
+	return true;
+}
+
 /*
  * Resolve a comma-separated column list ("+LIST" appends to the default)
  * against the header of t.  Names point into t.  Returns 0, or -1 after
@@ -298,8 +368,9 @@ static void grid_cell(struct sf_grid *g, const struct sf_table *t,
 	char *d;
 	uint64_t v;
 
-	/* escaped text: 4 bytes a byte; owner numbers, sizes, user names */
-	grid_room(g, 4 * f->len + 4 * 64);
+	/* escaped text: 4 bytes a byte; owner numbers, sizes, user names,
+	 * pairs and timers (128) */
+	grid_room(g, 4 * f->len + 4 * 64 + 128);
 	d = g->arena + g->alen;
 	if (c->idx < 0) {
 		d += escape(d, f->s, f->len);
@@ -310,6 +381,8 @@ static void grid_cell(struct sf_grid *g, const struct sf_table *t,
 	} else if (!raw && c->kind == SF_KIND_UID && sf_parse_u64(f->s, f->len, &v) &&
 		   (name = user_name(v))) {
 		d += escape(d, name, strlen(name));
+	} else if (!raw && human_compound(d, t, c, f)) {
+		d += strlen(d);
 	} else {
 		d += escape(d, f->s, f->len);
 	}
@@ -446,8 +519,11 @@ static bool json_number(const struct sf_str *f)
 static void json_value(FILE *out, const struct sf_table *t,
 		       const struct sf_row *r, const struct sf_outcol *c)
 {
+	const struct sf_coldef *def;
 	const struct sf_str *f;
-	uint64_t v;
+	const char *kind;
+	uint64_t v, b;
+	bool has_b;
 
 	if (c->idx < 0) {
 		char *s = NULL;
@@ -465,8 +541,14 @@ static void json_value(FILE *out, const struct sf_table *t,
 		return;
 	}
 	f = &r->f[c->idx];
+	def = col_def(t, c->idx);
 	if (c->kind != SF_KIND_STR && f->len == 1 && f->s[0] == '-')
 		fputs("null", out);
+	else if (def && def->json == SF_JSON_PAIR && sf_parse_pair(f, &v, &b, &has_b))
+		fprintf(out, has_b ? "[%" PRIu64 ", %" PRIu64 "]" : "[%" PRIu64 ", null]",
+			v, b);
+	else if (def && def->json == SF_JSON_TIMER && sf_parse_timer(f, &kind, &v))
+		fprintf(out, "{\"kind\": \"%s\", \"ms\": %" PRIu64 "}", kind, v);
 	else if (c->kind == SF_KIND_OTHER && json_number(f))
 		fwrite(f->s, 1, f->len, out);
 	else if (c->kind != SF_KIND_STR && c->kind != SF_KIND_OTHER &&

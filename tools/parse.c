@@ -16,25 +16,38 @@
 
 #include "sockfd.h"
 
-const char *const sf_col_name[SF_NKNOWN] = {
-	[SF_PID] = "pid", [SF_COMM] = "comm", [SF_FD] = "fd",
-	[SF_INO] = "ino", [SF_NETNS] = "netns", [SF_FAMILY] = "family",
-	[SF_TYPE] = "type", [SF_PROTO] = "proto", [SF_STATE] = "state",
-	[SF_LOCAL] = "local", [SF_REMOTE] = "remote", [SF_TXQ] = "txq",
-	[SF_RXQ] = "rxq", [SF_RMEM] = "rmem", [SF_RCVBUF] = "rcvbuf",
-	[SF_WMEM] = "wmem", [SF_SNDBUF] = "sndbuf", [SF_UID] = "uid",
-};
-
-static const enum sf_kind known_kind[SF_NKNOWN] = {
-	[SF_PID] = SF_KIND_NUM, [SF_COMM] = SF_KIND_STR,
-	[SF_FD] = SF_KIND_NUM, [SF_INO] = SF_KIND_NUM,
-	[SF_NETNS] = SF_KIND_NUM, [SF_FAMILY] = SF_KIND_STR,
-	[SF_TYPE] = SF_KIND_STR, [SF_PROTO] = SF_KIND_STR,
-	[SF_STATE] = SF_KIND_STR, [SF_LOCAL] = SF_KIND_STR,
-	[SF_REMOTE] = SF_KIND_STR, [SF_TXQ] = SF_KIND_SIZE,
-	[SF_RXQ] = SF_KIND_SIZE, [SF_RMEM] = SF_KIND_SIZE,
-	[SF_RCVBUF] = SF_KIND_SIZE, [SF_WMEM] = SF_KIND_SIZE,
-	[SF_SNDBUF] = SF_KIND_SIZE, [SF_UID] = SF_KIND_UID,
+/*
+ * Every column this reader knows, in file order: name, how it is read and
+ * shown, the unit of its numbers, its JSON type, and the format that added
+ * it (format 1's are required; later ones are used when present, so that
+ * captures of format 1 still read).
+ */
+const struct sf_coldef sf_cols[SF_NKNOWN] = {
+	[SF_PID]     = { "pid",     SF_KIND_NUM,   "",   SF_JSON_NUMBER, 1 },
+	[SF_COMM]    = { "comm",    SF_KIND_STR,   "",   SF_JSON_STRING, 1 },
+	[SF_FD]      = { "fd",      SF_KIND_NUM,   "",   SF_JSON_NUMBER, 1 },
+	[SF_INO]     = { "ino",     SF_KIND_NUM,   "",   SF_JSON_NUMBER, 1 },
+	[SF_NETNS]   = { "netns",   SF_KIND_NUM,   "",   SF_JSON_NUMBER, 1 },
+	[SF_FAMILY]  = { "family",  SF_KIND_STR,   "",   SF_JSON_STRING, 1 },
+	[SF_TYPE]    = { "type",    SF_KIND_STR,   "",   SF_JSON_STRING, 1 },
+	[SF_PROTO]   = { "proto",   SF_KIND_STR,   "",   SF_JSON_STRING, 1 },
+	[SF_STATE]   = { "state",   SF_KIND_STR,   "",   SF_JSON_STRING, 1 },
+	[SF_LOCAL]   = { "local",   SF_KIND_STR,   "",   SF_JSON_STRING, 1 },
+	[SF_REMOTE]  = { "remote",  SF_KIND_STR,   "",   SF_JSON_STRING, 1 },
+	[SF_TXQ]     = { "txq",     SF_KIND_SIZE,  "B",  SF_JSON_NUMBER, 1 },
+	[SF_RXQ]     = { "rxq",     SF_KIND_SIZE,  "B",  SF_JSON_NUMBER, 1 },
+	[SF_RMEM]    = { "rmem",    SF_KIND_SIZE,  "B",  SF_JSON_NUMBER, 1 },
+	[SF_RCVBUF]  = { "rcvbuf",  SF_KIND_SIZE,  "B",  SF_JSON_NUMBER, 1 },
+	[SF_WMEM]    = { "wmem",    SF_KIND_SIZE,  "B",  SF_JSON_NUMBER, 1 },
+	[SF_SNDBUF]  = { "sndbuf",  SF_KIND_SIZE,  "B",  SF_JSON_NUMBER, 1 },
+	[SF_UID]     = { "uid",     SF_KIND_UID,   "",   SF_JSON_NUMBER, 1 },
+	[SF_COOKIE]  = { "cookie",  SF_KIND_NUM,   "",   SF_JSON_NUMBER, 2 },
+	[SF_CGROUP]  = { "cgroup",  SF_KIND_NUM,   "",   SF_JSON_NUMBER, 2 },
+	[SF_DROPS]   = { "drops",   SF_KIND_NUM,   "",   SF_JSON_NUMBER, 2 },
+	[SF_TIMER]   = { "timer",   SF_KIND_TIMER, "ms", SF_JSON_TIMER,  2 },
+	[SF_RETRANS] = { "retrans", SF_KIND_PAIR,  "",   SF_JSON_PAIR,   2 },
+	[SF_RTT]     = { "rtt",     SF_KIND_PAIR,  "us", SF_JSON_PAIR,   2 },
+	[SF_CWND]    = { "cwnd",    SF_KIND_PAIR,  "",   SF_JSON_PAIR,   2 },
 };
 
 enum sf_kind sf_col_kind(const struct sf_table *t, size_t col)
@@ -208,17 +221,17 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 			}
 		t->kind[i] = SF_KIND_OTHER;
 		for (int k = 0; k < SF_NKNOWN; k++)
-			if (strcmp(t->cols[i].s, sf_col_name[k]) == 0) {
+			if (strcmp(t->cols[i].s, sf_cols[k].name) == 0) {
 				t->known[k] = (int)i;
-				t->kind[i] = known_kind[k];
+				t->kind[i] = sf_cols[k].kind;
 			}
 	}
 	for (int k = 0; k < SF_NKNOWN; k++) {
-		if (t->known[k] >= 0)
+		if (t->known[k] >= 0 || sf_cols[k].format > 1)
 			continue;
 		if (missing[0])
 			strcat(missing, " ");
-		strcat(missing, sf_col_name[k]);
+		strcat(missing, sf_cols[k].name);
 	}
 	if (missing[0]) {
 		warn(t, 1, "the header lacks required column(s): %s (is this a /proc/sockfd capture?)",
@@ -226,6 +239,56 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* "N/M" with unsigned decimals; M may be "-" (*has_b false then). */
+bool sf_parse_pair(const struct sf_str *f, uint64_t *a, uint64_t *b,
+		   bool *has_b)
+{
+	const char *slash = memchr(f->s, '/', f->len);
+	size_t rest;
+
+	if (!slash || !sf_parse_u64(f->s, slash - f->s, a))
+		return false;
+	rest = f->len - (slash - f->s) - 1;
+	*has_b = !(rest == 1 && slash[1] == '-');
+	*b = 0;
+	return !*has_b || sf_parse_u64(slash + 1, rest, b);
+}
+
+/*
+ * "KIND/MS": *kind points at a static name ("retransmit", "keepalive",
+ * "probe", or "timer" for a kind this reader does not know).
+ */
+bool sf_parse_timer(const struct sf_str *f, const char **kind, uint64_t *ms)
+{
+	static const char *const kinds[] = { "retransmit", "keepalive", "probe" };
+	const char *slash = memchr(f->s, '/', f->len);
+	size_t n;
+
+	if (!slash || slash == f->s)
+		return false;
+	n = slash - f->s;
+	*kind = "timer";
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i]) == n && memcmp(kinds[i], f->s, n) == 0)
+			*kind = kinds[i];
+	return sf_parse_u64(slash + 1, f->len - n - 1, ms);
+}
+
+/* A pair or timer field is "-" or parses. */
+static bool valid_compound(enum sf_kind kind, const struct sf_str *f)
+{
+	uint64_t a, b;
+	const char *k;
+	bool has_b;
+
+	if (kind != SF_KIND_PAIR && kind != SF_KIND_TIMER)
+		return true;
+	if (f->len == 1 && f->s[0] == '-')
+		return true;
+	return kind == SF_KIND_PAIR ? sf_parse_pair(f, &a, &b, &has_b) :
+				      sf_parse_timer(f, &k, &a);
 }
 
 /* Parse one data line into f (t->ncols fields); false if it is malformed. */
@@ -253,6 +316,12 @@ static bool parse_line(struct sf_table *t, unsigned long line, char *p,
 
 		if (!decode(&f[i], why, sizeof(why))) {
 			warn(t, line, "column %s: %s", t->cols[i].s, why);
+			return false;
+		}
+		if (!valid_compound(kind, &f[i])) {
+			warn(t, line, "column %s: \"%.40s%s\" is not %s", t->cols[i].s,
+			     f[i].s, f[i].len > 40 ? "..." : "",
+			     kind == SF_KIND_TIMER ? "\"-\" or KIND/MS" : "\"-\" or N/M");
 			return false;
 		}
 		if (kind != SF_KIND_NUM && kind != SF_KIND_SIZE && kind != SF_KIND_UID)
@@ -338,10 +407,14 @@ int sf_find_col(const struct sf_table *t, const char *name)
 	return -1;
 }
 
+/* Column c of r; "-" for a column the input does not have (format 1). */
 const struct sf_str *sf_get(const struct sf_table *t, const struct sf_row *r,
 			    enum sf_col c)
 {
-	return &r->f[t->known[c]];
+	static char dash[] = "-";
+	static const struct sf_str none = { dash, 1 };
+
+	return t->known[c] < 0 ? &none : &r->f[t->known[c]];
 }
 
 /* The value of a numeric column; false for "-". */

@@ -14,11 +14,16 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The columns of the format contract (man 5 proc_sockfd), in file order. */
+/*
+ * The columns of the format contract (man 5 proc_sockfd), in file order:
+ * format 1's, then those format 2 appended. sf_cols[] (parse.c) describes
+ * each; a new column is one line there and one name here.
+ */
 enum sf_col {
 	SF_PID, SF_COMM, SF_FD, SF_INO, SF_NETNS, SF_FAMILY, SF_TYPE, SF_PROTO,
 	SF_STATE, SF_LOCAL, SF_REMOTE, SF_TXQ, SF_RXQ, SF_RMEM, SF_RCVBUF,
 	SF_WMEM, SF_SNDBUF, SF_UID,
+	SF_COOKIE, SF_CGROUP, SF_DROPS, SF_TIMER, SF_RETRANS, SF_RTT, SF_CWND,
 	SF_NKNOWN
 };
 
@@ -30,7 +35,26 @@ enum sf_kind {
 	SF_KIND_NUM,	/* unsigned decimal, or "-" */
 	SF_KIND_SIZE,	/* byte count: shown human-readable without -n */
 	SF_KIND_UID,	/* user id: shown as a name without -n */
+	SF_KIND_PAIR,	/* "N/M" (M may be "-"), or "-"; unit per half */
+	SF_KIND_TIMER,	/* "KIND/MS", or "-" */
 	SF_KIND_OTHER	/* a column this reader does not know */
+};
+
+/* What a column's value is in JSON. */
+enum sf_json {
+	SF_JSON_STRING,	/* "text" */
+	SF_JSON_NUMBER,	/* 123, null for "-" */
+	SF_JSON_PAIR,	/* [N, M], null halves and null for "-" */
+	SF_JSON_TIMER	/* {"kind": "retransmit", "ms": 200}, null for "-" */
+};
+
+/* One known column: the reader's single table of them. */
+struct sf_coldef {
+	const char *name;	/* as the header names it */
+	enum sf_kind kind;
+	const char *unit;	/* of the raw numbers: "B", "us", "ms" or "" */
+	enum sf_json json;
+	int format;		/* the format that added it; 1 = required */
 };
 
 struct sf_str {
@@ -50,7 +74,8 @@ struct sf_table {
 	char *buf;		/* the input text, fields decoded in place */
 	struct sf_str *cols;	/* header column names */
 	size_t ncols;
-	int known[SF_NKNOWN];	/* header index of each known column */
+	int known[SF_NKNOWN];	/* header index of each known column, -1 if
+				 * absent (format 2 columns in a format 1 file) */
 	enum sf_kind *kind;	/* per header column */
 	struct sf_str *fields;	/* nrows * ncols */
 	struct sf_row *rows;
@@ -61,7 +86,7 @@ struct sf_table {
 };
 
 /* parse.c */
-extern const char *const sf_col_name[SF_NKNOWN];
+extern const struct sf_coldef sf_cols[SF_NKNOWN];
 enum sf_kind sf_col_kind(const struct sf_table *t, size_t col);
 int sf_read_fd(int fd, char **buf, size_t *len);
 int sf_parse(struct sf_table *t, char *buf, size_t len);
@@ -72,6 +97,9 @@ const struct sf_str *sf_get(const struct sf_table *t, const struct sf_row *r,
 bool sf_parse_u64(const char *s, size_t len, uint64_t *v);
 bool sf_get_num(const struct sf_table *t, const struct sf_row *r,
 		enum sf_col c, uint64_t *v);
+bool sf_parse_pair(const struct sf_str *f, uint64_t *a, uint64_t *b,
+		   bool *has_b);
+bool sf_parse_timer(const struct sf_str *f, const char **kind, uint64_t *ms);
 bool sf_is_inet(const struct sf_table *t, const struct sf_row *r);
 bool sf_addr_port(const struct sf_str *addr, unsigned int *port);
 
@@ -79,6 +107,7 @@ bool sf_addr_port(const struct sf_str *addr, unsigned int *port);
 size_t sf_put_escaped(FILE *out, const char *s, size_t len);
 void sf_put_json_string(FILE *out, const char *s, size_t len);
 void sf_human_size(char *buf, size_t size, uint64_t bytes);
+void sf_human_ms(char *buf, size_t size, uint64_t ms);
 
 /* An output column: a header column (idx >= 0) or the owner (idx < 0). */
 struct sf_outcol {
@@ -163,6 +192,8 @@ struct sf_ports {		/* ephemeral ports; [0] TCP, [1] UDP */
 };
 bool sf_ephemeral_ports(const char *root, struct sf_ports *pt,
 			struct sf_notes *nt);
+
+char *sf_cgroup_path(const char *proc_root, uint64_t id);
 
 /* prom.c */
 struct sf_prom_opts {

@@ -11,9 +11,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <libgen.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sockfd.h"
@@ -496,6 +498,173 @@ static void processes(FILE *out, const struct sf_table *t,
 	free(procs);
 }
 
+/* ---- sockets by cgroup (format 2) ---- */
+
+struct cgroup {
+	uint64_t id;
+	size_t fds, sockets;
+	uint64_t drops, retrans;
+	char *path;		/* below the cgroup2 root; NULL until found */
+};
+
+static uint64_t row_num(const struct sf_table *t, const struct sf_row *r,
+			enum sf_col c)
+{
+	uint64_t v;
+
+	return sf_get_num(t, r, c, &v) ? v : 0;
+}
+
+static int cmp_row_cgroup(const void *a, const void *b, void *tp)
+{
+	const struct sf_table *t = tp;
+	const struct sf_row *x = *(struct sf_row *const *)a;
+	const struct sf_row *y = *(struct sf_row *const *)b;
+	uint64_t cx = row_num(t, x, SF_CGROUP), cy = row_num(t, y, SF_CGROUP);
+
+	if (cx != cy)
+		return (cx > cy) - (cx < cy);
+	return (x->ino > y->ino) - (x->ino < y->ino);
+}
+
+static int cmp_cgroup(const void *a, const void *b)
+{
+	const struct cgroup *x = a, *y = b;
+
+	if (x->sockets != y->sockets)
+		return x->sockets < y->sockets ? 1 : -1;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * Name the cgroups of cg[] by walking the cgroup2 tree at dir once: on
+ * cgroup2 (kernfs) a directory's inode number is its cgroup id. rel is
+ * the path below the root ("" at the root). Returns how many are left.
+ */
+static size_t name_cgroups(const char *dir, const char *rel, struct cgroup *cg,
+			   size_t ncg, size_t left, int depth)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+
+	if (!left || depth > 64 || stat(dir, &st) || !S_ISDIR(st.st_mode))
+		return left;
+	for (size_t i = 0; i < ncg; i++)
+		if (!cg[i].path && cg[i].id == (uint64_t)st.st_ino) {
+			cg[i].path = strdup(rel[0] ? rel : "/");
+			left--;
+		}
+	d = opendir(dir);
+	if (!d)
+		return left;
+	while (left && (de = readdir(d))) {
+		char *sub = NULL, *subrel = NULL;
+
+		if (de->d_type != DT_DIR || de->d_name[0] == '.')
+			continue;
+		if (asprintf(&sub, "%s/%s", dir, de->d_name) >= 0 &&
+		    asprintf(&subrel, "%s%s%s", rel, rel[0] ? "/" : "", de->d_name) >= 0)
+			left = name_cgroups(sub, subrel, cg, ncg, left, depth + 1);
+		free(sub);
+		free(subrel);
+	}
+	closedir(d);
+	return left;
+}
+
+/*
+ * The cgroup2 root that goes with proc_root: /sys/fs/cgroup for /proc;
+ * for a copied tree, DIR/../sys/fs/cgroup when --proc-root is DIR.
+ */
+static char *cgroup_root(const char *proc_root)
+{
+	char *copy = strdup(proc_root), *path = NULL;
+	const char *parent = copy ? dirname(copy) : "/";
+
+	if (asprintf(&path, "%s%ssys/fs/cgroup", parent,
+		     parent[strlen(parent) - 1] == '/' ? "" : "/") < 0)
+		path = NULL;
+	free(copy);
+	return path;
+}
+
+/* The path of cgroup id below the cgroup2 root of proc_root; NULL if none. */
+char *sf_cgroup_path(const char *proc_root, uint64_t id)
+{
+	struct cgroup cg = { .id = id };
+	char *root = cgroup_root(proc_root);
+
+	if (root)
+		name_cgroups(root, "", &cg, 1, 1, 0);
+	free(root);
+	return cg.path;
+}
+
+static void cgroups(FILE *out, const struct sf_table *t,
+		    struct sf_row *const *rows, size_t n,
+		    const struct sf_summary_opts *o, struct notes *nt)
+{
+	struct sf_row **sorted;
+	struct cgroup *cg;
+	size_t ncg = 0, left;
+	char *root;
+
+	if (t->known[SF_CGROUP] < 0)
+		return;		/* format 1: no cgroup column */
+	sorted = malloc((n + 1) * sizeof(*sorted));
+	cg = calloc(n + 1, sizeof(*cg));
+	root = cgroup_root(o->proc_root);
+	if (!sorted || !cg || !root)
+		goto out;
+	memcpy(sorted, rows, n * sizeof(*sorted));
+	qsort_r(sorted, n, sizeof(*sorted), cmp_row_cgroup, (void *)t);
+	for (size_t i = 0; i < n; i++) {
+		const struct sf_row *r = sorted[i];
+		uint64_t id, cur, total;
+		bool has_total;
+
+		if (!sf_get_num(t, r, SF_CGROUP, &id))
+			continue;	/* "-": the kernel keeps no cgroup */
+		if (ncg == 0 || cg[ncg - 1].id != id)
+			cg[ncg++].id = id;
+		cg[ncg - 1].fds++;
+		if (i > 0 && sorted[i - 1]->ino == r->ino &&
+		    row_num(t, sorted[i - 1], SF_CGROUP) == id)
+			continue;	/* a socket counts once, however many fds */
+		cg[ncg - 1].sockets++;
+		cg[ncg - 1].drops += row_num(t, r, SF_DROPS);
+		if (sf_parse_pair(sf_get(t, r, SF_RETRANS), &cur, &total, &has_total) &&
+		    has_total)
+			cg[ncg - 1].retrans += total;
+	}
+	if (!ncg)
+		goto out;
+	left = name_cgroups(root, "", cg, ncg, ncg, 0);
+	qsort(cg, ncg, sizeof(*cg), cmp_cgroup);
+	fprintf(out, "\nTop %zu of %zu cgroups by sockets (DROPS: packets dropped, RETRANS: TCP retransmissions, both totals of their sockets):\n",
+		ncg < o->top ? ncg : (size_t)o->top, ncg);
+	fprintf(out, "  %8s %8s %8s %8s %s\n", "SOCKETS", "FDS", "DROPS", "RETRANS", "CGROUP");
+	for (size_t i = 0; i < ncg && i < o->top; i++) {
+		fprintf(out, "  %8zu %8zu %8" PRIu64 " %8" PRIu64 " ", cg[i].sockets,
+			cg[i].fds, cg[i].drops, cg[i].retrans);
+		if (cg[i].path)
+			sf_put_escaped(out, cg[i].path, strlen(cg[i].path));
+		else
+			fprintf(out, "id %" PRIu64, cg[i].id);
+		putc('\n', out);
+	}
+	if (left)
+		note(nt, "path of %zu cgroup(s): no directory with that id under %s (removed since, or not cgroup2); shown by id",
+		     left, root);
+out:
+	for (size_t i = 0; i < ncg; i++)
+		free(cg[i].path);
+	free(cg);
+	free(sorted);
+	free(root);
+}
+
 /* ---- system-wide files and ports ---- */
 
 /* /proc/sys/fs/file-nr and file-max; false (noted) when unreadable. */
@@ -641,6 +810,7 @@ int sf_summary(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 	kinds_and_states(out, t, rows, n);
 	sockstat(out, t, rows, n, o->proc_root, &nt);
 	processes(out, t, rows, n, o, &nt);
+	cgroups(out, t, rows, n, o, &nt);
 	files(out, o->proc_root, &nt);
 	ports(out, o->proc_root, &nt);
 	if (nt.f) {

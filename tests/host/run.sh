@@ -136,7 +136,7 @@ check output-append 0 'head -1 $T/out | grep -q "REMOTE *UID$"' -- "$R" -f "$BAS
 check output-case 0 'head -1 $T/out | grep -q "^OWNER *NETNS$"' -- "$R" -f "$BASIC" --output OWNER,NetNs
 check output-unknown 1 'err_has "unknown column \"bogus\""' -- "$R" -f "$BASIC" -o pid,bogus
 check output-extra-col 0 'has "/system.slice/ssh\\040d.service" && has "12345678901234567890"' -- \
-	"$R" -f "$FX/extra-column.txt" -o owner,cgroup,zone
+	"$R" -f "$FX/extra-column.txt" -o owner,service,zone
 check human-sizes 0 'has "208K" && has " root" && has " nobody" && hasnt "212992"' -- \
 	"$R" -f "$BASIC" -o owner,rcvbuf,uid
 check numeric 0 'has "212992" && hasnt "208K" && hasnt " root"' -- "$R" -f "$BASIC" -n -o owner,rcvbuf,uid
@@ -189,7 +189,7 @@ check json-escapes 0 'py "{r[\"comm\"] for r in d} >= {\"nginx worker\", \"tab\\
 check json-null 0 'py "d[-1][\"txq\"] is None and d[-1][\"rxq\"] is None and d[-1][\"local\"] == \"-\""' -- \
 	"$R" -f "$BASIC" -j
 check json-extra-col 0 'py "[r[\"zone\"] for r in d] == [7, \"007\", None, 12345678901234567890] and
-	d[1][\"cgroup\"] == \"/system.slice/ssh d.service\" and list(d[0])[-2:] == [\"cgroup\", \"zone\"]"' -- \
+	d[1][\"service\"] == \"/system.slice/ssh d.service\" and list(d[0])[-2:] == [\"service\", \"zone\"]"' -- \
 	"$R" -f "$FX/extra-column.txt" -j
 check json-output-cols 0 'py "d[6] == {\"owner\": \"nginx worker(801)/6\", \"pid\": 801, \"state\": \"LISTEN\"}"' -- \
 	"$R" -f "$BASIC" -j -o owner,pid,state
@@ -347,6 +347,50 @@ else
 	check summary/permission 0 'has "open fds of 1 process(es): permission denied"' -- \
 		"$R" --proc-root "$T/pressure" --summary
 fi
+
+# ---- format 2 columns: cookie, cgroup, drops, timer, retrans, rtt, cwnd ----
+# A tree with a cgroup2 hierarchy next to the fake /proc (--proc-root DIR
+# takes DIR/../sys/fs/cgroup); a directory's inode number is its cgroup id,
+# so the capture is made here with the ids of these directories.
+F2=$T/f2/proc
+mkdir -p "$T/f2"
+cp -r "$PROC" "$F2"
+mkdir -p "$T/f2/sys/fs/cgroup/system.slice/nginx.service" "$T/f2/sys/fs/cgroup/system.slice/ssh.service"
+cg() { stat -c %i "$T/f2/sys/fs/cgroup/$1"; }
+sed -e "s/@ROOT@/$(cg .)/" -e "s/@SSH@/$(cg system.slice/ssh.service)/" \
+	-e "s/@NGINX@/$(cg system.slice/nginx.service)/" "$FX/format2.txt" >"$F2/sockfd"
+F2CAP=$F2/sockfd
+check format2/human 0 'grep -q "^sshd(1337)/4  *keepalive/1h59m  *0/2  *1.2ms/567us  *10/7$" $T/out &&
+	grep -q "worker(801)/7  *retransmit/200ms  *1/3  *250us/125us  *1/2$" $T/out &&
+	grep -q "worker(801)/8  *probe/400ms  *0/0  *0us/250ms  *20/-$" $T/out &&
+	grep -q "^dnsmasq(950)/4  *-  *-  *-  *-$" $T/out' -- \
+	"$R" -f "$F2CAP" -o owner,timer,retrans,rtt,cwnd
+check format2/numeric 0 'grep -q "^sshd(1337)/4  *keepalive/7199000  *0/2  *1234/567  *10/7  *4099  *0$" $T/out' -- \
+	"$R" -f "$F2CAP" -n -o owner,timer,retrans,rtt,cwnd,cookie,drops
+check format2/addresses 0 'has "lo/0x0003" && has "1:1024" && has "*:*"' -- "$R" -f "$F2CAP" -o owner,local,remote
+check format2/json 0 'py "d[2][\"timer\"] == {\"kind\": \"keepalive\", \"ms\": 7199000} and
+	d[2][\"rtt\"] == [1234, 567] and d[2][\"cwnd\"] == [10, 7] and d[2][\"cookie\"] == 4099 and
+	d[6][\"cwnd\"] == [20, None] and d[6][\"timer\"][\"kind\"] == \"probe\" and
+	d[7][\"timer\"] is None and d[7][\"retrans\"] is None and d[7][\"drops\"] == 42 and
+	d[7][\"cgroup\"] == 999999 and d[9][\"cgroup\"] is None"' -- "$R" -f "$F2CAP" -j
+check format2/malformed 1 'lines 1 && err_has ":2: column timer" && err_has ":3: column retrans" &&
+	err_has ":4: column cwnd" && err_has ":5: column cgroup" && has "probe/9"' -- \
+	"$R" -f "$FX/format2-malformed.txt" -H -o owner,timer
+check format2/format1-still-reads 0 'has "sshd(1337)/4" && hasnt "cookie"' -- "$R" -f "$BASIC" -o +uid
+check format2/format1-no-new-columns 1 'err_has "unknown column \"cookie\""' -- "$R" -f "$BASIC" -o owner,cookie
+check format2/summary-cgroup 0 'grep -q "^ *3 *4 *2 *3 system.slice/nginx.service$" $T/out &&
+	grep -q "^ *2 *2 *0 *2 system.slice/ssh.service$" $T/out && grep -q "^ *2 *2 *5 *0 /$" $T/out &&
+	grep -q "^ *1 *1 *42 *0 id 999999$" $T/out && has "Top 4 of 4 cgroups" &&
+	has "path of 1 cgroup(s): no directory with that id"' -- "$R" --proc-root "$F2" --summary
+check format2/summary-format1 0 'hasnt "cgroups by sockets"' -- "$R" --proc-root "$PROC" --summary
+check format2/explain 0 'has "cookie 4099 (the id of ss -e and BPF programs), cgroup system.slice/ssh.service (id" &&
+	has "keepalive timer fires in 7199000 ms; 0 retransmission(s) of the current segment, 2 in all" &&
+	has "smoothed RTT 1234 us (variation 567 us); congestion window 10 segments, slow-start threshold 7"' -- \
+	"$R" --proc-root "$F2" explain 1337 4
+check format2/explain-initial-slowstart 0 'has "probe timer fires in 400 ms" && has "no slow-start threshold yet"' -- \
+	"$R" --proc-root "$F2" explain 801 8
+check format2/explain-udp 0 'has "cgroup id 999999, 42 packet(s) dropped" && hasnt "TCP:"' -- \
+	"$R" --proc-root "$F2" explain 950 4
 
 # ---- explain ----
 E=("$R" --proc-root "$PROC" explain)

@@ -13,7 +13,8 @@
 #   --test-timeout SEC     limit for one test inside the guest (default 300,
 #                          900 on the debug kernel: its socket work is slower)
 #   --tools 'ss lsof'      host programs to copy in, with their shared libraries
-#   --extra-modules 'm ..' modules of that kernel to load first (deps included)
+#   --extra-modules 'm ..' modules of that kernel to load first (deps included);
+#                          a test's "guest-modules: m .." header line adds to it
 #   --mem MB               guest memory (default 2048)
 #   --progs 'x.c ..'       extra C programs, built static into /usr/bin/NAME
 #   --run 'CMD'            run this shell command instead of the tests and
@@ -138,6 +139,11 @@ for t in $tests; do
 		fail "FAIL: $t/build: does not compile (log: $guest_bin/$t.log)"
 		head -n 20 "$guest_bin/$t.log" >&2
 	fi
+done
+# Kernel modules a test needs (a "guest-modules: a b" line in its header
+# comment, e.g. dummy): loaded like --extra-modules; built-in ones are fine.
+for t in "${built_tests[@]}"; do
+	extra_modules+=" $(sed -n 's/^ \* guest-modules: //p' "$guest_src/$t.c")"
 done
 built_progs=()
 for p in $progs; do

@@ -73,11 +73,14 @@ void gt_fatal(const char *check, const char *fmt, ...)
 
 #define GT_PROC "/proc/sockfd"
 
-/* The columns of the format (issue 2), in contract order. */
+/* The columns of the format (issue 2; format 2, issue 10, appended), in
+ * contract order. */
 enum gt_col {
 	GT_PID, GT_COMM, GT_FD, GT_INO, GT_NETNS, GT_FAMILY, GT_TYPE,
 	GT_PROTO, GT_STATE, GT_LOCAL, GT_REMOTE, GT_TXQ, GT_RXQ, GT_RMEM,
-	GT_RCVBUF, GT_WMEM, GT_SNDBUF, GT_UID, GT_NCOLS
+	GT_RCVBUF, GT_WMEM, GT_SNDBUF, GT_UID,
+	GT_COOKIE, GT_CGROUP, GT_DROPS, GT_TIMER, GT_RETRANS, GT_RTT, GT_CWND,
+	GT_NCOLS
 };
 
 /* Column name of c ("pid", "comm", ...). */
@@ -197,6 +200,8 @@ int gt_set_comm(const char *name);
  *   AF_INET  "a.b.c.d:port"      AF_INET6 "[addr]:port" (inet_ntop)
  *   AF_UNIX  escaped path, "@"+escaped abstract name, "*" if unnamed
  *   AF_NETLINK "nl_pid" (decimal)
+ *   AF_PACKET "ifname/0xPROTO" (if_indextoname; "*" for ifindex 0)
+ *   AF_VSOCK "cid:port" (decimal; "*" for VMADDR_CID_ANY/VMADDR_PORT_ANY)
  * len is the address length from getsockname/accept. Returns buf, or NULL
  * for another family.
  */
@@ -204,7 +209,7 @@ char *gt_fmt_sockaddr(const struct sockaddr *sa, socklen_t len, char *buf,
 		      size_t buflen);
 
 /* Zero address of a family as the module prints an unbound/unconnected
- * part: "0.0.0.0:0", "[::]:0". */
+ * part: "0.0.0.0:0", "[::]:0", "*:*" (vsock). */
 const char *gt_zero_addr(int family);
 
 /* getsockname / getpeername formatted with gt_fmt_sockaddr. For inet and
@@ -221,9 +226,9 @@ long gt_outq(int fd);
  * SO_TYPE, SO_PROTOCOL, SO_ACCEPTCONN, ...); -1 on error. */
 int gt_sockopt_int(int fd, int opt);
 
-/* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf. */
+/* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf, drops. */
 struct gt_meminfo {
-	unsigned long rmem, rcvbuf, wmem, sndbuf;
+	unsigned long rmem, rcvbuf, wmem, sndbuf, drops;
 };
 int gt_meminfo(int fd, struct gt_meminfo *m);
 
@@ -240,6 +245,11 @@ const char *gt_state_name(int st);
  */
 struct gt_pn {
 	int st;                  /* inet: st; unix: St */
+	int timer;               /* inet: tr (0 none, 1 retransmit, 2
+				  * keepalive, 4 zero window probe) */
+	unsigned long when;      /* inet: tm->when, in USER_HZ ticks */
+	unsigned long long drops; /* udp, udplite, raw (files with a drops
+				   * column after the inode): drops */
 	unsigned long long txq;  /* inet: tx_queue; netlink: Wmem */
 	unsigned long long rxq;  /* inet: rx_queue; netlink: Rmem */
 	unsigned long uid;       /* inet only */
@@ -262,7 +272,8 @@ int gt_procnet_netlink(pid_t pid, unsigned long long ino, struct gt_pn *out);
 
 /* Expected values, one string per column, exactly as the module must print
  * them (escaped: compared with the raw field, so a missing escape fails);
- * NULL = unknown. */
+ * NULL = unknown. A value ending in '*' matches every field that starts
+ * with what comes before it (the timer's ms: "retransmit/" "*"). */
 struct gt_want {
 	char *v[GT_NCOLS];
 };
@@ -296,6 +307,17 @@ void gt_want_free(struct gt_want *w);
  *               test); other families: SO_MEMINFO
  *   rmem, rcvbuf, wmem, sndbuf   SO_MEMINFO
  *   uid         fstat st_uid
+ *   cookie      getsockopt(SO_COOKIE)
+ *   cgroup      the owner's cgroup v2 directory now (/proc/PID/cgroup,
+ *               name_to_handle_at; mounts cgroup2 when needed): right for
+ *               a socket made where its owner still is
+ *   drops       SO_MEMINFO's drop count
+ *   timer       tcp: the kind from /proc/net/tcp* tr ("-", or the kind
+ *               and "/" "*": the ms are checked by the tests that make a
+ *               timer); LISTEN and every other protocol: "-"
+ *   retrans, rtt, cwnd   tcp: TCP_INFO (retransmits/total_retrans,
+ *               rtt/rttvar, snd_cwnd/snd_ssthresh, "-" for an infinite
+ *               ssthresh); LISTEN and every other protocol: "-"
  * Columns already set in w are kept. Returns 0, or -1 if the fd could not
  * be examined (not a socket, process gone).
  */
@@ -383,6 +405,23 @@ int gt_become(uid_t uid, gid_t gid);
  * /proc/sys/fs/nr_open first if needed. */
 int gt_raise_nofile(unsigned long n);
 
+/* cgroup v2 (mounted at GT_CGROUP2 by gt_cgroup2()). */
+#define GT_CGROUP2 "/sys/fs/cgroup"
+
+/* Mount cgroup2 at GT_CGROUP2 unless it is mounted there; 0 or -1. */
+int gt_cgroup2(void);
+
+/* The cgroup v2 id of a cgroup directory: name_to_handle_at's handle
+ * (the kernfs node id, what the kernel's cgroup_id() returns). 0 on error. */
+unsigned long long gt_cgroup_id(const char *dir);
+
+/* The cgroup v2 id of PID's cgroup now (pid 0 = self), from the "0::"
+ * line of /proc/PID/cgroup under GT_CGROUP2. 0 on error. */
+unsigned long long gt_pid_cgroup_id(pid_t pid);
+
+/* getsockopt(SO_COOKIE); 0 on error (no socket has cookie 0). */
+unsigned long long gt_cookie(int fd);
+
 /* Bring the loopback interface of the current netns up. */
 int gt_lo_up(void);
 
@@ -435,8 +474,11 @@ int gt_dup_rows(const struct gt_table *t, const struct gt_row **first);
 /*
  * Is r a well-formed row of t: as many fields as the header, no control
  * bytes, numeric columns (pid fd ino netns txq rxq rmem rcvbuf wmem sndbuf
- * uid) all digits, family/type/proto lower-case names or numbers, state
- * '-' or a kernel state name? NULL if so, else buf with what is wrong.
+ * uid cookie drops) all digits, queues and memory (txq rxq rmem rcvbuf
+ * wmem sndbuf) at most INT_MAX, family/type/proto lower-case names or
+ * numbers, state '-' or a kernel state name, cgroup digits or '-', timer
+ * '-' or retransmit|keepalive|probe/MS, retrans and rtt '-' or N/M, cwnd
+ * '-', N/M or N/-? NULL if so, else buf with what is wrong.
  */
 const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 			   char *buf, size_t buflen);
