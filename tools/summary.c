@@ -603,7 +603,7 @@ char *sf_cgroup_path(const char *proc_root, uint64_t id)
 
 static void cgroups(FILE *out, const struct sf_table *t,
 		    struct sf_row *const *rows, size_t n,
-		    const struct sf_summary_opts *o, struct notes *nt)
+		    const struct sf_summary_opts *o, struct sf_notes *nt)
 {
 	struct sf_row **sorted;
 	struct cgroup *cg;
@@ -655,7 +655,7 @@ static void cgroups(FILE *out, const struct sf_table *t,
 		putc('\n', out);
 	}
 	if (left)
-		note(nt, "path of %zu cgroup(s): no directory with that id under %s (removed since, or not cgroup2); shown by id",
+		sf_note(nt, "path of %zu cgroup(s): no directory with that id under %s (removed since, or not cgroup2); shown by id",
 		     left, root);
 out:
 	for (size_t i = 0; i < ncg; i++)
