@@ -25,6 +25,7 @@
 #include <linux/types.h>
 
 struct file;
+struct in6_addr;
 struct pid;
 struct pid_namespace;
 struct socket;
@@ -78,6 +79,11 @@ void sockfd_show_header(struct seq_file *m);
 int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 		       unsigned int fd, struct socket *sock);
 void sockfd_put_escaped(struct seq_file *m, const char *s, size_t len);
+/* Room for the longest text of sockfd_format_in4()/in6(), with its NUL. */
+#define SOCKFD_IN4_LEN	sizeof("255.255.255.255")
+#define SOCKFD_IN6_LEN	sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")
+int sockfd_format_in4(char *buf, __be32 addr);
+int sockfd_format_in6(char *buf, const struct in6_addr *a);
 const char *sockfd_family_name(int family);
 const char *sockfd_type_name(int type);
 const char *sockfd_state_name(int state);

@@ -20,6 +20,7 @@
 #include <linux/un.h>
 #include <linux/user_namespace.h>
 #include <net/af_unix.h>
+#include <net/addrconf.h>
 #include <net/af_vsock.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
@@ -88,10 +89,12 @@ static void sockfd_col(struct seq_file *m, enum sockfd_col col)
 static void sockfd_put_name(struct seq_file *m, const char *name,
 			    const char *prefix, int nr)
 {
-	if (name)
+	if (name) {
 		seq_puts(m, name);
-	else
-		seq_printf(m, "%s%d", prefix, nr);
+	} else {
+		seq_puts(m, prefix);
+		seq_put_decimal_ll(m, "", nr);
+	}
 }
 
 /* sockfd_name - the name at @nr of a table of @size names, or NULL. */
@@ -250,10 +253,14 @@ void sockfd_put_escaped(struct seq_file *m, const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
 
-		if (c <= ' ' || c >= 0x7f || c == '\\')
-			seq_printf(m, "\\%03o", c);
-		else
+		if (c <= ' ' || c >= 0x7f || c == '\\') {
+			char esc[4] = { '\\', '0' + (c >> 6), '0' + (c >> 3 & 7),
+					'0' + (c & 7) };
+
+			seq_write(m, esc, sizeof(esc));
+		} else {
 			seq_putc(m, c);
+		}
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_put_escaped);
@@ -304,19 +311,118 @@ static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
 	sockfd_put_queues(m, max(tx, 0), max(rx, 0));
 }
 
+/* Decimal @v (0-255) at @p; returns the end. */
+static char *sockfd_put_octet(char *p, u8 v)
+{
+	if (v >= 100)
+		*p++ = '0' + v / 100;
+	if (v >= 10)
+		*p++ = '0' + v / 10 % 10;
+	*p++ = '0' + v % 10;
+	return p;
+}
+
+/**
+ * sockfd_format_in4 - @addr as %pI4 prints it (a.b.c.d)
+ * @buf: room for SOCKFD_IN4_LEN bytes
+ * @addr: the address, network order
+ *
+ * Return: the length written, without the NUL.
+ */
+int sockfd_format_in4(char *buf, __be32 addr)
+{
+	const u8 *b = (const u8 *)&addr;
+	char *p = buf;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (i)
+			*p++ = '.';
+		p = sockfd_put_octet(p, b[i]);
+	}
+	*p = '\0';
+	return p - buf;
+}
+EXPORT_SYMBOL_IF_KUNIT(sockfd_format_in4);
+
+/**
+ * sockfd_format_in6 - @a as %pI6c prints it (RFC 5952)
+ * @buf: room for SOCKFD_IN6_LEN bytes
+ * @a: the address
+ *
+ * Lower-case hex words without leading zeros; the longest run of two or
+ * more zero words (the first of equals) becomes "::"; an IPv4-mapped or
+ * ISATAP address ends in its IPv4 address, dotted, as the kernel's own
+ * formatter has it (lib/vsprintf.c). KUnit compares the two.
+ *
+ * Return: the length written, without the NUL.
+ */
+int sockfd_format_in6(char *buf, const struct in6_addr *a)
+{
+	bool dotted = ipv6_addr_v4mapped(a) || ipv6_addr_is_isatap(a);
+	int words = dotted ? 6 : 8;
+	int run_at = -1, run_len = 1;	/* a single zero word stays "0" */
+	bool colon = false;		/* a word was written: ':' before the next */
+	char *p = buf;
+	int i, n, shift;
+
+	for (i = 0; i < words; i += n ? n : 1) {
+		for (n = 0; i + n < words && !a->s6_addr16[i + n]; n++)
+			;
+		if (n > run_len) {
+			run_len = n;
+			run_at = i;
+		}
+	}
+	for (i = 0; i < words; i++) {
+		u16 w = ntohs(a->s6_addr16[i]);
+
+		if (i == run_at) {
+			if (colon || i == 0)
+				*p++ = ':';
+			*p++ = ':';
+			colon = false;
+			i += run_len - 1;
+			continue;
+		}
+		if (colon)
+			*p++ = ':';
+		for (shift = 12; shift > 0 && !(w >> shift); shift -= 4)
+			;
+		for (; shift >= 0; shift -= 4)
+			*p++ = "0123456789abcdef"[w >> shift & 0xf];
+		colon = true;
+	}
+	if (dotted) {
+		if (colon)
+			*p++ = ':';
+		p += sockfd_format_in4(p, a->s6_addr32[3]);
+	}
+	*p = '\0';
+	return p - buf;
+}
+EXPORT_SYMBOL_IF_KUNIT(sockfd_format_in6);
+
 /*
  * One end of an inet connection: a.b.c.d:port, or [v6]:port (RFC 5952).
- * The address is a copy on the caller's stack: %pI4 and %pI6c read it
- * byte by byte, which on the socket itself could mix an old and a new
- * address written meanwhile by bind() or connect().
+ * The address is a copy on the caller's stack: formatting reads it byte
+ * by byte, which on the socket itself could mix an old and a new address
+ * written meanwhile by bind() or connect().
  */
 static void sockfd_put_inet_addr(struct seq_file *m, int family, __be32 v4,
 				 const struct in6_addr *v6, __be16 port)
 {
-	if (family == AF_INET)
-		seq_printf(m, "%pI4", &v4);
-	else
-		seq_printf(m, "[%pI6c]", v6);
+	char text[SOCKFD_IN6_LEN + 2];
+	int n;
+
+	if (family == AF_INET) {
+		seq_write(m, text, sockfd_format_in4(text, v4));
+	} else {
+		text[0] = '[';
+		n = 1 + sockfd_format_in6(text + 1, v6);
+		text[n++] = ']';
+		seq_write(m, text, n);
+	}
 	seq_put_decimal_ull(m, ":", ntohs(port));
 }
 

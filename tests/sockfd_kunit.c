@@ -793,6 +793,79 @@ static void sockfd_test_comm(struct kunit *test)
 	sock_release(sock);
 }
 
+/* xorshift32: the same addresses on every run and every kernel. */
+static u32 ku_next(u32 *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 17;
+	*state ^= *state << 5;
+	return *state;
+}
+
+/* sockfd_format_in4() against %pI4, every octet value in every position. */
+static void sockfd_test_format_in4(struct kunit *test)
+{
+	char got[SOCKFD_IN4_LEN], want[SOCKFD_IN4_LEN];
+	u32 state = 2463534242U;
+	__be32 a;
+	int i, len;
+
+	for (i = 0; i < 4096; i++) {
+		if (i < 1024) {
+			a = 0;
+			((u8 *)&a)[i >> 8] = (u8)i;
+		} else {
+			a = (__force __be32)ku_next(&state);
+		}
+		len = sockfd_format_in4(got, a);
+		snprintf(want, sizeof(want), "%pI4", &a);
+		KUNIT_ASSERT_STREQ(test, got, want);
+		KUNIT_ASSERT_EQ(test, len, (int)strlen(want));
+	}
+}
+
+/*
+ * sockfd_format_in6() against %pI6c: words drawn from 0, 1, 0xffff and
+ * random, so that zero runs of every length start everywhere; every
+ * fourth address is made IPv4-mapped or ISATAP (dotted endings).
+ */
+static void sockfd_test_format_in6(struct kunit *test)
+{
+	char got[SOCKFD_IN6_LEN], want[SOCKFD_IN6_LEN];
+	static const u16 pick[] = { 0, 0, 1, 0xffff };
+	u32 state = 88172645U, r;
+	struct in6_addr a;
+	int i, w, len;
+
+	for (i = 0; i < 20000; i++) {
+		for (w = 0; w < 8; w++) {
+			r = ku_next(&state);
+			a.s6_addr16[w] = htons(r & 4 ? (u16)(r >> 16) : pick[r & 3]);
+		}
+		switch (i % 8) {
+		case 1:	/* ::ffff:a.b.c.d */
+			a.s6_addr32[0] = 0;
+			a.s6_addr32[1] = 0;
+			a.s6_addr32[2] = htonl(0x0000ffff);
+			break;
+		case 3:	/* ISATAP: ....:0:5efe:a.b.c.d or ....:200:5efe:... */
+			a.s6_addr32[2] = htonl(i & 8 ? 0x02005efe : 0x00005efe);
+			break;
+		case 5:	/* all zero but one word */
+			memset(&a, 0, sizeof(a));
+			a.s6_addr16[i / 8 % 8] = htons((u16)i);
+			break;
+		}
+		len = sockfd_format_in6(got, &a);
+		snprintf(want, sizeof(want), "%pI6c", &a);
+		KUNIT_ASSERT_STREQ(test, got, want);
+		KUNIT_ASSERT_EQ(test, len, (int)strlen(want));
+	}
+	memset(&a, 0, sizeof(a));
+	sockfd_format_in6(got, &a);
+	KUNIT_EXPECT_STREQ(test, got, "::");
+}
+
 static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_names, ku_names_gen_params),
 	KUNIT_CASE_PARAM(sockfd_test_escape, ku_escape_gen_params),
@@ -806,6 +879,8 @@ static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE(sockfd_test_unix_peers),
 	KUNIT_CASE(sockfd_test_netlink),
 	KUNIT_CASE(sockfd_test_comm),
+	KUNIT_CASE(sockfd_test_format_in4),
+	KUNIT_CASE(sockfd_test_format_in6),
 	{}
 };
 
