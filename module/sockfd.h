@@ -7,7 +7,8 @@
  *   sockfd_format.c one line per socket, one function per family
  * Kernel-version differences live in sockfd_compat.h only.
  *
- * The chain a line follows, from a process to its connection:
+ * The chain a line follows, from a process to its connection (each step
+ * is named again where the code takes it, "Chain, step N"):
  *   task_struct    a process or thread (found by pid number in the
  *                  reader's pid namespace)
  *   files_struct   its fd table (task->files; threads may share one)

@@ -429,6 +429,8 @@ static void sockfd_put_inet_addr(struct seq_file *m, int family, __be32 v4,
 /*
  * inet and inet6: protocol, state, the 5-tuple as /proc/net/tcp has it.
  * Returns the state it read, for the TCP columns at the end of the line.
+ * Chain, step 4: sock -> inet_sock (inet_sk(): addresses, ports), and for
+ * TCP tcp_sock (tcp_sk(): sequence numbers, RTT, window) within it.
  */
 static int sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
 {
@@ -490,6 +492,7 @@ static unsigned long long sockfd_unix_peer_ino(struct sock *sk)
 /*
  * unix: the bound name (a path, @ and an abstract name, or * when
  * unnamed), the peer's inode, and queues as ss shows them.
+ * Chain, step 4: sock -> unix_sock (unix_sk(): ->addr, ->peer).
  */
 static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
 {
@@ -834,6 +837,9 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_show_header);
  * @comm: the task's command name (NUL-terminated)
  * @fd: the descriptor
  * @sock: the socket, pinned by the caller (a file reference)
+ *
+ * Chain, step 3: socket (the VFS side: its inode is socket:[INO]) -> sock
+ * (->sk, the protocol side), then one function per family casts it on.
  *
  * Return: 0, or SEQ_SKIP for a socket that has no sock any more.
  */

@@ -70,6 +70,7 @@ static bool sockfd_lists_fd_table(struct task_struct *task, pid_t nr,
  * table and that the opener may see. Moves the cursor to it (fd 0 if the
  * id moved). Returns it with a reference held (put_task_struct()), or NULL
  * when no task is left.
+ * Chain, step 1: pid number -> struct pid -> task_struct.
  */
 static struct task_struct *sockfd_get_task(struct sockfd_iter *iter)
 {
@@ -109,6 +110,8 @@ static struct task_struct *sockfd_get_task(struct sockfd_iter *iter)
  * sockfd_get_socket_file - the first fd >= *@fd of @task whose file is a
  * socket. Sets *@fd to it. Returns the file with a reference held (fput()),
  * or NULL when the task has no more socket fds.
+ * Chain, step 2: task_struct -> files_struct (->files) -> fdtable (->fdt,
+ * indexed by fd) -> file; sock_from_file() then gives the struct socket.
  */
 static struct file *sockfd_get_socket_file(struct task_struct *task,
 					   unsigned int *fd)
