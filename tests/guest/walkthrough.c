@@ -735,7 +735,8 @@ static void demo_handshake(void)
 		gt_check_fdf(eager.pid, fds[0], NULL, "handshake.queued.row");
 		gt_check_fdf(busy.pid, lfd, NULL, "handshake.listener.row");
 	}
-	capture("handshake", "sockfd --port %d -o owner,state,rxq,txq,local,remote", BUSY_PORT);
+	capture("handshake", "sockfd --port %d -o owner,state,rxq,txq,local,remote,timer,retrans",
+		BUSY_PORT);
 	figure("handshake", "--port 8081");
 	puppet_stop(&eager);
 	puppet_stop(&busy);
