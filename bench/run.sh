@@ -166,7 +166,7 @@ if [ -n "$BENCH_DOCS" ]; then
 		printf '# sockfd benchmarks\n\n'
 		printf 'Written by `make bench` (bench/run.sh; how to run it and what every\n'
 		printf 'number means: bench/README.md). Do not edit: run it again.\n\n'
-		sed 1d "$out/results.md"
+		sed 1,2d "$out/results.md"
 	} >"$BENCH_DOCS/benchmarks.md"
 	[ ! -f "$out/benchmarks.png" ] || cp "$out/benchmarks.png" "$BENCH_DOCS/"
 	say "wrote $BENCH_DOCS/benchmarks.md"
