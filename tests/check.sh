@@ -27,7 +27,7 @@ ensure_deps
 logs=$SOCKFD_BUILD/check
 mkdir -p "$logs"
 total_pass=0 total_fail=0 t0=$SECONDS
-parts=()
+parts=() failures=()
 
 record() { # PART PASSED FAILED SECONDS
 	total_pass=$((total_pass + $2)) total_fail=$((total_fail + $3))
@@ -41,8 +41,9 @@ static_check() { # NAME LOG STATUS [PROBLEM_LINES...]: one static PASS or FAIL
 		printf 'PASS: static/%s\n' "$name"
 		static_pass=$((static_pass + 1))
 	else
-		printf 'FAIL: static/%s: %s (log: %s)\n' "$name" \
-			"$([ $# -gt 0 ] && echo "$# problem lines" || echo "exit status $status")" "$log"
+		failures+=("$(printf 'FAIL: static/%s: %s (log: %s)' "$name" \
+			"$([ $# -gt 0 ] && echo "$# problem lines" || echo "exit status $status")" "$log")")
+		printf '%s\n' "${failures[-1]}"
 		printf '    %s\n' "$@" | head -n 20
 		static_fail=$((static_fail + 1))
 	fi
@@ -97,8 +98,10 @@ run_part() { # PART LOG COMMAND...: runs a part that ends with a summary line
 	if [[ $last =~ $SUMMARY_RE ]]; then
 		p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]}
 	fi
+	mapfile -t -O "${#failures[@]}" failures < <(tr -d '\r' <"$log" | grep 'FAIL: ' || true)
 	if [ "$status" != 0 ] && [ "$f" = 0 ]; then
-		echo "FAIL: $part: exited with status $status without a failed check (log: $log)"
+		failures+=("FAIL: $part: exited with status $status without a failed check (log: $log)")
+		echo "${failures[-1]}"
 		f=1
 	fi
 	record "$part" "$p" "$f" $((SECONDS - t))
@@ -123,5 +126,10 @@ done
 echo
 echo "sockfd check ($((SECONDS - t0))s):"
 printf '  %s\n' "${parts[@]}"
+# The failures again, last: a CI log that keeps only its tail still names them.
+if [ ${#failures[@]} -gt 0 ]; then
+	echo "failures (${#failures[@]}; logs in $logs):"
+	printf '  %.300s\n' "${failures[@]:0:30}"
+fi
 printf '%d passed, %d failed\n' "$total_pass" "$total_fail"
 [ "$total_fail" = 0 ]
