@@ -63,7 +63,10 @@
 #define BUSY_PORT 8081
 #define BIG_PORT 8082
 #define TW_PORT 8083
-#define TW_RANGE_LO 40000
+/* Below the default ephemeral range (32768-60999): no port of another
+ * socket, and no TIME_WAIT an earlier test left (it lasts a minute and may
+ * end in the middle of the demonstration), is in it by chance. */
+#define TW_RANGE_LO 30000
 #define TW_RANGE_N 100
 /* A puppet's pipes sit just below the usual soft RLIMIT_NOFILE, 1024,
  * out of the way of the low fds the demonstrations show. */
