@@ -120,16 +120,17 @@ static void buf_u64(struct sf_buf *b, uint64_t v)
 }
 
 /*
- * The number v, whose text f has (a field the parser checked): copied
- * when it is already as printed (no leading zero), which is the rule.
+ * A number field the parser checked, in decimal: its text when that has no
+ * leading zero (the rule), else reformatted.  d has room for 20 bytes.
  */
-static size_t put_num(char *d, const struct sf_str *f, uint64_t v)
+static size_t put_num(char *d, const struct sf_str *f)
 {
-	if (f->len == 1 || f->s[0] != '0') {
-		memcpy(d, f->s, f->len);
-		return f->len;
-	}
-	return put_u64(d, v);
+	uint64_t v;
+
+	if (f->len > 1 && f->s[0] == '0' && sf_parse_u64(f->s, f->len, &v))
+		return put_u64(d, v);
+	memcpy(d, f->s, f->len);
+	return f->len;
 }
 
 /*
@@ -439,7 +440,8 @@ void sf_grid_init(struct sf_grid *g, const struct sf_outcol *cols,
 	g->ncols = ncols;
 	g->flags = flags;
 	g->w = calloc(ncols, sizeof(*g->w));
-	if (!g->w) {
+	g->multi = calloc(ncols, sizeof(*g->multi));
+	if (!g->w || !g->multi) {
 		fprintf(stderr, "sockfd: out of memory\n");
 		exit(1);
 	}
@@ -506,10 +508,10 @@ static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
 	if (c->idx < 0) {
 		d += escape(d, f->s, f->len);
 		*d++ = '(';
-		d += put_num(d, sf_get(t, r, SF_PID), r->pid);
+		d += put_num(d, sf_get(t, r, SF_PID));
 		*d++ = ')';
 		*d++ = '/';
-		d += put_num(d, sf_get(t, r, SF_FD), r->fd);
+		d += put_num(d, sf_get(t, r, SF_FD));
 	} else if (!raw && c->kind == SF_KIND_SIZE && sf_parse_u64(f->s, f->len, &v)) {
 		sf_human_size(d, 64, v);
 		d += strlen(d);
@@ -553,6 +555,8 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		*e = '\0';
 		if (w > g->w[i])
 			g->w[i] = w;
+		if (w != (size_t)(e - d))
+			g->multi[i] = true;
 		g->alen += e - d + 1;
 	}
 }
@@ -576,6 +580,8 @@ void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 		dst->alen += len + 1;
 		if (w > dst->w[c])
 			dst->w[c] = w;
+		if (w != len)
+			dst->multi[c] = true;
 		s += len + 1;
 	}
 }
@@ -639,7 +645,8 @@ void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 		for (size_t c = 0; c < g->ncols; c++) {
 			size_t len = strlen(s);
 
-			put_cell(b, s, len, w[c] - width(s, len),
+			/* a column of ASCII text: width is length */
+			put_cell(b, s, len, w[c] - (g->multi[c] ? width(s, len) : len),
 				 right_aligned(&g->cols[c]), c + 1 == g->ncols);
 			s += len + 1;
 		}
@@ -658,6 +665,7 @@ void sf_grid_free(struct sf_grid *g)
 	free(g->mark);
 	free(g->key);
 	free(g->w);
+	free(g->multi);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -683,9 +691,9 @@ static void json_value(struct sf_buf *b, const struct sf_table *t,
 		buf_put(b, "\"", 1);
 		json_chars(b, f->s, f->len);
 		buf_put(b, "(", 1);
-		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_PID), r->pid);
+		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_PID));
 		buf_put(b, ")/", 2);
-		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_FD), r->fd);
+		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_FD));
 		buf_put(b, "\"", 1);
 		return;
 	}
@@ -710,9 +718,9 @@ static void json_value(struct sf_buf *b, const struct sf_table *t,
 		buf_put(b, "}", 1);
 	} else if (c->kind == SF_KIND_OTHER && json_number(f)) {
 		buf_put(b, f->s, f->len);
-	} else if (c->kind != SF_KIND_STR && c->kind != SF_KIND_OTHER &&
-		   sf_parse_u64(f->s, f->len, &v)) {
-		b->len += put_num(buf_room(b, 20), f, v);
+	} else if (c->kind == SF_KIND_NUM || c->kind == SF_KIND_SIZE ||
+		   c->kind == SF_KIND_UID) {	/* the parser checked: a number */
+		b->len += put_num(buf_room(b, 20), f);
 	} else {
 		json_string(b, f->s, f->len);
 	}
@@ -738,6 +746,8 @@ void sf_json_begin(struct sf_json_out *j, FILE *out, const struct sf_table *t,
 			j->cols[i].kind = sf_col_kind(t, i);
 		}
 		j->koff[i] = j->keys.len;
+		if (i)
+			buf_put(&j->keys, ", ", 2);
 		json_string(&j->keys, j->cols[i].name, strlen(j->cols[i].name));
 		buf_put(&j->keys, ": ", 2);
 	}
@@ -755,8 +765,6 @@ void sf_json_row(struct sf_json_out *j, const struct sf_table *t,
 	else
 		buf_put(b, "\n  {", 4);
 	for (size_t c = 0; c < j->ncols; c++) {
-		if (c)
-			buf_put(b, ", ", 2);
 		buf_put(b, j->keys.s + j->koff[c], j->koff[c + 1] - j->koff[c]);
 		json_value(b, t, r, &j->cols[c]);
 	}

@@ -166,6 +166,7 @@ struct sf_grid {
 	char *mark;		/* per row: ' ', '+' or '-' */
 	uint64_t *key;		/* per row: pid, fd, ino (3 each) */
 	size_t *w;		/* per column: its widest cell */
+	bool *multi;		/* per column: a cell has multibyte characters */
 };
 
 int sf_resolve_cols(const struct sf_table *t, const char *list,
@@ -185,7 +186,7 @@ struct sf_json_out {
 	struct sf_buf b;
 	struct sf_outcol *cols;	/* NULL in sf_json_begin: every header column */
 	size_t ncols;
-	struct sf_buf keys;	/* per column: "name": */
+	struct sf_buf keys;	/* per column: "name": (after ", ") */
 	size_t *koff;		/* column c's is keys.s[koff[c], koff[c + 1]) */
 	size_t n;		/* rows written */
 };
