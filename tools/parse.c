@@ -166,7 +166,10 @@ static bool decode(struct sf_str *f, char *why, size_t whysize)
 	return true;
 }
 
-/* Split line [p, end) into at most max fields; returns the count found. */
+/*
+ * Split line [p, end) into at most max fields; returns the count found.
+ * *end must be '\n', which no line holds: it stops the scans.
+ */
 static size_t split(char *p, char *end, struct sf_str *f, size_t max)
 {
 	size_t n = 0;
@@ -174,12 +177,12 @@ static size_t split(char *p, char *end, struct sf_str *f, size_t max)
 	for (;;) {
 		char *start;
 
-		while (p < end && *p == ' ')
+		while (*p == ' ')
 			p++;
 		if (p == end)
 			return n;
 		start = p;
-		while (p < end && *p != ' ')
+		while (*p != ' ' && *p != '\n')
 			p++;
 		if (n == max)
 			return n + 1;
@@ -385,8 +388,8 @@ static int fill(struct sf_input *in)
 }
 
 /*
- * The next line [*start, *end) of the input, its newline not included;
- * false at the end or on a read error (in->err).  A final newline ends the
+ * The next line [*start, *end) of the input, **end a newline (also after
+ * the last line); false at the end or on a read error (in->err).  A final newline ends the
  * last line, it does not start an empty one.  The line stays valid until
  * the next call.
  */
@@ -408,6 +411,7 @@ static bool next_line(struct sf_input *in, char **start, char **end)
 				return false;
 			*start = in->buf + in->pos;
 			*end = in->buf + in->len;	/* buf[len] exists */
+			**end = '\n';
 			in->pos = in->scan = in->len;
 			return true;
 		}
@@ -438,7 +442,7 @@ static int read_header(struct sf_table *t)
 	if (!t->head)
 		return -ENOMEM;
 	memcpy(t->head, p, len);
-	t->head[len] = '\0';
+	t->head[len] = '\n';
 	return parse_header(t, t->head, t->head + len);
 }
 
