@@ -462,22 +462,41 @@ static bool next_row(struct sf_table *t, struct sf_str *f, struct sf_row *r)
 	return false;
 }
 
+/* The header read: room for one row, for sf_next(). */
+static int open_rows(struct sf_table *t)
+{
+	int ret = read_header(t);
+
+	if (ret)
+		return ret;
+	t->fields = calloc(t->ncols, sizeof(*t->fields));
+	t->rows = calloc(1, sizeof(*t->rows));
+	return t->fields && t->rows ? 0 : -ENOMEM;
+}
+
 /*
  * Stream fd: read the header, then sf_next() gives one row at a time, the
  * input read chunk bytes at a time.  Returns as read_header() does.
  */
 int sf_open(struct sf_table *t, int fd, size_t chunk)
 {
-	int ret;
-
 	t->in.fd = fd;
 	t->in.chunk = chunk;
-	ret = read_header(t);
-	if (ret)
-		return ret;
-	t->fields = calloc(t->ncols, sizeof(*t->fields));
-	t->rows = calloc(1, sizeof(*t->rows));
-	return t->fields && t->rows ? 0 : -ENOMEM;
+	return open_rows(t);
+}
+
+/*
+ * The same over all of the input in buf (len bytes, buf[len] must exist
+ * and is overwritten); the table owns buf afterwards.
+ */
+int sf_open_buf(struct sf_table *t, char *buf, size_t len)
+{
+	t->in.fd = -1;
+	t->in.buf = buf;
+	t->in.len = len;
+	t->in.cap = len + 1;
+	t->in.eof = true;
+	return open_rows(t);
 }
 
 /*
@@ -497,14 +516,8 @@ const struct sf_row *sf_next(struct sf_table *t)
  */
 int sf_parse(struct sf_table *t, char *buf, size_t len)
 {
-	int ret;
+	int ret = sf_open_buf(t, buf, len);
 
-	t->in.fd = -1;
-	t->in.buf = buf;
-	t->in.len = len;
-	t->in.cap = len + 1;
-	t->in.eof = true;
-	ret = read_header(t);
 	if (ret)
 		return ret;
 	for (;;) {

@@ -230,12 +230,20 @@ static bool is_stdin(const struct opts *o)
 	return o->file && strcmp(o->file, "-") == 0;
 }
 
+/* How load() reads the input. */
+enum how {
+	STREAM,		/* chunk by chunk, the rows given by sf_next() */
+	SNAPSHOT,	/* all of it at once (each --watch refresh's open has
+			 * one capture, also from a FIFO), then sf_next() */
+	TABLE,		/* all of it, parsed into t->rows */
+};
+
 /*
- * Open the input and read its header; whole: read and parse all of it.
+ * Open the input and read its header, or all of it (see enum how).
  * 0, or 1 after saying what went wrong (*why: the same as a word, for
  * --prom's sockfd_up).  unload() closes and frees what this opened.
  */
-static int load(const struct opts *o, bool whole, struct sf_table *t,
+static int load(const struct opts *o, enum how how, struct sf_table *t,
 		char **pathp, const char **why)
 {
 	char *path = o->file ? strdup(o->file) : sf_path(o->proc_root, "sockfd");
@@ -262,13 +270,15 @@ static int load(const struct opts *o, bool whole, struct sf_table *t,
 	}
 	t->warn = warn_line;
 	t->warn_ctx = is_stdin(o) ? "(stdin)" : path;
-	if (whole) {
+	if (how != STREAM) {
 		err = sf_read_fd(fd, &buf, &len);
 		if (!is_stdin(o))
 			close(fd);
 		if (!err) {
 			*why = "bad_format";
-			return sf_parse(t, buf, len) ? 1 : 0;
+			if (how == TABLE)
+				return sf_parse(t, buf, len) ? 1 : 0;
+			return sf_open_buf(t, buf, len) ? 1 : 0;
 		}
 	} else {
 		err = sf_open(t, fd, SF_CHUNK);
@@ -461,7 +471,7 @@ static int prom(const struct opts *o)
 	char *path;
 	int ret;
 
-	if (load(o, true, &t, &path, &po.down) == 0) {
+	if (load(o, TABLE, &t, &path, &po.down) == 0) {
 		po.down = NULL;
 		rows = filter_rows(o, &t, &n);
 	}
@@ -487,7 +497,8 @@ static int run(const struct opts *o)
 		char *path;
 		const char *why;
 		/* the summary and the graph need every row at once */
-		int err = load(o, o->summary || o->dot, &t, &path, &why);
+		int err = load(o, o->summary || o->dot ? TABLE :
+				  o->watch > 0 ? SNAPSHOT : STREAM, &t, &path, &why);
 
 		if (!err)
 			err = show(o, &t, path, iter, &prev);
@@ -511,7 +522,7 @@ static int explain(const struct opts *o, const char *pid_arg, const char *fd_arg
 	struct sf_table t;
 	const char *why;
 	char *path;
-	int ret = load(o, true, &t, &path, &why);
+	int ret = load(o, TABLE, &t, &path, &why);
 
 	if (ret == 0)
 		ret = sf_explain(stdout, &t, path,

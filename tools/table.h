@@ -111,6 +111,7 @@ extern const struct sf_coldef sf_cols[SF_NKNOWN];
 enum sf_kind sf_col_kind(const struct sf_table *t, size_t col);
 int sf_read_fd(int fd, char **buf, size_t *len);
 int sf_open(struct sf_table *t, int fd, size_t chunk);
+int sf_open_buf(struct sf_table *t, char *buf, size_t len);
 const struct sf_row *sf_next(struct sf_table *t);
 int sf_parse(struct sf_table *t, char *buf, size_t len);
 void sf_table_free(struct sf_table *t);
