@@ -452,9 +452,11 @@ void sf_grid_init(struct sf_grid *g, const struct sf_outcol *cols,
 	}
 }
 
-/* Room for one more kept row. */
+/* Room for one more kept row's key and mark (SF_OUT_MARKS). */
 static void grid_row_room(struct sf_grid *g)
 {
+	if (!(g->flags & SF_OUT_MARKS))
+		return;
 	if (g->nrows == g->rcap) {
 		g->rcap = g->rcap ? g->rcap * 2 : 256;
 		g->row = xrealloc(g->row, g->rcap * sizeof(*g->row));
@@ -542,11 +544,13 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 	}
 	grid_row_room(g);
 	row = g->nrows++;
-	g->row[row] = g->alen;
-	g->mark[row] = mark;
-	g->key[3 * row] = r->pid;
-	g->key[3 * row + 1] = r->fd;
-	g->key[3 * row + 2] = r->ino;
+	if (g->flags & SF_OUT_MARKS) {
+		g->row[row] = g->alen;
+		g->mark[row] = mark;
+		g->key[3 * row] = r->pid;
+		g->key[3 * row + 1] = r->fd;
+		g->key[3 * row + 2] = r->ino;
+	}
 	for (size_t i = 0; i < g->ncols; i++) {
 		char *d = grid_room(g, cell_room(t, r, &g->cols[i]) + 1);
 		char *e = cell_text(d, g->flags, t, r, &g->cols[i]);
@@ -561,7 +565,7 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 	}
 }
 
-/* Copy row i of src (same columns, kept) to dst. */
+/* Copy row i of src (same columns, SF_OUT_MARKS) to dst. */
 void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 		  char mark)
 {
@@ -634,8 +638,8 @@ void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 	}
 	if (head)
 		put_heading(b, g, w, marks);
-	for (size_t r = 0; r < g->nrows; r++) {
-		const char *s = g->arena + g->row[r];
+	for (size_t r = 0, off = 0; r < g->nrows; r++) {
+		const char *s = g->arena + off;	/* rows follow each other */
 
 		if (marks) {
 			char m[2] = { g->mark[r], ' ' };
@@ -650,6 +654,7 @@ void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 				 right_aligned(&g->cols[c]), c + 1 == g->ncols);
 			s += len + 1;
 		}
+		off = s - g->arena;
 		buf_put(b, "\n", 1);
 		buf_flush(b, out, false);
 	}

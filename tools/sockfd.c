@@ -404,7 +404,8 @@ static int stream(const struct opts *o, struct sf_table *t, const char *path,
 		sf_json_end(&j);
 	} else {
 		/* watching: kept for the next refresh's marks */
-		sf_grid_init(&g, cols, ncols, o->out_flags, o->watch > 0 ? NULL : stdout);
+		sf_grid_init(&g, cols, ncols, o->out_flags | (o->watch > 0 ? SF_OUT_MARKS : 0),
+			     o->watch > 0 ? NULL : stdout);
 		while ((r = sf_next(t)))
 			if (match(&o->f, t, r))
 				sf_grid_add(&g, t, r, ' ');

@@ -141,6 +141,7 @@ struct sf_outcol {
 
 #define SF_OUT_NUMERIC	0x1	/* -n: raw numbers */
 #define SF_OUT_NOHEAD	0x2	/* -H: no heading line */
+#define SF_OUT_MARKS	0x4	/* --watch: rows keep a key and a mark */
 
 /* Output built in memory and written in large pieces. */
 struct sf_buf {
@@ -162,10 +163,11 @@ struct sf_grid {
 	struct sf_buf b;	/* a row being printed straight away */
 	char *arena;		/* kept rows' cells, each NUL-terminated */
 	size_t alen, acap;
-	size_t *row;		/* per row: offset of its first cell */
-	size_t nrows, rcap;
-	char *mark;		/* per row: ' ', '+' or '-' */
-	uint64_t *key;		/* per row: pid, fd, ino (3 each) */
+	size_t nrows;
+	size_t rcap;		/* SF_OUT_MARKS: per row, */
+	size_t *row;		/* the offset of its first cell, */
+	char *mark;		/* ' ', '+' or '-', */
+	uint64_t *key;		/* pid, fd, ino (3 each) */
 	size_t *w;		/* per column: its widest cell */
 	bool *multi;		/* per column: a cell has multibyte characters */
 };

@@ -33,7 +33,7 @@ static void write_rows(FILE *out, struct sf_table *t, bool whole)
 
 	sf_json_begin(&j, out, t, NULL, 0);
 	if (sf_resolve_cols(t, "+pid,uid,rmem,netns", &cols, &ncols) == 0) {
-		sf_grid_init(&g, cols, ncols, SF_OUT_NUMERIC, NULL);
+		sf_grid_init(&g, cols, ncols, SF_OUT_NUMERIC | SF_OUT_MARKS, NULL);
 		if (whole) {
 			for (size_t i = 0; i < t->nrows; i++) {
 				sf_json_row(&j, t, &t->rows[i]);
