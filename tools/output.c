@@ -465,17 +465,6 @@ static void grid_row_room(struct sf_grid *g)
 	}
 }
 
-/* Room for need more bytes of cell text in the arena. */
-static char *grid_room(struct sf_grid *g, size_t need)
-{
-	if (g->alen + need > g->acap) {
-		while (g->alen + need > g->acap)
-			g->acap = g->acap ? g->acap * 2 : 65536;
-		g->arena = xrealloc(g->arena, g->acap);
-	}
-	return g->arena + g->alen;
-}
-
 /* Display width: UTF-8 code points (the text holds no control bytes). */
 static size_t width(const char *s, size_t len)
 {
@@ -545,14 +534,14 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 	grid_row_room(g);
 	row = g->nrows++;
 	if (g->flags & SF_OUT_MARKS) {
-		g->row[row] = g->alen;
+		g->row[row] = g->cells.len;
 		g->mark[row] = mark;
 		g->key[3 * row] = r->pid;
 		g->key[3 * row + 1] = r->fd;
 		g->key[3 * row + 2] = r->ino;
 	}
 	for (size_t i = 0; i < g->ncols; i++) {
-		char *d = grid_room(g, cell_room(t, r, &g->cols[i]) + 1);
+		char *d = buf_room(&g->cells, cell_room(t, r, &g->cols[i]) + 1);
 		char *e = cell_text(d, g->flags, t, r, &g->cols[i]);
 		size_t w = width(d, e - d);
 
@@ -561,7 +550,7 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 			g->w[i] = w;
 		if (w != (size_t)(e - d))
 			g->multi[i] = true;
-		g->alen += e - d + 1;
+		g->cells.len += e - d + 1;
 	}
 }
 
@@ -569,19 +558,19 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 		  char mark)
 {
-	const char *s = src->arena + src->row[i];
+	const char *s = src->cells.s + src->row[i];
 	size_t row;
 
 	grid_row_room(dst);
 	row = dst->nrows++;
-	dst->row[row] = dst->alen;
+	dst->row[row] = dst->cells.len;
 	dst->mark[row] = mark;
 	memcpy(&dst->key[3 * row], &src->key[3 * i], 3 * sizeof(*dst->key));
 	for (size_t c = 0; c < dst->ncols; c++) {
 		size_t len = strlen(s), w = width(s, len);
 
-		memcpy(grid_room(dst, len + 1), s, len + 1);
-		dst->alen += len + 1;
+		memcpy(buf_room(&dst->cells, len + 1), s, len + 1);
+		dst->cells.len += len + 1;
 		if (w > dst->w[c])
 			dst->w[c] = w;
 		if (w != len)
@@ -639,7 +628,7 @@ void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 	if (head)
 		put_heading(b, g, w, marks);
 	for (size_t r = 0, off = 0; r < g->nrows; r++) {
-		const char *s = g->arena + off;	/* rows follow each other */
+		const char *s = g->cells.s + off;	/* rows follow each other */
 
 		if (marks) {
 			char m[2] = { g->mark[r], ' ' };
@@ -654,7 +643,7 @@ void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 				 right_aligned(&g->cols[c]), c + 1 == g->ncols);
 			s += len + 1;
 		}
-		off = s - g->arena;
+		off = s - g->cells.s;
 		buf_put(b, "\n", 1);
 		buf_flush(b, out, false);
 	}
@@ -665,7 +654,7 @@ void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 void sf_grid_free(struct sf_grid *g)
 {
 	free(g->b.s);
-	free(g->arena);
+	free(g->cells.s);
 	free(g->row);
 	free(g->mark);
 	free(g->key);

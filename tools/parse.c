@@ -7,6 +7,10 @@
  * columns a later module appends are kept.  "\ooo" octal escapes are
  * decoded in place (a decoded field is never longer than its text).
  * A malformed line is reported through t->warn and skipped.
+ *
+ * The input is taken a line at a time, read in chunks (sf_open) or all
+ * in one buffer (sf_open_buf); sf_next() gives the rows one by one, each
+ * forgotten at the next, and sf_parse() keeps them all in t->rows.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -389,9 +393,9 @@ static int fill(struct sf_input *in)
 
 /*
  * The next line [*start, *end) of the input, **end a newline (also after
- * the last line); false at the end or on a read error (in->err).  A final newline ends the
- * last line, it does not start an empty one.  The line stays valid until
- * the next call.
+ * the last line); false at the end or on a read error (in->err).  A final
+ * newline ends the last line, it does not start an empty one.  The line
+ * stays valid until the next call.
  */
 static bool next_line(struct sf_input *in, char **start, char **end)
 {

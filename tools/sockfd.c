@@ -291,17 +291,10 @@ static int load(const struct opts *o, enum how how, struct sf_table *t,
 	return 1;
 }
 
-/* Close the input once read: a writer of a FIFO sees the reader go. */
-static void close_input(const struct opts *o, struct sf_table *t)
-{
-	if (t->in.fd >= 0 && !is_stdin(o))
-		close(t->in.fd);
-	t->in.fd = -1;
-}
-
 static void unload(const struct opts *o, struct sf_table *t, char *path)
 {
-	close_input(o, t);
+	if (t->in.fd >= 0 && !is_stdin(o))	/* STREAM's */
+		close(t->in.fd);
 	sf_table_free(t);
 	free(path);
 }
@@ -403,13 +396,14 @@ static int stream(const struct opts *o, struct sf_table *t, const char *path,
 				sf_json_row(&j, t, r);
 		sf_json_end(&j);
 	} else {
-		/* watching: kept for the next refresh's marks */
+		/* watching, each row keeps a key for the next refresh's
+		 * marks; else one column that needs no aligning goes out as
+		 * it is read */
 		sf_grid_init(&g, cols, ncols, o->out_flags | (o->watch > 0 ? SF_OUT_MARKS : 0),
 			     o->watch > 0 ? NULL : stdout);
 		while ((r = sf_next(t)))
 			if (match(&o->f, t, r))
 				sf_grid_add(&g, t, r, ' ');
-		close_input(o, t);
 		if (o->watch > 0 && !t->in.err) {
 			time_t now = time(NULL);
 			size_t n = g.nrows;

@@ -161,8 +161,7 @@ struct sf_grid {
 	unsigned int flags;
 	FILE *out;		/* rows go straight here; NULL: kept */
 	struct sf_buf b;	/* a row being printed straight away */
-	char *arena;		/* kept rows' cells, each NUL-terminated */
-	size_t alen, acap;
+	struct sf_buf cells;	/* kept rows' cells, each NUL-terminated */
 	size_t nrows;
 	size_t rcap;		/* SF_OUT_MARKS: per row, */
 	size_t *row;		/* the offset of its first cell, */
