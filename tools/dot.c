@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockfd.h"
+#include "table.h"
 
 /* One socket: the first row that names its inode. */
 struct sock {

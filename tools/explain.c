@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockfd.h"
+#include "table.h"
 
 static void put(FILE *out, const struct sf_table *t, const struct sf_row *r,
 		enum sf_col c)

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "sockfd.h"
+#include "table.h"
 
 #define DEFAULT_COLS "owner,ino,family,type,proto,state,rxq,txq,local,remote"
 
@@ -49,6 +49,90 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+static void *xrealloc(void *p, size_t size)
+{
+	void *np = realloc(p, size);
+
+	if (!np) {
+		fprintf(stderr, "sockfd: out of memory\n");
+		exit(1);
+	}
+	return np;
+}
+
+static void buf_grow(struct sf_buf *b, size_t n)
+{
+	while (b->len + n > b->cap)
+		b->cap = b->cap ? b->cap * 2 : 65536;
+	b->s = xrealloc(b->s, b->cap);
+}
+
+/* Room for n more bytes at the end of b. */
+static inline char *buf_room(struct sf_buf *b, size_t n)
+{
+	if (b->len + n > b->cap)
+		buf_grow(b, n);
+	return b->s + b->len;
+}
+
+static void buf_put(struct sf_buf *b, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	memcpy(buf_room(b, n), s, n);
+	b->len += n;
+}
+
+static void buf_pad(struct sf_buf *b, size_t n)
+{
+	if (!n)
+		return;
+	memset(buf_room(b, n), ' ', n);
+	b->len += n;
+}
+
+/* Write b out once it holds a large piece (or when all is true). */
+static void buf_flush(struct sf_buf *b, FILE *out, bool all)
+{
+	if (b->len && (all || b->len >= 65536)) {
+		fwrite(b->s, 1, b->len, out);
+		b->len = 0;
+	}
+}
+
+/* v in decimal at d (room for 20 bytes); returns the bytes written. */
+static size_t put_u64(char *d, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0;
+
+	do
+		tmp[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	for (size_t i = 0; i < n; i++)
+		d[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static void buf_u64(struct sf_buf *b, uint64_t v)
+{
+	b->len += put_u64(buf_room(b, 20), v);
+}
+
+/*
+ * A number field the parser checked, in decimal: its text when that has no
+ * leading zero (the rule), else reformatted.  d has room for 20 bytes.
+ */
+static size_t put_num(char *d, const struct sf_str *f)
+{
+	uint64_t v;
+
+	if (f->len > 1 && f->s[0] == '0' && sf_parse_u64(f->s, f->len, &v))
+		return put_u64(d, v);
+	memcpy(d, f->s, f->len);
+	return f->len;
+}
+
 /*
  * Write s escaped as the file does ("\ooo" for space, backslash, control
  * bytes and bytes that are not UTF-8) to dst, which has room for 4 * len
@@ -67,7 +151,10 @@ static size_t escape(char *dst, const char *s, size_t len)
 			d += seq;
 			i += seq;
 		} else if (u[i] <= 0x20 || u[i] == '\\' || u[i] >= 0x7f) {
-			d += sprintf(d, "\\%03o", u[i]);
+			*d++ = '\\';
+			*d++ = (char)('0' + (u[i] >> 6));
+			*d++ = (char)('0' + (u[i] >> 3 & 7));
+			*d++ = (char)('0' + (u[i] & 7));
 			i++;
 		} else {
 			*d++ = (char)u[i++];
@@ -100,13 +187,14 @@ void sf_put_owner(FILE *out, const struct sf_table *t, const struct sf_row *r)
 	fprintf(out, "(%" PRIu64 ")/%" PRIu64, r->pid, r->fd);
 }
 
-void sf_put_json_string(FILE *out, const char *s, size_t len)
+/* The text of a JSON string holding s (RFC 8259), quotes not included. */
+static void json_chars(struct sf_buf *b, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
-	putc('"', out);
 	for (size_t i = 0; i < len;) {
 		size_t seq = 0;
+		char esc[8];
 
 		while (i + seq < len && u[i + seq] >= 0x20 && u[i + seq] < 0x7f &&
 		       u[i + seq] != '"' && u[i + seq] != '\\')
@@ -114,35 +202,42 @@ void sf_put_json_string(FILE *out, const char *s, size_t len)
 		if (!seq && u[i] >= 0x80)
 			seq = utf8_seq(u + i, len - i);
 		if (seq) {
-			fwrite(u + i, 1, seq, out);
+			buf_put(b, s + i, seq);
 			i += seq;
 			continue;
 		}
 		switch (u[i]) {
 		case '"':
-			fputs("\\\"", out);
+			buf_put(b, "\\\"", 2);
 			break;
 		case '\\':
-			fputs("\\\\", out);
+			buf_put(b, "\\\\", 2);
 			break;
 		case '\n':
-			fputs("\\n", out);
+			buf_put(b, "\\n", 2);
 			break;
 		case '\t':
-			fputs("\\t", out);
+			buf_put(b, "\\t", 2);
 			break;
 		default:
-			if (u[i] >= 0x80)	/* not UTF-8: U+FFFD */
-				fputs("\\ufffd", out);
-			else if (u[i] < 0x20 || u[i] == 0x7f)
-				fprintf(out, "\\u%04x", u[i]);
-			else
-				putc(u[i], out);
+			if (u[i] >= 0x80) {	/* not UTF-8: U+FFFD */
+				buf_put(b, "\\ufffd", 6);
+			} else {		/* a control byte or DEL */
+				snprintf(esc, sizeof(esc), "\\u%04x", u[i]);
+				buf_put(b, esc, 6);
+			}
 		}
 		i++;
 	}
-	putc('"', out);
 }
+
+static void json_string(struct sf_buf *b, const char *s, size_t len)
+{
+	buf_put(b, "\"", 1);
+	json_chars(b, s, len);
+	buf_put(b, "\"", 1);
+}
+
 
 void sf_human_size(char *buf, size_t size, uint64_t bytes)
 {
@@ -300,41 +395,6 @@ int sf_resolve_cols(const struct sf_table *t, const char *list,
 	return 0;
 }
 
-void sf_grid_init(struct sf_grid *g, const struct sf_outcol *cols,
-		  size_t ncols, unsigned int flags)
-{
-	memset(g, 0, sizeof(*g));
-	g->cols = cols;
-	g->ncols = ncols;
-	g->flags = flags;
-}
-
-static void *xrealloc(void *p, size_t size)
-{
-	void *np = realloc(p, size);
-
-	if (!np) {
-		fprintf(stderr, "sockfd: out of memory\n");
-		exit(1);
-	}
-	return np;
-}
-
-/* Room for one more row and for need more bytes of cell text. */
-static void grid_room(struct sf_grid *g, size_t need)
-{
-	if (g->nrows == g->rcap) {
-		g->rcap = g->rcap ? g->rcap * 2 : 256;
-		g->off = xrealloc(g->off, g->rcap * g->ncols * sizeof(*g->off));
-		g->mark = xrealloc(g->mark, g->rcap);
-		g->key = xrealloc(g->key, g->rcap * 3 * sizeof(*g->key));
-	}
-	if (g->alen + need > g->acap) {
-		while (g->alen + need > g->acap)
-			g->acap = g->acap ? g->acap * 2 : 65536;
-		g->arena = xrealloc(g->arena, g->acap);
-	}
-}
 
 static const char *user_name(uint64_t uid)
 {
@@ -358,23 +418,91 @@ found:
 	return cache[i].name[0] ? cache[i].name : NULL;
 }
 
-/* Append the display text of one cell to the arena, NUL-terminated. */
-static void grid_cell(struct sf_grid *g, const struct sf_table *t,
-		      const struct sf_row *r, const struct sf_outcol *c)
+/* A grid with one left-aligned column and no marks needs no alignment. */
+static bool right_aligned(const struct sf_outcol *c)
 {
-	bool raw = g->flags & SF_OUT_NUMERIC;
+	return c->kind == SF_KIND_NUM || c->kind == SF_KIND_SIZE;
+}
+
+/* The heading: column names in capitals (at most 63 bytes of each). */
+static void put_heading(struct sf_buf *b, const struct sf_grid *g,
+			const size_t *w, bool marks);
+
+/*
+ * out: where the rows may go as they are added when no column needs
+ * aligning (then nothing is kept); NULL to keep them for sf_grid_print.
+ */
+void sf_grid_init(struct sf_grid *g, const struct sf_outcol *cols,
+		  size_t ncols, unsigned int flags, FILE *out)
+{
+	memset(g, 0, sizeof(*g));
+	g->cols = cols;
+	g->ncols = ncols;
+	g->flags = flags;
+	g->w = calloc(ncols, sizeof(*g->w));
+	g->multi = calloc(ncols, sizeof(*g->multi));
+	if (!g->w || !g->multi) {
+		fprintf(stderr, "sockfd: out of memory\n");
+		exit(1);
+	}
+	if (out && ncols == 1 && !right_aligned(&cols[0])) {
+		g->out = out;
+		if (!(flags & SF_OUT_NOHEAD))
+			put_heading(&g->b, g, g->w, false);
+	}
+}
+
+/* Room for one more kept row's key and mark (SF_OUT_MARKS). */
+static void grid_row_room(struct sf_grid *g)
+{
+	if (!(g->flags & SF_OUT_MARKS))
+		return;
+	if (g->nrows == g->rcap) {
+		g->rcap = g->rcap ? g->rcap * 2 : 256;
+		g->row = xrealloc(g->row, g->rcap * sizeof(*g->row));
+		g->mark = xrealloc(g->mark, g->rcap);
+		g->key = xrealloc(g->key, g->rcap * 3 * sizeof(*g->key));
+	}
+}
+
+/* Display width: UTF-8 code points (the text holds no control bytes). */
+static size_t width(const char *s, size_t len)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < len; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			w++;
+	return w;
+}
+
+/* The bytes a cell's display text may take: see cell_text(). */
+static size_t cell_room(const struct sf_table *t, const struct sf_row *r,
+			const struct sf_outcol *c)
+{
 	const struct sf_str *f = c->idx < 0 ? sf_get(t, r, SF_COMM) : &r->f[c->idx];
-	const char *name;
-	char *d;
-	uint64_t v;
 
 	/* escaped text: 4 bytes a byte; owner numbers, sizes, user names,
 	 * pairs and timers (128) */
-	grid_room(g, 4 * f->len + 4 * 64 + 128);
-	d = g->arena + g->alen;
+	return 4 * f->len + 4 * 64 + 128;
+}
+
+/* Write the display text of one cell at d; returns its end. */
+static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
+		       const struct sf_row *r, const struct sf_outcol *c)
+{
+	bool raw = flags & SF_OUT_NUMERIC;
+	const struct sf_str *f = c->idx < 0 ? sf_get(t, r, SF_COMM) : &r->f[c->idx];
+	const char *name;
+	uint64_t v;
+
 	if (c->idx < 0) {
 		d += escape(d, f->s, f->len);
-		d += sprintf(d, "(%" PRIu64 ")/%" PRIu64, r->pid, r->fd);
+		*d++ = '(';
+		d += put_num(d, sf_get(t, r, SF_PID));
+		*d++ = ')';
+		*d++ = '/';
+		d += put_num(d, sf_get(t, r, SF_FD));
 	} else if (!raw && c->kind == SF_KIND_SIZE && sf_parse_u64(f->s, f->len, &v)) {
 		sf_human_size(d, 64, v);
 		d += strlen(d);
@@ -386,8 +514,7 @@ static void grid_cell(struct sf_grid *g, const struct sf_table *t,
 	} else {
 		d += escape(d, f->s, f->len);
 	}
-	*d = '\0';
-	g->alen = d - g->arena + 1;
+	return d;
 }
 
 void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
@@ -395,116 +522,144 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 {
 	size_t row;
 
-	grid_room(g, 0);
+	if (g->out) {	/* one column, nothing to align */
+		char *d = buf_room(&g->b, cell_room(t, r, &g->cols[0]) + 1);
+		char *e = cell_text(d, g->flags, t, r, &g->cols[0]);
+
+		*e++ = '\n';
+		g->b.len += e - d;
+		buf_flush(&g->b, g->out, false);
+		return;
+	}
+	grid_row_room(g);
 	row = g->nrows++;
-	g->mark[row] = mark;
-	g->key[3 * row] = r->pid;
-	g->key[3 * row + 1] = r->fd;
-	g->key[3 * row + 2] = r->ino;
+	if (g->flags & SF_OUT_MARKS) {
+		g->row[row] = g->cells.len;
+		g->mark[row] = mark;
+		g->key[3 * row] = r->pid;
+		g->key[3 * row + 1] = r->fd;
+		g->key[3 * row + 2] = r->ino;
+	}
 	for (size_t i = 0; i < g->ncols; i++) {
-		g->off[row * g->ncols + i] = g->alen;
-		grid_cell(g, t, r, &g->cols[i]);
+		char *d = buf_room(&g->cells, cell_room(t, r, &g->cols[i]) + 1);
+		char *e = cell_text(d, g->flags, t, r, &g->cols[i]);
+		size_t w = width(d, e - d);
+
+		*e = '\0';
+		if (w > g->w[i])
+			g->w[i] = w;
+		if (w != (size_t)(e - d))
+			g->multi[i] = true;
+		g->cells.len += e - d + 1;
 	}
 }
 
-/* Copy row i of src (same columns) to dst. */
+/* Copy row i of src (same columns, SF_OUT_MARKS) to dst. */
 void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 		  char mark)
 {
+	const char *s = src->cells.s + src->row[i];
 	size_t row;
 
-	grid_room(dst, 0);
+	grid_row_room(dst);
 	row = dst->nrows++;
+	dst->row[row] = dst->cells.len;
 	dst->mark[row] = mark;
 	memcpy(&dst->key[3 * row], &src->key[3 * i], 3 * sizeof(*dst->key));
 	for (size_t c = 0; c < dst->ncols; c++) {
-		const char *s = src->arena + src->off[i * src->ncols + c];
-		size_t len = strlen(s) + 1;
+		size_t len = strlen(s), w = width(s, len);
 
-		grid_room(dst, len);
-		dst->off[row * dst->ncols + c] = dst->alen;
-		memcpy(dst->arena + dst->alen, s, len);
-		dst->alen += len;
+		memcpy(buf_room(&dst->cells, len + 1), s, len + 1);
+		dst->cells.len += len + 1;
+		if (w > dst->w[c])
+			dst->w[c] = w;
+		if (w != len)
+			dst->multi[c] = true;
+		s += len + 1;
 	}
 }
 
-/* Display width: UTF-8 code points (the text holds no control bytes). */
-static size_t width(const char *s)
+static void put_cell(struct sf_buf *b, const char *s, size_t len, size_t pad,
+		     bool right, bool last)
 {
-	size_t w = 0;
-
-	for (; *s; s++)
-		if ((*s & 0xc0) != 0x80)
-			w++;
-	return w;
-}
-
-static void put_cell(FILE *out, const char *s, size_t w, bool right, bool last)
-{
-	size_t pad = w - width(s);
-
 	if (right)
-		fprintf(out, "%*s", (int)pad, "");
-	fputs(s, out);
+		buf_pad(b, pad);
+	buf_put(b, s, len);
 	if (!right && !last)
-		fprintf(out, "%*s", (int)pad, "");
+		buf_pad(b, pad);
 	if (!last)
-		putc(' ', out);
+		buf_put(b, " ", 1);
 }
 
-static bool right_aligned(const struct sf_outcol *c)
+static void put_heading(struct sf_buf *b, const struct sf_grid *g,
+			const size_t *w, bool marks)
 {
-	return c->kind == SF_KIND_NUM || c->kind == SF_KIND_SIZE;
+	if (marks)
+		buf_put(b, "  ", 2);
+	for (size_t c = 0; c < g->ncols; c++) {
+		char name[64];
+		size_t i;
+
+		for (i = 0; g->cols[c].name[i] && i < sizeof(name) - 1; i++)
+			name[i] = (char)toupper((unsigned char)g->cols[c].name[i]);
+		name[i] = '\0';
+		put_cell(b, name, i, w[c] - width(name, i),
+			 right_aligned(&g->cols[c]), c + 1 == g->ncols);
+	}
+	buf_put(b, "\n", 1);
 }
 
-void sf_grid_print(FILE *out, const struct sf_grid *g, bool marks)
+void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 {
 	size_t *w = calloc(g->ncols, sizeof(*w));
 	bool head = !(g->flags & SF_OUT_NOHEAD);
+	struct sf_buf *b = &g->b;
 
-	if (!w)
+	if (g->out || !w) {	/* printed as added */
+		buf_flush(b, out, true);
+		free(w);
 		return;
+	}
 	for (size_t c = 0; c < g->ncols; c++) {
 		w[c] = head ? strlen(g->cols[c].name) : 0;
-		for (size_t r = 0; r < g->nrows; r++) {
-			size_t cw = width(g->arena + g->off[r * g->ncols + c]);
-
-			if (cw > w[c])
-				w[c] = cw;
-		}
+		if (g->w[c] > w[c])
+			w[c] = g->w[c];
 	}
-	if (head) {
-		if (marks)
-			fputs("  ", out);
+	if (head)
+		put_heading(b, g, w, marks);
+	for (size_t r = 0, off = 0; r < g->nrows; r++) {
+		const char *s = g->cells.s + off;	/* rows follow each other */
+
+		if (marks) {
+			char m[2] = { g->mark[r], ' ' };
+
+			buf_put(b, m, 2);
+		}
 		for (size_t c = 0; c < g->ncols; c++) {
-			char name[64];
-			size_t i;
+			size_t len = strlen(s);
 
-			for (i = 0; g->cols[c].name[i] && i < sizeof(name) - 1; i++)
-				name[i] = (char)toupper((unsigned char)g->cols[c].name[i]);
-			name[i] = '\0';
-			put_cell(out, name, w[c], right_aligned(&g->cols[c]),
-				 c + 1 == g->ncols);
-		}
-		putc('\n', out);
-	}
-	for (size_t r = 0; r < g->nrows; r++) {
-		if (marks)
-			fprintf(out, "%c ", g->mark[r]);
-		for (size_t c = 0; c < g->ncols; c++)
-			put_cell(out, g->arena + g->off[r * g->ncols + c], w[c],
+			/* a column of ASCII text: width is length */
+			put_cell(b, s, len, w[c] - (g->multi[c] ? width(s, len) : len),
 				 right_aligned(&g->cols[c]), c + 1 == g->ncols);
-		putc('\n', out);
+			s += len + 1;
+		}
+		off = s - g->cells.s;
+		buf_put(b, "\n", 1);
+		buf_flush(b, out, false);
 	}
+	buf_flush(b, out, true);
 	free(w);
 }
 
 void sf_grid_free(struct sf_grid *g)
 {
-	free(g->arena);
-	free(g->off);
+	free(g->b.s);
+	free(g->cells.s);
+	free(g->row);
 	free(g->mark);
 	free(g->key);
+	free(g->w);
+	free(g->multi);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -516,79 +671,112 @@ static bool json_number(const struct sf_str *f)
 	return sf_parse_u64(f->s, f->len, &v) && (f->len == 1 || f->s[0] != '0');
 }
 
-static void json_value(FILE *out, const struct sf_table *t,
+static void json_value(struct sf_buf *b, const struct sf_table *t,
 		       const struct sf_row *r, const struct sf_outcol *c)
 {
 	const struct sf_coldef *def;
 	const struct sf_str *f;
 	const char *kind;
-	uint64_t v, b;
+	uint64_t v, v2;
 	bool has_b;
 
-	if (c->idx < 0) {
-		char *s = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&s, &len);
-
-		if (m) {
-			f = sf_get(t, r, SF_COMM);
-			fwrite(f->s, 1, f->len, m);
-			fprintf(m, "(%" PRIu64 ")/%" PRIu64, r->pid, r->fd);
-			fclose(m);
-		}
-		sf_put_json_string(out, s ? s : "", s ? len : 0);
-		free(s);
+	if (c->idx < 0) {	/* "comm(pid)/fd" */
+		f = sf_get(t, r, SF_COMM);
+		buf_put(b, "\"", 1);
+		json_chars(b, f->s, f->len);
+		buf_put(b, "(", 1);
+		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_PID));
+		buf_put(b, ")/", 2);
+		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_FD));
+		buf_put(b, "\"", 1);
 		return;
 	}
 	f = &r->f[c->idx];
 	def = col_def(t, c->idx);
-	if (c->kind != SF_KIND_STR && f->len == 1 && f->s[0] == '-')
-		fputs("null", out);
-	else if (def && def->json == SF_JSON_PAIR && sf_parse_pair(f, &v, &b, &has_b))
-		fprintf(out, has_b ? "[%" PRIu64 ", %" PRIu64 "]" : "[%" PRIu64 ", null]",
-			v, b);
-	else if (def && def->json == SF_JSON_TIMER && sf_parse_timer(f, &kind, &v))
-		fprintf(out, "{\"kind\": \"%s\", \"ms\": %" PRIu64 "}", kind, v);
-	else if (c->kind == SF_KIND_OTHER && json_number(f))
-		fwrite(f->s, 1, f->len, out);
-	else if (c->kind != SF_KIND_STR && c->kind != SF_KIND_OTHER &&
-		 sf_parse_u64(f->s, f->len, &v))
-		fprintf(out, "%" PRIu64, v);
-	else
-		sf_put_json_string(out, f->s, f->len);
+	if (c->kind != SF_KIND_STR && f->len == 1 && f->s[0] == '-') {
+		buf_put(b, "null", 4);
+	} else if (def && def->json == SF_JSON_PAIR && sf_parse_pair(f, &v, &v2, &has_b)) {
+		buf_put(b, "[", 1);
+		buf_u64(b, v);
+		buf_put(b, ", ", 2);
+		if (has_b)
+			buf_u64(b, v2);
+		else
+			buf_put(b, "null", 4);
+		buf_put(b, "]", 1);
+	} else if (def && def->json == SF_JSON_TIMER && sf_parse_timer(f, &kind, &v)) {
+		buf_put(b, "{\"kind\": \"", 10);
+		buf_put(b, kind, strlen(kind));
+		buf_put(b, "\", \"ms\": ", 9);
+		buf_u64(b, v);
+		buf_put(b, "}", 1);
+	} else if (c->kind == SF_KIND_OTHER && json_number(f)) {
+		buf_put(b, f->s, f->len);
+	} else if (c->kind == SF_KIND_NUM || c->kind == SF_KIND_SIZE ||
+		   c->kind == SF_KIND_UID) {	/* the parser checked: a number */
+		b->len += put_num(buf_room(b, 20), f);
+	} else {
+		json_string(b, f->s, f->len);
+	}
 }
 
-/* One JSON array of objects; cols NULL means every header column. */
-void sf_print_json(FILE *out, const struct sf_table *t,
-		   struct sf_row *const *rows, size_t n,
+/* Start the array; cols NULL means every header column. */
+void sf_json_begin(struct sf_json_out *j, FILE *out, const struct sf_table *t,
 		   const struct sf_outcol *cols, size_t ncols)
 {
-	struct sf_outcol *all = NULL;
-
-	if (!cols) {
-		all = calloc(t->ncols + 1, sizeof(*all));
-		if (!all)
-			return;
-		for (size_t i = 0; i < t->ncols; i++) {
-			all[i].name = t->cols[i].s;
-			all[i].idx = (int)i;
-			all[i].kind = sf_col_kind(t, i);
-		}
-		cols = all;
+	memset(j, 0, sizeof(*j));
+	j->out = out;
+	if (!cols)
 		ncols = t->ncols;
-	}
-	fputs("[", out);
-	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",\n  {" : "\n  {", out);
-		for (size_t c = 0; c < ncols; c++) {
-			if (c)
-				fputs(", ", out);
-			sf_put_json_string(out, cols[c].name, strlen(cols[c].name));
-			fputs(": ", out);
-			json_value(out, t, rows[i], &cols[c]);
+	j->cols = xrealloc(NULL, (ncols + 1) * sizeof(*j->cols));
+	j->koff = xrealloc(NULL, (ncols + 1) * sizeof(*j->koff));
+	j->ncols = ncols;
+	for (size_t i = 0; i < ncols; i++) {
+		if (cols) {
+			j->cols[i] = cols[i];
+		} else {
+			j->cols[i].name = t->cols[i].s;
+			j->cols[i].idx = (int)i;
+			j->cols[i].kind = sf_col_kind(t, i);
 		}
-		fputs("}", out);
+		j->koff[i] = j->keys.len;
+		if (i)
+			buf_put(&j->keys, ", ", 2);
+		json_string(&j->keys, j->cols[i].name, strlen(j->cols[i].name));
+		buf_put(&j->keys, ": ", 2);
 	}
-	fputs(n ? "\n]\n" : "]\n", out);
-	free(all);
+	j->koff[ncols] = j->keys.len;
+	buf_put(&j->b, "[", 1);
+}
+
+void sf_json_row(struct sf_json_out *j, const struct sf_table *t,
+		 const struct sf_row *r)
+{
+	struct sf_buf *b = &j->b;
+
+	if (j->n++)
+		buf_put(b, ",\n  {", 5);
+	else
+		buf_put(b, "\n  {", 4);
+	for (size_t c = 0; c < j->ncols; c++) {
+		buf_put(b, j->keys.s + j->koff[c], j->koff[c + 1] - j->koff[c]);
+		json_value(b, t, r, &j->cols[c]);
+	}
+	buf_put(b, "}", 1);
+	buf_flush(b, j->out, false);
+}
+
+/* End the array, write what is left and free j. */
+void sf_json_end(struct sf_json_out *j)
+{
+	if (j->n)
+		buf_put(&j->b, "\n]\n", 3);
+	else
+		buf_put(&j->b, "]\n", 2);
+	buf_flush(&j->b, j->out, true);
+	free(j->keys.s);
+	free(j->koff);
+	free(j->cols);
+	free(j->b.s);
+	memset(j, 0, sizeof(*j));
 }

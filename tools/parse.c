@@ -7,6 +7,10 @@
  * columns a later module appends are kept.  "\ooo" octal escapes are
  * decoded in place (a decoded field is never longer than its text).
  * A malformed line is reported through t->warn and skipped.
+ *
+ * The input is taken a line at a time, read in chunks (sf_open) or all
+ * in one buffer (sf_open_buf); sf_next() gives the rows one by one, each
+ * forgotten at the next, and sf_parse() keeps them all in t->rows.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockfd.h"
+#include "table.h"
 
 /*
  * Every column this reader knows, in file order: name, how it is read and
@@ -134,8 +138,11 @@ bool sf_parse_u64(const char *s, size_t len, uint64_t *v)
 /* Decode "\ooo" escapes of f in place; false (and why) if it cannot. */
 static bool decode(struct sf_str *f, char *why, size_t whysize)
 {
-	char *in = f->s, *end = f->s + f->len, *out = f->s;
+	char *in = f->s, *end = f->s + f->len, *out;
 
+	while (in < end && *in != '\\' && (unsigned char)*in >= 0x20 && *in != 0x7f)
+		in++;	/* most fields: nothing to decode, nothing to move */
+	out = in;
 	while (in < end) {
 		unsigned char c = *in;
 
@@ -163,7 +170,10 @@ static bool decode(struct sf_str *f, char *why, size_t whysize)
 	return true;
 }
 
-/* Split line [p, end) into at most max fields; returns the count found. */
+/*
+ * Split line [p, end) into at most max fields; returns the count found.
+ * *end must be '\n', which no line holds: it stops the scans.
+ */
 static size_t split(char *p, char *end, struct sf_str *f, size_t max)
 {
 	size_t n = 0;
@@ -171,12 +181,12 @@ static size_t split(char *p, char *end, struct sf_str *f, size_t max)
 	for (;;) {
 		char *start;
 
-		while (p < end && *p == ' ')
+		while (*p == ' ')
 			p++;
 		if (p == end)
 			return n;
 		start = p;
-		while (p < end && *p != ' ')
+		while (*p != ' ' && *p != '\n')
 			p++;
 		if (n == max)
 			return n + 1;
@@ -343,55 +353,204 @@ static bool parse_line(struct sf_table *t, unsigned long line, char *p,
 }
 
 /*
- * Parse buf (len bytes, buf[len] must exist and is overwritten).  The table
- * owns buf afterwards.  Returns 0, or a negative errno when the input has
- * no usable header (the reason went to t->warn).
+ * Read more of in->fd after the unread text, moved to the front of buf.
+ * 0, or -1 with in->err set.
  */
-int sf_parse(struct sf_table *t, char *buf, size_t len)
+static int fill(struct sf_input *in)
 {
-	char *p = buf, *end = buf + len, *nl;
-	size_t lines = 1, cap;
-	unsigned long line = 1;
-	int ret;
+	size_t need;
+	ssize_t n;
 
-	t->buf = buf;
-	buf[len] = '\0';
-	if (len == 0) {
+	if (in->pos) {
+		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
+		in->len -= in->pos;
+		in->scan -= in->pos;
+		in->pos = 0;
+	}
+	need = in->len + in->chunk + 1;
+	if (need > in->cap) {
+		size_t cap = in->cap * 2 > need ? in->cap * 2 : need;
+		char *nb = realloc(in->buf, cap);
+
+		if (!nb) {
+			in->err = ENOMEM;
+			return -1;
+		}
+		in->buf = nb;
+		in->cap = cap;
+	}
+	do
+		n = read(in->fd, in->buf + in->len, in->chunk);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		in->err = errno;
+		return -1;
+	}
+	in->eof = n == 0;
+	in->len += n;
+	return 0;
+}
+
+/*
+ * The next line [*start, *end) of the input, **end a newline (also after
+ * the last line); false at the end or on a read error (in->err).  A final
+ * newline ends the last line, it does not start an empty one.  The line
+ * stays valid until the next call.
+ */
+static bool next_line(struct sf_input *in, char **start, char **end)
+{
+	for (;;) {
+		char *nl = in->scan < in->len ?
+			   memchr(in->buf + in->scan, '\n', in->len - in->scan) : NULL;
+
+		if (nl) {
+			*start = in->buf + in->pos;
+			*end = nl;
+			in->pos = in->scan = nl - in->buf + 1;
+			return true;
+		}
+		in->scan = in->len;
+		if (in->eof) {
+			if (in->pos == in->len)
+				return false;
+			*start = in->buf + in->pos;
+			*end = in->buf + in->len;	/* buf[len] exists */
+			**end = '\n';
+			in->pos = in->scan = in->len;
+			return true;
+		}
+		if (fill(in))
+			return false;
+	}
+}
+
+/*
+ * Read and parse the header line.  0; a negative errno when the input has
+ * no usable header (the reason went to t->warn); a positive errno when it
+ * could not be read.
+ */
+static int read_header(struct sf_table *t)
+{
+	char *p, *end;
+	size_t len;
+
+	if (!next_line(&t->in, &p, &end)) {
+		if (t->in.err)
+			return t->in.err;
 		warn(t, 1, "empty input: no header line");
 		return -EINVAL;
 	}
-	for (char *q = buf; (q = memchr(q, '\n', end - q)); q++)
-		lines++;
-	nl = memchr(p, '\n', end - p);
-	ret = parse_header(t, p, nl ? nl : end);
+	t->line = 1;
+	len = end - p;
+	t->head = malloc(len + 1);	/* the names outlive the line */
+	if (!t->head)
+		return -ENOMEM;
+	memcpy(t->head, p, len);
+	t->head[len] = '\n';
+	return parse_header(t, t->head, t->head + len);
+}
+
+/* Parse the next well-formed line into f and r; false at the end. */
+static bool next_row(struct sf_table *t, struct sf_str *f, struct sf_row *r)
+{
+	char *p, *end;
+
+	while (next_line(&t->in, &p, &end)) {
+		t->line++;
+		if (parse_line(t, t->line, p, end, f, r)) {
+			r->f = f;
+			return true;
+		}
+		t->nbad++;
+	}
+	return false;
+}
+
+/* The header read: room for one row, for sf_next(). */
+static int open_rows(struct sf_table *t)
+{
+	int ret = read_header(t);
+
 	if (ret)
 		return ret;
-	cap = lines;
-	t->rows = calloc(cap, sizeof(*t->rows));
-	t->fields = calloc(cap * t->ncols, sizeof(*t->fields));
-	if (!t->rows || !t->fields)
-		return -ENOMEM;
-	while (nl) {
-		struct sf_str *f = t->fields + t->nrows * t->ncols;
+	t->fields = calloc(t->ncols, sizeof(*t->fields));
+	t->rows = calloc(1, sizeof(*t->rows));
+	return t->fields && t->rows ? 0 : -ENOMEM;
+}
 
-		p = nl + 1;
-		line++;
-		if (p == end)
-			break;	/* the final newline */
-		nl = memchr(p, '\n', end - p);
-		if (parse_line(t, line, p, nl ? nl : end, f, &t->rows[t->nrows]))
-			t->nrows++;
-		else
-			t->nbad++;
+/*
+ * Stream fd: read the header, then sf_next() gives one row at a time, the
+ * input read chunk bytes at a time.  Returns as read_header() does.
+ */
+int sf_open(struct sf_table *t, int fd, size_t chunk)
+{
+	t->in.fd = fd;
+	t->in.chunk = chunk;
+	return open_rows(t);
+}
+
+/*
+ * The same over all of the input in buf (len bytes, buf[len] must exist
+ * and is overwritten); the table owns buf afterwards.
+ */
+int sf_open_buf(struct sf_table *t, char *buf, size_t len)
+{
+	t->in.fd = -1;
+	t->in.buf = buf;
+	t->in.len = len;
+	t->in.cap = len + 1;
+	t->in.eof = true;
+	return open_rows(t);
+}
+
+/*
+ * The next well-formed row (malformed lines are reported and counted in
+ * t->nbad), valid until the next call; NULL at the end of the input or
+ * when it could not be read (t->in.err).
+ */
+const struct sf_row *sf_next(struct sf_table *t)
+{
+	return next_row(t, t->fields, t->rows) ? t->rows : NULL;
+}
+
+/*
+ * Parse all of buf (len bytes, buf[len] must exist and is overwritten) into
+ * t->rows.  The table owns buf afterwards.  Returns 0, or a negative errno
+ * when the input has no usable header (the reason went to t->warn).
+ */
+int sf_parse(struct sf_table *t, char *buf, size_t len)
+{
+	int ret = sf_open_buf(t, buf, len);
+
+	if (ret)
+		return ret;
+	for (;;) {
+		if (t->nrows == t->rcap) {
+			size_t cap = t->rcap ? t->rcap * 2 : 256;
+			struct sf_row *rows = realloc(t->rows, cap * sizeof(*rows));
+			struct sf_str *fields = rows ? realloc(t->fields,
+					cap * t->ncols * sizeof(*fields)) : NULL;
+
+			if (rows)
+				t->rows = rows;
+			if (!fields)
+				return -ENOMEM;
+			t->fields = fields;
+			t->rcap = cap;
+		}
+		if (!next_row(t, t->fields + t->nrows * t->ncols, &t->rows[t->nrows]))
+			break;
+		t->nrows++;
 	}
-	for (size_t i = 0; i < t->nrows; i++)
+	for (size_t i = 0; i < t->nrows; i++)	/* fields may have moved */
 		t->rows[i].f = t->fields + i * t->ncols;
 	return 0;
 }
 
 void sf_table_free(struct sf_table *t)
 {
-	free(t->buf);
+	free(t->in.buf);
+	free(t->head);
 	free(t->cols);
 	free(t->kind);
 	free(t->fields);

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockfd.h"
+#include "table.h"
 
 double sf_now(void)
 {

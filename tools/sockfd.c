@@ -17,7 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockfd.h"
+#include "table.h"
 
 #ifndef SOCKFD_VERSION
 #define SOCKFD_VERSION "unknown"
@@ -225,23 +225,39 @@ static void warn_line(void *ctx, unsigned long line, const char *msg)
 	fprintf(stderr, "sockfd: %s:%lu: %s\n", (const char *)ctx, line, msg);
 }
 
-/* Read and parse the input; 0, or 1 after saying what went wrong (*why:
- * the same as a word, for --prom's sockfd_up). */
-static int load(const struct opts *o, struct sf_table *t, char **pathp,
-		const char **why)
+static bool is_stdin(const struct opts *o)
+{
+	return o->file && strcmp(o->file, "-") == 0;
+}
+
+/* How load() reads the input. */
+enum how {
+	STREAM,		/* chunk by chunk, the rows given by sf_next() */
+	SNAPSHOT,	/* all of it at once (each --watch refresh's open has
+			 * one capture, also from a FIFO), then sf_next() */
+	TABLE,		/* all of it, parsed into t->rows */
+};
+
+/*
+ * Open the input and read its header, or all of it (see enum how).
+ * 0, or 1 after saying what went wrong (*why: the same as a word, for
+ * --prom's sockfd_up).  unload() closes and frees what this opened.
+ */
+static int load(const struct opts *o, enum how how, struct sf_table *t,
+		char **pathp, const char **why)
 {
 	char *path = o->file ? strdup(o->file) : sf_path(o->proc_root, "sockfd");
-	bool stdin_ = o->file && strcmp(o->file, "-") == 0;
 	char *buf;
 	size_t len;
 	int fd, err;
 
 	memset(t, 0, sizeof(*t));
+	t->in.fd = -1;
 	*pathp = path;
 	*why = "read_error";
 	if (!path)
 		return 1;
-	fd = stdin_ ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	fd = is_stdin(o) ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		err = errno;
 		*why = err == EACCES || err == EPERM ? "permission_denied" :
@@ -252,18 +268,35 @@ static int load(const struct opts *o, struct sf_table *t, char **pathp,
 				"        'sudo modprobe sockfd' (installed) or 'make load' (in its source tree)\n");
 		return 1;
 	}
-	err = sf_read_fd(fd, &buf, &len);
-	if (!stdin_)
-		close(fd);
-	if (err) {
-		*why = "read_error";
-		fprintf(stderr, "sockfd: cannot read %s: %s\n", path, strerror(err));
-		return 1;
-	}
 	t->warn = warn_line;
-	t->warn_ctx = stdin_ ? "(stdin)" : path;
-	*why = "bad_format";
-	return sf_parse(t, buf, len) ? 1 : 0;
+	t->warn_ctx = is_stdin(o) ? "(stdin)" : path;
+	if (how != STREAM) {
+		err = sf_read_fd(fd, &buf, &len);
+		if (!is_stdin(o))
+			close(fd);
+		if (!err) {
+			*why = "bad_format";
+			if (how == TABLE)
+				return sf_parse(t, buf, len) ? 1 : 0;
+			return sf_open_buf(t, buf, len) ? 1 : 0;
+		}
+	} else {
+		err = sf_open(t, fd, SF_CHUNK);
+		if (err <= 0) {
+			*why = "bad_format";
+			return err ? 1 : 0;
+		}
+	}
+	fprintf(stderr, "sockfd: cannot read %s: %s\n", path, strerror(err));
+	return 1;
+}
+
+static void unload(const struct opts *o, struct sf_table *t, char *path)
+{
+	if (t->in.fd >= 0 && !is_stdin(o))	/* STREAM's */
+		close(t->in.fd);
+	sf_table_free(t);
+	free(path);
 }
 
 static struct sf_row **filter_rows(const struct opts *o, const struct sf_table *t,
@@ -344,56 +377,82 @@ static void sleep_seconds(double s)
 		;
 }
 
-/*
- * One refresh: the summary, JSON or the table.  When watching, the table's
- * rows are marked against prev (the last refresh's rows), which then
- * becomes this refresh's.  Returns 0, or 1 after an error.
- */
-static int show(const struct opts *o, const struct sf_table *t,
-		const char *path, unsigned long iter, struct sf_grid *prev)
+/* The rows the filters keep, each as it is read: the table, or JSON. */
+static int stream(const struct opts *o, struct sf_table *t, const char *path,
+		  unsigned long iter, struct sf_grid *prev)
 {
-	struct sf_summary_opts so = {
-		.proc_root = o->proc_root, .top = o->top,
-		.live = !o->file && !o->proc_root_given,
-	};
 	struct sf_outcol *cols = NULL;
-	size_t n, ncols = 0, added = 0, gone = 0;
-	struct sf_row **rows = filter_rows(o, t, &n);
+	size_t ncols = 0, added = 0, gone = 0;
+	const struct sf_row *r;
+	struct sf_json_out j;
 	struct sf_grid g;
-	int ret = 0;
 
-	if (o->watch > 0 && isatty(STDOUT_FILENO))
-		fputs("\033[H\033[2J", stdout);
-	if (o->summary) {
-		sf_summary(stdout, t, rows, n, &so);
-	} else if (o->dot) {
-		sf_dot(stdout, t, rows, n);
-	} else if (o->json && !o->columns) {
-		sf_print_json(stdout, t, rows, n, NULL, 0);
-	} else if (sf_resolve_cols(t, o->columns, &cols, &ncols)) {
-		ret = 1;
-	} else if (o->json) {
-		sf_print_json(stdout, t, rows, n, cols, ncols);
+	if ((o->columns || !o->json) && sf_resolve_cols(t, o->columns, &cols, &ncols))
+		return 1;
+	if (o->json) {
+		sf_json_begin(&j, stdout, t, cols, ncols);
+		while ((r = sf_next(t)))
+			if (match(&o->f, t, r))
+				sf_json_row(&j, t, r);
+		sf_json_end(&j);
 	} else {
-		sf_grid_init(&g, cols, ncols, o->out_flags);
-		for (size_t i = 0; i < n; i++)
-			sf_grid_add(&g, t, rows[i], ' ');
-		if (o->watch > 0) {
+		/* watching, each row keeps a key for the next refresh's
+		 * marks; else one column that needs no aligning goes out as
+		 * it is read */
+		sf_grid_init(&g, cols, ncols, o->out_flags | (o->watch > 0 ? SF_OUT_MARKS : 0),
+			     o->watch > 0 ? NULL : stdout);
+		while ((r = sf_next(t)))
+			if (match(&o->f, t, r))
+				sf_grid_add(&g, t, r, ' ');
+		if (o->watch > 0 && !t->in.err) {
 			time_t now = time(NULL);
+			size_t n = g.nrows;
 
 			if (iter > 0)
 				added = diff(&g, prev, &gone);
 			printf("Every %gs: %s, %zu sockets, %zu appeared, %zu vanished  %s",
 			       o->watch, path, n, added, gone, ctime(&now));
 		}
-		sf_grid_print(stdout, &g, o->watch > 0);
+		if (!t->in.err)
+			sf_grid_print(stdout, &g, o->watch > 0);
 		g.cols = NULL;	/* names of t: only the cells are kept */
 		sf_grid_free(prev);
 		*prev = g;
 	}
 	free(cols);
+	if (t->in.err) {
+		fprintf(stderr, "sockfd: cannot read %s: %s\n", path, strerror(t->in.err));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * One refresh: the summary, the graph, JSON or the table.  When watching,
+ * the table's rows are marked against prev (the last refresh's rows), which
+ * then becomes this refresh's.  Returns 0, or 1 after an error.
+ */
+static int show(const struct opts *o, struct sf_table *t, const char *path,
+		unsigned long iter, struct sf_grid *prev)
+{
+	struct sf_summary_opts so = {
+		.proc_root = o->proc_root, .top = o->top,
+		.live = !o->file && !o->proc_root_given,
+	};
+	struct sf_row **rows;
+	size_t n;
+
+	if (o->watch > 0 && isatty(STDOUT_FILENO))
+		fputs("\033[H\033[2J", stdout);
+	if (!o->summary && !o->dot)
+		return stream(o, t, path, iter, prev);
+	rows = filter_rows(o, t, &n);
+	if (o->summary)
+		sf_summary(stdout, t, rows, n, &so);
+	else
+		sf_dot(stdout, t, rows, n);
 	free(rows);
-	return ret;
+	return 0;
 }
 
 /* --prom: the metrics, also when the input cannot be read (sockfd_up 0). */
@@ -407,7 +466,7 @@ static int prom(const struct opts *o)
 	char *path;
 	int ret;
 
-	if (load(o, &t, &path, &po.down) == 0) {
+	if (load(o, TABLE, &t, &path, &po.down) == 0) {
 		po.down = NULL;
 		rows = filter_rows(o, &t, &n);
 	}
@@ -418,8 +477,7 @@ static int prom(const struct opts *o)
 		ret = 0;
 	}
 	free(rows);
-	free(path);
-	sf_table_free(&t);
+	unload(o, &t, path);
 	return ret;
 }
 
@@ -433,14 +491,15 @@ static int run(const struct opts *o)
 		struct sf_table t;
 		char *path;
 		const char *why;
-		int err = load(o, &t, &path, &why);
+		/* the summary and the graph need every row at once */
+		int err = load(o, o->summary || o->dot ? TABLE :
+				  o->watch > 0 ? SNAPSHOT : STREAM, &t, &path, &why);
 
 		if (!err)
 			err = show(o, &t, path, iter, &prev);
 		if (err || t.nbad)
 			ret = 1;
-		free(path);
-		sf_table_free(&t);
+		unload(o, &t, path);
 		fflush(stdout);
 		if (err || o->watch <= 0 || (o->count && iter + 1 >= o->count))
 			break;
@@ -458,14 +517,13 @@ static int explain(const struct opts *o, const char *pid_arg, const char *fd_arg
 	struct sf_table t;
 	const char *why;
 	char *path;
-	int ret = load(o, &t, &path, &why);
+	int ret = load(o, TABLE, &t, &path, &why);
 
 	if (ret == 0)
 		ret = sf_explain(stdout, &t, path,
 				 o->file && !o->proc_root_given ? NULL : o->proc_root,
 				 pid, fd);
-	free(path);
-	sf_table_free(&t);
+	unload(o, &t, path);
 	return ret;
 }
 
@@ -625,7 +683,7 @@ int main(int argc, char **argv)
 		bad_usage("--dot cannot be combined with --json, --summary, --prom, --watch or --output");
 	if (o.count && o.watch <= 0)
 		bad_usage("--count needs --watch");
-	if (o.watch > 0 && o.file && strcmp(o.file, "-") == 0)
+	if (o.watch > 0 && is_stdin(&o))
 		bad_usage("--watch cannot re-read standard input");
 	if (optind < argc && strcmp(argv[optind], "explain") == 0) {
 		if (argc - optind != 3)

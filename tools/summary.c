@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "sockfd.h"
+#include "table.h"
 
 #define WARN_PCT 80.0
 

@@ -1,49 +1,96 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: the /proc/sockfd parser, then the table and JSON
- * writers over whatever it accepted.  Built by `make -C tools fuzz`
+ * writers over whatever it accepted.  The input is parsed twice: whole
+ * (sf_parse) and streamed from a file in small chunks (sf_open, sf_next),
+ * so that lines and escapes fall across chunk boundaries; both must give
+ * the same rows, warnings and output.  Built by `make -C tools fuzz`
  * (clang -fsanitize=fuzzer,address,undefined); seeds: tests/host/fixtures.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
-#include "sockfd.h"
+#include "table.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void count_warning(void *ctx, unsigned long line, const char *msg)
 {
-	static FILE *null;
-	struct sf_table t = { 0 };
+	(void)line;
+	(void)msg;
+	(*(unsigned long *)ctx)++;
+}
+
+/* The JSON of every row and the numeric table of some columns. */
+static void write_rows(FILE *out, struct sf_table *t, bool whole)
+{
+	struct sf_json_out j;
 	struct sf_outcol *cols;
 	struct sf_grid g;
 	size_t ncols;
-	char *buf = malloc(size + 1);
 
-	if (!null)
-		null = fopen("/dev/null", "w");
-	if (!buf || !null) {
-		free(buf);
-		return 0;
-	}
-	memcpy(buf, data, size);
-	if (sf_parse(&t, buf, size) == 0) {
-		struct sf_row **rows = malloc((t.nrows + 1) * sizeof(*rows));
-
-		for (size_t i = 0; rows && i < t.nrows; i++)
-			rows[i] = &t.rows[i];
-		if (rows)
-			sf_print_json(null, &t, rows, t.nrows, NULL, 0);
-		if (rows && sf_resolve_cols(&t, "+pid,uid,rmem,netns", &cols, &ncols) == 0) {
-			sf_grid_init(&g, cols, ncols, SF_OUT_NUMERIC);
-			for (size_t i = 0; i < t.nrows; i++)
-				sf_grid_add(&g, &t, rows[i], ' ');
-			sf_grid_print(null, &g, true);
-			sf_grid_free(&g);
-			free(cols);
+	sf_json_begin(&j, out, t, NULL, 0);
+	if (sf_resolve_cols(t, "+pid,uid,rmem,netns", &cols, &ncols) == 0) {
+		sf_grid_init(&g, cols, ncols, SF_OUT_NUMERIC | SF_OUT_MARKS, NULL);
+		if (whole) {
+			for (size_t i = 0; i < t->nrows; i++) {
+				sf_json_row(&j, t, &t->rows[i]);
+				sf_grid_add(&g, t, &t->rows[i], ' ');
+			}
+		} else {
+			for (const struct sf_row *r; (r = sf_next(t));) {
+				sf_json_row(&j, t, r);
+				sf_grid_add(&g, t, r, ' ');
+			}
 		}
-		free(rows);
+		sf_json_end(&j);
+		sf_grid_print(out, &g, true);
+		sf_grid_free(&g);
+		free(cols);
+	} else {
+		sf_json_end(&j);
 	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct sf_table t = { 0 }, s = { 0 };
+	unsigned long wt = 0, ws = 0;
+	char *out_t = NULL, *out_s = NULL;
+	size_t len_t = 0, len_s = 0;
+	char *buf = malloc(size + 1);
+	int fd = memfd_create("fuzz", 0);
+	FILE *ft = open_memstream(&out_t, &len_t);
+	FILE *fs = open_memstream(&out_s, &len_s);
+	int rt, rs;
+
+	if (!buf || fd < 0 || !ft || !fs ||
+	    (size && write(fd, data, size) != (ssize_t)size) ||
+	    lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	memcpy(buf, data, size);
+	t.warn = s.warn = count_warning;
+	t.warn_ctx = &wt;
+	s.warn_ctx = &ws;
+	rt = sf_parse(&t, buf, size);
+	rs = sf_open(&s, fd, 1 + size % 61);
+	if (rt != rs)
+		abort();
+	if (rt == 0) {
+		write_rows(ft, &t, true);
+		write_rows(fs, &s, false);
+	}
+	fclose(ft);
+	fclose(fs);
+	if (len_t != len_s || memcmp(out_t, out_s, len_t) || wt != ws ||
+	    t.nbad != s.nbad || s.in.err)
+		abort();
+	free(out_t);
+	free(out_s);
+	close(fd);
 	sf_table_free(&t);
+	sf_table_free(&s);
 	return 0;
 }

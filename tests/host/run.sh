@@ -1,12 +1,13 @@
 #!/bin/bash
 # Host tests of the sockfd reader (tools/), on fixture files: every option,
 # every escape, malformed input, JSON checked by python3's json parser,
-# --summary and explain over a fake /proc tree, --watch, install, speed on
-# 100,000 lines, and a fuzz smoke run.  The reader under test is built with
-# AddressSanitizer and UBSan; any sanitizer report fails the check.
+# --summary and explain over a fake /proc tree, --watch, install, speed and
+# peak memory on 100,000 lines, and a fuzz smoke run.  The reader under test
+# is built with AddressSanitizer and UBSan; any sanitizer report fails the
+# check.
 # Prints one PASS:/FAIL: line per check, then "N passed, N failed".
 # Needs: gcc, make, python3, clang and libclang-rt (libFuzzer), promtool
-# (prometheus), prometheus-node-exporter, curl and graphviz; installed
+# (prometheus), prometheus-node-exporter, curl, graphviz and GNU time; installed
 # with apt-get when missing and running as root.
 # FUZZ_SMOKE_SECONDS (default 20) sets the fuzz run; 0 skips it.
 set -euo pipefail
@@ -28,6 +29,7 @@ command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-node-exporter >/dev/null || need+=(prometheus-node-exporter)
 command -v curl >/dev/null || need+=(curl)
 command -v dot >/dev/null || need+=(graphviz)
+[ -x /usr/bin/time ] || need+=(time)
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 	need+=(libclang-rt-dev)
 if [ ${#need[@]} -gt 0 ]; then
@@ -481,6 +483,21 @@ for mode in table json; do
 	fi
 done
 check speed/json-valid 0 'py "len(d) == 100000 and d[-1][\"ino\"] == 199999"' -- "$B/sockfd" -f "$T/big.txt" -j
+# Peak memory (issue 12): the table keeps only the cells it shows, JSON and
+# a one-column table keep nothing; each stays within 1.5x its input.
+# --summary holds the whole table and is not bounded here.
+for args in "-n" "" "-j" "-H -o local" "-p 1005" \
+	"-n -o pid,comm,fd,ino,netns,family,type,proto,state,local,remote,txq,rxq,rmem,rcvbuf,wmem,sndbuf,uid"; do
+	# shellcheck disable=SC2086 # $args: several options
+	/usr/bin/time -f %M -o "$T/rss" "$B/sockfd" -f "$T/big.txt" $args >/dev/null
+	rss=$(cat "$T/rss")
+	in_kb=$(($(stat -c %s "$T/big.txt") / 1024))
+	if [ "$rss" -le $((in_kb * 3 / 2)) ]; then
+		ok "memory/${args:-default} (peak $((rss / 1024)) MiB, input $((in_kb / 1024)) MiB)"
+	else
+		bad "memory/${args:-default}" "peak $rss KiB > 1.5 x input $in_kb KiB"
+	fi
+done
 
 # ---- --prom: Prometheus metrics (tests/host/prom.sh) ----
 . "$HERE/prom.sh"

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * sockfd - reader for /proc/sockfd: shared declarations.
+ * sockfd - reader for /proc/sockfd: the table model, shared by all of tools/.
  *
- * The parser (parse.c) turns the text of /proc/sockfd into a table of rows,
- * one string per header column, escapes decoded.  Output (output.c), the
- * summary (summary.c) and explain (explain.c) work on that table.
+ * The parser (parse.c) turns the text of /proc/sockfd into rows, one string
+ * per header column, escapes decoded.  It either streams (sf_open, then
+ * sf_next for one row at a time, the input read in chunks and forgotten) or
+ * keeps the whole table (sf_parse).  The table and JSON output (output.c)
+ * take rows as they come; the summary, --prom, --dot and explain work on a
+ * whole table.
  */
-#ifndef SOCKFD_H
-#define SOCKFD_H
+#ifndef SOCKFD_TABLE_H
+#define SOCKFD_TABLE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -70,16 +73,34 @@ struct sf_row {
 
 typedef void (*sf_warn_fn)(void *ctx, unsigned long line, const char *msg);
 
+/*
+ * The input as lines: all of it in buf (fd -1), or read from fd a chunk at
+ * a time into buf, which then holds the unread part and one partial line.
+ */
+struct sf_input {
+	int fd;
+	char *buf;
+	size_t pos, len, cap;	/* unread text is buf[pos, len); cap > len */
+	size_t scan;		/* buf[pos, scan) has no newline */
+	size_t chunk;		/* bytes a read asks for */
+	bool eof;
+	int err;		/* errno of a failed read, 0 if none */
+};
+
+#define SF_CHUNK (1 << 20)
+
 struct sf_table {
-	char *buf;		/* the input text, fields decoded in place */
+	struct sf_input in;
+	char *head;		/* a copy of the header line, names split */
 	struct sf_str *cols;	/* header column names */
 	size_t ncols;
 	int known[SF_NKNOWN];	/* header index of each known column, -1 if
 				 * absent (format 2 columns in a format 1 file) */
 	enum sf_kind *kind;	/* per header column */
-	struct sf_str *fields;	/* nrows * ncols */
-	struct sf_row *rows;
-	size_t nrows;
+	unsigned long line;	/* of the last line read */
+	struct sf_str *fields;	/* sf_parse: nrows * ncols; sf_next: ncols */
+	struct sf_row *rows;	/* sf_parse: nrows; sf_next: the current one */
+	size_t nrows, rcap;
 	unsigned long nbad;	/* malformed lines skipped */
 	sf_warn_fn warn;
 	void *warn_ctx;
@@ -89,6 +110,9 @@ struct sf_table {
 extern const struct sf_coldef sf_cols[SF_NKNOWN];
 enum sf_kind sf_col_kind(const struct sf_table *t, size_t col);
 int sf_read_fd(int fd, char **buf, size_t *len);
+int sf_open(struct sf_table *t, int fd, size_t chunk);
+int sf_open_buf(struct sf_table *t, char *buf, size_t len);
+const struct sf_row *sf_next(struct sf_table *t);
 int sf_parse(struct sf_table *t, char *buf, size_t len);
 void sf_table_free(struct sf_table *t);
 int sf_find_col(const struct sf_table *t, const char *name);
@@ -105,7 +129,6 @@ bool sf_addr_port(const struct sf_str *addr, unsigned int *port);
 
 /* output.c */
 size_t sf_put_escaped(FILE *out, const char *s, size_t len);
-void sf_put_json_string(FILE *out, const char *s, size_t len);
 void sf_human_size(char *buf, size_t size, uint64_t bytes);
 void sf_human_ms(char *buf, size_t size, uint64_t ms);
 
@@ -118,33 +141,63 @@ struct sf_outcol {
 
 #define SF_OUT_NUMERIC	0x1	/* -n: raw numbers */
 #define SF_OUT_NOHEAD	0x2	/* -H: no heading line */
+#define SF_OUT_MARKS	0x4	/* --watch: rows keep a key and a mark */
 
-/* A table of display strings, built row by row, printed aligned. */
+/* Output built in memory and written in large pieces. */
+struct sf_buf {
+	char *s;
+	size_t len, cap;
+};
+
+/*
+ * The display text of the rows shown, built row by row (only the shown
+ * cells, as they will be printed), then printed aligned.  A grid that needs
+ * no alignment (one left-aligned column, no marks) prints each row as it
+ * is added and keeps nothing.
+ */
 struct sf_grid {
 	const struct sf_outcol *cols;
 	size_t ncols;
 	unsigned int flags;
-	char *arena;
-	size_t alen, acap;
-	size_t *off;		/* nrows * ncols offsets into arena */
-	size_t nrows, rcap;
-	char *mark;		/* per row: ' ', '+' or '-' */
-	uint64_t *key;		/* per row: pid, fd, ino (3 each) */
+	FILE *out;		/* rows go straight here; NULL: kept */
+	struct sf_buf b;	/* a row being printed straight away */
+	struct sf_buf cells;	/* kept rows' cells, each NUL-terminated */
+	size_t nrows;
+	size_t rcap;		/* SF_OUT_MARKS: per row, */
+	size_t *row;		/* the offset of its first cell, */
+	char *mark;		/* ' ', '+' or '-', */
+	uint64_t *key;		/* pid, fd, ino (3 each) */
+	size_t *w;		/* per column: its widest cell */
+	bool *multi;		/* per column: a cell has multibyte characters */
 };
 
 int sf_resolve_cols(const struct sf_table *t, const char *list,
 		    struct sf_outcol **cols, size_t *ncols);
 void sf_grid_init(struct sf_grid *g, const struct sf_outcol *cols,
-		  size_t ncols, unsigned int flags);
+		  size_t ncols, unsigned int flags, FILE *out);
 void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		 const struct sf_row *r, char mark);
 void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 		  char mark);
-void sf_grid_print(FILE *out, const struct sf_grid *g, bool marks);
+void sf_grid_print(FILE *out, struct sf_grid *g, bool marks);
 void sf_grid_free(struct sf_grid *g);
-void sf_print_json(FILE *out, const struct sf_table *t,
-		   struct sf_row *const *rows, size_t n,
+
+/* One JSON array of objects, written row by row. */
+struct sf_json_out {
+	FILE *out;
+	struct sf_buf b;
+	struct sf_outcol *cols;	/* NULL in sf_json_begin: every header column */
+	size_t ncols;
+	struct sf_buf keys;	/* per column: "name": (after ", ") */
+	size_t *koff;		/* column c's is keys.s[koff[c], koff[c + 1]) */
+	size_t n;		/* rows written */
+};
+
+void sf_json_begin(struct sf_json_out *j, FILE *out, const struct sf_table *t,
 		   const struct sf_outcol *cols, size_t ncols);
+void sf_json_row(struct sf_json_out *j, const struct sf_table *t,
+		 const struct sf_row *r);
+void sf_json_end(struct sf_json_out *j);
 
 /* summary.c */
 struct sf_summary_opts {
@@ -223,4 +276,4 @@ char *sf_path(const char *proc_root, const char *fmt, ...)
 int sf_slurp(const char *path, char **buf, size_t *len);
 void sf_put_owner(FILE *out, const struct sf_table *t, const struct sf_row *r);
 
-#endif
+#endif /* SOCKFD_TABLE_H */
