@@ -99,6 +99,7 @@ if k=\$(bench hold $procs $socks $fds); then
 	B sockfd -n
 	B sockfd -j
 	B sockfd --summary
+	B sockfd --prom
 	B ss -tuanp
 	B ss -tuan
 	B ss -xp

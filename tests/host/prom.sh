@@ -277,23 +277,3 @@ check prom/many-bounded 0 'promcheck $T/out && [ "$(grep -c "^sockfd_process_fds
 	[ "$(grep -m1 "^sockfd_process_fds{" $T/out)" = "sockfd_process_fds{comm=\"worker4321\",pid=\"6321\"} 7" ] &&
 	sample "sockfd_process_fd_limit{comm=\"worker4321\",pid=\"6321\"} 7"' -- \
 	"$R" --proc-root "$T/many" --prom
-# CPU time (user + system) of the optimised build, the best of 5 runs
-# each, the two taking turns
-cpu_ms() {
-	TIMEFORMAT='%U %S'
-	{ time "$B/sockfd" --proc-root "$T/many" "$@" >/dev/null 2>&1; } 2>"$T/time"
-	awk '{printf "%d", ($1 + $2) * 1000}' "$T/time"
-}
-prom_ms=999999 summary_ms=999999
-for _ in 1 2 3 4 5; do
-	ms=$(cpu_ms --prom)
-	[ "$ms" -lt "$prom_ms" ] && prom_ms=$ms
-	ms=$(cpu_ms --summary)
-	[ "$ms" -lt "$summary_ms" ] && summary_ms=$ms
-done
-# a 10% margin and 20 ms for the timer's granularity on a shared machine
-if [ "$prom_ms" -le $((summary_ms * 11 / 10 + 20)) ]; then
-	ok "prom/many-speed (10000 processes: --prom $prom_ms ms CPU, --summary $summary_ms ms)"
-else
-	bad prom/many-speed "10000 processes: --prom $prom_ms ms CPU, --summary $summary_ms ms"
-fi
