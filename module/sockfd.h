@@ -79,7 +79,7 @@ extern const struct seq_operations sockfd_seq_ops;
 void sockfd_show_header(struct seq_file *m);
 int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 		       unsigned int fd, struct socket *sock);
-void sockfd_put_escaped(struct seq_file *m, const char *s, size_t len);
+size_t sockfd_escape(char *buf, const char *s, size_t len);
 /* Room for the longest text of sockfd_format_in4()/in6(), with its NUL. */
 #define SOCKFD_IN4_LEN	sizeof("255.255.255.255")
 #define SOCKFD_IN6_LEN	sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")
