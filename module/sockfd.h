@@ -39,6 +39,7 @@ struct task_struct;
 struct sockfd_entry {
 	struct task_struct *task;	/* reference held while non-NULL */
 	struct file *file;		/* reference held while non-NULL */
+	struct socket *sock;		/* @file's socket, valid while @file is */
 };
 
 /*

@@ -76,13 +76,16 @@ static const struct {
 
 /*
  * A line is formatted straight into the free part of the seq_file's buffer
- * (seq_get_buf()) and handed over whole when it ends (seq_commit()): a
- * bounds check per field, where seq_printf() and seq_put_decimal_*() cost an
- * exported call each, and columns padded by counting, where seq_pad() and
- * seq_setwidth() cost two calls and a memset per column. A line that does
+ * (seq_get_buf()) and handed over whole when it ends (seq_commit()). The
+ * helpers below are inline and call nothing (no memset, memcpy or strlen
+ * for a few bytes): a field costs a bounds check, where seq_printf() and
+ * seq_put_decimal_*() cost an exported call or more each, and seq_pad()
+ * with seq_setwidth() two calls and a memset per column. A line that does
  * not fit is committed as an overflow, as a seq_printf() that does not fit
  * marks it: seq_file then shows the record again into an emptier or larger
- * buffer, so the bytes read are the same whatever the read size.
+ * buffer, so the bytes read are the same whatever the read size. Room is
+ * asked for generously in places (padding in whole words, the longest
+ * escape or address): such a line overflows a few bytes early, no more.
  */
 struct sockfd_line {
 	struct seq_file *m;
@@ -107,7 +110,7 @@ static void sockfd_line_begin(struct sockfd_line *l, struct seq_file *m)
  * or NULL when they do not fit (the line then overflows, and every later
  * call gives NULL too). The caller adds what it wrote to @l->len.
  */
-static inline char *sockfd_room(struct sockfd_line *l, size_t n)
+static __always_inline char *sockfd_room(struct sockfd_line *l, size_t n)
 {
 	if (unlikely(l->len + n > l->size)) {
 		l->size = 0;
@@ -116,7 +119,7 @@ static inline char *sockfd_room(struct sockfd_line *l, size_t n)
 	return l->buf + l->len;
 }
 
-static inline void sockfd_putc(struct sockfd_line *l, char c)
+static __always_inline void sockfd_putc(struct sockfd_line *l, char c)
 {
 	char *p = sockfd_room(l, 1);
 
@@ -126,23 +129,32 @@ static inline void sockfd_putc(struct sockfd_line *l, char c)
 	}
 }
 
-static inline void sockfd_putn(struct sockfd_line *l, const char *s, size_t n)
+/* @n bytes of @s; @n is a few bytes (a name, an address). */
+static __always_inline void sockfd_putn(struct sockfd_line *l, const char *s,
+					size_t n)
 {
 	char *p = sockfd_room(l, n);
+	size_t i;
 
-	if (p) {
-		memcpy(p, s, n);
-		l->len += n;
-	}
+	if (!p)
+		return;
+	for (i = 0; i < n; i++)
+		p[i] = s[i];
+	l->len += n;
 }
 
-static inline void sockfd_puts(struct sockfd_line *l, const char *s)
+/* A short string: a name from a table, a column name. */
+static __always_inline void sockfd_puts(struct sockfd_line *l, const char *s)
 {
-	sockfd_putn(l, s, strlen(s));
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	sockfd_putn(l, s, n);
 }
 
 /* @v in decimal, as seq_put_decimal_ull() prints it. */
-static void sockfd_put_u64(struct sockfd_line *l, u64 v)
+static __always_inline void sockfd_put_u64(struct sockfd_line *l, u64 v)
 {
 	unsigned int n = 1;
 	u64 t;
@@ -154,14 +166,14 @@ static void sockfd_put_u64(struct sockfd_line *l, u64 v)
 	if (!p)
 		return;
 	l->len += n;
-	while (n--) {
-		p[n] = '0' + v % 10;
+	do {
+		p[--n] = '0' + v % 10;
 		v /= 10;
-	}
+	} while (n);
 }
 
 /* @v in decimal, as seq_put_decimal_ll() prints it. */
-static void sockfd_put_s64(struct sockfd_line *l, s64 v)
+static __always_inline void sockfd_put_s64(struct sockfd_line *l, s64 v)
 {
 	if (v < 0) {
 		sockfd_putc(l, '-');
@@ -181,17 +193,24 @@ static void sockfd_line_end(struct sockfd_line *l)
 /*
  * sockfd_col - begin column @col: pad the previous one to its width and
  * separate it by a space. Every line calls this once per column, in order.
+ * The spaces go in whole 8-byte words: the bytes written past the padding
+ * are the next column's, written again by it (or left past the line's end,
+ * where seq_file never reads them).
  */
-static void sockfd_col(struct sockfd_line *l, enum sockfd_col col)
+static __always_inline void sockfd_col(struct sockfd_line *l,
+				       enum sockfd_col col)
 {
-	size_t used = l->len - l->col_start, pad;
+	static const u64 spaces = 0x2020202020202020ULL;
+	size_t used = l->len - l->col_start, pad, i;
 	char *p;
 
 	if (col != COL_PID) {
 		pad = (used < l->width ? l->width - used : 0) + 1;
-		p = sockfd_room(l, pad);
+		p = sockfd_room(l, round_up(pad, sizeof(spaces)));
 		if (p) {
-			memset(p, ' ', pad);
+			/* constant size: a single store, no call */
+			for (i = 0; i < pad; i += sizeof(spaces))
+				memcpy(p + i, &spaces, sizeof(spaces));
 			l->len += pad;
 		}
 	}
@@ -735,7 +754,7 @@ static void sockfd_put_hex16(struct sockfd_line *l, u16 v)
 	int i;
 
 	for (i = 0; i < 4; i++)
-		text[6 - i] = hex_asc_lo(v >> (4 * i));
+		text[6 - i] = "0123456789abcdef"[v >> (4 * i) & 0xf];
 	sockfd_putn(l, text, sizeof(text) - 1);
 }
 
@@ -1064,7 +1083,8 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	sockfd_col(l, COL_SNDBUF);
 	sockfd_put_s64(l, READ_ONCE(sk->sk_sndbuf));
 	sockfd_col(l, COL_UID);
-	sockfd_put_u64(l, from_kuid_munged(seq_user_ns(m), sockfd_sock_uid(sk)));
+	sockfd_put_u64(l, from_kuid_munged(seq_user_ns(m),
+					   sockfd_sock_uid(sock, sk)));
 
 	sockfd_put_ids(l, sk);
 	/* MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). */

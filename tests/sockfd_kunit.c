@@ -433,6 +433,48 @@ static void sockfd_test_header(struct kunit *test)
 		KUNIT_EXPECT_STREQ(test, h.name[i], want[i]);
 }
 
+/*
+ * A line is all or nothing: with any free space left in the seq_file
+ * buffer, from none to more than the line needs, sockfd_show_socket()
+ * either appends exactly the line it printed into an empty buffer, or
+ * marks the buffer overflowed (seq_file then shows the record again) and
+ * leaves the bytes before it alone. An IPv6 socket bound to a name with
+ * escapes in comm takes every kind of field.
+ */
+static void sockfd_test_line_overflow(struct kunit *test)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct socket *sock = ku_sock(test, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+	struct seq_file *m = ku_seq(test);
+	size_t len, room, fits = 0;
+	char *want;
+
+	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&sin6), sizeof(sin6)), 0);
+	KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, 1, "a b\\c", 3, sock), 0);
+	want = ku_take(test, m);
+	len = strlen(want);
+	KUNIT_ASSERT_GT(test, len, 200);
+	for (room = 0; room <= len + 512 && room < m->size; room++) {
+		memset(m->buf, '#', m->size);
+		m->count = m->size - room;
+		KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, 1, "a b\\c", 3, sock), 0);
+		KUNIT_EXPECT_EQ(test, m->buf[m->size - room - 1], '#');
+		if (seq_has_overflowed(m)) {
+			KUNIT_EXPECT_LT_MSG(test, room, len + 512,
+					    "overflowed with %zu bytes free", room);
+			continue;
+		}
+		KUNIT_EXPECT_GE(test, room, len);
+		KUNIT_EXPECT_EQ(test, m->count, m->size - room + len);
+		KUNIT_EXPECT_EQ(test, memcmp(m->buf + m->size - room, want, len), 0);
+		fits++;
+	}
+	KUNIT_EXPECT_GT(test, fits, 0);
+	m->count = 0;
+	sock_release(sock);
+}
+
 /* A real TCP listener: state, wildcard address, backlog as txq. */
 static void sockfd_test_tcp_listen(struct kunit *test)
 {
@@ -876,6 +918,7 @@ static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_names, ku_names_gen_params),
 	KUNIT_CASE_PARAM(sockfd_test_escape, ku_escape_gen_params),
 	KUNIT_CASE(sockfd_test_header),
+	KUNIT_CASE(sockfd_test_line_overflow),
 	KUNIT_CASE(sockfd_test_tcp_listen),
 	KUNIT_CASE(sockfd_test_tcp_info),
 	KUNIT_CASE(sockfd_test_packet),
