@@ -97,7 +97,7 @@ explain() { # A B: the first differing lines, by column name
 	{ nb = FNR }
 	\$0 != a[FNR] && shown < 5 {
 		shown++
-		if (!(FNR in a)) { print \"#   line \" FNR \" only in the second: \" \$0; next }
+		if (FNR > na) { print \"#   line \" FNR \" only in the second: \" \$0; next }
 		n = split(a[FNR], x); m = split(\$0, y)
 		if (n != m) { print \"#   line \" FNR \": \" n \" vs \" m \" fields: \" a[FNR] \" | \" \$0; next }
 		for (i = 1; i <= n; i++)

@@ -3,26 +3,17 @@
 # symbol: perf (the host's, copied in) samples eight reads of the file in
 # a guest holding a workload, and prints perf report's top lines.
 #
-#   --kernel NAME  6.1 or 6.12 (default 6.1)
-#   --setup 'PROCS SOCKETS FDS'  bench hold's arguments (default
-#                  '1000 20000 25000': setup a)
-#   --out DIR      the guest's files (default build/profile)
-#
-# Not part of make check; the module is the work tree's.
+#   bench/profile.sh [KERNEL [PROCS SOCKETS FDS]]
+# KERNEL is 6.1 (default) or 6.12; the workload is bench hold's arguments
+# (default 1000 20000 25000: setup a). The guest's files go to
+# build/profile. Not part of make check; the module is the work tree's.
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 
-kernel=6.1 setup='1000 20000 25000' out=$SOCKFD_BUILD/profile
-while [ $# -gt 0 ]; do
-	[ $# -ge 2 ] || die "option $1 needs a value"
-	case $1 in
-	--kernel) kernel=$2 ;;
-	--setup) setup=$2 ;;
-	--out) out=$2 ;;
-	*) die "unknown option $1 (see the head of $0)" ;;
-	esac
-	shift 2
-done
+kernel=${1:-6.1}
+setup=${*:2}
+setup=${setup:-1000 20000 25000}
+out=$SOCKFD_BUILD/profile
 command -v perf >/dev/null || die "perf is missing (apt-get install linux-perf)"
 guest="
 k=\$(bench hold $setup) || exit 0
