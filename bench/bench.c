@@ -11,7 +11,9 @@
  *       socket bound to 127.0.0.1. TCP sockets linger 0, so that no
  *       TIME_WAIT is left behind for the next setup. With "v6", a second
  *       listener on ::1, and the turn goes on to a TCP pair and a UDP
- *       socket on ::1 (bench/compare.sh: every family's formatter).
+ *       socket on ::1; and each process also holds an unbound netlink,
+ *       packet (protocol 0: it receives nothing) and vsock socket where
+ *       the kernel has them (bench/compare.sh: every family's formatter).
  *   bench stop PID
  *       Ends a keeper and its processes, and waits until they are gone.
  *   bench count
@@ -38,6 +40,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/vm_sockets.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -111,6 +115,27 @@ static int tcp_listener(int family, long backlog, struct sockaddr_storage *a,
 }
 
 /*
+ * Up to @room idle sockets of other families: netlink, packet (protocol 0,
+ * so no packet reaches it) and vsock, each where the kernel has it.
+ * Returns how many were made.
+ */
+static long other_families(long room)
+{
+	static const int kinds[][3] = {
+		{ AF_NETLINK, SOCK_RAW, NETLINK_ROUTE },
+		{ AF_PACKET, SOCK_DGRAM, 0 },
+		{ AF_VSOCK, SOCK_STREAM, 0 },
+	};
+	long made = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && made < room; i++)
+		if (socket(kinds[i][0], kinds[i][1], kinds[i][2]) >= 0)
+			made++;
+	return made;
+}
+
+/*
  * In a held process: nsock sockets, then nnull more fds on /dev/null.
  * With v6, kinds 3 and 4 (and a second listener) are on ::1.
  */
@@ -125,6 +150,7 @@ static void make_fds(long nsock, long nnull, int v6)
 	if (v6 && nsock > 1) {
 		lst[1] = tcp_listener(AF_INET6, nsock, &a[1], &alen[1]);
 		made++;
+		made += other_families(nsock - made);
 	}
 	while (made < nsock) {
 		long left = nsock - made;

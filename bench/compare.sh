@@ -14,7 +14,8 @@
 # the base's own tests/vm/build-module.sh). ONE guest boots with the base
 # module loaded and starts one idle workload: `bench hold ... v6` (TCP
 # listeners and connected pairs on 127.0.0.1 and ::1, unix socketpairs, UDP
-# on both; no data, no keepalive, so no column moves between two reads).
+# on both, and a netlink, packet and vsock socket per process; no data, no
+# keepalive, so no column moves between two reads).
 # Then, in that order: capture with the base module, rmmod, insmod the work
 # tree's, capture, rmmod, insmod the base again, capture. A capture is the
 # whole file read three times: in 1 MiB read()s, in 4 KiB read()s and in
@@ -139,7 +140,7 @@ say "compare: base $(git -C "$SOCKFD_ROOT" log -1 --format='%h %s' "$rev" | cut 
 say "compare: work tree $(git -C "$SOCKFD_ROOT" describe --always --dirty)"
 status=0
 "$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$kernel" --out "$out/guest" \
-	--module "$out/boot/sockfd.ko" --mem 4096 --tests '' \
+	--module "$out/boot/sockfd.ko" --mem 4096 --tests '' --extra-modules vsock_loopback \
 	--progs "$SOCKFD_ROOT/bench/bench.c" --run "$guest" >"$out/guest.out" || status=$?
 [ "$status" = 0 ] || {
 	grep -Ev '^(SAME|DIFF|COUNT|BENCH|LINES|UNDER)\|' "$out/guest.out" >&2 || true

@@ -832,11 +832,12 @@ static void sockfd_put_vsock_addr(struct sockfd_line *l, unsigned int cid,
 		sockfd_putc(l, '*');
 	else
 		sockfd_put_u64(l, cid);
-	if (port == VMADDR_PORT_ANY)
+	if (port == VMADDR_PORT_ANY) {
 		sockfd_puts(l, ":*");
-	else
+	} else {
 		sockfd_putc(l, ':');
-	sockfd_put_u64(l, port);
+		sockfd_put_u64(l, port);
+	}
 }
 
 /*
