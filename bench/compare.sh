@@ -35,7 +35,7 @@
 set -euo pipefail
 . "$(dirname "$0")/../tests/vm/common.sh"
 
-base= kernel=6.1 setup='1000 20000 225000' out=$SOCKFD_BUILD/compare
+base='' kernel=6.1 setup='1000 20000 225000' out=$SOCKFD_BUILD/compare
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
@@ -48,8 +48,9 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 read -r procs socks fds extra <<<"$setup"
-[ -z "${extra:-}" ] && [[ "$procs$socks$fds" =~ ^[0-9]+$ ]] ||
+if [ -n "${extra:-}" ] || ! [[ "$procs$socks$fds" =~ ^[0-9]+$ ]]; then
 	die "--setup needs three numbers: PROCS SOCKETS FDS"
+fi
 if [ -z "$base" ]; then
 	base=$(git -C "$SOCKFD_ROOT" merge-base HEAD main) ||
 		die "no merge base of HEAD and main: give --base REV"
