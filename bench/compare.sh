@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
 	shift 2
 done
 read -r procs socks fds extra <<<"$setup"
-if [ -n "${extra:-}" ] || ! [[ "$procs$socks$fds" =~ ^[0-9]+$ ]]; then
+if [ -n "${extra:-}" ] || ! [[ "$procs:$socks:$fds" =~ ^[0-9]+:[0-9]+:[0-9]+$ ]]; then
 	die "--setup needs three numbers: PROCS SOCKETS FDS"
 fi
 if [ -z "$base" ]; then
