@@ -153,14 +153,23 @@ static __always_inline void sockfd_puts(struct sockfd_line *l, const char *s)
 	sockfd_putn(l, s, n);
 }
 
+/* 10^0 to 10^19: the digits of a u64 are counted by comparing, not dividing. */
+static const u64 sockfd_pow10[] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
 /* @v in decimal, as seq_put_decimal_ull() prints it. */
 static __always_inline void sockfd_put_u64(struct sockfd_line *l, u64 v)
 {
 	unsigned int n = 1;
-	u64 t;
 	char *p;
 
-	for (t = v; t >= 10; t /= 10)
+	while (n < ARRAY_SIZE(sockfd_pow10) && v >= sockfd_pow10[n])
 		n++;
 	p = sockfd_room(l, n);
 	if (!p)

@@ -475,6 +475,34 @@ static void sockfd_test_line_overflow(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * Decimal numbers at every length, as %llu prints them: the socket's
+ * cookie, set by hand (sock_diag_save_cookie() keeps one already set),
+ * from 0 digits of change to the 20 of U64_MAX.
+ */
+static void sockfd_test_decimal(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	u64 v, old = atomic64_read(&sock->sk->sk_cookie);
+	struct ku_line l;
+	char want[24];
+	int i;
+
+	for (i = 0, v = 1; i < 20; i++, v *= 10) {
+		const u64 vals[] = { v - 1 ? v - 1 : 1, v, v + 1, U64_MAX - v + 1 };
+		int j;
+
+		for (j = 0; j < ARRAY_SIZE(vals); j++) {
+			atomic64_set(&sock->sk->sk_cookie, vals[j]);
+			ku_format(test, &l, 1, "d", 3, sock);
+			snprintf(want, sizeof(want), "%llu", vals[j]);
+			ku_expect_col(test, &l, "cookie", want);
+		}
+	}
+	atomic64_set(&sock->sk->sk_cookie, old);
+	sock_release(sock);
+}
+
 /* A real TCP listener: state, wildcard address, backlog as txq. */
 static void sockfd_test_tcp_listen(struct kunit *test)
 {
@@ -919,6 +947,7 @@ static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_escape, ku_escape_gen_params),
 	KUNIT_CASE(sockfd_test_header),
 	KUNIT_CASE(sockfd_test_line_overflow),
+	KUNIT_CASE(sockfd_test_decimal),
 	KUNIT_CASE(sockfd_test_tcp_listen),
 	KUNIT_CASE(sockfd_test_tcp_info),
 	KUNIT_CASE(sockfd_test_packet),
