@@ -73,6 +73,13 @@ deps:
 bench:
 	@bench/run.sh
 
+# /proc/sockfd byte for byte with the module of BASE (default: the merge
+# base with main) and with the work tree's, one guest, KERNEL=6.1 by default,
+# COMPARE_SETUP='PROCS SOCKETS FDS' (bench/compare.sh). Not part of make check.
+compare:
+	@bench/compare.sh $(if $(BASE),--base $(BASE)) $(if $(KERNEL),--kernel $(KERNEL)) \
+		$(if $(COMPARE_SETUP),--setup '$(COMPARE_SETUP)')
+
 # The module into /lib/modules/KVER/extra, the reader and man pages under PREFIX.
 # Signed only when the tree has its signing key (a self-built kernel);
 # distribution headers ship none: on Secure Boot use dkms-install.
@@ -149,6 +156,6 @@ uninstall-exporter:
 		$(DESTDIR)$(TEXTFILE_DIR)/sockfd.prom
 	$(if $(SYSTEMD_RUNNING),systemctl daemon-reload)
 
-.PHONY: all module tools fuzz clean check demo soak deps bench install uninstall \
+.PHONY: all module tools fuzz clean check demo soak deps bench compare install uninstall \
 	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot \
 	install-exporter uninstall-exporter walkthrough

@@ -2,14 +2,18 @@
 /*
  * bench: workload and timer for bench/run.sh, run inside the guest.
  *
- *   bench hold PROCS SOCKETS FDS
+ *   bench hold PROCS SOCKETS FDS [v6]
  *       Starts a keeper that forks PROCS processes holding SOCKETS sockets
  *       and FDS open fds in all (sockets included; the rest are /dev/null,
  *       0-2 among them), spread evenly, and prints the keeper's pid once
  *       all are set up. Per process: a TCP listener, then in turn a
  *       connected loopback TCP pair, a unix stream socketpair and a UDP
  *       socket bound to 127.0.0.1. TCP sockets linger 0, so that no
- *       TIME_WAIT is left behind for the next setup.
+ *       TIME_WAIT is left behind for the next setup. With "v6", a second
+ *       listener on ::1, and the turn goes on to a TCP pair and a UDP
+ *       socket on ::1; and each process also holds an unbound netlink,
+ *       packet (protocol 0: it receives nothing) and vsock socket where
+ *       the kernel has them (bench/compare.sh: every family's formatter).
  *   bench stop PID
  *       Ends a keeper and its processes, and waits until they are gone.
  *   bench count
@@ -36,6 +40,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/netlink.h>
+#include <linux/vm_sockets.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -67,56 +73,107 @@ static double now_ms(void)
 
 /* ---- hold / stop --------------------------------------------------- */
 
-static int tcp_socket(void)
+static int tcp_socket(int family)
 {
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
-	int s = socket(AF_INET, SOCK_STREAM, 0);
+	int s = socket(family, SOCK_STREAM, 0);
 
 	if (s >= 0 && setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
 		die("SO_LINGER");
 	return s;
 }
 
-static struct sockaddr_in loopback(void)
+/* The loopback address of @family (AF_INET or AF_INET6), port 0. */
+static socklen_t loopback(int family, struct sockaddr_storage *ss)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_in *a = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	return a;
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_addr = in6addr_loopback;
+		return sizeof(*a6);
+	}
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sizeof(*a);
 }
 
-/* In a held process: nsock sockets, then nnull more fds on /dev/null. */
-static void make_fds(long nsock, long nnull)
+/* A TCP listener on @family's loopback; its address goes to @a. */
+static int tcp_listener(int family, long backlog, struct sockaddr_storage *a,
+			socklen_t *alen)
 {
-	struct sockaddr_in a = loopback();
-	socklen_t alen = sizeof(a);
-	int lst = tcp_socket(), turn = 0, sv[2];
+	int lst = tcp_socket(family);
+
+	*alen = loopback(family, a);
+	if (lst < 0 || bind(lst, (struct sockaddr *)a, *alen) ||
+	    listen(lst, (int)backlog) ||
+	    getsockname(lst, (struct sockaddr *)a, alen))
+		die("listener");
+	return lst;
+}
+
+/*
+ * Up to @room idle sockets of other families: netlink, packet (protocol 0,
+ * so no packet reaches it) and vsock, each where the kernel has it.
+ * Returns how many were made.
+ */
+static long other_families(long room)
+{
+	static const int kinds[][3] = {
+		{ AF_NETLINK, SOCK_RAW, NETLINK_ROUTE },
+		{ AF_PACKET, SOCK_DGRAM, 0 },
+		{ AF_VSOCK, SOCK_STREAM, 0 },
+	};
+	long made = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && made < room; i++)
+		if (socket(kinds[i][0], kinds[i][1], kinds[i][2]) >= 0)
+			made++;
+	return made;
+}
+
+/*
+ * In a held process: nsock sockets, then nnull more fds on /dev/null.
+ * With v6, kinds 3 and 4 (and a second listener) are on ::1.
+ */
+static void make_fds(long nsock, long nnull, int v6)
+{
+	struct sockaddr_storage a[2];
+	socklen_t alen[2];
+	int lst[2], turn = 0, sv[2];
 	long made = 1;
 
-	if (lst < 0 || bind(lst, (struct sockaddr *)&a, alen) ||
-	    listen(lst, (int)nsock) ||
-	    getsockname(lst, (struct sockaddr *)&a, &alen))
-		die("listener");
+	lst[0] = tcp_listener(AF_INET, nsock, &a[0], &alen[0]);
+	if (v6 && nsock > 1) {
+		lst[1] = tcp_listener(AF_INET6, nsock, &a[1], &alen[1]);
+		made++;
+		made += other_families(nsock - made);
+	}
 	while (made < nsock) {
 		long left = nsock - made;
-		int kind = turn++ % 3;
+		int kind = turn++ % (v6 ? 5 : 3);
+		int family = kind >= 3 ? AF_INET6 : AF_INET, i6 = kind >= 3;
 
-		if (kind == 0 && left >= 2) {
-			int c = tcp_socket();
+		if ((kind == 0 || kind == 3) && left >= 2) {
+			int c = tcp_socket(family);
 
-			if (c < 0 || connect(c, (struct sockaddr *)&a, alen) ||
-			    accept(lst, NULL, NULL) < 0)
+			if (c < 0 || connect(c, (struct sockaddr *)&a[i6], alen[i6]) ||
+			    accept(lst[i6], NULL, NULL) < 0)
 				die("tcp pair");
 			made += 2;
 		} else if (kind == 1 && left >= 2) {
 			if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 				die("socketpair");
 			made += 2;
-		} else if (kind == 2 || left == 1) {
-			struct sockaddr_in u = loopback();
-			int s = socket(AF_INET, SOCK_DGRAM, 0);
+		} else if (kind == 2 || kind == 4 || left == 1) {
+			struct sockaddr_storage u;
+			socklen_t ulen = loopback(family, &u);
+			int s = socket(family, SOCK_DGRAM, 0);
 
-			if (s < 0 || bind(s, (struct sockaddr *)&u, sizeof(u)))
+			if (s < 0 || bind(s, (struct sockaddr *)&u, ulen))
 				die("udp");
 			made++;
 		}
@@ -166,7 +223,7 @@ static void child_fds(int report)
  * its end of a pipe (done or dead), reports "ok" on `ready` and holds them
  * until SIGTERM.
  */
-static void keeper(long procs, long socks, long fds, int ready)
+static void keeper(long procs, long socks, long fds, int v6, int ready)
 {
 	pid_t *kids = calloc((size_t)procs, sizeof(*kids));
 	int up[2], sig, null = open("/dev/null", O_RDWR);
@@ -194,7 +251,7 @@ static void keeper(long procs, long socks, long fds, int ready)
 			sigprocmask(SIG_UNBLOCK, &term, NULL);
 			child_fds(up[1]);
 			raise_nofile(nf + 16);
-			make_fds(ns, nf - ns - 4);
+			make_fds(ns, nf - ns - 4, v6);
 			/* The pipe's fd becomes a /dev/null fd: nf in all. */
 			if (dup2(0, 3) < 0)
 				die("dup2");
@@ -223,7 +280,7 @@ static void keeper(long procs, long socks, long fds, int ready)
 	exit(0);
 }
 
-static int hold(long procs, long socks, long fds)
+static int hold(long procs, long socks, long fds, int v6)
 {
 	int rp[2];
 	char msg[200] = "";
@@ -242,7 +299,7 @@ static int hold(long procs, long socks, long fds)
 		die("fork");
 	if (k == 0) {
 		close(rp[0]);
-		keeper(procs, socks, fds, rp[1]);
+		keeper(procs, socks, fds, v6, rp[1]);
 	}
 	close(rp[1]);
 	n = read(rp[0], msg, sizeof(msg) - 1);
@@ -547,8 +604,9 @@ int main(int argc, char **argv)
 	const char *cmd = argc > 1 ? argv[1] : "";
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!strcmp(cmd, "hold") && argc == 5)
-		return hold(atol(argv[2]), atol(argv[3]), atol(argv[4]));
+	if (!strcmp(cmd, "hold") &&
+	    (argc == 5 || (argc == 6 && !strcmp(argv[5], "v6"))))
+		return hold(atol(argv[2]), atol(argv[3]), atol(argv[4]), argc == 6);
 	if (!strcmp(cmd, "stop") && argc == 3)
 		return stop((pid_t)atol(argv[2]));
 	if (!strcmp(cmd, "count") && argc == 2)
@@ -559,6 +617,6 @@ int main(int argc, char **argv)
 		return reads(argv[2]);
 	if (!strcmp(cmd, "slab") && argc == 3)
 		return slab(argv[2]);
-	fprintf(stderr, "usage: bench hold PROCS SOCKETS FDS | stop PID | count | time CMD [ARG...] | reads FILE | slab FILE\n");
+	fprintf(stderr, "usage: bench hold PROCS SOCKETS FDS [v6] | stop PID | count | time CMD [ARG...] | reads FILE | slab FILE\n");
 	return 2;
 }

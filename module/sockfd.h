@@ -39,6 +39,7 @@ struct task_struct;
 struct sockfd_entry {
 	struct task_struct *task;	/* reference held while non-NULL */
 	struct file *file;		/* reference held while non-NULL */
+	struct socket *sock;		/* @file's socket, valid while @file is */
 };
 
 /*
@@ -79,7 +80,7 @@ extern const struct seq_operations sockfd_seq_ops;
 void sockfd_show_header(struct seq_file *m);
 int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 		       unsigned int fd, struct socket *sock);
-void sockfd_put_escaped(struct seq_file *m, const char *s, size_t len);
+size_t sockfd_escape(char *buf, const char *s, size_t len);
 /* Room for the longest text of sockfd_format_in4()/in6(), with its NUL. */
 #define SOCKFD_IN4_LEN	sizeof("255.255.255.255")
 #define SOCKFD_IN6_LEN	sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")

@@ -34,37 +34,103 @@
 #include <linux/sched/exec_state.h>
 #endif
 
-/*
- * sockfd_fget_next - the first open file of @task at fd *@fd or above.
- * Sets *@fd to its number. Returns it with a reference held (drop it with
- * fput()), or NULL when the task has no such fd (or no fd table).
- */
-static inline struct file *sockfd_fget_next(struct task_struct *task,
-					    unsigned int *fd)
-{
-	struct file *file;
+/* How many fds sockfd_fget_next_socket() looks at per lock hold. */
+#define SOCKFD_FD_BATCH	1024
 
+/*
+ * sockfd_get_file_rcu - a reference on the file the walk found at fd @fd
+ * of @fdt (@seen) and took for a socket, or NULL if it is being closed.
+ * Caller holds rcu_read_lock().
+ */
+static inline struct file *sockfd_get_file_rcu(struct fdtable *fdt,
+					       unsigned int fd,
+					       struct file *seen)
+{
 #if SOCKFD_KERNEL_BEFORE(6, 7)
 	/*
-	 * The lookup returns a borrowed file, valid under RCU only; take a
-	 * reference unless its count already hit zero (being closed: skip it).
+	 * Files are freed after an RCU grace period (file_free_rcu()), so
+	 * @seen is still that file: take a reference unless its count hit
+	 * zero (being closed: skip it, as the kernel's fd lookups do).
 	 */
-	rcu_read_lock();
-	for (;; (*fd)++) {
-		file = task_lookup_next_fd_rcu(task, fd);
-		if (!file || get_file_rcu(file))
-			break;
-	}
-	rcu_read_unlock();
-#elif SOCKFD_KERNEL_BEFORE(6, 13)
-	/* The lookup itself takes the reference. */
-	rcu_read_lock();
-	file = task_lookup_next_fdget_rcu(task, fd);
-	rcu_read_unlock();
+	return get_file_rcu(seen) ? seen : NULL;
 #else
-	/* Takes task_lock and the reference itself. */
-	file = fget_task_next(task, fd);
+	/*
+	 * Files are SLAB_TYPESAFE_BY_RCU: @seen may have been freed and
+	 * reused by another file since it was read. get_file_rcu() takes a
+	 * reference on whatever file the slot holds now, checking that the
+	 * slot still points to it; the caller tests that one again.
+	 */
+	return get_file_rcu(&fdt->fd[fd]);
 #endif
+}
+
+/**
+ * sockfd_fget_next_socket - the first socket among the open files of @task
+ *	at fd *@fd or above, passing every other file by without a reference
+ * @task: the task (a reference held by the caller)
+ * @fd: where to start; set to the fd of the file returned, or to where the
+ *	look stopped
+ *
+ * Most fds of most processes are not sockets: taking and dropping a
+ * reference on each (two atomic operations on a shared cache line, and an
+ * fput()) only to skip it cost more than the test. So, under task_lock()
+ * (which keeps ->files from being freed or replaced) and rcu_read_lock()
+ * (which keeps the fd array, replaced by expand_files(), and the files it
+ * points to), the walk reads each slot and asks sock_from_file(), which
+ * reads nothing but the file's ->f_op and ->private_data. The file may be
+ * closed meanwhile, its count already zero; what that read can answer:
+ *
+ * - 6.1 (before 6.7): files are freed after an RCU grace period
+ *   (file_free_rcu()), so the memory is still that file: the answer is
+ *   about the file the fd held when the slot was read, a true one.
+ * - 6.7 and later (6.12, 7.2): files are SLAB_TYPESAFE_BY_RCU, the memory
+ *   may already be another file. Its count hit zero, so it had left the fd
+ *   table: a "not a socket" then skips an fd that was closed meanwhile, as
+ *   a walk a moment later would; a "socket" leads to get_file_rcu(), which
+ *   takes a reference on the file the slot holds now (or none), and the
+ *   caller tests that file with sock_from_file() again, under its
+ *   reference (a file that is not a socket is put back and passed by).
+ *
+ * The reference is taken the way the kernel's own fd lookups take it
+ * (task_lookup_next_fd_rcu() and get_file_rcu() on 6.1,
+ * task_lookup_next_fdget_rcu() / fget_task_next() from 6.7): this helper
+ * is theirs, with the test moved before the reference.
+ *
+ * Return: the file with a reference held (drop it with fput()); NULL when
+ * the task has no socket fd at or above *@fd (or no fd table);
+ * ERR_PTR(-EAGAIN) after %SOCKFD_FD_BATCH fds without one: *@fd is then
+ * the next fd to look at, and the caller may cond_resched() first.
+ */
+static inline struct file *sockfd_fget_next_socket(struct task_struct *task,
+						   unsigned int *fd)
+{
+	unsigned int end = *fd + SOCKFD_FD_BATCH;
+	struct file *file = NULL, *seen;
+	struct files_struct *files;
+	struct fdtable *fdt;
+
+	rcu_read_lock();
+	task_lock(task);
+	files = task->files;
+	if (files) {
+		/* The table now; an fd closed or opened meanwhile is either. */
+		fdt = files_fdtable(files);
+		for (; *fd < fdt->max_fds; (*fd)++) {
+			if (*fd == end) {
+				file = ERR_PTR(-EAGAIN);
+				break;
+			}
+			/* Lockless: close() and dup2() change the slot. */
+			seen = rcu_dereference_raw(fdt->fd[*fd]);
+			if (!seen || !sock_from_file(seen))
+				continue;
+			file = sockfd_get_file_rcu(fdt, *fd, seen);
+			if (file)
+				break;
+		}
+	}
+	task_unlock(task);
+	rcu_read_unlock();
 	return file;
 }
 
@@ -124,11 +190,22 @@ static inline bool sockfd_task_dumpable(struct task_struct *task,
 long unix_inq_len(struct sock *sk);
 long unix_outq_len(struct sock *sk);
 
-/* sockfd_sock_uid - the uid owning @sk. */
-static inline kuid_t sockfd_sock_uid(struct sock *sk)
+/*
+ * sockfd_sock_uid - the uid owning @sk, the sock of @sock (which the
+ * caller's file reference holds), as /proc/net/tcp shows it.
+ */
+static inline kuid_t sockfd_sock_uid(struct socket *sock, struct sock *sk)
 {
 #if SOCKFD_KERNEL_BEFORE(6, 16)
-	return sock_i_uid(sk);
+	/*
+	 * What sock_i_uid(sk) returns: the owner of the socket inode. It reads
+	 * sk->sk_socket under sk_callback_lock because sock_orphan() clears
+	 * it when the socket is released; our file reference holds @sock, so
+	 * that cannot happen here, and its inode is read directly, without
+	 * the lock (three calls and a bottom-half toggle a line). Lockless:
+	 * fchown() on the socket changes i_uid; a racing line shows either.
+	 */
+	return READ_ONCE(SOCK_INODE(sock)->i_uid);
 #else
 	return sk_uid(sk);
 #endif

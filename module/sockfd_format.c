@@ -75,25 +75,167 @@ static const struct {
 };
 
 /*
+ * A line is formatted straight into the free part of the seq_file's buffer
+ * (seq_get_buf()) and handed over whole when it ends (seq_commit()). The
+ * helpers below are inline and call nothing (no memset, memcpy or strlen
+ * for a few bytes): a field costs a bounds check, where seq_printf() and
+ * seq_put_decimal_*() cost an exported call or more each, and seq_pad()
+ * with seq_setwidth() two calls and a memset per column. A line that does
+ * not fit is committed as an overflow, as a seq_printf() that does not fit
+ * marks it: seq_file then shows the record again into an emptier or larger
+ * buffer, so the bytes read are the same whatever the read size. Room is
+ * asked for generously in places (padding in whole words, the longest
+ * escape or address): such a line overflows a few bytes early, no more.
+ */
+struct sockfd_line {
+	struct seq_file *m;
+	char *buf;		/* the seq_file buffer's free part */
+	size_t size;		/* its bytes; 0 once the line did not fit */
+	size_t len;		/* the line's bytes so far */
+	size_t col_start;	/* where the current column began */
+	unsigned int width;	/* the current column's width */
+};
+
+static void sockfd_line_begin(struct sockfd_line *l, struct seq_file *m)
+{
+	l->m = m;
+	l->size = seq_get_buf(m, &l->buf);
+	l->len = 0;
+	l->col_start = 0;
+	l->width = 0;
+}
+
+/*
+ * sockfd_room - room for @n more bytes of the line: where to write them,
+ * or NULL when they do not fit (the line then overflows, and every later
+ * call gives NULL too). The caller adds what it wrote to @l->len.
+ */
+static __always_inline char *sockfd_room(struct sockfd_line *l, size_t n)
+{
+	if (unlikely(l->len + n > l->size)) {
+		l->size = 0;
+		return NULL;
+	}
+	return l->buf + l->len;
+}
+
+static __always_inline void sockfd_putc(struct sockfd_line *l, char c)
+{
+	char *p = sockfd_room(l, 1);
+
+	if (p) {
+		*p = c;
+		l->len++;
+	}
+}
+
+/* @n bytes of @s; @n is a few bytes (a name, an address). */
+static __always_inline void sockfd_putn(struct sockfd_line *l, const char *s,
+					size_t n)
+{
+	char *p = sockfd_room(l, n);
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < n; i++)
+		p[i] = s[i];
+	l->len += n;
+}
+
+/* A short string: a name from a table, a column name. */
+static __always_inline void sockfd_puts(struct sockfd_line *l, const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	sockfd_putn(l, s, n);
+}
+
+/* 10^0 to 10^19: the digits of a u64 are counted by comparing, not dividing. */
+static const u64 sockfd_pow10[] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
+/* @v in decimal, as seq_put_decimal_ull() prints it. */
+static __always_inline void sockfd_put_u64(struct sockfd_line *l, u64 v)
+{
+	unsigned int n = 1;
+	char *p;
+
+	while (n < ARRAY_SIZE(sockfd_pow10) && v >= sockfd_pow10[n])
+		n++;
+	p = sockfd_room(l, n);
+	if (!p)
+		return;
+	l->len += n;
+	do {
+		p[--n] = '0' + v % 10;
+		v /= 10;
+	} while (n);
+}
+
+/* @v in decimal, as seq_put_decimal_ll() prints it. */
+static __always_inline void sockfd_put_s64(struct sockfd_line *l, s64 v)
+{
+	if (v < 0) {
+		sockfd_putc(l, '-');
+		sockfd_put_u64(l, -(u64)v);
+	} else {
+		sockfd_put_u64(l, v);
+	}
+}
+
+/* End the line with a newline and hand it to the seq_file (or overflow). */
+static void sockfd_line_end(struct sockfd_line *l)
+{
+	sockfd_putc(l, '\n');
+	seq_commit(l->m, l->size ? (int)l->len : -1);
+}
+
+/*
  * sockfd_col - begin column @col: pad the previous one to its width and
  * separate it by a space. Every line calls this once per column, in order.
+ * The spaces go in whole 8-byte words: the bytes written past the padding
+ * are the next column's, written again by it (or left past the line's end,
+ * where seq_file never reads them).
  */
-static void sockfd_col(struct seq_file *m, enum sockfd_col col)
+static __always_inline void sockfd_col(struct sockfd_line *l,
+				       enum sockfd_col col)
 {
-	if (col != COL_PID)
-		seq_pad(m, ' ');
-	seq_setwidth(m, sockfd_cols[col].width);
+	static const u64 spaces = 0x2020202020202020ULL;
+	size_t used = l->len - l->col_start, pad, i;
+	char *p;
+
+	if (col != COL_PID) {
+		pad = (used < l->width ? l->width - used : 0) + 1;
+		p = sockfd_room(l, round_up(pad, sizeof(spaces)));
+		if (p) {
+			/* constant size: a single store, no call */
+			for (i = 0; i < pad; i += sizeof(spaces))
+				memcpy(p + i, &spaces, sizeof(spaces));
+			l->len += pad;
+		}
+	}
+	l->col_start = l->len;
+	l->width = sockfd_cols[col].width;
 }
 
 /* Print @name, or @prefix followed by @nr when the name is unknown. */
-static void sockfd_put_name(struct seq_file *m, const char *name,
+static void sockfd_put_name(struct sockfd_line *l, const char *name,
 			    const char *prefix, int nr)
 {
 	if (name) {
-		seq_puts(m, name);
+		sockfd_puts(l, name);
 	} else {
-		seq_puts(m, prefix);
-		seq_put_decimal_ll(m, "", nr);
+		sockfd_puts(l, prefix);
+		sockfd_put_s64(l, nr);
 	}
 }
 
@@ -237,40 +379,58 @@ const char *sockfd_netlink_proto_name(int protocol)
 EXPORT_SYMBOL_IF_KUNIT(sockfd_netlink_proto_name);
 
 /**
- * sockfd_put_escaped - print @len bytes of @s, escaping as /proc/mounts does
- * @m: the seq_file
+ * sockfd_escape - @len bytes of @s, escaped as /proc/mounts does, at @buf
+ * @buf: room for 4 * @len bytes (no NUL is added)
  * @s: the bytes (NULs included, e.g. in abstract unix names)
  * @len: how many
  *
  * Space, tab, newline, backslash and every byte that is not printable
  * ASCII become a backslash and three octal digits, so that no field is
  * empty of meaning or split by whitespace.
+ *
+ * Return: the bytes written.
  */
-void sockfd_put_escaped(struct seq_file *m, const char *s, size_t len)
+size_t sockfd_escape(char *buf, const char *s, size_t len)
 {
+	char *p = buf;
 	size_t i;
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = s[i];
 
 		if (c <= ' ' || c >= 0x7f || c == '\\') {
-			char esc[4] = { '\\', '0' + (c >> 6), '0' + (c >> 3 & 7),
-					'0' + (c & 7) };
-
-			seq_write(m, esc, sizeof(esc));
+			*p++ = '\\';
+			*p++ = '0' + (c >> 6);
+			*p++ = '0' + (c >> 3 & 7);
+			*p++ = '0' + (c & 7);
 		} else {
-			seq_putc(m, c);
+			*p++ = c;
 		}
 	}
+	return p - buf;
 }
-EXPORT_SYMBOL_IF_KUNIT(sockfd_put_escaped);
+EXPORT_SYMBOL_IF_KUNIT(sockfd_escape);
 
-static void sockfd_put_queues(struct seq_file *m, u32 txq, u32 rxq)
+/*
+ * @len bytes of @s, escaped. Room is asked for the longest escape: a line
+ * that would fit only because few bytes need one overflows a little early,
+ * which seq_file handles as any overflow (the bytes read stay the same).
+ */
+static void sockfd_put_escaped(struct sockfd_line *l, const char *s,
+			       size_t len)
 {
-	sockfd_col(m, COL_TXQ);
-	seq_put_decimal_ull(m, "", txq);
-	sockfd_col(m, COL_RXQ);
-	seq_put_decimal_ull(m, "", rxq);
+	char *p = sockfd_room(l, 4 * len);
+
+	if (p)
+		l->len += sockfd_escape(p, s, len);
+}
+
+static void sockfd_put_queues(struct sockfd_line *l, u32 txq, u32 rxq)
+{
+	sockfd_col(l, COL_TXQ);
+	sockfd_put_u64(l, txq);
+	sockfd_col(l, COL_RXQ);
+	sockfd_put_u64(l, rxq);
 }
 
 /*
@@ -278,16 +438,16 @@ static void sockfd_put_queues(struct seq_file *m, u32 txq, u32 rxq)
  * its own to ask: memory allocated for sending and receiving, as
  * /proc/net/udp shows.
  */
-static void sockfd_put_sock_queues(struct seq_file *m, struct sock *sk)
+static void sockfd_put_sock_queues(struct sockfd_line *l, struct sock *sk)
 {
-	sockfd_put_queues(m, sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk));
+	sockfd_put_queues(l, sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk));
 }
 
 /*
  * sockfd_put_tcp_queues - TCP's queues, as get_tcp4_sock() computes them.
  * A listener shows its accept queue and backlog limit, as ss does.
  */
-static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
+static void sockfd_put_tcp_queues(struct sockfd_line *l, struct sock *sk,
 				  int state)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -295,7 +455,7 @@ static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
 
 	if (state == TCP_LISTEN) {
 		/* Lockless, as in get_tcp4_sock(): updated on accept. */
-		sockfd_put_queues(m, READ_ONCE(sk->sk_max_ack_backlog),
+		sockfd_put_queues(l, READ_ONCE(sk->sk_max_ack_backlog),
 				  READ_ONCE(sk->sk_ack_backlog));
 		return;
 	}
@@ -308,7 +468,7 @@ static void sockfd_put_tcp_queues(struct seq_file *m, struct sock *sk,
 	 */
 	rx = READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq);
 	tx = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_una);
-	sockfd_put_queues(m, max(tx, 0), max(rx, 0));
+	sockfd_put_queues(l, max(tx, 0), max(rx, 0));
 }
 
 /* Decimal @v (0-255) at @p; returns the end. */
@@ -409,21 +569,23 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_format_in6);
  * by byte, which on the socket itself could mix an old and a new address
  * written meanwhile by bind() or connect().
  */
-static void sockfd_put_inet_addr(struct seq_file *m, int family, __be32 v4,
+static void sockfd_put_inet_addr(struct sockfd_line *l, int family, __be32 v4,
 				 const struct in6_addr *v6, __be16 port)
 {
-	char text[SOCKFD_IN6_LEN + 2];
-	int n;
+	/* sockfd_format_*() write a NUL after the text: room for it too. */
+	char *p = sockfd_room(l, SOCKFD_IN6_LEN + 2);
 
+	if (!p)
+		return;
 	if (family == AF_INET) {
-		seq_write(m, text, sockfd_format_in4(text, v4));
+		l->len += sockfd_format_in4(p, v4);
 	} else {
-		text[0] = '[';
-		n = 1 + sockfd_format_in6(text + 1, v6);
-		text[n++] = ']';
-		seq_write(m, text, n);
+		p[0] = '[';
+		l->len += 1 + sockfd_format_in6(p + 1, v6);
+		sockfd_putc(l, ']');
 	}
-	seq_put_decimal_ull(m, ":", ntohs(port));
+	sockfd_putc(l, ':');
+	sockfd_put_u64(l, ntohs(port));
 }
 
 /*
@@ -432,7 +594,7 @@ static void sockfd_put_inet_addr(struct seq_file *m, int family, __be32 v4,
  * Chain, step 4: sock -> inet_sock (inet_sk(): addresses, ports), and for
  * TCP tcp_sock (tcp_sk(): sequence numbers, RTT, window) within it.
  */
-static int sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
+static int sockfd_show_inet(struct sockfd_line *l, struct sock *sk, int family)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	int state = inet_sk_state_load(sk);	/* acquire-load of sk_state */
@@ -440,10 +602,10 @@ static int sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
 	struct in6_addr v6 = { };
 	__be32 v4;
 
-	sockfd_col(m, COL_PROTO);
-	sockfd_put_name(m, sockfd_inet_proto_name(proto), "", proto);
-	sockfd_col(m, COL_STATE);
-	sockfd_put_name(m, sockfd_state_name(state), "state", state);
+	sockfd_col(l, COL_PROTO);
+	sockfd_put_name(l, sockfd_inet_proto_name(proto), "", proto);
+	sockfd_col(l, COL_STATE);
+	sockfd_put_name(l, sockfd_state_name(state), "state", state);
 	/*
 	 * Lockless, as in /proc/net/tcp: addresses and ports are set under the
 	 * socket lock by bind() and connect(); a line racing with them may
@@ -452,21 +614,21 @@ static int sockfd_show_inet(struct seq_file *m, struct sock *sk, int family)
 	 * READ_ONCE, IPv6 (16 bytes, no single load) into a local copy, so
 	 * that the printed text is one value, not a mix of bytes.
 	 */
-	sockfd_col(m, COL_LOCAL);
+	sockfd_col(l, COL_LOCAL);
 	if (family == AF_INET6)
 		v6 = sk->sk_v6_rcv_saddr;
 	v4 = READ_ONCE(inet->inet_rcv_saddr);
-	sockfd_put_inet_addr(m, family, v4, &v6, READ_ONCE(inet->inet_sport));
-	sockfd_col(m, COL_REMOTE);
+	sockfd_put_inet_addr(l, family, v4, &v6, READ_ONCE(inet->inet_sport));
+	sockfd_col(l, COL_REMOTE);
 	if (family == AF_INET6)
 		v6 = sk->sk_v6_daddr;
 	v4 = READ_ONCE(inet->inet_daddr);
-	sockfd_put_inet_addr(m, family, v4, &v6, READ_ONCE(inet->inet_dport));
+	sockfd_put_inet_addr(l, family, v4, &v6, READ_ONCE(inet->inet_dport));
 
 	if (sk_is_tcp(sk))
-		sockfd_put_tcp_queues(m, sk, state);
+		sockfd_put_tcp_queues(l, sk, state);
 	else
-		sockfd_put_sock_queues(m, sk);
+		sockfd_put_sock_queues(l, sk);
 	return state;
 }
 
@@ -494,7 +656,7 @@ static unsigned long long sockfd_unix_peer_ino(struct sock *sk)
  * unnamed), the peer's inode, and queues as ss shows them.
  * Chain, step 4: sock -> unix_sock (unix_sk(): ->addr, ->peer).
  */
-static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
+static void sockfd_show_unix(struct sockfd_line *l, struct sock *sk)
 {
 	struct unix_address *addr;
 	unsigned long long peer_ino;
@@ -503,19 +665,19 @@ static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
 	const char *name;
 	size_t len;
 
-	sockfd_col(m, COL_PROTO);
-	seq_putc(m, '-');
-	sockfd_col(m, COL_STATE);
-	sockfd_put_name(m, sockfd_state_name(state), "state", state);
+	sockfd_col(l, COL_PROTO);
+	sockfd_putc(l, '-');
+	sockfd_col(l, COL_STATE);
+	sockfd_put_name(l, sockfd_state_name(state), "state", state);
 
-	sockfd_col(m, COL_LOCAL);
+	sockfd_col(l, COL_LOCAL);
 	/*
 	 * bind() publishes ->addr once with a release store; it stays until
 	 * the socket is freed, which our file reference prevents.
 	 */
 	addr = smp_load_acquire(&unix_sk(sk)->addr);
 	if (!addr) {
-		seq_putc(m, '*');
+		sockfd_putc(l, '*');
 	} else {
 		/*
 		 * As unix_seq_show(): ->len counts a path's terminating NUL,
@@ -526,23 +688,23 @@ static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
 		name = addr->name->sun_path;
 		len = addr->len - offsetof(struct sockaddr_un, sun_path) - 1;
 		if (name[0]) {
-			sockfd_put_escaped(m, name, len);
+			sockfd_put_escaped(l, name, len);
 		} else {
-			seq_putc(m, '@');
-			sockfd_put_escaped(m, name + 1, len);
+			sockfd_putc(l, '@');
+			sockfd_put_escaped(l, name + 1, len);
 		}
 	}
 
-	sockfd_col(m, COL_REMOTE);
+	sockfd_col(l, COL_REMOTE);
 	peer_ino = sockfd_unix_peer_ino(sk);
 	if (peer_ino)
-		seq_put_decimal_ull(m, "", peer_ino);
+		sockfd_put_u64(l, peer_ino);
 	else
-		seq_putc(m, '*');
+		sockfd_putc(l, '*');
 
 	if (state == TCP_LISTEN) {
 		/* Lockless queue length, as unix_diag reports it. */
-		sockfd_put_queues(m, READ_ONCE(sk->sk_max_ack_backlog),
+		sockfd_put_queues(l, READ_ONCE(sk->sk_max_ack_backlog),
 				  skb_queue_len_lockless(&sk->sk_receive_queue));
 		return;
 	}
@@ -553,7 +715,7 @@ static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
 	 * empty queue (a new listener has none), never as a huge number.
 	 */
 	inq = unix_inq_len(sk);
-	sockfd_put_queues(m, unix_outq_len(sk), clamp_t(long, inq, 0, U32_MAX));
+	sockfd_put_queues(l, unix_outq_len(sk), clamp_t(long, inq, 0, U32_MAX));
 }
 
 /*
@@ -561,7 +723,7 @@ static void sockfd_show_unix(struct seq_file *m, struct sock *sk)
  * from netlink's own getname (struct netlink_sock is private); it neither
  * sleeps nor takes the socket lock.
  */
-static void sockfd_put_netlink_port(struct seq_file *m, struct socket *sock,
+static void sockfd_put_netlink_port(struct sockfd_line *l, struct socket *sock,
 				    bool peer)
 {
 	struct sockaddr_nl nl = { };
@@ -572,26 +734,37 @@ static void sockfd_put_netlink_port(struct seq_file *m, struct socket *sock,
 	else
 		err = kernel_getsockname(sock, (struct sockaddr *)&nl);
 	if (err < 0)
-		seq_putc(m, '-');
+		sockfd_putc(l, '-');
 	else
-		seq_put_decimal_ull(m, "", nl.nl_pid);
+		sockfd_put_u64(l, nl.nl_pid);
 }
 
 /* netlink: its protocol, the local and destination port ids. */
-static void sockfd_show_netlink(struct seq_file *m, struct socket *sock)
+static void sockfd_show_netlink(struct sockfd_line *l, struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 	int proto = READ_ONCE(sk->sk_protocol);	/* fixed at socket() */
 
-	sockfd_col(m, COL_PROTO);
-	sockfd_put_name(m, sockfd_netlink_proto_name(proto), "", proto);
-	sockfd_col(m, COL_STATE);
-	seq_putc(m, '-');
-	sockfd_col(m, COL_LOCAL);
-	sockfd_put_netlink_port(m, sock, false);
-	sockfd_col(m, COL_REMOTE);
-	sockfd_put_netlink_port(m, sock, true);
-	sockfd_put_sock_queues(m, sk);
+	sockfd_col(l, COL_PROTO);
+	sockfd_put_name(l, sockfd_netlink_proto_name(proto), "", proto);
+	sockfd_col(l, COL_STATE);
+	sockfd_putc(l, '-');
+	sockfd_col(l, COL_LOCAL);
+	sockfd_put_netlink_port(l, sock, false);
+	sockfd_col(l, COL_REMOTE);
+	sockfd_put_netlink_port(l, sock, true);
+	sockfd_put_sock_queues(l, sk);
+}
+
+/* "/0x" and @v in four hex digits, as "/0x%04x" prints it. */
+static void sockfd_put_hex16(struct sockfd_line *l, u16 v)
+{
+	char text[] = "/0x0000";
+	int i;
+
+	for (i = 0; i < 4; i++)
+		text[6 - i] = "0123456789abcdef"[v >> (4 * i) & 0xf];
+	sockfd_putn(l, text, sizeof(text) - 1);
 }
 
 /*
@@ -601,7 +774,7 @@ static void sockfd_show_netlink(struct seq_file *m, struct socket *sock)
  * packet's own getname reads them under RCU only (no socket lock, no
  * sleep). A SOCK_PACKET socket's getname gives the device name alone.
  */
-static void sockfd_put_packet_local(struct seq_file *m, struct socket *sock,
+static void sockfd_put_packet_local(struct sockfd_line *l, struct socket *sock,
 				    struct sock *sk)
 {
 	struct sockaddr_storage ss = { };
@@ -612,14 +785,14 @@ static void sockfd_put_packet_local(struct seq_file *m, struct socket *sock,
 	int ifindex;
 
 	if (kernel_getsockname(sock, (struct sockaddr *)&ss) < 0) {
-		seq_putc(m, '-');
+		sockfd_putc(l, '-');
 		return;
 	}
 	if (READ_ONCE(sk->sk_type) == SOCK_PACKET) {
 		/* the name in sockaddr's 14 data bytes, NUL-padded if shorter */
-		sockfd_put_escaped(m, sa->sa_data, strnlen(sa->sa_data, 14));
+		sockfd_put_escaped(l, sa->sa_data, strnlen(sa->sa_data, 14));
 		if (!sa->sa_data[0])
-			seq_putc(m, '*');
+			sockfd_putc(l, '*');
 		return;
 	}
 	ifindex = sll->sll_ifindex;
@@ -636,42 +809,44 @@ static void sockfd_put_packet_local(struct seq_file *m, struct socket *sock,
 		rcu_read_unlock();
 	}
 	if (name[0])
-		sockfd_put_escaped(m, name, strlen(name));
+		sockfd_put_escaped(l, name, strlen(name));
 	else if (ifindex)
-		seq_put_decimal_ll(m, "", ifindex);	/* the device went away */
+		sockfd_put_s64(l, ifindex);	/* the device went away */
 	else
-		seq_putc(m, '*');
-	seq_printf(m, "/0x%04x", ntohs(sll->sll_protocol));
+		sockfd_putc(l, '*');
+	sockfd_put_hex16(l, ntohs(sll->sll_protocol));
 }
 
 /* packet: state and remote do not apply; local is interface/protocol. */
-static void sockfd_show_packet(struct seq_file *m, struct socket *sock)
+static void sockfd_show_packet(struct sockfd_line *l, struct socket *sock)
 {
 	struct sock *sk = sock->sk;
 
-	sockfd_col(m, COL_PROTO);
-	seq_putc(m, '-');
-	sockfd_col(m, COL_STATE);
-	seq_putc(m, '-');
-	sockfd_col(m, COL_LOCAL);
-	sockfd_put_packet_local(m, sock, sk);
-	sockfd_col(m, COL_REMOTE);
-	seq_putc(m, '-');
-	sockfd_put_sock_queues(m, sk);
+	sockfd_col(l, COL_PROTO);
+	sockfd_putc(l, '-');
+	sockfd_col(l, COL_STATE);
+	sockfd_putc(l, '-');
+	sockfd_col(l, COL_LOCAL);
+	sockfd_put_packet_local(l, sock, sk);
+	sockfd_col(l, COL_REMOTE);
+	sockfd_putc(l, '-');
+	sockfd_put_sock_queues(l, sk);
 }
 
 /* One vsock end: cid:port, each "*" while unset (VMADDR_*_ANY). */
-static void sockfd_put_vsock_addr(struct seq_file *m, unsigned int cid,
+static void sockfd_put_vsock_addr(struct sockfd_line *l, unsigned int cid,
 				  unsigned int port)
 {
 	if (cid == VMADDR_CID_ANY)
-		seq_putc(m, '*');
+		sockfd_putc(l, '*');
 	else
-		seq_put_decimal_ull(m, "", cid);
-	if (port == VMADDR_PORT_ANY)
-		seq_puts(m, ":*");
-	else
-		seq_put_decimal_ull(m, ":", port);
+		sockfd_put_u64(l, cid);
+	if (port == VMADDR_PORT_ANY) {
+		sockfd_puts(l, ":*");
+	} else {
+		sockfd_putc(l, ':');
+		sockfd_put_u64(l, port);
+	}
 }
 
 /*
@@ -680,41 +855,41 @@ static void sockfd_put_vsock_addr(struct seq_file *m, unsigned int cid,
  * them: bind() and connect() write them under the socket lock, so each
  * half is read once and a racing line may mix old and new halves.
  */
-static void sockfd_show_vsock(struct seq_file *m, struct sock *sk)
+static void sockfd_show_vsock(struct sockfd_line *l, struct sock *sk)
 {
 	const struct vsock_sock *vsk = vsock_sk(sk);
 	int state = READ_ONCE(sk->sk_state);
 
-	sockfd_col(m, COL_PROTO);
-	seq_putc(m, '-');
-	sockfd_col(m, COL_STATE);
-	sockfd_put_name(m, sockfd_state_name(state), "state", state);
-	sockfd_col(m, COL_LOCAL);
-	sockfd_put_vsock_addr(m, READ_ONCE(vsk->local_addr.svm_cid),
+	sockfd_col(l, COL_PROTO);
+	sockfd_putc(l, '-');
+	sockfd_col(l, COL_STATE);
+	sockfd_put_name(l, sockfd_state_name(state), "state", state);
+	sockfd_col(l, COL_LOCAL);
+	sockfd_put_vsock_addr(l, READ_ONCE(vsk->local_addr.svm_cid),
 			      READ_ONCE(vsk->local_addr.svm_port));
-	sockfd_col(m, COL_REMOTE);
-	sockfd_put_vsock_addr(m, READ_ONCE(vsk->remote_addr.svm_cid),
+	sockfd_col(l, COL_REMOTE);
+	sockfd_put_vsock_addr(l, READ_ONCE(vsk->remote_addr.svm_cid),
 			      READ_ONCE(vsk->remote_addr.svm_port));
-	sockfd_put_sock_queues(m, sk);
+	sockfd_put_sock_queues(l, sk);
 }
 
 /* Print "-" in columns @first to @last (no value applies). */
-static void sockfd_put_dashes(struct seq_file *m, enum sockfd_col first,
+static void sockfd_put_dashes(struct sockfd_line *l, enum sockfd_col first,
 			      enum sockfd_col last)
 {
 	enum sockfd_col col;
 
 	for (col = first; col <= last; col++) {
-		sockfd_col(m, col);
-		seq_putc(m, '-');
+		sockfd_col(l, col);
+		sockfd_putc(l, '-');
 	}
 }
 
 /* Families without a formatter of their own. */
-static void sockfd_show_other(struct seq_file *m, struct sock *sk)
+static void sockfd_show_other(struct sockfd_line *l, struct sock *sk)
 {
-	sockfd_put_dashes(m, COL_PROTO, COL_REMOTE);
-	sockfd_put_sock_queues(m, sk);
+	sockfd_put_dashes(l, COL_PROTO, COL_REMOTE);
+	sockfd_put_sock_queues(l, sk);
 }
 
 /*
@@ -725,7 +900,7 @@ static void sockfd_show_other(struct seq_file *m, struct sock *sk)
  * those read it: icsk_pending and the expiry are written under the socket
  * lock or in the timer; a line racing with them shows either timer.
  */
-static void sockfd_put_tcp_timer(struct seq_file *m, struct sock *sk)
+static void sockfd_put_tcp_timer(struct sockfd_line *l, struct sock *sk)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	/* Acquire pairs with the release store in newer kernels' setters. */
@@ -746,15 +921,16 @@ static void sockfd_put_tcp_timer(struct seq_file *m, struct sock *sk)
 		break;
 	default:
 		if (!sockfd_tcp_keepalive_pending(sk, &expires)) {
-			seq_putc(m, '-');
+			sockfd_putc(l, '-');
 			return;
 		}
 		what = "keepalive";
 		break;
 	}
 	/* Already due (the timer runs late under load): 0, as ss shows. */
-	seq_puts(m, what);
-	seq_put_decimal_ull(m, "/", jiffies_delta_to_msecs(expires - jiffies));
+	sockfd_puts(l, what);
+	sockfd_putc(l, '/');
+	sockfd_put_u64(l, jiffies_delta_to_msecs(expires - jiffies));
 }
 
 /*
@@ -765,7 +941,7 @@ static void sockfd_put_tcp_timer(struct seq_file *m, struct sock *sk)
  * snd_cwnd: each once, a racing line may mix before and after. A listener
  * has no connection: "-".
  */
-static void sockfd_put_tcp_cols(struct seq_file *m, struct sock *sk,
+static void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk,
 				int state)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
@@ -773,27 +949,29 @@ static void sockfd_put_tcp_cols(struct seq_file *m, struct sock *sk,
 	u32 ssthresh;
 
 	if (state == TCP_LISTEN) {
-		sockfd_put_dashes(m, COL_TIMER, COL_CWND);
+		sockfd_put_dashes(l, COL_TIMER, COL_CWND);
 		return;
 	}
-	sockfd_col(m, COL_TIMER);
-	sockfd_put_tcp_timer(m, sk);
-	sockfd_col(m, COL_RETRANS);
-	seq_put_decimal_ull(m, "", READ_ONCE(icsk->icsk_retransmits));
-	seq_put_decimal_ull(m, "/", READ_ONCE(tp->total_retrans));
-	sockfd_col(m, COL_RTT);
+	sockfd_col(l, COL_TIMER);
+	sockfd_put_tcp_timer(l, sk);
+	sockfd_col(l, COL_RETRANS);
+	sockfd_put_u64(l, READ_ONCE(icsk->icsk_retransmits));
+	sockfd_putc(l, '/');
+	sockfd_put_u64(l, READ_ONCE(tp->total_retrans));
+	sockfd_col(l, COL_RTT);
 	/* In µs, scaled as tcp_get_info() reports tcpi_rtt and tcpi_rttvar. */
-	seq_put_decimal_ull(m, "", READ_ONCE(tp->srtt_us) >> 3);
-	seq_put_decimal_ull(m, "/", READ_ONCE(tp->mdev_us) >> 2);
-	sockfd_col(m, COL_CWND);
-	seq_put_decimal_ull(m, "", tcp_snd_cwnd(tp));	/* READ_ONCE inside */
-	seq_putc(m, '/');
+	sockfd_put_u64(l, READ_ONCE(tp->srtt_us) >> 3);
+	sockfd_putc(l, '/');
+	sockfd_put_u64(l, READ_ONCE(tp->mdev_us) >> 2);
+	sockfd_col(l, COL_CWND);
+	sockfd_put_u64(l, tcp_snd_cwnd(tp));	/* READ_ONCE inside */
+	sockfd_putc(l, '/');
 	/* Still in initial slow start (no threshold yet): "-", as ss omits it. */
 	ssthresh = READ_ONCE(tp->snd_ssthresh);
 	if (ssthresh >= TCP_INFINITE_SSTHRESH)
-		seq_putc(m, '-');
+		sockfd_putc(l, '-');
 	else
-		seq_put_decimal_ull(m, "", ssthresh);
+		sockfd_put_u64(l, ssthresh);
 }
 
 /*
@@ -801,32 +979,34 @@ static void sockfd_put_tcp_cols(struct seq_file *m, struct sock *sk,
  * the cookie assigns one if the socket has none, as getsockopt(SO_COOKIE)
  * and sock_diag do: it is the socket's id from then on.
  */
-static void sockfd_put_ids(struct seq_file *m, struct sock *sk)
+static void sockfd_put_ids(struct sockfd_line *l, struct sock *sk)
 {
 	u32 cookie[2];
 	u64 cgroup;
 
 	sock_diag_save_cookie(sk, cookie);
-	sockfd_col(m, COL_COOKIE);
-	seq_put_decimal_ull(m, "", (u64)cookie[1] << 32 | cookie[0]);
-	sockfd_col(m, COL_CGROUP);
+	sockfd_col(l, COL_COOKIE);
+	sockfd_put_u64(l, (u64)cookie[1] << 32 | cookie[0]);
+	sockfd_col(l, COL_CGROUP);
 	if (sockfd_sk_cgroup_id(sk, &cgroup))
-		seq_put_decimal_ull(m, "", cgroup);
+		sockfd_put_u64(l, cgroup);
 	else
-		seq_putc(m, '-');
-	sockfd_col(m, COL_DROPS);
-	seq_put_decimal_ull(m, "", sockfd_sk_drops(sk));
+		sockfd_putc(l, '-');
+	sockfd_col(l, COL_DROPS);
+	sockfd_put_u64(l, sockfd_sk_drops(sk));
 }
 
 void sockfd_show_header(struct seq_file *m)
 {
+	struct sockfd_line line, *l = &line;
 	enum sockfd_col col;
 
+	sockfd_line_begin(l, m);
 	for (col = 0; col < COL_COUNT; col++) {
-		sockfd_col(m, col);
-		seq_puts(m, sockfd_cols[col].name);
+		sockfd_col(l, col);
+		sockfd_puts(l, sockfd_cols[col].name);
 	}
-	seq_putc(m, '\n');
+	sockfd_line_end(l);
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_show_header);
 
@@ -852,75 +1032,77 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	 */
 	struct sock *sk = READ_ONCE(sock->sk);
 	int state = -1;		/* inet only: the line's one read of sk_state */
+	struct sockfd_line line, *l = &line;
 	int family, type;
 
 	if (!sk)
 		return SEQ_SKIP;
 
-	sockfd_col(m, COL_PID);
-	seq_put_decimal_ll(m, "", pid);
-	sockfd_col(m, COL_COMM);
+	sockfd_line_begin(l, m);
+	sockfd_col(l, COL_PID);
+	sockfd_put_s64(l, pid);
+	sockfd_col(l, COL_COMM);
 	if (comm[0])
-		sockfd_put_escaped(m, comm, strlen(comm));
+		sockfd_put_escaped(l, comm, strlen(comm));
 	else
-		seq_putc(m, '-');	/* prctl(PR_SET_NAME, ""): no empty field */
-	sockfd_col(m, COL_FD);
-	seq_put_decimal_ull(m, "", fd);
-	sockfd_col(m, COL_INO);
-	seq_put_decimal_ull(m, "", (unsigned long long)SOCK_INODE(sock)->i_ino);
+		sockfd_putc(l, '-');	/* prctl(PR_SET_NAME, ""): no empty field */
+	sockfd_col(l, COL_FD);
+	sockfd_put_u64(l, fd);
+	sockfd_col(l, COL_INO);
+	sockfd_put_u64(l, (unsigned long long)SOCK_INODE(sock)->i_ino);
 	/* Read once: IPV6_ADDRFORM may turn an inet6 socket into inet. */
 	family = READ_ONCE(sk->sk_family);
 
-	sockfd_col(m, COL_NETNS);
-	seq_put_decimal_ull(m, "", sock_net(sk)->ns.inum);
-	sockfd_col(m, COL_FAMILY);
-	sockfd_put_name(m, sockfd_family_name(family), "af", family);
-	sockfd_col(m, COL_TYPE);
+	sockfd_col(l, COL_NETNS);
+	sockfd_put_u64(l, sock_net(sk)->ns.inum);
+	sockfd_col(l, COL_FAMILY);
+	sockfd_put_name(l, sockfd_family_name(family), "af", family);
+	sockfd_col(l, COL_TYPE);
 	type = READ_ONCE(sk->sk_type);	/* fixed at socket() */
-	sockfd_put_name(m, sockfd_type_name(type), "type", type);
+	sockfd_put_name(l, sockfd_type_name(type), "type", type);
 
 	switch (family) {
 	case AF_INET:
 	case AF_INET6:
-		state = sockfd_show_inet(m, sk, family);
+		state = sockfd_show_inet(l, sk, family);
 		break;
 	case AF_UNIX:
-		sockfd_show_unix(m, sk);
+		sockfd_show_unix(l, sk);
 		break;
 	case AF_NETLINK:
-		sockfd_show_netlink(m, sock);
+		sockfd_show_netlink(l, sock);
 		break;
 	case AF_PACKET:
-		sockfd_show_packet(m, sock);
+		sockfd_show_packet(l, sock);
 		break;
 	case AF_VSOCK:
-		sockfd_show_vsock(m, sk);
+		sockfd_show_vsock(l, sk);
 		break;
 	default:
-		sockfd_show_other(m, sk);
+		sockfd_show_other(l, sk);
 		break;
 	}
 
 	/* Lockless: limits are changed by setsockopt() at any time. */
-	sockfd_col(m, COL_RMEM);
-	seq_put_decimal_ll(m, "", sk_rmem_alloc_get(sk));
-	sockfd_col(m, COL_RCVBUF);
-	seq_put_decimal_ll(m, "", READ_ONCE(sk->sk_rcvbuf));
-	sockfd_col(m, COL_WMEM);
-	seq_put_decimal_ll(m, "", sk_wmem_alloc_get(sk));
-	sockfd_col(m, COL_SNDBUF);
-	seq_put_decimal_ll(m, "", READ_ONCE(sk->sk_sndbuf));
-	sockfd_col(m, COL_UID);
-	seq_put_decimal_ull(m, "", from_kuid_munged(seq_user_ns(m),
-						    sockfd_sock_uid(sk)));
+	sockfd_col(l, COL_RMEM);
+	sockfd_put_s64(l, sk_rmem_alloc_get(sk));
+	sockfd_col(l, COL_RCVBUF);
+	sockfd_put_s64(l, READ_ONCE(sk->sk_rcvbuf));
+	sockfd_col(l, COL_WMEM);
+	sockfd_put_s64(l, sk_wmem_alloc_get(sk));
+	sockfd_col(l, COL_SNDBUF);
+	sockfd_put_s64(l, READ_ONCE(sk->sk_sndbuf));
+	sockfd_col(l, COL_UID);
+	sockfd_put_u64(l, from_kuid_munged(seq_user_ns(m),
+					   sockfd_sock_uid(sock, sk)));
 
-	sockfd_put_ids(m, sk);
+	sockfd_put_ids(l, sk);
 	/* MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). */
 	if (state >= 0 && sk_is_tcp(sk))
-		sockfd_put_tcp_cols(m, sk, state);
+		sockfd_put_tcp_cols(l, sk, state);
 	else
-		sockfd_put_dashes(m, COL_TIMER, COL_CWND);
-	seq_putc(m, '\n');
+		sockfd_put_dashes(l, COL_TIMER, COL_CWND);
+	sockfd_line_end(l);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_show_socket);

@@ -108,27 +108,38 @@ static struct task_struct *sockfd_get_task(struct sockfd_iter *iter)
 
 /*
  * sockfd_get_socket_file - the first fd >= *@fd of @task whose file is a
- * socket. Sets *@fd to it. Returns the file with a reference held (fput()),
- * or NULL when the task has no more socket fds.
+ * socket. Sets *@fd to it and *@sock to its socket. Returns the file with
+ * a reference held (fput()), or NULL when the task has no more socket fds.
  * Chain, step 2: task_struct -> files_struct (->files) -> fdtable (->fdt,
  * indexed by fd) -> file; sock_from_file() then gives the struct socket.
  */
 static struct file *sockfd_get_socket_file(struct task_struct *task,
-					   unsigned int *fd)
+					   unsigned int *fd,
+					   struct socket **sock)
 {
 	struct file *file;
 
-	for (;; (*fd)++) {
-		file = sockfd_fget_next(task, fd);
+	for (;;) {
+		/* Other files are passed by without a reference. */
+		file = sockfd_fget_next_socket(task, fd);
+		if (file == ERR_PTR(-EAGAIN)) {
+			cond_resched();	/* a long run of other files */
+			continue;
+		}
 		/*
 		 * sock_from_file() is the only sure test: it compares the
 		 * file's operations with the socket ones (an O_PATH fd on a
-		 * socket path has a socket inode but is no socket).
+		 * socket path has a socket inode but is no socket). Asked
+		 * again under the reference: the file found without one may
+		 * have been replaced by another one since (6.7+).
 		 */
-		if (!file || sock_from_file(file))
+		if (!file)
+			return NULL;
+		*sock = sock_from_file(file);
+		if (*sock)
 			return file;
-		fput(file);	/* not a socket: drop sockfd_fget_next()'s ref */
-		cond_resched();
+		fput(file);	/* not a socket after all: drop the reference */
+		(*fd)++;
 	}
 }
 
@@ -138,6 +149,7 @@ static void sockfd_put_file(struct sockfd_entry *e)
 	if (e->file) {
 		fput(e->file);
 		e->file = NULL;
+		e->sock = NULL;
 	}
 }
 
@@ -167,7 +179,7 @@ static struct sockfd_entry *sockfd_find(struct sockfd_iter *iter)
 			if (!e->task)
 				return NULL;
 		}
-		e->file = sockfd_get_socket_file(e->task, &iter->fd);
+		e->file = sockfd_get_socket_file(e->task, &iter->fd, &e->sock);
 		if (e->file)
 			return e;
 		/* No more sockets in this table: on to the next id. */
@@ -246,8 +258,7 @@ static int sockfd_seq_show(struct seq_file *m, void *v)
 	get_task_comm(comm, e->task);
 	/* The file reference keeps the socket alive while it is printed. */
 	/* The cursor stands on the entry: its id and fd are the line's. */
-	return sockfd_show_socket(m, iter->tid, comm, iter->fd,
-				  sock_from_file(e->file));
+	return sockfd_show_socket(m, iter->tid, comm, iter->fd, e->sock);
 }
 
 const struct seq_operations sockfd_seq_ops = {

@@ -400,10 +400,16 @@ KUNIT_ARRAY_PARAM(ku_escape, ku_escape_cases, ku_escape_desc);
 static void sockfd_test_escape(struct kunit *test)
 {
 	const struct ku_escape_case *c = test->param_value;
-	struct seq_file *m = ku_seq(test);
+	char out[64];	/* 4 bytes per input byte, and a NUL */
+	size_t n;
 
-	sockfd_put_escaped(m, c->in, c->len);
-	KUNIT_EXPECT_STREQ(test, ku_take(test, m), c->want);
+	KUNIT_ASSERT_LT(test, 4 * c->len, sizeof(out));
+	memset(out, 'X', sizeof(out));
+	n = sockfd_escape(out, c->in, c->len);
+	/* It writes exactly what it returns: the byte after is untouched. */
+	KUNIT_EXPECT_EQ(test, out[n], 'X');
+	out[n] = '\0';
+	KUNIT_EXPECT_STREQ(test, out, c->want);
 }
 
 /* ------------------------------------------------------------------ */
@@ -425,6 +431,76 @@ static void sockfd_test_header(struct kunit *test)
 	ku_header(test, &h);
 	for (i = 0; i < KU_NCOLS; i++)
 		KUNIT_EXPECT_STREQ(test, h.name[i], want[i]);
+}
+
+/*
+ * A line is all or nothing: with any free space left in the seq_file
+ * buffer, from none to more than the line needs, sockfd_show_socket()
+ * either appends exactly the line it printed into an empty buffer, or
+ * marks the buffer overflowed (seq_file then shows the record again) and
+ * leaves the bytes before it alone. An IPv6 socket bound to a name with
+ * escapes in comm takes every kind of field.
+ */
+static void sockfd_test_line_overflow(struct kunit *test)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+				     .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct socket *sock = ku_sock(test, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
+	struct seq_file *m = ku_seq(test);
+	size_t len, room, fits = 0;
+	char *want;
+
+	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&sin6), sizeof(sin6)), 0);
+	KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, 1, "a b\\c", 3, sock), 0);
+	want = ku_take(test, m);
+	len = strlen(want);
+	KUNIT_ASSERT_GT(test, len, 200);
+	for (room = 0; room <= len + 512 && room < m->size; room++) {
+		memset(m->buf, '#', m->size);
+		m->count = m->size - room;
+		KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, 1, "a b\\c", 3, sock), 0);
+		KUNIT_EXPECT_EQ(test, m->buf[m->size - room - 1], '#');
+		if (seq_has_overflowed(m)) {
+			KUNIT_EXPECT_LT_MSG(test, room, len + 512,
+					    "overflowed with %zu bytes free", room);
+			continue;
+		}
+		KUNIT_EXPECT_GE(test, room, len);
+		KUNIT_EXPECT_EQ(test, m->count, m->size - room + len);
+		KUNIT_EXPECT_EQ(test, memcmp(m->buf + m->size - room, want, len), 0);
+		fits++;
+	}
+	KUNIT_EXPECT_GT(test, fits, 0);
+	m->count = 0;
+	sock_release(sock);
+}
+
+/*
+ * Decimal numbers at every length, as %llu prints them: the socket's
+ * cookie, set by hand (sock_diag_save_cookie() keeps one already set),
+ * from 0 digits of change to the 20 of U64_MAX.
+ */
+static void sockfd_test_decimal(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	u64 v, old = atomic64_read(&sock->sk->sk_cookie);
+	struct ku_line l;
+	char want[24];
+	int i;
+
+	for (i = 0, v = 1; i < 20; i++, v *= 10) {
+		const u64 vals[] = { v - 1 ? v - 1 : 1, v, v + 1, U64_MAX - v + 1 };
+		int j;
+
+		for (j = 0; j < ARRAY_SIZE(vals); j++) {
+			atomic64_set(&sock->sk->sk_cookie, vals[j]);
+			ku_format(test, &l, 1, "d", 3, sock);
+			snprintf(want, sizeof(want), "%llu", vals[j]);
+			ku_expect_col(test, &l, "cookie", want);
+		}
+	}
+	atomic64_set(&sock->sk->sk_cookie, old);
+	sock_release(sock);
 }
 
 /* A real TCP listener: state, wildcard address, backlog as txq. */
@@ -870,6 +946,8 @@ static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_names, ku_names_gen_params),
 	KUNIT_CASE_PARAM(sockfd_test_escape, ku_escape_gen_params),
 	KUNIT_CASE(sockfd_test_header),
+	KUNIT_CASE(sockfd_test_line_overflow),
+	KUNIT_CASE(sockfd_test_decimal),
 	KUNIT_CASE(sockfd_test_tcp_listen),
 	KUNIT_CASE(sockfd_test_tcp_info),
 	KUNIT_CASE(sockfd_test_packet),
