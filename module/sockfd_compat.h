@@ -38,21 +38,29 @@
 #define SOCKFD_FD_BATCH	1024
 
 /*
- * sockfd_get_file_rcu - a reference on the file the walk found at fd @fd
- * of @fdt (@seen) and took for a socket, or NULL if it is being closed.
- * Caller holds rcu_read_lock().
+ * sockfd_get_file_rcu - a reference on the file at fd @fd of @files, whose
+ * table @fdt the walk read and whose slot held @seen, a socket. Caller holds
+ * rcu_read_lock() and task_lock() (which keeps @files).
+ *
+ * Return: the file with a reference held (drop it with fput()); NULL if the
+ * fd is being closed (skip it, as the kernel's fd lookups do);
+ * ERR_PTR(-EAGAIN) if the slot or the table changed since they were read:
+ * read them again.
  */
-static inline struct file *sockfd_get_file_rcu(struct fdtable *fdt,
+static inline struct file *sockfd_get_file_rcu(struct files_struct *files,
+					       struct fdtable *fdt,
 					       unsigned int fd,
 					       struct file *seen)
 {
+	struct file *file;
+
 #if SOCKFD_KERNEL_BEFORE(6, 7)
 	/*
 	 * Files are freed after an RCU grace period (file_free_rcu()), so
 	 * @seen is still that file: take a reference unless its count hit
-	 * zero (being closed: skip it, as the kernel's fd lookups do).
+	 * zero (being closed).
 	 */
-	return get_file_rcu(seen) ? seen : NULL;
+	file = get_file_rcu(seen) ? seen : NULL;
 #else
 	/*
 	 * Files are SLAB_TYPESAFE_BY_RCU: @seen may have been freed and
@@ -60,8 +68,22 @@ static inline struct file *sockfd_get_file_rcu(struct fdtable *fdt,
 	 * reference on whatever file the slot holds now, checking that the
 	 * slot still points to it; the caller tests that one again.
 	 */
-	return get_file_rcu(&fdt->fd[fd]);
+	file = get_file_rcu(&fdt->fd[fd]);
 #endif
+	if (!file)
+		return NULL;
+	/*
+	 * As __fget_files_rcu() does: the reference is the fd's only if the
+	 * slot still holds the file and expand_files() has not replaced the
+	 * table meanwhile (a close() after that empties only the new table's
+	 * slot). Lockless reads, ordered after the reference's full barrier.
+	 */
+	if (unlikely(rcu_dereference_raw(fdt->fd[fd]) != file ||
+		     rcu_dereference_raw(files->fdt) != fdt)) {
+		fput(file);	/* not the fd's: drop the reference taken above */
+		return ERR_PTR(-EAGAIN);
+	}
+	return file;
 }
 
 /**
@@ -94,7 +116,8 @@ static inline struct file *sockfd_get_file_rcu(struct fdtable *fdt,
  * The reference is taken the way the kernel's own fd lookups take it
  * (task_lookup_next_fd_rcu() and get_file_rcu() on 6.1,
  * task_lookup_next_fdget_rcu() / fget_task_next() from 6.7): this helper
- * is theirs, with the test moved before the reference.
+ * is theirs, with the test moved before the reference and their checks
+ * after it (sockfd_get_file_rcu()).
  *
  * Return: the file with a reference held (drop it with fput()); NULL when
  * the task has no socket fd at or above *@fd (or no fd table);
@@ -112,22 +135,27 @@ static inline struct file *sockfd_fget_next_socket(struct task_struct *task,
 	rcu_read_lock();
 	task_lock(task);
 	files = task->files;
-	if (files) {
-		/* The table now; an fd closed or opened meanwhile is either. */
+	while (files) {
+		/* Read at each fd: expand_files() may replace the table. */
 		fdt = files_fdtable(files);
-		for (; *fd < fdt->max_fds; (*fd)++) {
-			if (*fd == end) {
-				file = ERR_PTR(-EAGAIN);
-				break;
+		if (*fd >= fdt->max_fds)
+			break;
+		if (*fd == end) {
+			file = ERR_PTR(-EAGAIN);
+			break;
+		}
+		/* Lockless: close() and dup2() change the slot. */
+		seen = rcu_dereference_raw(fdt->fd[*fd]);
+		if (seen && sock_from_file(seen)) {
+			file = sockfd_get_file_rcu(files, fdt, *fd, seen);
+			if (file == ERR_PTR(-EAGAIN)) {
+				file = NULL;
+				continue;	/* changed: the same fd again */
 			}
-			/* Lockless: close() and dup2() change the slot. */
-			seen = rcu_dereference_raw(fdt->fd[*fd]);
-			if (!seen || !sock_from_file(seen))
-				continue;
-			file = sockfd_get_file_rcu(fdt, *fd, seen);
 			if (file)
 				break;
 		}
+		(*fd)++;
 	}
 	task_unlock(task);
 	rcu_read_unlock();
