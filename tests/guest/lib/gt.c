@@ -1340,7 +1340,8 @@ static bool want_match(const char *want, const char *got)
 {
 	size_t n = strlen(want);
 
-	if (n && want[n - 1] == '*')
+	/* '/' then '*' last: a prefix; any other '*' is a '*' (gt.h) */
+	if (n >= 2 && want[n - 2] == '/' && want[n - 1] == '*')
 		return strncmp(want, got, n - 1) == 0;
 	return strcmp(want, got) == 0;
 }

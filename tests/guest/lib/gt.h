@@ -272,8 +272,10 @@ int gt_procnet_netlink(pid_t pid, unsigned long long ino, struct gt_pn *out);
 
 /* Expected values, one string per column, exactly as the module must print
  * them (escaped: compared with the raw field, so a missing escape fails);
- * NULL = unknown. A value ending in '*' matches every field that starts
- * with what comes before it (the timer's ms: "retransmit/" "*"). */
+ * NULL = unknown. A value whose last two characters are '/' and '*'
+ * matches every field that starts with what comes before the '*' (the
+ * timer's ms: "retransmit/" "*"); any other '*' is itself ("*", "*:*": an
+ * unbound or unconnected end). */
 struct gt_want {
 	char *v[GT_NCOLS];
 };
