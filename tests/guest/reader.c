@@ -621,7 +621,9 @@ static void prom(void)
 		 "accept queue %d, backlog %u (TCP_INFO): not full after 10 s", q, backlog);
 	if (gt_child_start(&hog, fd_hog, NULL))
 		gt_fatal("prom.setup", "fd hog: %s", strerror(errno));
-	{	/* all its fds, sockets or not: /proc/PID/fd */
+	/* all its fds, sockets or not: /proc/PID/fd; the child closes the
+	 * pipe it reported on just after the report, so wait for that (5 s) */
+	for (int i = 0; i < 500; i++) {
 		char dir[64];
 		DIR *d;
 		struct dirent *de;
@@ -633,6 +635,9 @@ static void prom(void)
 			hog_fds += de->d_name[0] != '.';
 		if (d)
 			closedir(d);
+		if (hog_fds == hog.vals[0] - 1)
+			break;
+		gt_msleep(10);
 	}
 	/* it hit EMFILE, then closed the pipe it reported on */
 	gt_check("prom.setup.at_limit", hog_fds == hog.vals[0] - 1,
