@@ -137,10 +137,10 @@ END {
 			printf "\n"
 		}
 		# The plot: every peer that finds owners, and the baselines (not
-		# the filtered lsfd, nor the limits row, which is no peer).
+		# the filtered lsfd, nor the limits and /dev/null rows: no peers).
 		nplot = 0
 		for (k = 1; k <= ncmds; k++)
-			if (cmds[k] !~ /"|limits/)
+			if (cmds[k] !~ /"|limits|\/dev\/null/)
 				plotted[++nplot] = cmds[k]
 		printf "sockets" > plotdat
 		for (k = 1; k <= nplot; k++)

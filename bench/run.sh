@@ -111,6 +111,7 @@ if k=\$(bench hold $procs $socks $fds); then
 	B bpftrace /iter.bt
 	echo \"BTLINES|\$(bpftrace /iter.bt 2>/dev/null | grep -c '^[0-9]')\"
 	B sh -c 'cat /proc/[0-9]*/limits'
+	B cat /dev/null
 	bench slab /proc/sockfd
 	bench reads /proc/sockfd
 	bench stop \$k
