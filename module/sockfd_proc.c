@@ -20,6 +20,8 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
@@ -164,6 +166,25 @@ bool sockfd_may_see_task(const struct sockfd_iter *iter,
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_may_see_task);
 
+/*
+ * seq_read_iter() fills its buffer once per read() and resumes the walk
+ * (start(): the task looked up again, its permission checked again) at the
+ * next one. With seq_file's own one-page buffer a read() returns ~16 lines
+ * whatever the reader asks for; with SOCKFD_READ_BUF bytes, a reader asking
+ * for 128 KiB (cat, the sockfd tool) gets ~500 lines a call. A read() of
+ * less still stops when it has what it asked for. The buffer is charged to
+ * the opener's memory cgroup, as seq_file's own is, and freed with kvfree()
+ * by seq_release(). If it cannot be had, seq_file allocates its page.
+ */
+#define SOCKFD_READ_BUF	SZ_128K
+
+static void sockfd_alloc_read_buf(struct seq_file *m)
+{
+	m->buf = kvmalloc(SOCKFD_READ_BUF, GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (m->buf)
+		m->size = SOCKFD_READ_BUF;
+}
+
 static int sockfd_open(struct inode *inode, struct file *file)
 {
 	struct sockfd_iter *iter;
@@ -175,6 +196,7 @@ static int sockfd_open(struct inode *inode, struct file *file)
 	iter = __seq_open_private(file, &sockfd_seq_ops, sizeof(*iter));
 	if (!iter)
 		return -ENOMEM;
+	sockfd_alloc_read_buf(file->private_data);
 	iter->proc_file = file;
 	iter->unpriv = sockfd_unprivileged;
 	/*
