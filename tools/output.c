@@ -304,10 +304,10 @@ static const struct sf_coldef *col_def(const struct sf_table *t, int col)
  * A pair or timer field for people, into d (room for 128 bytes): each
  * number in the column's unit. False if f is not one (e.g. "-").
  */
-static bool human_compound(char *d, const struct sf_table *t,
-			   const struct sf_outcol *c, const struct sf_str *f)
+static bool human_compound(char *d, const struct sf_outcol *c,
+			   const struct sf_str *f)
 {
-	const struct sf_coldef *def = col_def(t, c->idx);
+	const struct sf_coldef *def = c->def;
 	char x[48], y[48];
 	const char *kind;
 	uint64_t a, b;
@@ -363,6 +363,7 @@ int sf_resolve_cols(const struct sf_table *t, const char *list,
 		if (strcasecmp(tok, "owner") == 0) {
 			cols[n].name = "owner";
 			cols[n].idx = -1;
+			cols[n].def = NULL;
 			cols[n++].kind = SF_KIND_STR;
 			continue;
 		}
@@ -379,6 +380,7 @@ int sf_resolve_cols(const struct sf_table *t, const char *list,
 		}
 		cols[n].name = t->cols[i].s;
 		cols[n].idx = (int)i;
+		cols[n].def = col_def(t, (int)i);
 		cols[n++].kind = sf_col_kind(t, i);
 	}
 	free(copy);
@@ -476,6 +478,23 @@ static size_t width(const char *s, size_t len)
 	return w;
 }
 
+/*
+ * The text of field idx of r as the file writes it, at d (room for 4 bytes
+ * a byte); returns its length.  A field the parser saw no escape and no
+ * byte >= 0x80 in is that text already.  *ascii: the text is ASCII.
+ */
+static size_t put_field(char *d, const struct sf_row *r, int idx, bool *ascii)
+{
+	const struct sf_str *f = &r->f[idx];
+
+	if (r->cls && !(r->cls[idx] & (SF_B_ESC | SF_B_HIGH))) {
+		memcpy(d, f->s, f->len);
+		return f->len;
+	}
+	*ascii = false;
+	return escape(d, f->s, f->len);
+}
+
 /* The bytes a cell's display text may take: see cell_text(). */
 static size_t cell_room(const struct sf_table *t, const struct sf_row *r,
 			const struct sf_outcol *c)
@@ -487,32 +506,42 @@ static size_t cell_room(const struct sf_table *t, const struct sf_row *r,
 	return 4 * f->len + 4 * 64 + 128;
 }
 
-/* Write the display text of one cell at d; returns its end. */
+/*
+ * Write the display text of one cell at d; returns its end.  *ascii is
+ * set false when the text may hold multibyte characters.
+ */
 static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
-		       const struct sf_row *r, const struct sf_outcol *c)
+		       const struct sf_row *r, const struct sf_outcol *c,
+		       bool *ascii)
 {
 	bool raw = flags & SF_OUT_NUMERIC;
-	const struct sf_str *f = c->idx < 0 ? sf_get(t, r, SF_COMM) : &r->f[c->idx];
+	const struct sf_str *f;
 	const char *name;
 	uint64_t v;
 
 	if (c->idx < 0) {
-		d += escape(d, f->s, f->len);
+		d += put_field(d, r, t->known[SF_COMM], ascii);
 		*d++ = '(';
 		d += put_num(d, sf_get(t, r, SF_PID));
 		*d++ = ')';
 		*d++ = '/';
-		d += put_num(d, sf_get(t, r, SF_FD));
-	} else if (!raw && c->kind == SF_KIND_SIZE && sf_parse_u64(f->s, f->len, &v)) {
+		return d + put_num(d, sf_get(t, r, SF_FD));
+	}
+	f = &r->f[c->idx];
+	if (raw || c->kind == SF_KIND_STR || c->kind == SF_KIND_NUM ||
+	    c->kind == SF_KIND_OTHER)
+		return d + put_field(d, r, c->idx, ascii);
+	if (c->kind == SF_KIND_SIZE && sf_parse_u64(f->s, f->len, &v)) {
 		sf_human_size(d, 64, v);
 		d += strlen(d);
-	} else if (!raw && c->kind == SF_KIND_UID && sf_parse_u64(f->s, f->len, &v) &&
+	} else if (c->kind == SF_KIND_UID && sf_parse_u64(f->s, f->len, &v) &&
 		   (name = user_name(v))) {
+		*ascii = false;
 		d += escape(d, name, strlen(name));
-	} else if (!raw && human_compound(d, t, c, f)) {
+	} else if (human_compound(d, c, f)) {
 		d += strlen(d);
 	} else {
-		d += escape(d, f->s, f->len);
+		d += put_field(d, r, c->idx, ascii);
 	}
 	return d;
 }
@@ -520,11 +549,13 @@ static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
 void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		 const struct sf_row *r, char mark)
 {
-	size_t row;
+	size_t row, room = 0;
+	bool ascii = true;
+	char *d;
 
 	if (g->out) {	/* one column, nothing to align */
 		char *d = buf_room(&g->b, cell_room(t, r, &g->cols[0]) + 1);
-		char *e = cell_text(d, g->flags, t, r, &g->cols[0]);
+		char *e = cell_text(d, g->flags, t, r, &g->cols[0], &ascii);
 
 		*e++ = '\n';
 		g->b.len += e - d;
@@ -540,18 +571,25 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		g->key[3 * row + 1] = r->fd;
 		g->key[3 * row + 2] = r->ino;
 	}
+	for (size_t i = 0; i < g->ncols; i++)	/* room for the whole row */
+		room += cell_room(t, r, &g->cols[i]) + 1;
+	d = buf_room(&g->cells, room);
 	for (size_t i = 0; i < g->ncols; i++) {
-		char *d = buf_room(&g->cells, cell_room(t, r, &g->cols[i]) + 1);
-		char *e = cell_text(d, g->flags, t, r, &g->cols[i]);
-		size_t w = width(d, e - d);
+		char *e;
+		size_t w;
 
-		*e = '\0';
+		ascii = true;
+		e = cell_text(d, g->flags, t, r, &g->cols[i], &ascii);
+		/* ASCII text: its width is its length */
+		w = ascii ? (size_t)(e - d) : width(d, e - d);
+		*e++ = '\0';
 		if (w > g->w[i])
 			g->w[i] = w;
-		if (w != (size_t)(e - d))
+		if (!ascii && w != (size_t)(e - d - 1))
 			g->multi[i] = true;
-		g->cells.len += e - d + 1;
+		d = e;
 	}
+	g->cells.len = d - g->cells.s;
 }
 
 /* Copy row i of src (same columns, SF_OUT_MARKS) to dst. */
@@ -738,6 +776,7 @@ void sf_json_begin(struct sf_json_out *j, FILE *out, const struct sf_table *t,
 			j->cols[i].name = t->cols[i].s;
 			j->cols[i].idx = (int)i;
 			j->cols[i].kind = sf_col_kind(t, i);
+			j->cols[i].def = col_def(t, (int)i);
 		}
 		j->koff[i] = j->keys.len;
 		if (i)

@@ -65,8 +65,19 @@ struct sf_str {
 	size_t len;
 };
 
+/*
+ * What the parser saw in a field's bytes (struct sf_row's cls): output
+ * takes a field as it is when none of these says otherwise.
+ */
+#define SF_B_ESC	0x02	/* a "\\ooo" escape (the field was decoded) */
+#define SF_B_HIGH	0x08	/* a byte >= 0x80 */
+#define SF_B_QUOTE	0x10	/* a '"' */
+#define SF_B_NONDIGIT	0x20	/* a byte that is not a decimal digit */
+
 struct sf_row {
 	struct sf_str *f;	/* one field per header column, decoded */
+	const unsigned char *cls;	/* sf_next: per field, the SF_B_* of
+					 * its bytes; NULL (sf_parse): unknown */
 	unsigned long line;	/* line number in the input */
 	uint64_t pid, fd, ino;
 };
@@ -99,6 +110,7 @@ struct sf_table {
 	enum sf_kind *kind;	/* per header column */
 	unsigned long line;	/* of the last line read */
 	struct sf_str *fields;	/* sf_parse: nrows * ncols; sf_next: ncols */
+	unsigned char *cls;	/* the last line's fields' SF_B_*: ncols */
 	struct sf_row *rows;	/* sf_parse: nrows; sf_next: the current one */
 	size_t nrows, rcap;
 	unsigned long nbad;	/* malformed lines skipped */
@@ -137,6 +149,7 @@ struct sf_outcol {
 	const char *name;
 	int idx;
 	enum sf_kind kind;
+	const struct sf_coldef *def;	/* a known column's, else NULL */
 };
 
 #define SF_OUT_NUMERIC	0x1	/* -n: raw numbers */
