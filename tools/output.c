@@ -83,14 +83,6 @@ static void buf_put(struct sf_buf *b, const char *s, size_t n)
 	b->len += n;
 }
 
-static void buf_pad(struct sf_buf *b, size_t n)
-{
-	if (!n)
-		return;
-	memset(buf_room(b, n), ' ', n);
-	b->len += n;
-}
-
 /* Write b out once it holds a large piece (or when all is true). */
 static void buf_flush(struct sf_buf *b, FILE *out, bool all)
 {
@@ -112,11 +104,6 @@ static size_t put_u64(char *d, uint64_t v)
 	for (size_t i = 0; i < n; i++)
 		d[i] = tmp[n - 1 - i];
 	return n;
-}
-
-static void buf_u64(struct sf_buf *b, uint64_t v)
-{
-	b->len += put_u64(buf_room(b, 20), v);
 }
 
 /*
@@ -187,14 +174,23 @@ void sf_put_owner(FILE *out, const struct sf_table *t, const struct sf_row *r)
 	fprintf(out, "(%" PRIu64 ")/%" PRIu64, r->pid, r->fd);
 }
 
-/* The text of a JSON string holding s (RFC 8259), quotes not included. */
-static void json_chars(struct sf_buf *b, const char *s, size_t len)
+/* s and n bytes of it at d; returns their end. */
+static char *put(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+
+/*
+ * The text of a JSON string holding s (RFC 8259), quotes not included, at
+ * d (room for 6 bytes a byte); returns its end.
+ */
+static char *json_chars(char *d, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
 	for (size_t i = 0; i < len;) {
 		size_t seq = 0;
-		char esc[8];
 
 		while (i + seq < len && u[i + seq] >= 0x20 && u[i + seq] < 0x7f &&
 		       u[i + seq] != '"' && u[i + seq] != '\\')
@@ -202,42 +198,61 @@ static void json_chars(struct sf_buf *b, const char *s, size_t len)
 		if (!seq && u[i] >= 0x80)
 			seq = utf8_seq(u + i, len - i);
 		if (seq) {
-			buf_put(b, s + i, seq);
+			d = put(d, s + i, seq);
 			i += seq;
 			continue;
 		}
 		switch (u[i]) {
 		case '"':
-			buf_put(b, "\\\"", 2);
+			d = put(d, "\\\"", 2);
 			break;
 		case '\\':
-			buf_put(b, "\\\\", 2);
+			d = put(d, "\\\\", 2);
 			break;
 		case '\n':
-			buf_put(b, "\\n", 2);
+			d = put(d, "\\n", 2);
 			break;
 		case '\t':
-			buf_put(b, "\\t", 2);
+			d = put(d, "\\t", 2);
 			break;
 		default:
 			if (u[i] >= 0x80) {	/* not UTF-8: U+FFFD */
-				buf_put(b, "\\ufffd", 6);
+				d = put(d, "\\ufffd", 6);
 			} else {		/* a control byte or DEL */
+				char esc[8];
+
 				snprintf(esc, sizeof(esc), "\\u%04x", u[i]);
-				buf_put(b, esc, 6);
+				d = put(d, esc, 6);
 			}
 		}
 		i++;
 	}
+	return d;
 }
 
 static void json_string(struct sf_buf *b, const char *s, size_t len)
 {
-	buf_put(b, "\"", 1);
-	json_chars(b, s, len);
-	buf_put(b, "\"", 1);
+	char *d = buf_room(b, 6 * len + 2);
+
+	*d++ = '"';
+	d = json_chars(d, s, len);
+	*d++ = '"';
+	b->len = d - b->s;
 }
 
+/*
+ * Field idx of r as the text of a JSON string, at d (room for 6 bytes a
+ * byte); returns its end.  A field the parser saw no escape, no quote and
+ * no byte >= 0x80 in is that text already.
+ */
+static char *json_field(char *d, const struct sf_row *r, int idx)
+{
+	const struct sf_str *f = &r->f[idx];
+
+	if (r->cls && !(r->cls[idx] & (SF_B_ESC | SF_B_HIGH | SF_B_QUOTE)))
+		return put(d, f->s, f->len);
+	return json_chars(d, f->s, f->len);
+}
 
 void sf_human_size(char *buf, size_t size, uint64_t bytes)
 {
@@ -617,16 +632,28 @@ void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 	}
 }
 
+/*
+ * A cell of len bytes padded with pad spaces to its column's width, then
+ * the space between columns (none after the last), at the end of b.
+ */
 static void put_cell(struct sf_buf *b, const char *s, size_t len, size_t pad,
 		     bool right, bool last)
 {
-	if (right)
-		buf_pad(b, pad);
-	buf_put(b, s, len);
-	if (!right && !last)
-		buf_pad(b, pad);
+	char *d = buf_room(b, len + pad + 1);
+
+	if (right) {
+		memset(d, ' ', pad);
+		d += pad;
+	}
+	memcpy(d, s, len);
+	d += len;
+	if (!right && !last) {
+		memset(d, ' ', pad);
+		d += pad;
+	}
 	if (!last)
-		buf_put(b, " ", 1);
+		*d++ = ' ';
+	b->len = d - b->s;
 }
 
 static void put_heading(struct sf_buf *b, const struct sf_grid *g,
@@ -650,18 +677,21 @@ static void put_heading(struct sf_buf *b, const struct sf_grid *g,
 void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 {
 	size_t *w = calloc(g->ncols, sizeof(*w));
+	bool *right = calloc(g->ncols, sizeof(*right));
 	bool head = !(g->flags & SF_OUT_NOHEAD);
 	struct sf_buf *b = &g->b;
 
-	if (g->out || !w) {	/* printed as added */
+	if (g->out || !w || !right) {	/* printed as added */
 		buf_flush(b, out, true);
 		free(w);
+		free(right);
 		return;
 	}
 	for (size_t c = 0; c < g->ncols; c++) {
 		w[c] = head ? strlen(g->cols[c].name) : 0;
 		if (g->w[c] > w[c])
 			w[c] = g->w[c];
+		right[c] = right_aligned(&g->cols[c]);
 	}
 	if (head)
 		put_heading(b, g, w, marks);
@@ -678,15 +708,17 @@ void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 
 			/* a column of ASCII text: width is length */
 			put_cell(b, s, len, w[c] - (g->multi[c] ? width(s, len) : len),
-				 right_aligned(&g->cols[c]), c + 1 == g->ncols);
+				 right[c], c + 1 == g->ncols);
 			s += len + 1;
 		}
 		off = s - g->cells.s;
-		buf_put(b, "\n", 1);
+		*buf_room(b, 1) = '\n';
+		b->len++;
 		buf_flush(b, out, false);
 	}
 	buf_flush(b, out, true);
 	free(w);
+	free(right);
 }
 
 void sf_grid_free(struct sf_grid *g)
@@ -709,53 +741,64 @@ static bool json_number(const struct sf_str *f)
 	return sf_parse_u64(f->s, f->len, &v) && (f->len == 1 || f->s[0] != '0');
 }
 
-static void json_value(struct sf_buf *b, const struct sf_table *t,
-		       const struct sf_row *r, const struct sf_outcol *c)
+/* The bytes json_value() may write for c: 6 a byte of text, 64 more. */
+static size_t json_room(const struct sf_table *t, const struct sf_row *r,
+			const struct sf_outcol *c)
 {
-	const struct sf_coldef *def;
+	const struct sf_str *f = c->idx < 0 ? sf_get(t, r, SF_COMM) : &r->f[c->idx];
+
+	return 6 * f->len + 64;
+}
+
+/* The JSON value of column c of r at d; returns its end. */
+static char *json_value(char *d, const struct sf_table *t,
+			const struct sf_row *r, const struct sf_outcol *c)
+{
+	const struct sf_coldef *def = c->def;
 	const struct sf_str *f;
 	const char *kind;
 	uint64_t v, v2;
 	bool has_b;
 
 	if (c->idx < 0) {	/* "comm(pid)/fd" */
-		f = sf_get(t, r, SF_COMM);
-		buf_put(b, "\"", 1);
-		json_chars(b, f->s, f->len);
-		buf_put(b, "(", 1);
-		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_PID));
-		buf_put(b, ")/", 2);
-		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_FD));
-		buf_put(b, "\"", 1);
-		return;
+		*d++ = '"';
+		d = json_field(d, r, t->known[SF_COMM]);
+		*d++ = '(';
+		d += put_num(d, sf_get(t, r, SF_PID));
+		d = put(d, ")/", 2);
+		d += put_num(d, sf_get(t, r, SF_FD));
+		*d++ = '"';
+		return d;
 	}
 	f = &r->f[c->idx];
-	def = col_def(t, c->idx);
 	if (c->kind != SF_KIND_STR && f->len == 1 && f->s[0] == '-') {
-		buf_put(b, "null", 4);
+		d = put(d, "null", 4);
 	} else if (def && def->json == SF_JSON_PAIR && sf_parse_pair(f, &v, &v2, &has_b)) {
-		buf_put(b, "[", 1);
-		buf_u64(b, v);
-		buf_put(b, ", ", 2);
+		*d++ = '[';
+		d += put_u64(d, v);
+		d = put(d, ", ", 2);
 		if (has_b)
-			buf_u64(b, v2);
+			d += put_u64(d, v2);
 		else
-			buf_put(b, "null", 4);
-		buf_put(b, "]", 1);
+			d = put(d, "null", 4);
+		*d++ = ']';
 	} else if (def && def->json == SF_JSON_TIMER && sf_parse_timer(f, &kind, &v)) {
-		buf_put(b, "{\"kind\": \"", 10);
-		buf_put(b, kind, strlen(kind));
-		buf_put(b, "\", \"ms\": ", 9);
-		buf_u64(b, v);
-		buf_put(b, "}", 1);
+		d = put(d, "{\"kind\": \"", 10);
+		d = put(d, kind, strlen(kind));
+		d = put(d, "\", \"ms\": ", 9);
+		d += put_u64(d, v);
+		*d++ = '}';
 	} else if (c->kind == SF_KIND_OTHER && json_number(f)) {
-		buf_put(b, f->s, f->len);
+		d = put(d, f->s, f->len);
 	} else if (c->kind == SF_KIND_NUM || c->kind == SF_KIND_SIZE ||
 		   c->kind == SF_KIND_UID) {	/* the parser checked: a number */
-		b->len += put_num(buf_room(b, 20), f);
+		d += put_num(d, f);
 	} else {
-		json_string(b, f->s, f->len);
+		*d++ = '"';
+		d = json_field(d, r, c->idx);
+		*d++ = '"';
 	}
+	return d;
 }
 
 /* Start the array; cols NULL means every header column. */
@@ -792,16 +835,21 @@ void sf_json_row(struct sf_json_out *j, const struct sf_table *t,
 		 const struct sf_row *r)
 {
 	struct sf_buf *b = &j->b;
+	size_t room = j->keys.len + 6;	/* the keys, ",\n  {" and "}" */
+	char *d;
 
+	for (size_t c = 0; c < j->ncols; c++)
+		room += json_room(t, r, &j->cols[c]);
+	d = buf_room(b, room);
 	if (j->n++)
-		buf_put(b, ",\n  {", 5);
-	else
-		buf_put(b, "\n  {", 4);
+		*d++ = ',';
+	d = put(d, "\n  {", 4);
 	for (size_t c = 0; c < j->ncols; c++) {
-		buf_put(b, j->keys.s + j->koff[c], j->koff[c + 1] - j->koff[c]);
-		json_value(b, t, r, &j->cols[c]);
+		d = put(d, j->keys.s + j->koff[c], j->koff[c + 1] - j->koff[c]);
+		d = json_value(d, t, r, &j->cols[c]);
 	}
-	buf_put(b, "}", 1);
+	*d++ = '}';
+	b->len = d - b->s;
 	buf_flush(b, j->out, false);
 }
 
