@@ -494,6 +494,22 @@ static size_t width(const char *s, size_t len)
 }
 
 /*
+ * A cell of len bytes and width w kept in column c: the column's width,
+ * whether it has multibyte characters, and the bytes they add to the row
+ * (*extra) beyond its width.
+ */
+static void grid_cell(struct sf_grid *g, size_t c, size_t len, size_t w,
+		      size_t *extra)
+{
+	if (w > g->w[c])
+		g->w[c] = w;
+	if (w != len) {
+		g->multi[c] = true;
+		*extra += len - w;
+	}
+}
+
+/*
  * The text of field idx of r as the file writes it, at d (room for 4 bytes
  * a byte); returns its length.  A field the parser saw no escape and no
  * byte >= 0x80 in is that text already.  *ascii: the text is ASCII.
@@ -564,7 +580,7 @@ static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
 void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		 const struct sf_row *r, char mark)
 {
-	size_t row, room = 0;
+	size_t row, room = 0, extra = 0;
 	bool ascii = true;
 	char *d;
 
@@ -597,14 +613,13 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		e = cell_text(d, g->flags, t, r, &g->cols[i], &ascii);
 		/* ASCII text: its width is its length */
 		w = ascii ? (size_t)(e - d) : width(d, e - d);
-		*e++ = '\0';
-		if (w > g->w[i])
-			g->w[i] = w;
-		if (!ascii && w != (size_t)(e - d - 1))
-			g->multi[i] = true;
-		d = e;
+		*e = '\0';
+		grid_cell(g, i, e - d, w, &extra);
+		d = e + 1;
 	}
 	g->cells.len = d - g->cells.s;
+	if (extra > g->extra)
+		g->extra = extra;
 }
 
 /* Copy row i of src (same columns, SF_OUT_MARKS) to dst. */
@@ -612,7 +627,7 @@ void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 		  char mark)
 {
 	const char *s = src->cells.s + src->row[i];
-	size_t row;
+	size_t row, extra = 0;
 
 	grid_row_room(dst);
 	row = dst->nrows++;
@@ -620,16 +635,15 @@ void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 	dst->mark[row] = mark;
 	memcpy(&dst->key[3 * row], &src->key[3 * i], 3 * sizeof(*dst->key));
 	for (size_t c = 0; c < dst->ncols; c++) {
-		size_t len = strlen(s), w = width(s, len);
+		size_t len = strlen(s);
 
 		memcpy(buf_room(&dst->cells, len + 1), s, len + 1);
 		dst->cells.len += len + 1;
-		if (w > dst->w[c])
-			dst->w[c] = w;
-		if (w != len)
-			dst->multi[c] = true;
+		grid_cell(dst, c, len, width(s, len), &extra);
 		s += len + 1;
 	}
+	if (extra > dst->extra)
+		dst->extra = extra;
 }
 
 /*
@@ -674,16 +688,56 @@ static void put_heading(struct sf_buf *b, const struct sf_grid *g,
 	buf_put(b, "\n", 1);
 }
 
+/*
+ * One row at the end of b: each cell at its column's offset off[c] in a
+ * line of spaces, later by the bytes that multibyte characters of the
+ * cells before it take beyond their width.  s: the row's cells; returns
+ * the next row's.
+ */
+static const char *put_row(struct sf_buf *b, const struct sf_grid *g,
+			   const char *s, const size_t *w, const size_t *off,
+			   const bool *right, size_t linew, const char *mark)
+{
+	char *d = buf_room(b, linew + g->extra + 3);
+	size_t end = 0, shift = 0;
+
+	if (mark) {
+		*d++ = *mark;
+		*d++ = ' ';
+		b->len += 2;
+	}
+	memset(d, ' ', linew + g->extra);
+	for (size_t c = 0; c < g->ncols; c++) {
+		size_t len = strlen(s);
+		/* a column of ASCII text: width is length */
+		size_t cw = g->multi[c] ? width(s, len) : len;
+		/* right-aligned: the padding before the text */
+		size_t at = off[c] + shift + (right[c] ? w[c] - cw : 0);
+
+		memcpy(d + at, s, len);
+		end = at + len;
+		shift += len - cw;
+		s += len + 1;
+	}
+	d[end] = '\n';	/* the last cell has no padding after it */
+	b->len += end + 1;
+	return s;
+}
+
 void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 {
 	size_t *w = calloc(g->ncols, sizeof(*w));
+	size_t *off = calloc(g->ncols, sizeof(*off));
 	bool *right = calloc(g->ncols, sizeof(*right));
 	bool head = !(g->flags & SF_OUT_NOHEAD);
 	struct sf_buf *b = &g->b;
+	const char *s = g->cells.s;	/* rows follow each other */
+	size_t linew = 0;	/* a row's width with every cell padded */
 
-	if (g->out || !w || !right) {	/* printed as added */
+	if (g->out || !w || !off || !right) {	/* printed as added */
 		buf_flush(b, out, true);
 		free(w);
+		free(off);
 		free(right);
 		return;
 	}
@@ -692,32 +746,18 @@ void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 		if (g->w[c] > w[c])
 			w[c] = g->w[c];
 		right[c] = right_aligned(&g->cols[c]);
+		off[c] = linew;
+		linew += w[c] + 1;
 	}
 	if (head)
 		put_heading(b, g, w, marks);
-	for (size_t r = 0, off = 0; r < g->nrows; r++) {
-		const char *s = g->cells.s + off;	/* rows follow each other */
-
-		if (marks) {
-			char m[2] = { g->mark[r], ' ' };
-
-			buf_put(b, m, 2);
-		}
-		for (size_t c = 0; c < g->ncols; c++) {
-			size_t len = strlen(s);
-
-			/* a column of ASCII text: width is length */
-			put_cell(b, s, len, w[c] - (g->multi[c] ? width(s, len) : len),
-				 right[c], c + 1 == g->ncols);
-			s += len + 1;
-		}
-		off = s - g->cells.s;
-		*buf_room(b, 1) = '\n';
-		b->len++;
+	for (size_t r = 0; r < g->nrows; r++) {
+		s = put_row(b, g, s, w, off, right, linew, marks ? &g->mark[r] : NULL);
 		buf_flush(b, out, false);
 	}
 	buf_flush(b, out, true);
 	free(w);
+	free(off);
 	free(right);
 }
 

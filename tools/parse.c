@@ -121,16 +121,20 @@ static void warn(struct sf_table *t, unsigned long line, const char *fmt, ...)
 bool sf_parse_u64(const char *s, size_t len, uint64_t *v)
 {
 	uint64_t n = 0;
+	unsigned int d;
+	size_t i;
 
 	if (len == 0 || len > 20)
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned int d = (unsigned char)s[i] - '0';
-
+	for (i = 0; i < len && i < 19; i++) {	/* 19 digits fit in 64 bits */
+		d = (unsigned char)s[i] - '0';
 		if (d > 9)
 			return false;
-		/* 19 digits always fit in 64 bits; the 20th may not */
-		if (i == 19 && n > (UINT64_MAX - d) / 10)
+		n = n * 10 + d;
+	}
+	if (i < len) {				/* the 20th may not */
+		d = (unsigned char)s[i] - '0';
+		if (d > 9 || n > (UINT64_MAX - d) / 10)
 			return false;
 		n = n * 10 + d;
 	}
@@ -248,7 +252,8 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 
 	t->cols = calloc(max, sizeof(*t->cols));
 	t->kind = calloc(max, sizeof(*t->kind));
-	if (!t->cols || !t->kind)
+	t->check = calloc(max, sizeof(*t->check));
+	if (!t->cols || !t->kind || !t->check)
 		return -ENOMEM;
 	init_byte_class();
 	n = split(p, end, t->cols, NULL, max);
@@ -278,6 +283,11 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 				t->known[k] = (int)i;
 				t->kind[i] = sf_cols[k].kind;
 			}
+		/* text is checked only for escapes and control bytes; any
+		 * other value also when it is not plain digits */
+		t->check[i] = SF_B_ESC | B_CTRL;
+		if (t->kind[i] != SF_KIND_STR && t->kind[i] != SF_KIND_OTHER)
+			t->check[i] |= SF_B_NONDIGIT;
 	}
 	for (int k = 0; k < SF_NKNOWN; k++) {
 		if (t->known[k] >= 0 || sf_cols[k].format > 1)
@@ -371,6 +381,10 @@ static bool parse_line(struct sf_table *t, unsigned long line, char *p,
 		enum sf_kind kind = sf_col_kind(t, i);
 		uint64_t v;
 
+		/* none of the bytes its column checks, too short to overflow:
+		 * nothing to look at (most fields) */
+		if (!(cls[i] & t->check[i]) && f[i].len < 20)
+			continue;
 		/* most fields have no escape and no control byte: as split()
 		 * left them */
 		if ((cls[i] & (SF_B_ESC | B_CTRL)) && !decode(&f[i], why, sizeof(why))) {
@@ -615,6 +629,7 @@ void sf_table_free(struct sf_table *t)
 	free(t->head);
 	free(t->cols);
 	free(t->kind);
+	free(t->check);
 	free(t->fields);
 	free(t->cls);
 	free(t->rows);

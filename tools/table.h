@@ -108,6 +108,8 @@ struct sf_table {
 	int known[SF_NKNOWN];	/* header index of each known column, -1 if
 				 * absent (format 2 columns in a format 1 file) */
 	enum sf_kind *kind;	/* per header column */
+	unsigned char *check;	/* per header column: the byte classes that
+				 * make a field worth a closer look */
 	unsigned long line;	/* of the last line read */
 	struct sf_str *fields;	/* sf_parse: nrows * ncols; sf_next: ncols */
 	unsigned char *cls;	/* the last line's fields' SF_B_*: ncols */
@@ -182,6 +184,7 @@ struct sf_grid {
 	uint64_t *key;		/* pid, fd, ino (3 each) */
 	size_t *w;		/* per column: its widest cell */
 	bool *multi;		/* per column: a cell has multibyte characters */
+	size_t extra;		/* the most bytes those add to a row's width */
 };
 
 int sf_resolve_cols(const struct sf_table *t, const char *list,
