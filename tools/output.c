@@ -458,10 +458,15 @@ void sf_grid_init(struct sf_grid *g, const struct sf_outcol *cols,
 	g->flags = flags;
 	g->w = calloc(ncols, sizeof(*g->w));
 	g->multi = calloc(ncols, sizeof(*g->multi));
-	if (!g->w || !g->multi) {
+	g->as_is = calloc(ncols, sizeof(*g->as_is));
+	if (!g->w || !g->multi || !g->as_is) {
 		fprintf(stderr, "sockfd: out of memory\n");
 		exit(1);
 	}
+	for (size_t i = 0; i < ncols; i++)	/* see cell_text() */
+		g->as_is[i] = cols[i].idx >= 0 &&
+			      ((flags & SF_OUT_NUMERIC) || cols[i].kind == SF_KIND_STR ||
+			       cols[i].kind == SF_KIND_NUM || cols[i].kind == SF_KIND_OTHER);
 	if (out && ncols == 1 && !right_aligned(&cols[0])) {
 		g->out = out;
 		if (!(flags & SF_OUT_NOHEAD))
@@ -580,7 +585,7 @@ static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
 void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		 const struct sf_row *r, char mark)
 {
-	size_t row, room = 0, extra = 0;
+	size_t row, extra = 0;
 	bool ascii = true;
 	char *d;
 
@@ -602,22 +607,31 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		g->key[3 * row + 1] = r->fd;
 		g->key[3 * row + 2] = r->ino;
 	}
-	for (size_t i = 0; i < g->ncols; i++)	/* room for the whole row */
-		room += cell_room(t, r, &g->cols[i]) + 1;
-	d = buf_room(&g->cells, room);
 	for (size_t i = 0; i < g->ncols; i++) {
+		const struct sf_outcol *c = &g->cols[i];
 		char *e;
 		size_t w;
 
+		if (g->as_is[i] && r->cls && !(r->cls[c->idx] & (SF_B_ESC | SF_B_HIGH))) {
+			/* ASCII as the file has it (put_field()'s first case) */
+			const struct sf_str *f = &r->f[c->idx];
+
+			d = buf_room(&g->cells, f->len + 1);
+			memcpy(d, f->s, f->len);
+			d[f->len] = '\0';
+			g->cells.len += f->len + 1;
+			grid_cell(g, i, f->len, f->len, &extra);
+			continue;
+		}
+		d = buf_room(&g->cells, cell_room(t, r, c) + 1);
 		ascii = true;
-		e = cell_text(d, g->flags, t, r, &g->cols[i], &ascii);
+		e = cell_text(d, g->flags, t, r, c, &ascii);
 		/* ASCII text: its width is its length */
 		w = ascii ? (size_t)(e - d) : width(d, e - d);
 		*e = '\0';
 		grid_cell(g, i, e - d, w, &extra);
-		d = e + 1;
+		g->cells.len += e - d + 1;
 	}
-	g->cells.len = d - g->cells.s;
 	if (extra > g->extra)
 		g->extra = extra;
 }
@@ -770,6 +784,7 @@ void sf_grid_free(struct sf_grid *g)
 	free(g->key);
 	free(g->w);
 	free(g->multi);
+	free(g->as_is);
 	memset(g, 0, sizeof(*g));
 }
 

@@ -120,20 +120,20 @@ static void warn(struct sf_table *t, unsigned long line, const char *fmt, ...)
 
 bool sf_parse_u64(const char *s, size_t len, uint64_t *v)
 {
+	size_t short_len = len < 20 ? len : 19;	/* 19 digits fit in 64 bits */
 	uint64_t n = 0;
 	unsigned int d;
-	size_t i;
 
 	if (len == 0 || len > 20)
 		return false;
-	for (i = 0; i < len && i < 19; i++) {	/* 19 digits fit in 64 bits */
+	for (size_t i = 0; i < short_len; i++) {
 		d = (unsigned char)s[i] - '0';
 		if (d > 9)
 			return false;
 		n = n * 10 + d;
 	}
-	if (i < len) {				/* the 20th may not */
-		d = (unsigned char)s[i] - '0';
+	if (len == 20) {			/* the 20th digit may not */
+		d = (unsigned char)s[19] - '0';
 		if (d > 9 || n > (UINT64_MAX - d) / 10)
 			return false;
 		n = n * 10 + d;

@@ -185,6 +185,8 @@ struct sf_grid {
 	size_t *w;		/* per column: its widest cell */
 	bool *multi;		/* per column: a cell has multibyte characters */
 	size_t extra;		/* the most bytes those add to a row's width */
+	bool *as_is;		/* per column: its cells are the fields' text
+				 * as the file writes it */
 };
 
 int sf_resolve_cols(const struct sf_table *t, const char *list,
