@@ -339,6 +339,32 @@ bool sf_parse_timer(const struct sf_str *f, const char **kind, uint64_t *ms)
 	return sf_parse_u64(slash + 1, f->len - n - 1, ms);
 }
 
+/* The end of the run of decimal digits at p (p < end). */
+static const char *digits(const char *p, const char *end)
+{
+	while (p < end && (unsigned char)(*p - '0') <= 9)
+		p++;
+	return p;
+}
+
+/*
+ * "N/M" or "N/-" with at most 19 digits each, which always parses: most
+ * pairs, checked without sf_parse_pair().
+ */
+static bool short_pair(const struct sf_str *f)
+{
+	const char *p = f->s, *end = f->s + f->len, *n;
+
+	n = digits(p, end);
+	if (n == p || n - p > 19 || n == end || *n != '/')
+		return false;
+	p = n + 1;
+	if (end - p == 1 && *p == '-')
+		return true;
+	n = digits(p, end);
+	return n == end && n > p && n - p <= 19;
+}
+
 /* A pair or timer field is "-" or parses. */
 static bool valid_compound(enum sf_kind kind, const struct sf_str *f)
 {
@@ -349,6 +375,8 @@ static bool valid_compound(enum sf_kind kind, const struct sf_str *f)
 	if (kind != SF_KIND_PAIR && kind != SF_KIND_TIMER)
 		return true;
 	if (f->len == 1 && f->s[0] == '-')
+		return true;
+	if (kind == SF_KIND_PAIR && short_pair(f))
 		return true;
 	return kind == SF_KIND_PAIR ? sf_parse_pair(f, &a, &b, &has_b) :
 				      sf_parse_timer(f, &k, &a);
