@@ -110,7 +110,7 @@ static size_t put_u64(char *d, uint64_t v)
  * A number field the parser checked, in decimal: its text when that has no
  * leading zero (the rule), else reformatted.  d has room for 20 bytes.
  */
-static size_t put_num(char *d, const struct sf_str *f)
+static inline size_t put_num(char *d, const struct sf_str *f)
 {
 	uint64_t v;
 
@@ -809,7 +809,6 @@ static size_t json_room(const struct sf_table *t, const struct sf_row *r,
 static char *json_value(char *d, const struct sf_table *t,
 			const struct sf_row *r, const struct sf_outcol *c)
 {
-	const struct sf_coldef *def = c->def;
 	const struct sf_str *f;
 	const char *kind;
 	uint64_t v, v2;
@@ -826,9 +825,16 @@ static char *json_value(char *d, const struct sf_table *t,
 		return d;
 	}
 	f = &r->f[c->idx];
-	if (c->kind != SF_KIND_STR && f->len == 1 && f->s[0] == '-') {
-		d = put(d, "null", 4);
-	} else if (def && def->json == SF_JSON_PAIR && sf_parse_pair(f, &v, &v2, &has_b)) {
+	if (c->kind != SF_KIND_STR && f->len == 1 && f->s[0] == '-')
+		return put(d, "null", 4);
+	switch (c->kind) {
+	case SF_KIND_NUM:
+	case SF_KIND_SIZE:
+	case SF_KIND_UID:	/* the parser checked: a number */
+		return d + put_num(d, f);
+	case SF_KIND_PAIR:
+		if (!sf_parse_pair(f, &v, &v2, &has_b))
+			break;
 		*d++ = '[';
 		d += put_u64(d, v);
 		d = put(d, ", ", 2);
@@ -837,22 +843,26 @@ static char *json_value(char *d, const struct sf_table *t,
 		else
 			d = put(d, "null", 4);
 		*d++ = ']';
-	} else if (def && def->json == SF_JSON_TIMER && sf_parse_timer(f, &kind, &v)) {
+		return d;
+	case SF_KIND_TIMER:
+		if (!sf_parse_timer(f, &kind, &v))
+			break;
 		d = put(d, "{\"kind\": \"", 10);
 		d = put(d, kind, strlen(kind));
 		d = put(d, "\", \"ms\": ", 9);
 		d += put_u64(d, v);
 		*d++ = '}';
-	} else if (c->kind == SF_KIND_OTHER && json_number(f)) {
-		d = put(d, f->s, f->len);
-	} else if (c->kind == SF_KIND_NUM || c->kind == SF_KIND_SIZE ||
-		   c->kind == SF_KIND_UID) {	/* the parser checked: a number */
-		d += put_num(d, f);
-	} else {
-		*d++ = '"';
-		d = json_field(d, r, c->idx);
-		*d++ = '"';
+		return d;
+	case SF_KIND_OTHER:
+		if (json_number(f))
+			return put(d, f->s, f->len);
+		break;
+	case SF_KIND_STR:
+		break;
 	}
+	*d++ = '"';
+	d = json_field(d, r, c->idx);
+	*d++ = '"';
 	return d;
 }
 
@@ -862,6 +872,7 @@ void sf_json_begin(struct sf_json_out *j, FILE *out, const struct sf_table *t,
 {
 	memset(j, 0, sizeof(*j));
 	j->out = out;
+	j->all = !cols;
 	if (!cols)
 		ncols = t->ncols;
 	j->cols = xrealloc(NULL, (ncols + 1) * sizeof(*j->cols));
@@ -893,8 +904,16 @@ void sf_json_row(struct sf_json_out *j, const struct sf_table *t,
 	size_t room = j->keys.len + 6;	/* the keys, ",\n  {" and "}" */
 	char *d;
 
-	for (size_t c = 0; c < j->ncols; c++)
-		room += json_room(t, r, &j->cols[c]);
+	if (j->all && j->ncols) {
+		/* every field once: they lie in order in the text of one
+		 * line, so they hold at most its bytes */
+		const struct sf_str *last = &r->f[j->ncols - 1];
+
+		room += 6 * (size_t)(last->s + last->len - r->f[0].s) + 64 * j->ncols;
+	} else {
+		for (size_t c = 0; c < j->ncols; c++)
+			room += json_room(t, r, &j->cols[c]);
+	}
 	d = buf_room(b, room);
 	if (j->n++)
 		*d++ = ',';

@@ -75,7 +75,8 @@ struct sf_str {
 #define SF_B_NONDIGIT	0x20	/* a byte that is not a decimal digit */
 
 struct sf_row {
-	struct sf_str *f;	/* one field per header column, decoded */
+	struct sf_str *f;	/* one field per header column, decoded; they
+				 * lie in order in the text of the line */
 	const unsigned char *cls;	/* sf_next: per field, the SF_B_* of
 					 * its bytes; NULL (sf_parse): unknown */
 	unsigned long line;	/* line number in the input */
@@ -206,6 +207,7 @@ struct sf_json_out {
 	struct sf_buf b;
 	struct sf_outcol *cols;	/* NULL in sf_json_begin: every header column */
 	size_t ncols;
+	bool all;		/* cols is every header column, in order */
 	struct sf_buf keys;	/* per column: "name": (after ", ") */
 	size_t *koff;		/* column c's is keys.s[koff[c], koff[c + 1]) */
 	size_t n;		/* rows written */
