@@ -211,7 +211,7 @@ static void init_byte_class(void)
  * Split line [p, end) into at most max fields; returns the count found
  * (max + 1 when there are more).  *end must be '\n', which no line holds:
  * it stops the scans.  Each field is NUL-terminated in place and gets in
- * cls (when not NULL) the classes of its bytes OR-ed together.
+ * cls the classes of its bytes OR-ed together.
  */
 static size_t split(char *p, char *end, struct sf_str *f, unsigned char *cls,
 		    size_t max)
@@ -236,8 +236,7 @@ static size_t split(char *p, char *end, struct sf_str *f, unsigned char *cls,
 		}
 		f[n].s = start;
 		f[n].len = p - start;
-		if (cls)
-			cls[n] = seen;
+		cls[n] = seen;
 		n++;
 		*p = '\0';	/* a space or the line's end */
 		if (p < end)
@@ -253,10 +252,11 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 	t->cols = calloc(max, sizeof(*t->cols));
 	t->kind = calloc(max, sizeof(*t->kind));
 	t->check = calloc(max, sizeof(*t->check));
-	if (!t->cols || !t->kind || !t->check)
+	t->cls = calloc(max, sizeof(*t->cls));	/* each line's, from now on */
+	if (!t->cols || !t->kind || !t->check || !t->cls)
 		return -ENOMEM;
 	init_byte_class();
-	n = split(p, end, t->cols, NULL, max);
+	n = split(p, end, t->cols, t->cls, max);
 	t->ncols = n;
 	if (n > SF_MAX_COLS) {
 		warn(t, 1, "the header has %zu columns; at most %d are supported", n, SF_MAX_COLS);
@@ -339,7 +339,7 @@ bool sf_parse_timer(const struct sf_str *f, const char **kind, uint64_t *ms)
 	return sf_parse_u64(slash + 1, f->len - n - 1, ms);
 }
 
-/* The end of the run of decimal digits at p (p < end). */
+/* The end of the run of decimal digits at p (p <= end). */
 static const char *digits(const char *p, const char *end)
 {
 	while (p < end && (unsigned char)(*p - '0') <= 9)
@@ -574,9 +574,8 @@ static int open_rows(struct sf_table *t)
 	if (ret)
 		return ret;
 	t->fields = calloc(t->ncols, sizeof(*t->fields));
-	t->cls = calloc(t->ncols, 1);
 	t->rows = calloc(1, sizeof(*t->rows));
-	return t->fields && t->cls && t->rows ? 0 : -ENOMEM;
+	return t->fields && t->rows ? 0 : -ENOMEM;
 }
 
 /*
