@@ -260,8 +260,8 @@ void sf_human_size(char *buf, size_t size, uint64_t bytes)
 	double v = (double)bytes;
 	int u = -1;
 
-	if (bytes < 1024) {
-		snprintf(buf, size, "%" PRIu64, bytes);
+	if (bytes < 1024 && size > 4) {		/* the number itself */
+		buf[put_u64(buf, bytes)] = '\0';
 		return;
 	}
 	while (v >= 1024 && u < 5) {
