@@ -107,8 +107,9 @@ static size_t put_u64(char *d, uint64_t v)
 }
 
 /*
- * A number field the parser checked, in decimal: its text when that has no
- * leading zero (the rule), else reformatted.  d has room for 20 bytes.
+ * A number the parser checked (a field or half a pair), in decimal: its
+ * text when that has no leading zero (the rule), else reformatted.  d has
+ * room for 20 bytes.
  */
 static inline size_t put_num(char *d, const struct sf_str *f)
 {
@@ -810,9 +811,10 @@ static char *json_value(char *d, const struct sf_table *t,
 			const struct sf_row *r, const struct sf_outcol *c)
 {
 	const struct sf_str *f;
+	struct sf_str half;
 	const char *kind;
-	uint64_t v, v2;
-	bool has_b;
+	char *slash;
+	uint64_t v;
 
 	if (c->idx < 0) {	/* "comm(pid)/fd" */
 		*d++ = '"';
@@ -832,16 +834,21 @@ static char *json_value(char *d, const struct sf_table *t,
 	case SF_KIND_SIZE:
 	case SF_KIND_UID:	/* the parser checked: a number */
 		return d + put_num(d, f);
-	case SF_KIND_PAIR:
-		if (!sf_parse_pair(f, &v, &v2, &has_b))
+	case SF_KIND_PAIR:	/* the parser checked: "N/M" or "N/-" */
+		slash = memchr(f->s, '/', f->len);
+		if (!slash)
 			break;
+		half.s = f->s;
+		half.len = slash - f->s;
 		*d++ = '[';
-		d += put_u64(d, v);
+		d += put_num(d, &half);
 		d = put(d, ", ", 2);
-		if (has_b)
-			d += put_u64(d, v2);
-		else
+		half.s = slash + 1;
+		half.len = f->len - half.len - 1;
+		if (half.len == 1 && half.s[0] == '-')
 			d = put(d, "null", 4);
+		else
+			d += put_num(d, &half);
 		*d++ = ']';
 		return d;
 	case SF_KIND_TIMER:
