@@ -83,14 +83,6 @@ static void buf_put(struct sf_buf *b, const char *s, size_t n)
 	b->len += n;
 }
 
-static void buf_pad(struct sf_buf *b, size_t n)
-{
-	if (!n)
-		return;
-	memset(buf_room(b, n), ' ', n);
-	b->len += n;
-}
-
 /* Write b out once it holds a large piece (or when all is true). */
 static void buf_flush(struct sf_buf *b, FILE *out, bool all)
 {
@@ -114,16 +106,12 @@ static size_t put_u64(char *d, uint64_t v)
 	return n;
 }
 
-static void buf_u64(struct sf_buf *b, uint64_t v)
-{
-	b->len += put_u64(buf_room(b, 20), v);
-}
-
 /*
- * A number field the parser checked, in decimal: its text when that has no
- * leading zero (the rule), else reformatted.  d has room for 20 bytes.
+ * A number the parser checked (a field or half a pair), in decimal: its
+ * text when that has no leading zero (the rule), else reformatted.  d has
+ * room for 20 bytes.
  */
-static size_t put_num(char *d, const struct sf_str *f)
+static inline size_t put_num(char *d, const struct sf_str *f)
 {
 	uint64_t v;
 
@@ -187,14 +175,23 @@ void sf_put_owner(FILE *out, const struct sf_table *t, const struct sf_row *r)
 	fprintf(out, "(%" PRIu64 ")/%" PRIu64, r->pid, r->fd);
 }
 
-/* The text of a JSON string holding s (RFC 8259), quotes not included. */
-static void json_chars(struct sf_buf *b, const char *s, size_t len)
+/* s and n bytes of it at d; returns their end. */
+static char *put(char *d, const char *s, size_t n)
+{
+	memcpy(d, s, n);
+	return d + n;
+}
+
+/*
+ * The text of a JSON string holding s (RFC 8259), quotes not included, at
+ * d (room for 6 bytes a byte); returns its end.
+ */
+static char *json_chars(char *d, const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 
 	for (size_t i = 0; i < len;) {
 		size_t seq = 0;
-		char esc[8];
 
 		while (i + seq < len && u[i + seq] >= 0x20 && u[i + seq] < 0x7f &&
 		       u[i + seq] != '"' && u[i + seq] != '\\')
@@ -202,42 +199,61 @@ static void json_chars(struct sf_buf *b, const char *s, size_t len)
 		if (!seq && u[i] >= 0x80)
 			seq = utf8_seq(u + i, len - i);
 		if (seq) {
-			buf_put(b, s + i, seq);
+			d = put(d, s + i, seq);
 			i += seq;
 			continue;
 		}
 		switch (u[i]) {
 		case '"':
-			buf_put(b, "\\\"", 2);
+			d = put(d, "\\\"", 2);
 			break;
 		case '\\':
-			buf_put(b, "\\\\", 2);
+			d = put(d, "\\\\", 2);
 			break;
 		case '\n':
-			buf_put(b, "\\n", 2);
+			d = put(d, "\\n", 2);
 			break;
 		case '\t':
-			buf_put(b, "\\t", 2);
+			d = put(d, "\\t", 2);
 			break;
 		default:
 			if (u[i] >= 0x80) {	/* not UTF-8: U+FFFD */
-				buf_put(b, "\\ufffd", 6);
+				d = put(d, "\\ufffd", 6);
 			} else {		/* a control byte or DEL */
+				char esc[8];
+
 				snprintf(esc, sizeof(esc), "\\u%04x", u[i]);
-				buf_put(b, esc, 6);
+				d = put(d, esc, 6);
 			}
 		}
 		i++;
 	}
+	return d;
 }
 
 static void json_string(struct sf_buf *b, const char *s, size_t len)
 {
-	buf_put(b, "\"", 1);
-	json_chars(b, s, len);
-	buf_put(b, "\"", 1);
+	char *d = buf_room(b, 6 * len + 2);
+
+	*d++ = '"';
+	d = json_chars(d, s, len);
+	*d++ = '"';
+	b->len = d - b->s;
 }
 
+/*
+ * Field idx of r as the text of a JSON string, at d (room for 6 bytes a
+ * byte); returns its end.  A field the parser saw no escape, no quote and
+ * no byte >= 0x80 in is that text already.
+ */
+static char *json_field(char *d, const struct sf_row *r, int idx)
+{
+	const struct sf_str *f = &r->f[idx];
+
+	if (r->cls && !(r->cls[idx] & (SF_B_ESC | SF_B_HIGH | SF_B_QUOTE)))
+		return put(d, f->s, f->len);
+	return json_chars(d, f->s, f->len);
+}
 
 void sf_human_size(char *buf, size_t size, uint64_t bytes)
 {
@@ -245,8 +261,8 @@ void sf_human_size(char *buf, size_t size, uint64_t bytes)
 	double v = (double)bytes;
 	int u = -1;
 
-	if (bytes < 1024) {
-		snprintf(buf, size, "%" PRIu64, bytes);
+	if (bytes < 1024 && size > 4) {		/* the number itself */
+		buf[put_u64(buf, bytes)] = '\0';
 		return;
 	}
 	while (v >= 1024 && u < 5) {
@@ -304,10 +320,10 @@ static const struct sf_coldef *col_def(const struct sf_table *t, int col)
  * A pair or timer field for people, into d (room for 128 bytes): each
  * number in the column's unit. False if f is not one (e.g. "-").
  */
-static bool human_compound(char *d, const struct sf_table *t,
-			   const struct sf_outcol *c, const struct sf_str *f)
+static bool human_compound(char *d, const struct sf_outcol *c,
+			   const struct sf_str *f)
 {
-	const struct sf_coldef *def = col_def(t, c->idx);
+	const struct sf_coldef *def = c->def;
 	char x[48], y[48];
 	const char *kind;
 	uint64_t a, b;
@@ -363,6 +379,7 @@ int sf_resolve_cols(const struct sf_table *t, const char *list,
 		if (strcasecmp(tok, "owner") == 0) {
 			cols[n].name = "owner";
 			cols[n].idx = -1;
+			cols[n].def = NULL;
 			cols[n++].kind = SF_KIND_STR;
 			continue;
 		}
@@ -379,6 +396,7 @@ int sf_resolve_cols(const struct sf_table *t, const char *list,
 		}
 		cols[n].name = t->cols[i].s;
 		cols[n].idx = (int)i;
+		cols[n].def = col_def(t, (int)i);
 		cols[n++].kind = sf_col_kind(t, i);
 	}
 	free(copy);
@@ -441,10 +459,15 @@ void sf_grid_init(struct sf_grid *g, const struct sf_outcol *cols,
 	g->flags = flags;
 	g->w = calloc(ncols, sizeof(*g->w));
 	g->multi = calloc(ncols, sizeof(*g->multi));
-	if (!g->w || !g->multi) {
+	g->as_is = calloc(ncols, sizeof(*g->as_is));
+	if (!g->w || !g->multi || !g->as_is) {
 		fprintf(stderr, "sockfd: out of memory\n");
 		exit(1);
 	}
+	for (size_t i = 0; i < ncols; i++)	/* see cell_text() */
+		g->as_is[i] = cols[i].idx >= 0 &&
+			      ((flags & SF_OUT_NUMERIC) || cols[i].kind == SF_KIND_STR ||
+			       cols[i].kind == SF_KIND_NUM || cols[i].kind == SF_KIND_OTHER);
 	if (out && ncols == 1 && !right_aligned(&cols[0])) {
 		g->out = out;
 		if (!(flags & SF_OUT_NOHEAD))
@@ -476,6 +499,39 @@ static size_t width(const char *s, size_t len)
 	return w;
 }
 
+/*
+ * A cell of len bytes and width w kept in column c: the column's width,
+ * whether it has multibyte characters, and the bytes they add to the row
+ * (*extra) beyond its width.
+ */
+static void grid_cell(struct sf_grid *g, size_t c, size_t len, size_t w,
+		      size_t *extra)
+{
+	if (w > g->w[c])
+		g->w[c] = w;
+	if (w != len) {
+		g->multi[c] = true;
+		*extra += len - w;
+	}
+}
+
+/*
+ * The text of field idx of r as the file writes it, at d (room for 4 bytes
+ * a byte); returns its length.  A field the parser saw no escape and no
+ * byte >= 0x80 in is that text already.  *ascii: the text is ASCII.
+ */
+static size_t put_field(char *d, const struct sf_row *r, int idx, bool *ascii)
+{
+	const struct sf_str *f = &r->f[idx];
+
+	if (r->cls && !(r->cls[idx] & (SF_B_ESC | SF_B_HIGH))) {
+		memcpy(d, f->s, f->len);
+		return f->len;
+	}
+	*ascii = false;
+	return escape(d, f->s, f->len);
+}
+
 /* The bytes a cell's display text may take: see cell_text(). */
 static size_t cell_room(const struct sf_table *t, const struct sf_row *r,
 			const struct sf_outcol *c)
@@ -487,32 +543,42 @@ static size_t cell_room(const struct sf_table *t, const struct sf_row *r,
 	return 4 * f->len + 4 * 64 + 128;
 }
 
-/* Write the display text of one cell at d; returns its end. */
+/*
+ * Write the display text of one cell at d; returns its end.  *ascii is
+ * set false when the text may hold multibyte characters.
+ */
 static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
-		       const struct sf_row *r, const struct sf_outcol *c)
+		       const struct sf_row *r, const struct sf_outcol *c,
+		       bool *ascii)
 {
 	bool raw = flags & SF_OUT_NUMERIC;
-	const struct sf_str *f = c->idx < 0 ? sf_get(t, r, SF_COMM) : &r->f[c->idx];
+	const struct sf_str *f;
 	const char *name;
 	uint64_t v;
 
 	if (c->idx < 0) {
-		d += escape(d, f->s, f->len);
+		d += put_field(d, r, t->known[SF_COMM], ascii);
 		*d++ = '(';
 		d += put_num(d, sf_get(t, r, SF_PID));
 		*d++ = ')';
 		*d++ = '/';
-		d += put_num(d, sf_get(t, r, SF_FD));
-	} else if (!raw && c->kind == SF_KIND_SIZE && sf_parse_u64(f->s, f->len, &v)) {
+		return d + put_num(d, sf_get(t, r, SF_FD));
+	}
+	f = &r->f[c->idx];
+	if (raw || c->kind == SF_KIND_STR || c->kind == SF_KIND_NUM ||
+	    c->kind == SF_KIND_OTHER)
+		return d + put_field(d, r, c->idx, ascii);
+	if (c->kind == SF_KIND_SIZE && sf_parse_u64(f->s, f->len, &v)) {
 		sf_human_size(d, 64, v);
 		d += strlen(d);
-	} else if (!raw && c->kind == SF_KIND_UID && sf_parse_u64(f->s, f->len, &v) &&
+	} else if (c->kind == SF_KIND_UID && sf_parse_u64(f->s, f->len, &v) &&
 		   (name = user_name(v))) {
+		*ascii = false;
 		d += escape(d, name, strlen(name));
-	} else if (!raw && human_compound(d, t, c, f)) {
+	} else if (human_compound(d, c, f)) {
 		d += strlen(d);
 	} else {
-		d += escape(d, f->s, f->len);
+		d += put_field(d, r, c->idx, ascii);
 	}
 	return d;
 }
@@ -520,11 +586,13 @@ static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
 void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		 const struct sf_row *r, char mark)
 {
-	size_t row;
+	size_t row, extra = 0;
+	bool ascii = true;
+	char *d;
 
 	if (g->out) {	/* one column, nothing to align */
 		char *d = buf_room(&g->b, cell_room(t, r, &g->cols[0]) + 1);
-		char *e = cell_text(d, g->flags, t, r, &g->cols[0]);
+		char *e = cell_text(d, g->flags, t, r, &g->cols[0], &ascii);
 
 		*e++ = '\n';
 		g->b.len += e - d;
@@ -541,17 +609,32 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		g->key[3 * row + 2] = r->ino;
 	}
 	for (size_t i = 0; i < g->ncols; i++) {
-		char *d = buf_room(&g->cells, cell_room(t, r, &g->cols[i]) + 1);
-		char *e = cell_text(d, g->flags, t, r, &g->cols[i]);
-		size_t w = width(d, e - d);
+		const struct sf_outcol *c = &g->cols[i];
+		char *e;
+		size_t w;
 
+		if (g->as_is[i] && r->cls && !(r->cls[c->idx] & (SF_B_ESC | SF_B_HIGH))) {
+			/* ASCII as the file has it (put_field()'s first case) */
+			const struct sf_str *f = &r->f[c->idx];
+
+			d = buf_room(&g->cells, f->len + 1);
+			memcpy(d, f->s, f->len);
+			d[f->len] = '\0';
+			g->cells.len += f->len + 1;
+			grid_cell(g, i, f->len, f->len, &extra);
+			continue;
+		}
+		d = buf_room(&g->cells, cell_room(t, r, c) + 1);
+		ascii = true;
+		e = cell_text(d, g->flags, t, r, c, &ascii);
+		/* ASCII text: its width is its length */
+		w = ascii ? (size_t)(e - d) : width(d, e - d);
 		*e = '\0';
-		if (w > g->w[i])
-			g->w[i] = w;
-		if (w != (size_t)(e - d))
-			g->multi[i] = true;
+		grid_cell(g, i, e - d, w, &extra);
 		g->cells.len += e - d + 1;
 	}
+	if (extra > g->extra)
+		g->extra = extra;
 }
 
 /* Copy row i of src (same columns, SF_OUT_MARKS) to dst. */
@@ -559,7 +642,7 @@ void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 		  char mark)
 {
 	const char *s = src->cells.s + src->row[i];
-	size_t row;
+	size_t row, extra = 0;
 
 	grid_row_room(dst);
 	row = dst->nrows++;
@@ -567,28 +650,39 @@ void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 	dst->mark[row] = mark;
 	memcpy(&dst->key[3 * row], &src->key[3 * i], 3 * sizeof(*dst->key));
 	for (size_t c = 0; c < dst->ncols; c++) {
-		size_t len = strlen(s), w = width(s, len);
+		size_t len = strlen(s);
 
 		memcpy(buf_room(&dst->cells, len + 1), s, len + 1);
 		dst->cells.len += len + 1;
-		if (w > dst->w[c])
-			dst->w[c] = w;
-		if (w != len)
-			dst->multi[c] = true;
+		grid_cell(dst, c, len, width(s, len), &extra);
 		s += len + 1;
 	}
+	if (extra > dst->extra)
+		dst->extra = extra;
 }
 
+/*
+ * A cell of len bytes padded with pad spaces to its column's width, then
+ * the space between columns (none after the last), at the end of b.
+ */
 static void put_cell(struct sf_buf *b, const char *s, size_t len, size_t pad,
 		     bool right, bool last)
 {
-	if (right)
-		buf_pad(b, pad);
-	buf_put(b, s, len);
-	if (!right && !last)
-		buf_pad(b, pad);
+	char *d = buf_room(b, len + pad + 1);
+
+	if (right) {
+		memset(d, ' ', pad);
+		d += pad;
+	}
+	memcpy(d, s, len);
+	d += len;
+	if (!right && !last) {
+		memset(d, ' ', pad);
+		d += pad;
+	}
 	if (!last)
-		buf_put(b, " ", 1);
+		*d++ = ' ';
+	b->len = d - b->s;
 }
 
 static void put_heading(struct sf_buf *b, const struct sf_grid *g,
@@ -609,46 +703,77 @@ static void put_heading(struct sf_buf *b, const struct sf_grid *g,
 	buf_put(b, "\n", 1);
 }
 
+/*
+ * One row at the end of b: each cell at its column's offset off[c] in a
+ * line of spaces, later by the bytes that multibyte characters of the
+ * cells before it take beyond their width.  s: the row's cells; returns
+ * the next row's.
+ */
+static const char *put_row(struct sf_buf *b, const struct sf_grid *g,
+			   const char *s, const size_t *w, const size_t *off,
+			   const bool *right, size_t linew, const char *mark)
+{
+	char *d = buf_room(b, linew + g->extra + 3);
+	size_t end = 0, shift = 0;
+
+	if (mark) {
+		*d++ = *mark;
+		*d++ = ' ';
+		b->len += 2;
+	}
+	memset(d, ' ', linew + g->extra);
+	for (size_t c = 0; c < g->ncols; c++) {
+		size_t len = strlen(s);
+		/* a column of ASCII text: width is length */
+		size_t cw = g->multi[c] ? width(s, len) : len;
+		/* right-aligned: the padding before the text */
+		size_t at = off[c] + shift + (right[c] ? w[c] - cw : 0);
+
+		memcpy(d + at, s, len);
+		end = at + len;
+		shift += len - cw;
+		s += len + 1;
+	}
+	d[end] = '\n';	/* the last cell has no padding after it */
+	b->len += end + 1;
+	return s;
+}
+
 void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 {
 	size_t *w = calloc(g->ncols, sizeof(*w));
+	size_t *off = calloc(g->ncols, sizeof(*off));
+	bool *right = calloc(g->ncols, sizeof(*right));
 	bool head = !(g->flags & SF_OUT_NOHEAD);
 	struct sf_buf *b = &g->b;
+	const char *s = g->cells.s;	/* rows follow each other */
+	size_t linew = 0;	/* a row's width with every cell padded */
 
-	if (g->out || !w) {	/* printed as added */
+	if (g->out || !w || !off || !right) {	/* printed as added */
 		buf_flush(b, out, true);
 		free(w);
+		free(off);
+		free(right);
 		return;
 	}
 	for (size_t c = 0; c < g->ncols; c++) {
 		w[c] = head ? strlen(g->cols[c].name) : 0;
 		if (g->w[c] > w[c])
 			w[c] = g->w[c];
+		right[c] = right_aligned(&g->cols[c]);
+		off[c] = linew;
+		linew += w[c] + 1;
 	}
 	if (head)
 		put_heading(b, g, w, marks);
-	for (size_t r = 0, off = 0; r < g->nrows; r++) {
-		const char *s = g->cells.s + off;	/* rows follow each other */
-
-		if (marks) {
-			char m[2] = { g->mark[r], ' ' };
-
-			buf_put(b, m, 2);
-		}
-		for (size_t c = 0; c < g->ncols; c++) {
-			size_t len = strlen(s);
-
-			/* a column of ASCII text: width is length */
-			put_cell(b, s, len, w[c] - (g->multi[c] ? width(s, len) : len),
-				 right_aligned(&g->cols[c]), c + 1 == g->ncols);
-			s += len + 1;
-		}
-		off = s - g->cells.s;
-		buf_put(b, "\n", 1);
+	for (size_t r = 0; r < g->nrows; r++) {
+		s = put_row(b, g, s, w, off, right, linew, marks ? &g->mark[r] : NULL);
 		buf_flush(b, out, false);
 	}
 	buf_flush(b, out, true);
 	free(w);
+	free(off);
+	free(right);
 }
 
 void sf_grid_free(struct sf_grid *g)
@@ -660,6 +785,7 @@ void sf_grid_free(struct sf_grid *g)
 	free(g->key);
 	free(g->w);
 	free(g->multi);
+	free(g->as_is);
 	memset(g, 0, sizeof(*g));
 }
 
@@ -671,53 +797,80 @@ static bool json_number(const struct sf_str *f)
 	return sf_parse_u64(f->s, f->len, &v) && (f->len == 1 || f->s[0] != '0');
 }
 
-static void json_value(struct sf_buf *b, const struct sf_table *t,
-		       const struct sf_row *r, const struct sf_outcol *c)
+/* The bytes json_value() may write for c: 6 a byte of text, 64 more. */
+static size_t json_room(const struct sf_table *t, const struct sf_row *r,
+			const struct sf_outcol *c)
 {
-	const struct sf_coldef *def;
+	const struct sf_str *f = c->idx < 0 ? sf_get(t, r, SF_COMM) : &r->f[c->idx];
+
+	return 6 * f->len + 64;
+}
+
+/* The JSON value of column c of r at d; returns its end. */
+static char *json_value(char *d, const struct sf_table *t,
+			const struct sf_row *r, const struct sf_outcol *c)
+{
 	const struct sf_str *f;
+	struct sf_str half;
 	const char *kind;
-	uint64_t v, v2;
-	bool has_b;
+	char *slash;
+	uint64_t v;
 
 	if (c->idx < 0) {	/* "comm(pid)/fd" */
-		f = sf_get(t, r, SF_COMM);
-		buf_put(b, "\"", 1);
-		json_chars(b, f->s, f->len);
-		buf_put(b, "(", 1);
-		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_PID));
-		buf_put(b, ")/", 2);
-		b->len += put_num(buf_room(b, 20), sf_get(t, r, SF_FD));
-		buf_put(b, "\"", 1);
-		return;
+		*d++ = '"';
+		d = json_field(d, r, t->known[SF_COMM]);
+		*d++ = '(';
+		d += put_num(d, sf_get(t, r, SF_PID));
+		d = put(d, ")/", 2);
+		d += put_num(d, sf_get(t, r, SF_FD));
+		*d++ = '"';
+		return d;
 	}
 	f = &r->f[c->idx];
-	def = col_def(t, c->idx);
-	if (c->kind != SF_KIND_STR && f->len == 1 && f->s[0] == '-') {
-		buf_put(b, "null", 4);
-	} else if (def && def->json == SF_JSON_PAIR && sf_parse_pair(f, &v, &v2, &has_b)) {
-		buf_put(b, "[", 1);
-		buf_u64(b, v);
-		buf_put(b, ", ", 2);
-		if (has_b)
-			buf_u64(b, v2);
+	if (c->kind != SF_KIND_STR && f->len == 1 && f->s[0] == '-')
+		return put(d, "null", 4);
+	switch (c->kind) {
+	case SF_KIND_NUM:
+	case SF_KIND_SIZE:
+	case SF_KIND_UID:	/* the parser checked: a number */
+		return d + put_num(d, f);
+	case SF_KIND_PAIR:	/* the parser checked: "N/M" or "N/-" */
+		slash = memchr(f->s, '/', f->len);
+		if (!slash)
+			break;
+		half.s = f->s;
+		half.len = slash - f->s;
+		*d++ = '[';
+		d += put_num(d, &half);
+		d = put(d, ", ", 2);
+		half.s = slash + 1;
+		half.len = f->len - half.len - 1;
+		if (half.len == 1 && half.s[0] == '-')
+			d = put(d, "null", 4);
 		else
-			buf_put(b, "null", 4);
-		buf_put(b, "]", 1);
-	} else if (def && def->json == SF_JSON_TIMER && sf_parse_timer(f, &kind, &v)) {
-		buf_put(b, "{\"kind\": \"", 10);
-		buf_put(b, kind, strlen(kind));
-		buf_put(b, "\", \"ms\": ", 9);
-		buf_u64(b, v);
-		buf_put(b, "}", 1);
-	} else if (c->kind == SF_KIND_OTHER && json_number(f)) {
-		buf_put(b, f->s, f->len);
-	} else if (c->kind == SF_KIND_NUM || c->kind == SF_KIND_SIZE ||
-		   c->kind == SF_KIND_UID) {	/* the parser checked: a number */
-		b->len += put_num(buf_room(b, 20), f);
-	} else {
-		json_string(b, f->s, f->len);
+			d += put_num(d, &half);
+		*d++ = ']';
+		return d;
+	case SF_KIND_TIMER:
+		if (!sf_parse_timer(f, &kind, &v))
+			break;
+		d = put(d, "{\"kind\": \"", 10);
+		d = put(d, kind, strlen(kind));
+		d = put(d, "\", \"ms\": ", 9);
+		d += put_u64(d, v);
+		*d++ = '}';
+		return d;
+	case SF_KIND_OTHER:
+		if (json_number(f))
+			return put(d, f->s, f->len);
+		break;
+	case SF_KIND_STR:
+		break;
 	}
+	*d++ = '"';
+	d = json_field(d, r, c->idx);
+	*d++ = '"';
+	return d;
 }
 
 /* Start the array; cols NULL means every header column. */
@@ -726,6 +879,7 @@ void sf_json_begin(struct sf_json_out *j, FILE *out, const struct sf_table *t,
 {
 	memset(j, 0, sizeof(*j));
 	j->out = out;
+	j->all = !cols;
 	if (!cols)
 		ncols = t->ncols;
 	j->cols = xrealloc(NULL, (ncols + 1) * sizeof(*j->cols));
@@ -738,6 +892,7 @@ void sf_json_begin(struct sf_json_out *j, FILE *out, const struct sf_table *t,
 			j->cols[i].name = t->cols[i].s;
 			j->cols[i].idx = (int)i;
 			j->cols[i].kind = sf_col_kind(t, i);
+			j->cols[i].def = col_def(t, (int)i);
 		}
 		j->koff[i] = j->keys.len;
 		if (i)
@@ -753,16 +908,29 @@ void sf_json_row(struct sf_json_out *j, const struct sf_table *t,
 		 const struct sf_row *r)
 {
 	struct sf_buf *b = &j->b;
+	size_t room = j->keys.len + 6;	/* the keys, ",\n  {" and "}" */
+	char *d;
 
-	if (j->n++)
-		buf_put(b, ",\n  {", 5);
-	else
-		buf_put(b, "\n  {", 4);
-	for (size_t c = 0; c < j->ncols; c++) {
-		buf_put(b, j->keys.s + j->koff[c], j->koff[c + 1] - j->koff[c]);
-		json_value(b, t, r, &j->cols[c]);
+	if (j->all && j->ncols) {
+		/* every field once: they lie in order in the text of one
+		 * line, so they hold at most its bytes */
+		const struct sf_str *last = &r->f[j->ncols - 1];
+
+		room += 6 * (size_t)(last->s + last->len - r->f[0].s) + 64 * j->ncols;
+	} else {
+		for (size_t c = 0; c < j->ncols; c++)
+			room += json_room(t, r, &j->cols[c]);
 	}
-	buf_put(b, "}", 1);
+	d = buf_room(b, room);
+	if (j->n++)
+		*d++ = ',';
+	d = put(d, "\n  {", 4);
+	for (size_t c = 0; c < j->ncols; c++) {
+		d = put(d, j->keys.s + j->koff[c], j->koff[c + 1] - j->koff[c]);
+		d = json_value(d, t, r, &j->cols[c]);
+	}
+	*d++ = '}';
+	b->len = d - b->s;
 	buf_flush(b, j->out, false);
 }
 

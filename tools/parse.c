@@ -120,13 +120,20 @@ static void warn(struct sf_table *t, unsigned long line, const char *fmt, ...)
 
 bool sf_parse_u64(const char *s, size_t len, uint64_t *v)
 {
+	size_t short_len = len < 20 ? len : 19;	/* 19 digits fit in 64 bits */
 	uint64_t n = 0;
+	unsigned int d;
 
 	if (len == 0 || len > 20)
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned int d = (unsigned char)s[i] - '0';
-
+	for (size_t i = 0; i < short_len; i++) {
+		d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return false;
+		n = n * 10 + d;
+	}
+	if (len == 20) {			/* the 20th digit may not */
+		d = (unsigned char)s[19] - '0';
 		if (d > 9 || n > (UINT64_MAX - d) / 10)
 			return false;
 		n = n * 10 + d;
@@ -171,27 +178,65 @@ static bool decode(struct sf_str *f, char *why, size_t whysize)
 }
 
 /*
- * Split line [p, end) into at most max fields; returns the count found.
- * *end must be '\n', which no line holds: it stops the scans.
+ * The classes of bytes for split(): SF_B_* (table.h) and these two.  A
+ * field ends at B_END; B_CTRL and SF_B_ESC send it through decode().
  */
-static size_t split(char *p, char *end, struct sf_str *f, size_t max)
+#define B_END	0x01	/* a space or the newline ending the line */
+#define B_CTRL	0x04	/* a control byte or DEL: an error, decode() says */
+
+static unsigned char byte_class[256];
+
+static void init_byte_class(void)
+{
+	for (int c = 0; c < 256; c++) {
+		unsigned char k = 0;
+
+		if (c == ' ' || c == '\n')
+			k = B_END;
+		else if (c < 0x20 || c == 0x7f)
+			k = B_CTRL;
+		else if (c == '\\')
+			k = SF_B_ESC;
+		else if (c >= 0x80)
+			k = SF_B_HIGH;
+		else if (c == '"')
+			k = SF_B_QUOTE;
+		if (c < '0' || c > '9')
+			k |= SF_B_NONDIGIT;
+		byte_class[c] = k;
+	}
+}
+
+/*
+ * Split line [p, end) into at most max fields; returns the count found
+ * (max + 1 when there are more).  *end must be '\n', which no line holds:
+ * it stops the scans.  Each field is NUL-terminated in place and gets in
+ * cls the classes of its bytes OR-ed together.
+ */
+static size_t split(char *p, char *end, struct sf_str *f, unsigned char *cls,
+		    size_t max)
 {
 	size_t n = 0;
 
 	for (;;) {
+		unsigned char k, seen = 0;
 		char *start;
 
 		while (*p == ' ')
 			p++;
 		if (p == end)
 			return n;
-		start = p;
-		while (*p != ' ' && *p != '\n')
-			p++;
 		if (n == max)
 			return n + 1;
+		start = p;
+		k = byte_class[(unsigned char)*p];
+		while (!(k & B_END)) {	/* the field's bytes */
+			seen |= k;
+			k = byte_class[(unsigned char)*++p];
+		}
 		f[n].s = start;
 		f[n].len = p - start;
+		cls[n] = seen;
 		n++;
 		*p = '\0';	/* a space or the line's end */
 		if (p < end)
@@ -206,9 +251,12 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 
 	t->cols = calloc(max, sizeof(*t->cols));
 	t->kind = calloc(max, sizeof(*t->kind));
-	if (!t->cols || !t->kind)
+	t->check = calloc(max, sizeof(*t->check));
+	t->cls = calloc(max, sizeof(*t->cls));	/* each line's, from now on */
+	if (!t->cols || !t->kind || !t->check || !t->cls)
 		return -ENOMEM;
-	n = split(p, end, t->cols, max);
+	init_byte_class();
+	n = split(p, end, t->cols, t->cls, max);
 	t->ncols = n;
 	if (n > SF_MAX_COLS) {
 		warn(t, 1, "the header has %zu columns; at most %d are supported", n, SF_MAX_COLS);
@@ -235,6 +283,11 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 				t->known[k] = (int)i;
 				t->kind[i] = sf_cols[k].kind;
 			}
+		/* text is checked only for escapes and control bytes; any
+		 * other value also when it is not plain digits */
+		t->check[i] = SF_B_ESC | B_CTRL;
+		if (t->kind[i] != SF_KIND_STR && t->kind[i] != SF_KIND_OTHER)
+			t->check[i] |= SF_B_NONDIGIT;
 	}
 	for (int k = 0; k < SF_NKNOWN; k++) {
 		if (t->known[k] >= 0 || sf_cols[k].format > 1)
@@ -286,6 +339,32 @@ bool sf_parse_timer(const struct sf_str *f, const char **kind, uint64_t *ms)
 	return sf_parse_u64(slash + 1, f->len - n - 1, ms);
 }
 
+/* The end of the run of decimal digits at p (p <= end). */
+static const char *digits(const char *p, const char *end)
+{
+	while (p < end && (unsigned char)(*p - '0') <= 9)
+		p++;
+	return p;
+}
+
+/*
+ * "N/M" or "N/-" with at most 19 digits each, which always parses: most
+ * pairs, checked without sf_parse_pair().
+ */
+static bool short_pair(const struct sf_str *f)
+{
+	const char *p = f->s, *end = f->s + f->len, *n;
+
+	n = digits(p, end);
+	if (n == p || n - p > 19 || n == end || *n != '/')
+		return false;
+	p = n + 1;
+	if (end - p == 1 && *p == '-')
+		return true;
+	n = digits(p, end);
+	return n == end && n > p && n - p <= 19;
+}
+
 /* A pair or timer field is "-" or parses. */
 static bool valid_compound(enum sf_kind kind, const struct sf_str *f)
 {
@@ -297,15 +376,21 @@ static bool valid_compound(enum sf_kind kind, const struct sf_str *f)
 		return true;
 	if (f->len == 1 && f->s[0] == '-')
 		return true;
+	if (kind == SF_KIND_PAIR && short_pair(f))
+		return true;
 	return kind == SF_KIND_PAIR ? sf_parse_pair(f, &a, &b, &has_b) :
 				      sf_parse_timer(f, &k, &a);
 }
 
-/* Parse one data line into f (t->ncols fields); false if it is malformed. */
+/*
+ * Parse one data line into f and cls (t->ncols fields); false if it is
+ * malformed.
+ */
 static bool parse_line(struct sf_table *t, unsigned long line, char *p,
-		       char *end, struct sf_str *f, struct sf_row *r)
+		       char *end, struct sf_str *f, unsigned char *cls,
+		       struct sf_row *r)
 {
-	size_t n = split(p, end, f, t->ncols);
+	size_t n = split(p, end, f, cls, t->ncols);
 	char why[128];
 
 	if (n == 0) {
@@ -324,10 +409,18 @@ static bool parse_line(struct sf_table *t, unsigned long line, char *p,
 		enum sf_kind kind = sf_col_kind(t, i);
 		uint64_t v;
 
-		if (!decode(&f[i], why, sizeof(why))) {
+		/* none of the bytes its column checks, too short to overflow:
+		 * nothing to look at (most fields) */
+		if (!(cls[i] & t->check[i]) && f[i].len < 20)
+			continue;
+		/* most fields have no escape and no control byte: as split()
+		 * left them */
+		if ((cls[i] & (SF_B_ESC | B_CTRL)) && !decode(&f[i], why, sizeof(why))) {
 			warn(t, line, "column %s: %s", t->cols[i].s, why);
 			return false;
 		}
+		if (kind == SF_KIND_STR || kind == SF_KIND_OTHER)
+			continue;
 		if (!valid_compound(kind, &f[i])) {
 			warn(t, line, "column %s: \"%.40s%s\" is not %s", t->cols[i].s,
 			     f[i].s, f[i].len > 40 ? "..." : "",
@@ -335,6 +428,9 @@ static bool parse_line(struct sf_table *t, unsigned long line, char *p,
 			return false;
 		}
 		if (kind != SF_KIND_NUM && kind != SF_KIND_SIZE && kind != SF_KIND_UID)
+			continue;
+		/* digits only (split() saw no other byte), too few to overflow */
+		if (!(cls[i] & SF_B_NONDIGIT) && f[i].len < 20)
 			continue;
 		if (f[i].len == 1 && f[i].s[0] == '-' && (int)i != t->known[SF_PID] &&
 		    (int)i != t->known[SF_FD] && (int)i != t->known[SF_INO])
@@ -450,15 +546,19 @@ static int read_header(struct sf_table *t)
 	return parse_header(t, t->head, t->head + len);
 }
 
-/* Parse the next well-formed line into f and r; false at the end. */
+/*
+ * Parse the next well-formed line into f and r; false at the end.  The
+ * classes of its fields' bytes stay in t->cls until the next line.
+ */
 static bool next_row(struct sf_table *t, struct sf_str *f, struct sf_row *r)
 {
 	char *p, *end;
 
 	while (next_line(&t->in, &p, &end)) {
 		t->line++;
-		if (parse_line(t, t->line, p, end, f, r)) {
+		if (parse_line(t, t->line, p, end, f, t->cls, r)) {
 			r->f = f;
+			r->cls = NULL;
 			return true;
 		}
 		t->nbad++;
@@ -510,7 +610,10 @@ int sf_open_buf(struct sf_table *t, char *buf, size_t len)
  */
 const struct sf_row *sf_next(struct sf_table *t)
 {
-	return next_row(t, t->fields, t->rows) ? t->rows : NULL;
+	if (!next_row(t, t->fields, t->rows))
+		return NULL;
+	t->rows->cls = t->cls;	/* valid as long as the row */
+	return t->rows;
 }
 
 /*
@@ -553,7 +656,9 @@ void sf_table_free(struct sf_table *t)
 	free(t->head);
 	free(t->cols);
 	free(t->kind);
+	free(t->check);
 	free(t->fields);
+	free(t->cls);
 	free(t->rows);
 	memset(t, 0, sizeof(*t));
 }

@@ -37,6 +37,7 @@ struct filter {
 	bool tcp, udp, unx, v4, v6, listening;
 	bool has_netns, has_uid;
 	uint64_t netns, uid;
+	bool any;		/* any of the above is given */
 };
 
 struct opts {
@@ -165,9 +166,13 @@ static bool match(const struct filter *f, const struct sf_table *t,
 {
 	const char *fam = sf_get(t, r, SF_FAMILY)->s;
 	const char *proto = sf_get(t, r, SF_PROTO)->s;
-	bool inet = sf_is_inet(t, r);
+	bool inet;
 	uint64_t v;
 	size_t i;
+
+	if (!f->any)
+		return true;
+	inet = sf_is_inet(t, r);
 
 	if (f->npids) {
 		for (i = 0; i < f->npids && f->pids[i] != r->pid; i++)
@@ -673,6 +678,8 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	f->any = f->npids || f->ncomms || f->nports || f->nstates || f->tcp || f->udp ||
+		 f->unx || f->v4 || f->v6 || f->listening || f->has_netns || f->has_uid;
 	if (o.json && o.summary)
 		bad_usage("--json and --summary cannot be combined");
 	if (o.prom && (o.json || o.summary || o.watch > 0 || o.columns))

@@ -515,16 +515,20 @@ static uint64_t row_num(const struct sf_table *t, const struct sf_row *r,
 	return sf_get_num(t, r, c, &v) ? v : 0;
 }
 
-static int cmp_row_cgroup(const void *a, const void *b, void *tp)
-{
-	const struct sf_table *t = tp;
-	const struct sf_row *x = *(struct sf_row *const *)a;
-	const struct sf_row *y = *(struct sf_row *const *)b;
-	uint64_t cx = row_num(t, x, SF_CGROUP), cy = row_num(t, y, SF_CGROUP);
+/* A row with its cgroup id read once, for sorting by (cgroup, ino). */
+struct cg_row {
+	uint64_t id;		/* 0 for "-" */
+	bool has_id;
+	const struct sf_row *r;
+};
 
-	if (cx != cy)
-		return (cx > cy) - (cx < cy);
-	return (x->ino > y->ino) - (x->ino < y->ino);
+static int cmp_row_cgroup(const void *a, const void *b)
+{
+	const struct cg_row *x = a, *y = b;
+
+	if (x->id != y->id)
+		return (x->id > y->id) - (x->id < y->id);
+	return (x->r->ino > y->r->ino) - (x->r->ino < y->r->ino);
 }
 
 static int cmp_cgroup(const void *a, const void *b)
@@ -605,7 +609,7 @@ static void cgroups(FILE *out, const struct sf_table *t,
 		    struct sf_row *const *rows, size_t n,
 		    const struct sf_summary_opts *o, struct sf_notes *nt)
 {
-	struct sf_row **sorted;
+	struct cg_row *sorted;
 	struct cgroup *cg;
 	size_t ncg = 0, left;
 	char *root;
@@ -617,20 +621,24 @@ static void cgroups(FILE *out, const struct sf_table *t,
 	root = cgroup_root(o->proc_root);
 	if (!sorted || !cg || !root)
 		goto out;
-	memcpy(sorted, rows, n * sizeof(*sorted));
-	qsort_r(sorted, n, sizeof(*sorted), cmp_row_cgroup, (void *)t);
 	for (size_t i = 0; i < n; i++) {
-		const struct sf_row *r = sorted[i];
-		uint64_t id, cur, total;
+		sorted[i].r = rows[i];
+		sorted[i].has_id = sf_get_num(t, rows[i], SF_CGROUP, &sorted[i].id);
+		if (!sorted[i].has_id)
+			sorted[i].id = 0;
+	}
+	qsort(sorted, n, sizeof(*sorted), cmp_row_cgroup);
+	for (size_t i = 0; i < n; i++) {
+		const struct sf_row *r = sorted[i].r;
+		uint64_t id = sorted[i].id, cur, total;
 		bool has_total;
 
-		if (!sf_get_num(t, r, SF_CGROUP, &id))
+		if (!sorted[i].has_id)
 			continue;	/* "-": the kernel keeps no cgroup */
 		if (ncg == 0 || cg[ncg - 1].id != id)
 			cg[ncg++].id = id;
 		cg[ncg - 1].fds++;
-		if (i > 0 && sorted[i - 1]->ino == r->ino &&
-		    row_num(t, sorted[i - 1], SF_CGROUP) == id)
+		if (i > 0 && sorted[i - 1].r->ino == r->ino && sorted[i - 1].id == id)
 			continue;	/* a socket counts once, however many fds */
 		cg[ncg - 1].sockets++;
 		cg[ncg - 1].drops += row_num(t, r, SF_DROPS);

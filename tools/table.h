@@ -65,8 +65,20 @@ struct sf_str {
 	size_t len;
 };
 
+/*
+ * What the parser saw in a field's bytes (struct sf_row's cls): output
+ * takes a field as it is when none of these says otherwise.
+ */
+#define SF_B_ESC	0x02	/* a "\\ooo" escape (the field was decoded) */
+#define SF_B_HIGH	0x08	/* a byte >= 0x80 */
+#define SF_B_QUOTE	0x10	/* a '"' */
+#define SF_B_NONDIGIT	0x20	/* a byte that is not a decimal digit */
+
 struct sf_row {
-	struct sf_str *f;	/* one field per header column, decoded */
+	struct sf_str *f;	/* one field per header column, decoded; they
+				 * lie in order in the text of the line */
+	const unsigned char *cls;	/* sf_next: per field, the SF_B_* of
+					 * its bytes; NULL (sf_parse): unknown */
 	unsigned long line;	/* line number in the input */
 	uint64_t pid, fd, ino;
 };
@@ -97,8 +109,11 @@ struct sf_table {
 	int known[SF_NKNOWN];	/* header index of each known column, -1 if
 				 * absent (format 2 columns in a format 1 file) */
 	enum sf_kind *kind;	/* per header column */
+	unsigned char *check;	/* per header column: the byte classes that
+				 * make a field worth a closer look */
 	unsigned long line;	/* of the last line read */
 	struct sf_str *fields;	/* sf_parse: nrows * ncols; sf_next: ncols */
+	unsigned char *cls;	/* the last line's fields' SF_B_*: ncols */
 	struct sf_row *rows;	/* sf_parse: nrows; sf_next: the current one */
 	size_t nrows, rcap;
 	unsigned long nbad;	/* malformed lines skipped */
@@ -137,6 +152,7 @@ struct sf_outcol {
 	const char *name;
 	int idx;
 	enum sf_kind kind;
+	const struct sf_coldef *def;	/* a known column's, else NULL */
 };
 
 #define SF_OUT_NUMERIC	0x1	/* -n: raw numbers */
@@ -169,6 +185,9 @@ struct sf_grid {
 	uint64_t *key;		/* pid, fd, ino (3 each) */
 	size_t *w;		/* per column: its widest cell */
 	bool *multi;		/* per column: a cell has multibyte characters */
+	size_t extra;		/* the most bytes those add to a row's width */
+	bool *as_is;		/* per column: its cells are the fields' text
+				 * as the file writes it */
 };
 
 int sf_resolve_cols(const struct sf_table *t, const char *list,
@@ -188,6 +207,7 @@ struct sf_json_out {
 	struct sf_buf b;
 	struct sf_outcol *cols;	/* NULL in sf_json_begin: every header column */
 	size_t ncols;
+	bool all;		/* cols is every header column, in order */
 	struct sf_buf keys;	/* per column: "name": (after ", ") */
 	size_t *koff;		/* column c's is keys.s[koff[c], koff[c + 1]) */
 	size_t n;		/* rows written */
