@@ -13,6 +13,7 @@
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/module.h>
+#include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -164,6 +165,29 @@ bool sockfd_may_see_task(const struct sockfd_iter *iter,
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_may_see_task);
 
+/*
+ * Bytes of the seq_file buffer: what one read() can return. seq_file's
+ * own page (4 KiB) holds some 16 lines, and each read() of it costs a
+ * system call, a start() and stop() of the walk (a task and a file
+ * reference taken and dropped) and one line formatted in vain, the one
+ * that did not fit: a sixth of the time of `cat /proc/sockfd`. 64 KiB
+ * holds some 250 lines, as single_open_size() sizes a buffer up front.
+ */
+#define SOCKFD_SEQ_BUF_SIZE	(64 * 1024)
+
+/*
+ * sockfd_alloc_seq_buf - give @m its buffer at open, accounted to the
+ * opener's memory cgroup as seq_file's own. Without it (no memory), seq_file
+ * allocates its page at the first read(), as usual; seq_release() frees
+ * either with kvfree().
+ */
+static void sockfd_alloc_seq_buf(struct seq_file *m)
+{
+	m->buf = kvmalloc(SOCKFD_SEQ_BUF_SIZE, GFP_KERNEL_ACCOUNT);
+	if (m->buf)
+		m->size = SOCKFD_SEQ_BUF_SIZE;
+}
+
 static int sockfd_open(struct inode *inode, struct file *file)
 {
 	struct sockfd_iter *iter;
@@ -175,6 +199,7 @@ static int sockfd_open(struct inode *inode, struct file *file)
 	iter = __seq_open_private(file, &sockfd_seq_ops, sizeof(*iter));
 	if (!iter)
 		return -ENOMEM;
+	sockfd_alloc_seq_buf(file->private_data);
 	iter->proc_file = file;
 	iter->unpriv = sockfd_unprivileged;
 	/*
