@@ -22,6 +22,7 @@
 #ifndef _SOCKFD_H
 #define _SOCKFD_H
 
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
@@ -40,6 +41,7 @@ struct sockfd_entry {
 	struct task_struct *task;	/* reference held while non-NULL */
 	struct file *file;		/* reference held while non-NULL */
 	struct socket *sock;		/* @file's socket, valid while @file is */
+	char comm[TASK_COMM_LEN];	/* @task's, read when it was taken */
 };
 
 /*

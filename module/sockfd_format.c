@@ -163,22 +163,51 @@ static const u64 sockfd_pow10[] = {
 	10000000000000000000ULL,
 };
 
+/* "00" to "99": two digits per division, as lib/vsprintf.c's put_dec(). */
+static const char sockfd_dec2[200] =
+	"00010203040506070809" "10111213141516171819"
+	"20212223242526272829" "30313233343536373839"
+	"40414243444546474849" "50515253545556575859"
+	"60616263646566676869" "70717273747576777879"
+	"80818283848586878889" "90919293949596979899";
+
+/*
+ * The number of decimal digits of @v: fls64() bits times log10(2)
+ * (1233 / 4096, exact enough for 64 bits) is the digit count of the
+ * largest power of ten not above @v, or one less; one comparison says
+ * which. 0 has one digit.
+ */
+static __always_inline unsigned int sockfd_dec_len(u64 v)
+{
+	unsigned int t = fls64(v) * 1233 >> 12;
+
+	return t + (v >= sockfd_pow10[t]) + !v;
+}
+
 /* @v in decimal, as seq_put_decimal_ull() prints it. */
 static __always_inline void sockfd_put_u64(struct sockfd_line *l, u64 v)
 {
-	unsigned int n = 1;
-	char *p;
+	unsigned int n = sockfd_dec_len(v), r;
+	char *p = sockfd_room(l, n);
 
-	while (n < ARRAY_SIZE(sockfd_pow10) && v >= sockfd_pow10[n])
-		n++;
-	p = sockfd_room(l, n);
 	if (!p)
 		return;
 	l->len += n;
-	do {
-		p[--n] = '0' + v % 10;
-		v /= 10;
-	} while (n);
+	/* From the last digit back, two at a time. */
+	p += n;
+	while (v >= 100) {
+		r = v % 100;
+		v /= 100;
+		p -= 2;
+		p[0] = sockfd_dec2[2 * r];
+		p[1] = sockfd_dec2[2 * r + 1];
+	}
+	if (v >= 10) {
+		p[-2] = sockfd_dec2[2 * v];
+		p[-1] = sockfd_dec2[2 * v + 1];
+	} else {
+		p[-1] = '0' + v;
+	}
 }
 
 /* @v in decimal, as seq_put_decimal_ll() prints it. */
@@ -981,12 +1010,20 @@ static void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk,
  */
 static void sockfd_put_ids(struct sockfd_line *l, struct sock *sk)
 {
-	u32 cookie[2];
+	/*
+	 * Lockless: a cookie is set once, from 0, by a cmpxchg, and never
+	 * changes after; only a socket that has none yet needs the call.
+	 */
+	u64 cookie = atomic64_read(&sk->sk_cookie);
+	u32 c[2];
 	u64 cgroup;
 
-	sock_diag_save_cookie(sk, cookie);
+	if (!cookie) {
+		sock_diag_save_cookie(sk, c);
+		cookie = (u64)c[1] << 32 | c[0];
+	}
 	sockfd_col(l, COL_COOKIE);
-	sockfd_put_u64(l, (u64)cookie[1] << 32 | cookie[0]);
+	sockfd_put_u64(l, cookie);
 	sockfd_col(l, COL_CGROUP);
 	if (sockfd_sk_cgroup_id(sk, &cgroup))
 		sockfd_put_u64(l, cgroup);

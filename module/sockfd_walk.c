@@ -178,6 +178,11 @@ static struct sockfd_entry *sockfd_find(struct sockfd_iter *iter)
 			e->task = sockfd_get_task(iter);
 			if (!e->task)
 				return NULL;
+			/*
+			 * Once per task and read(), not per line: a rename
+			 * racing with the walk shows in the next read().
+			 */
+			get_task_comm(e->comm, e->task);
 		}
 		e->file = sockfd_get_socket_file(e->task, &iter->fd, &e->sock);
 		if (e->file)
@@ -249,16 +254,14 @@ static int sockfd_seq_show(struct seq_file *m, void *v)
 {
 	struct sockfd_iter *iter = m->private;
 	struct sockfd_entry *e = v;
-	char comm[TASK_COMM_LEN];
 
 	if (v == SEQ_START_TOKEN) {
 		sockfd_show_header(m);
 		return 0;
 	}
-	get_task_comm(comm, e->task);
 	/* The file reference keeps the socket alive while it is printed. */
 	/* The cursor stands on the entry: its id and fd are the line's. */
-	return sockfd_show_socket(m, iter->tid, comm, iter->fd, e->sock);
+	return sockfd_show_socket(m, iter->tid, e->comm, iter->fd, e->sock);
 }
 
 const struct seq_operations sockfd_seq_ops = {
