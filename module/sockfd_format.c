@@ -661,22 +661,34 @@ static int sockfd_show_inet(struct sockfd_line *l, struct sock *sk, int family)
 	return state;
 }
 
-/* sockfd_unix_peer_ino - the socket inode of @sk's peer; 0 without one. */
+/*
+ * sockfd_unix_peer_ino - the socket inode of @sk's peer; 0 without one.
+ * As unix_peer_get() and sock_i_ino(), without a peer reference or its
+ * callback lock: the peer's socket is read under our state lock and RCU.
+ */
 static unsigned long long sockfd_unix_peer_ino(struct sock *sk)
 {
 	unsigned long long ino = 0;
+	struct socket *psock = NULL;
 	struct sock *peer;
 
-	/* As unix_peer_get(), whose prototype is not public everywhere. */
+	rcu_read_lock();
 	unix_state_lock(sk);
+	/* ->peer changes under our state lock, which holds the peer's sock. */
 	peer = unix_sk(sk)->peer;
+	/*
+	 * Lockless: sock_orphan() clears ->sk_socket (under the peer's
+	 * sk_callback_lock) when the peer's socket is released, before its
+	 * inode goes; sockfs frees that inode, and the socket in it, after
+	 * an RCU grace period (->free_inode): what we read stays readable
+	 * until rcu_read_unlock(). NULL: the peer lost its socket.
+	 */
 	if (peer)
-		sock_hold(peer);	/* keeps the peer past the unlock */
+		psock = READ_ONCE(peer->sk_socket);
 	unix_state_unlock(sk);
-	if (peer) {
-		ino = sock_i_ino(peer);	/* 0 if the peer lost its socket */
-		sock_put(peer);
-	}
+	if (psock)
+		ino = SOCK_INODE(psock)->i_ino;
+	rcu_read_unlock();
 	return ino;
 }
 

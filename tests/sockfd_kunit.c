@@ -503,6 +503,35 @@ static void sockfd_test_decimal(struct kunit *test)
 	sock_release(sock);
 }
 
+/*
+ * Decimal numbers around every power of two, as %llu prints them: the
+ * digit count starts from fls64(), so each bit length is a boundary of its
+ * own (2^k - 1, 2^k, 2^k + 1 for k = 1..63, and U64_MAX).
+ */
+static void sockfd_test_decimal_bits(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	u64 v, old = atomic64_read(&sock->sk->sk_cookie);
+	struct ku_line l;
+	char want[24];
+	int k, j;
+
+	for (k = 1; k < 64; k++) {
+		for (j = -1; j <= 1; j++) {
+			v = (1ULL << k) + j;
+			atomic64_set(&sock->sk->sk_cookie, v);
+			ku_format(test, &l, 1, "d", 3, sock);
+			snprintf(want, sizeof(want), "%llu", v);
+			ku_expect_col(test, &l, "cookie", want);
+		}
+	}
+	atomic64_set(&sock->sk->sk_cookie, U64_MAX);
+	ku_format(test, &l, 1, "d", 3, sock);
+	ku_expect_col(test, &l, "cookie", "18446744073709551615");
+	atomic64_set(&sock->sk->sk_cookie, old);
+	sock_release(sock);
+}
+
 /* A real TCP listener: state, wildcard address, backlog as txq. */
 static void sockfd_test_tcp_listen(struct kunit *test)
 {
@@ -948,6 +977,7 @@ static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE(sockfd_test_header),
 	KUNIT_CASE(sockfd_test_line_overflow),
 	KUNIT_CASE(sockfd_test_decimal),
+	KUNIT_CASE(sockfd_test_decimal_bits),
 	KUNIT_CASE(sockfd_test_tcp_listen),
 	KUNIT_CASE(sockfd_test_tcp_info),
 	KUNIT_CASE(sockfd_test_packet),
