@@ -93,7 +93,6 @@ struct sockfd_line {
 	size_t size;		/* its bytes; 0 once the line did not fit */
 	size_t len;		/* the line's bytes so far */
 	size_t col_start;	/* where the current column began */
-	unsigned int width;	/* the current column's width */
 };
 
 static void sockfd_line_begin(struct sockfd_line *l, struct seq_file *m)
@@ -102,7 +101,6 @@ static void sockfd_line_begin(struct sockfd_line *l, struct seq_file *m)
 	l->size = seq_get_buf(m, &l->buf);
 	l->len = 0;
 	l->col_start = 0;
-	l->width = 0;
 }
 
 /*
@@ -230,30 +228,31 @@ static void sockfd_line_end(struct sockfd_line *l)
 
 /*
  * sockfd_col - begin column @col: pad the previous one to its width and
- * separate it by a space. Every line calls this once per column, in order.
- * The spaces go in whole 8-byte words: the bytes written past the padding
- * are the next column's, written again by it (or left past the line's end,
- * where seq_file never reads them).
+ * separate it by a space. Every line calls this once per column, in order,
+ * so the previous column is @col - 1 and, for a constant @col, its width a
+ * constant: the spaces go in a fixed number of 8-byte words (the width and
+ * the space, rounded up), no loop, no call. The bytes written past the
+ * padding are the next column's, written again by it (or left past the
+ * line's end, where seq_file never reads them).
  */
 static __always_inline void sockfd_col(struct sockfd_line *l,
 				       enum sockfd_col col)
 {
 	static const u64 spaces = 0x2020202020202020ULL;
-	size_t used = l->len - l->col_start, pad, i;
+	size_t used = l->len - l->col_start, width, pad, i;
 	char *p;
 
 	if (col != COL_PID) {
-		pad = (used < l->width ? l->width - used : 0) + 1;
-		p = sockfd_room(l, round_up(pad, sizeof(spaces)));
+		width = sockfd_cols[col - 1].width;
+		pad = (used < width ? width - used : 0) + 1;
+		p = sockfd_room(l, round_up(width + 1, sizeof(spaces)));
 		if (p) {
-			/* constant size: a single store, no call */
-			for (i = 0; i < pad; i += sizeof(spaces))
+			for (i = 0; i <= width; i += sizeof(spaces))
 				memcpy(p + i, &spaces, sizeof(spaces));
 			l->len += pad;
 		}
 	}
 	l->col_start = l->len;
-	l->width = sockfd_cols[col].width;
 }
 
 /* Print @name, or @prefix followed by @nr when the name is unknown. */
