@@ -88,6 +88,8 @@ size_t sockfd_escape(char *buf, const char *s, size_t len);
 #define SOCKFD_IN6_LEN	sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")
 int sockfd_format_in4(char *buf, __be32 addr);
 int sockfd_format_in6(char *buf, const struct in6_addr *a);
+/* Every name below is shorter than this (sockfd_format.c prints them so). */
+#define SOCKFD_SHORT_MAX	16
 const char *sockfd_family_name(int family);
 const char *sockfd_type_name(int type);
 const char *sockfd_state_name(int state);

@@ -141,14 +141,21 @@ static __always_inline void sockfd_putn(struct sockfd_line *l, const char *s,
 	l->len += n;
 }
 
-/* A short string: a name from a table, a column name. */
+/*
+ * A short string: a name from a table, a column name, a timer's kind,
+ * shorter than SOCKFD_SHORT_MAX (sockfd.h; KUnit checks every name):
+ * copied in one pass, with room asked for the longest.
+ */
 static __always_inline void sockfd_puts(struct sockfd_line *l, const char *s)
 {
-	size_t n = 0;
+	char *p = sockfd_room(l, SOCKFD_SHORT_MAX);
+	size_t n;
 
-	while (s[n])
-		n++;
-	sockfd_putn(l, s, n);
+	if (!p)
+		return;
+	for (n = 0; n < SOCKFD_SHORT_MAX && s[n]; n++)
+		p[n] = s[n];
+	l->len += n;
 }
 
 /* 10^0 to 10^19: the digits of a u64 are counted by comparing, not dividing. */

@@ -365,6 +365,32 @@ static void sockfd_test_names(struct kunit *test)
 		KUNIT_EXPECT_NULL_MSG(test, got, "got %s", got);
 }
 
+/*
+ * Every name of every table is shorter than SOCKFD_SHORT_MAX: the
+ * formatter copies names in one pass, with room for that many bytes.
+ */
+static void sockfd_test_name_lengths(struct kunit *test)
+{
+	const char *(*const tables[])(int) = {
+		sockfd_family_name, sockfd_type_name, sockfd_state_name,
+		sockfd_inet_proto_name, sockfd_netlink_proto_name,
+	};
+	const char *name;
+	int t, nr, seen = 0;
+
+	for (t = 0; t < ARRAY_SIZE(tables); t++) {
+		for (nr = -1; nr < 512; nr++) {
+			name = tables[t](nr);
+			if (!name)
+				continue;
+			KUNIT_EXPECT_LT_MSG(test, strlen(name), SOCKFD_SHORT_MAX,
+					    "table %d, %d: %s", t, nr, name);
+			seen++;
+		}
+	}
+	KUNIT_EXPECT_GT(test, seen, 60);
+}
+
 /* ------------------------------------------------------------------ */
 /* sockfd_format: escaping                                             */
 /* ------------------------------------------------------------------ */
@@ -973,6 +999,7 @@ static void sockfd_test_format_in6(struct kunit *test)
 
 static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_names, ku_names_gen_params),
+	KUNIT_CASE(sockfd_test_name_lengths),
 	KUNIT_CASE_PARAM(sockfd_test_escape, ku_escape_gen_params),
 	KUNIT_CASE(sockfd_test_header),
 	KUNIT_CASE(sockfd_test_line_overflow),
