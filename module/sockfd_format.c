@@ -78,64 +78,80 @@ static const struct {
  * A line is formatted straight into the free part of the seq_file's buffer
  * (seq_get_buf()) and handed over whole when it ends (seq_commit()). The
  * helpers below are inline and call nothing (no memset, memcpy or strlen
- * for a few bytes): a field costs a bounds check, where seq_printf() and
- * seq_put_decimal_*() cost an exported call or more each, and seq_pad()
- * with seq_setwidth() two calls and a memset per column. A line that does
- * not fit is committed as an overflow, as a seq_printf() that does not fit
- * marks it: seq_file then shows the record again into an emptier or larger
- * buffer, so the bytes read are the same whatever the read size. Room is
- * asked for generously in places (padding in whole words, the longest
- * escape or address): such a line overflows a few bytes early, no more.
+ * for a few bytes), where seq_printf() and seq_put_decimal_*() cost an
+ * exported call or more each, and seq_pad() with seq_setwidth() two calls
+ * and a memset per column.
+ *
+ * Bounds are checked once per line: a line begins only with
+ * SOCKFD_LINE_ROOM bytes free, room for all of it but its escaped text
+ * (comm, unix and interface names), which is checked as it is written
+ * against what is left beyond that room. A line that does not fit is
+ * committed as an overflow, as a seq_printf() that does not fit marks it:
+ * seq_file then shows the record again into an emptier or larger buffer,
+ * so the bytes read are the same whatever the read size. A line therefore
+ * overflows early when less than its longest possible length is free, no
+ * more than that.
  */
 struct sockfd_line {
 	struct seq_file *m;
 	char *buf;		/* the seq_file buffer's free part */
-	size_t size;		/* its bytes; 0 once the line did not fit */
+	size_t end;		/* escaped text may take the line up to here */
 	size_t len;		/* the line's bytes so far */
 	size_t col_start;	/* where the current column began */
+	bool overflow;		/* escaped text did not fit */
 };
 
-static void sockfd_line_begin(struct sockfd_line *l, struct seq_file *m)
-{
-	l->m = m;
-	l->size = seq_get_buf(m, &l->buf);
-	l->len = 0;
-	l->col_start = 0;
-}
+/*
+ * The most bytes of a line without its escaped text. Each column takes at
+ * most its width or its longest text, and a space; the longest texts: pid,
+ * fd, netns, uid, drops, txq, rxq 10-11 digits; ino, cookie, cgroup 20;
+ * family, type, proto, state a name (< SOCKFD_SHORT_MAX) or a prefix and an
+ * int (16); local, remote an IPv6 address and port (53); rmem to sndbuf 11;
+ * timer 31; retrans 14; rtt, cwnd 21; the newline. The widths add up to
+ * 226, the texts to 431, the spaces to 25, and padding is written in words
+ * (7 more): 689, rounded up.
+ */
+#define SOCKFD_LINE_ROOM	704
 
 /*
- * sockfd_room - room for @n more bytes of the line: where to write them,
- * or NULL when they do not fit (the line then overflows, and every later
- * call gives NULL too). The caller adds what it wrote to @l->len.
+ * sockfd_line_begin - begin a line in @m's buffer, if SOCKFD_LINE_ROOM
+ * bytes are free; otherwise commit it as an overflow at once and return
+ * false (the caller prints nothing).
  */
-static __always_inline char *sockfd_room(struct sockfd_line *l, size_t n)
+static bool sockfd_line_begin(struct sockfd_line *l, struct seq_file *m)
 {
-	if (unlikely(l->len + n > l->size)) {
-		l->size = 0;
-		return NULL;
+	size_t size = seq_get_buf(m, &l->buf);
+
+	if (size < SOCKFD_LINE_ROOM) {
+		seq_commit(m, -1);
+		return false;
 	}
+	l->m = m;
+	l->end = size - SOCKFD_LINE_ROOM;
+	l->len = 0;
+	l->col_start = 0;
+	l->overflow = false;
+	return true;
+}
+
+/* Where the line's next byte goes: within the room the line began with. */
+static __always_inline char *sockfd_at(struct sockfd_line *l)
+{
 	return l->buf + l->len;
 }
 
 static __always_inline void sockfd_putc(struct sockfd_line *l, char c)
 {
-	char *p = sockfd_room(l, 1);
-
-	if (p) {
-		*p = c;
-		l->len++;
-	}
+	l->buf[l->len++] = c;
 }
 
 /* @n bytes of @s; @n is a few bytes (a name, an address). */
 static __always_inline void sockfd_putn(struct sockfd_line *l, const char *s,
 					size_t n)
 {
-	char *p = sockfd_room(l, n);
+	char *p = sockfd_at(l);
 	size_t i;
 
-	if (!p)
-		return;
 	for (i = 0; i < n; i++)
 		p[i] = s[i];
 	l->len += n;
@@ -148,11 +164,9 @@ static __always_inline void sockfd_putn(struct sockfd_line *l, const char *s,
  */
 static __always_inline void sockfd_puts(struct sockfd_line *l, const char *s)
 {
-	char *p = sockfd_room(l, SOCKFD_SHORT_MAX);
+	char *p = sockfd_at(l);
 	size_t n;
 
-	if (!p)
-		return;
 	for (n = 0; n < SOCKFD_SHORT_MAX && s[n]; n++)
 		p[n] = s[n];
 	l->len += n;
@@ -190,10 +204,8 @@ static __always_inline unsigned int sockfd_dec_len(u64 v)
 static __always_inline void sockfd_put_u64(struct sockfd_line *l, u64 v)
 {
 	unsigned int n = sockfd_dec_len(v), r;
-	char *p = sockfd_room(l, n);
+	char *p = sockfd_at(l);
 
-	if (!p)
-		return;
 	l->len += n;
 	/* From the last digit back, two at a time. */
 	p += n;
@@ -227,7 +239,7 @@ static __always_inline void sockfd_put_s64(struct sockfd_line *l, s64 v)
 static void sockfd_line_end(struct sockfd_line *l)
 {
 	sockfd_putc(l, '\n');
-	seq_commit(l->m, l->size ? (int)l->len : -1);
+	seq_commit(l->m, l->overflow ? -1 : (int)l->len);
 }
 
 /*
@@ -249,12 +261,10 @@ static __always_inline void sockfd_col(struct sockfd_line *l,
 	if (col != COL_PID) {
 		width = sockfd_cols[col - 1].width;
 		pad = (used < width ? width - used : 0) + 1;
-		p = sockfd_room(l, round_up(width + 1, sizeof(spaces)));
-		if (p) {
-			for (i = 0; i <= width; i += sizeof(spaces))
-				memcpy(p + i, &spaces, sizeof(spaces));
-			l->len += pad;
-		}
+		p = sockfd_at(l);
+		for (i = 0; i <= width; i += sizeof(spaces))
+			memcpy(p + i, &spaces, sizeof(spaces));
+		l->len += pad;
 	}
 	l->col_start = l->len;
 }
@@ -444,17 +454,20 @@ size_t sockfd_escape(char *buf, const char *s, size_t len)
 EXPORT_SYMBOL_IF_KUNIT(sockfd_escape);
 
 /*
- * @len bytes of @s, escaped. Room is asked for the longest escape: a line
- * that would fit only because few bytes need one overflows a little early,
- * which seq_file handles as any overflow (the bytes read stay the same).
+ * @len bytes of @s, escaped: the one check of a line's bounds after its
+ * beginning (beyond SOCKFD_LINE_ROOM). Room is asked for the longest
+ * escape: a line that would fit only because few bytes need one overflows
+ * a little early, which seq_file handles as any overflow (the bytes read
+ * stay the same). The rest of the line is still written, into its room.
  */
 static void sockfd_put_escaped(struct sockfd_line *l, const char *s,
 			       size_t len)
 {
-	char *p = sockfd_room(l, 4 * len);
-
-	if (p)
-		l->len += sockfd_escape(p, s, len);
+	if (unlikely(l->len + 4 * len > l->end)) {
+		l->overflow = true;
+		return;
+	}
+	l->len += sockfd_escape(sockfd_at(l), s, len);
 }
 
 static void sockfd_put_queues(struct sockfd_line *l, u32 txq, u32 rxq)
@@ -604,11 +617,9 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_format_in6);
 static void sockfd_put_inet_addr(struct sockfd_line *l, int family, __be32 v4,
 				 const struct in6_addr *v6, __be16 port)
 {
-	/* sockfd_format_*() write a NUL after the text: room for it too. */
-	char *p = sockfd_room(l, SOCKFD_IN6_LEN + 2);
+	/* sockfd_format_*() write a NUL after the text (within the room). */
+	char *p = sockfd_at(l);
 
-	if (!p)
-		return;
 	if (family == AF_INET) {
 		l->len += sockfd_format_in4(p, v4);
 	} else {
@@ -1053,7 +1064,8 @@ void sockfd_show_header(struct seq_file *m)
 	struct sockfd_line line, *l = &line;
 	enum sockfd_col col;
 
-	sockfd_line_begin(l, m);
+	if (!sockfd_line_begin(l, m))
+		return;
 	for (col = 0; col < COL_COUNT; col++) {
 		sockfd_col(l, col);
 		sockfd_puts(l, sockfd_cols[col].name);
@@ -1090,7 +1102,8 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	if (!sk)
 		return SEQ_SKIP;
 
-	sockfd_line_begin(l, m);
+	if (!sockfd_line_begin(l, m))
+		return 0;	/* an overflow: seq_file shows it again */
 	sockfd_col(l, COL_PID);
 	sockfd_put_s64(l, pid);
 	sockfd_col(l, COL_COMM);
