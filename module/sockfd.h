@@ -22,6 +22,7 @@
 #ifndef _SOCKFD_H
 #define _SOCKFD_H
 
+#include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
 
@@ -40,6 +41,7 @@ struct sockfd_entry {
 	struct task_struct *task;	/* reference held while non-NULL */
 	struct file *file;		/* reference held while non-NULL */
 	struct socket *sock;		/* @file's socket, valid while @file is */
+	char comm[TASK_COMM_LEN];	/* @task's, read when it was taken */
 };
 
 /*
@@ -86,6 +88,8 @@ size_t sockfd_escape(char *buf, const char *s, size_t len);
 #define SOCKFD_IN6_LEN	sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")
 int sockfd_format_in4(char *buf, __be32 addr);
 int sockfd_format_in6(char *buf, const struct in6_addr *a);
+/* Every name below is shorter than this (sockfd_format.c prints them so). */
+#define SOCKFD_SHORT_MAX	16
 const char *sockfd_family_name(int family);
 const char *sockfd_type_name(int type);
 const char *sockfd_state_name(int state);

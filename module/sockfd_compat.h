@@ -86,21 +86,41 @@ static inline struct file *sockfd_get_file_rcu(struct files_struct *files,
 	return file;
 }
 
+/*
+ * sockfd_is_socket_file - is @file a socket, as sock_from_file() answers?
+ * That compares ->f_op with net/socket.c's socket_file_ops, which is
+ * static: one exported call per fd. Once the walk has seen a socket, it
+ * passes its ->f_op as @sock_fops (there is one socket_file_ops for every
+ * socket) and the test is that comparison, inline: most fds are passed by.
+ * Before that (@sock_fops NULL), sock_from_file() answers.
+ */
+static inline bool sockfd_is_socket_file(struct file *file,
+					 const struct file_operations *sock_fops)
+{
+	/* Lockless: the caller's rules (sockfd_fget_next_socket()). */
+	if (likely(sock_fops))
+		return READ_ONCE(file->f_op) == sock_fops;
+	return sock_from_file(file);
+}
+
 /**
  * sockfd_fget_next_socket - the first socket among the open files of @task
  *	at fd *@fd or above, passing every other file by without a reference
  * @task: the task (a reference held by the caller)
  * @fd: where to start; set to the fd of the file returned, or to where the
  *	look stopped
+ * @sock_fops: the sockets' file_operations if the caller knows them (see
+ *	sockfd_is_socket_file()), else NULL
  *
  * Most fds of most processes are not sockets: taking and dropping a
  * reference on each (two atomic operations on a shared cache line, and an
  * fput()) only to skip it cost more than the test. So, under task_lock()
  * (which keeps ->files from being freed or replaced) and rcu_read_lock()
  * (which keeps the fd array, replaced by expand_files(), and the files it
- * points to), the walk reads each slot and asks sock_from_file(), which
- * reads nothing but the file's ->f_op and ->private_data. The file may be
- * closed meanwhile, its count already zero; what that read can answer:
+ * points to), the walk reads each slot and asks sockfd_is_socket_file(),
+ * which reads nothing but the file's ->f_op (as sock_from_file() does). The
+ * file may be closed meanwhile, its count already zero; what that read can
+ * answer:
  *
  * - 6.1 (before 6.7): files are freed after an RCU grace period
  *   (file_free_rcu()), so the memory is still that file: the answer is
@@ -124,8 +144,9 @@ static inline struct file *sockfd_get_file_rcu(struct files_struct *files,
  * ERR_PTR(-EAGAIN) after %SOCKFD_FD_BATCH fds without one: *@fd is then
  * the next fd to look at, and the caller may cond_resched() first.
  */
-static inline struct file *sockfd_fget_next_socket(struct task_struct *task,
-						   unsigned int *fd)
+static inline struct file *
+sockfd_fget_next_socket(struct task_struct *task, unsigned int *fd,
+			const struct file_operations *sock_fops)
 {
 	unsigned int end = *fd + SOCKFD_FD_BATCH;
 	struct file *file = NULL, *seen;
@@ -146,7 +167,7 @@ static inline struct file *sockfd_fget_next_socket(struct task_struct *task,
 		}
 		/* Lockless: close() and dup2() change the slot. */
 		seen = rcu_dereference_raw(fdt->fd[*fd]);
-		if (seen && sock_from_file(seen)) {
+		if (seen && sockfd_is_socket_file(seen, sock_fops)) {
 			file = sockfd_get_file_rcu(files, fdt, *fd, seen);
 			if (file == ERR_PTR(-EAGAIN)) {
 				file = NULL;

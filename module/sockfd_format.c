@@ -78,79 +78,98 @@ static const struct {
  * A line is formatted straight into the free part of the seq_file's buffer
  * (seq_get_buf()) and handed over whole when it ends (seq_commit()). The
  * helpers below are inline and call nothing (no memset, memcpy or strlen
- * for a few bytes): a field costs a bounds check, where seq_printf() and
- * seq_put_decimal_*() cost an exported call or more each, and seq_pad()
- * with seq_setwidth() two calls and a memset per column. A line that does
- * not fit is committed as an overflow, as a seq_printf() that does not fit
- * marks it: seq_file then shows the record again into an emptier or larger
- * buffer, so the bytes read are the same whatever the read size. Room is
- * asked for generously in places (padding in whole words, the longest
- * escape or address): such a line overflows a few bytes early, no more.
+ * for a few bytes), where seq_printf() and seq_put_decimal_*() cost an
+ * exported call or more each, and seq_pad() with seq_setwidth() two calls
+ * and a memset per column.
+ *
+ * Bounds are checked once per line: a line begins only with
+ * SOCKFD_LINE_ROOM bytes free, room for all of it but its escaped text
+ * (comm, unix and interface names), which is checked as it is written
+ * against what is left beyond that room. A line that does not fit is
+ * committed as an overflow, as a seq_printf() that does not fit marks it:
+ * seq_file then shows the record again into an emptier or larger buffer,
+ * so the bytes read are the same whatever the read size. A line therefore
+ * overflows early when less than its longest possible length is free, no
+ * more than that.
  */
 struct sockfd_line {
 	struct seq_file *m;
 	char *buf;		/* the seq_file buffer's free part */
-	size_t size;		/* its bytes; 0 once the line did not fit */
+	size_t end;		/* escaped text may take the line up to here */
 	size_t len;		/* the line's bytes so far */
 	size_t col_start;	/* where the current column began */
-	unsigned int width;	/* the current column's width */
+	bool overflow;		/* escaped text did not fit */
 };
 
-static void sockfd_line_begin(struct sockfd_line *l, struct seq_file *m)
-{
-	l->m = m;
-	l->size = seq_get_buf(m, &l->buf);
-	l->len = 0;
-	l->col_start = 0;
-	l->width = 0;
-}
+/*
+ * The most bytes of a line without its escaped text. Each column takes at
+ * most its width or its longest text, and a space; the longest texts: pid,
+ * fd, netns, uid, drops, txq, rxq 10-11 digits; ino, cookie, cgroup 20;
+ * family, type, proto, state a name (< SOCKFD_SHORT_MAX) or a prefix and an
+ * int (16); local, remote an IPv6 address and port (53); rmem to sndbuf 11;
+ * timer 31; retrans 14; rtt, cwnd 21; the newline. The widths add up to
+ * 226, the texts to 431, the spaces to 25, and padding is written in words
+ * (7 more): 689, rounded up.
+ */
+#define SOCKFD_LINE_ROOM	704
 
 /*
- * sockfd_room - room for @n more bytes of the line: where to write them,
- * or NULL when they do not fit (the line then overflows, and every later
- * call gives NULL too). The caller adds what it wrote to @l->len.
+ * sockfd_line_begin - begin a line in @m's buffer, if SOCKFD_LINE_ROOM
+ * bytes are free; otherwise commit it as an overflow at once and return
+ * false (the caller prints nothing).
  */
-static __always_inline char *sockfd_room(struct sockfd_line *l, size_t n)
+static bool sockfd_line_begin(struct sockfd_line *l, struct seq_file *m)
 {
-	if (unlikely(l->len + n > l->size)) {
-		l->size = 0;
-		return NULL;
+	size_t size = seq_get_buf(m, &l->buf);
+
+	if (size < SOCKFD_LINE_ROOM) {
+		seq_commit(m, -1);
+		return false;
 	}
+	l->m = m;
+	l->end = size - SOCKFD_LINE_ROOM;
+	l->len = 0;
+	l->col_start = 0;
+	l->overflow = false;
+	return true;
+}
+
+/* Where the line's next byte goes: within the room the line began with. */
+static __always_inline char *sockfd_at(struct sockfd_line *l)
+{
 	return l->buf + l->len;
 }
 
 static __always_inline void sockfd_putc(struct sockfd_line *l, char c)
 {
-	char *p = sockfd_room(l, 1);
-
-	if (p) {
-		*p = c;
-		l->len++;
-	}
+	l->buf[l->len++] = c;
 }
 
 /* @n bytes of @s; @n is a few bytes (a name, an address). */
 static __always_inline void sockfd_putn(struct sockfd_line *l, const char *s,
 					size_t n)
 {
-	char *p = sockfd_room(l, n);
+	char *p = sockfd_at(l);
 	size_t i;
 
-	if (!p)
-		return;
 	for (i = 0; i < n; i++)
 		p[i] = s[i];
 	l->len += n;
 }
 
-/* A short string: a name from a table, a column name. */
+/*
+ * A short string: a name from a table, a column name, a timer's kind,
+ * shorter than SOCKFD_SHORT_MAX (sockfd.h; KUnit checks every name):
+ * copied in one pass, with room asked for the longest.
+ */
 static __always_inline void sockfd_puts(struct sockfd_line *l, const char *s)
 {
-	size_t n = 0;
+	char *p = sockfd_at(l);
+	size_t n;
 
-	while (s[n])
-		n++;
-	sockfd_putn(l, s, n);
+	for (n = 0; n < SOCKFD_SHORT_MAX && s[n]; n++)
+		p[n] = s[n];
+	l->len += n;
 }
 
 /* 10^0 to 10^19: the digits of a u64 are counted by comparing, not dividing. */
@@ -163,22 +182,46 @@ static const u64 sockfd_pow10[] = {
 	10000000000000000000ULL,
 };
 
+/* "00" to "99": two digits per division, as lib/vsprintf.c's put_dec(). */
+static const char sockfd_dec2[] = {
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+};
+
+/*
+ * The number of decimal digits of @v: fls64() bits times log10(2)
+ * (1233 / 4096, exact enough for 64 bits) is the digit count of the
+ * largest power of ten not above @v, or one less; one comparison says
+ * which. 0 has one digit.
+ */
+static __always_inline unsigned int sockfd_dec_len(u64 v)
+{
+	unsigned int t = fls64(v) * 1233 >> 12;
+
+	return t + (v >= sockfd_pow10[t]) + !v;
+}
+
 /* @v in decimal, as seq_put_decimal_ull() prints it. */
 static __always_inline void sockfd_put_u64(struct sockfd_line *l, u64 v)
 {
-	unsigned int n = 1;
-	char *p;
+	unsigned int n = sockfd_dec_len(v), r;
+	char *p = sockfd_at(l);
 
-	while (n < ARRAY_SIZE(sockfd_pow10) && v >= sockfd_pow10[n])
-		n++;
-	p = sockfd_room(l, n);
-	if (!p)
-		return;
 	l->len += n;
-	do {
-		p[--n] = '0' + v % 10;
-		v /= 10;
-	} while (n);
+	/* From the last digit back, two at a time. */
+	p += n;
+	while (v >= 100) {
+		r = v % 100;
+		v /= 100;
+		p -= 2;
+		p[0] = sockfd_dec2[2 * r];
+		p[1] = sockfd_dec2[2 * r + 1];
+	}
+	if (v >= 10) {
+		p[-2] = sockfd_dec2[2 * v];
+		p[-1] = sockfd_dec2[2 * v + 1];
+	} else {
+		p[-1] = '0' + v;
+	}
 }
 
 /* @v in decimal, as seq_put_decimal_ll() prints it. */
@@ -196,35 +239,34 @@ static __always_inline void sockfd_put_s64(struct sockfd_line *l, s64 v)
 static void sockfd_line_end(struct sockfd_line *l)
 {
 	sockfd_putc(l, '\n');
-	seq_commit(l->m, l->size ? (int)l->len : -1);
+	seq_commit(l->m, l->overflow ? -1 : (int)l->len);
 }
 
 /*
  * sockfd_col - begin column @col: pad the previous one to its width and
- * separate it by a space. Every line calls this once per column, in order.
- * The spaces go in whole 8-byte words: the bytes written past the padding
- * are the next column's, written again by it (or left past the line's end,
- * where seq_file never reads them).
+ * separate it by a space. Every line calls this once per column, in order,
+ * so the previous column is @col - 1 and, for a constant @col, its width a
+ * constant: the spaces go in a fixed number of 8-byte words (the width and
+ * the space, rounded up), no loop, no call. The bytes written past the
+ * padding are the next column's, written again by it (or left past the
+ * line's end, where seq_file never reads them).
  */
 static __always_inline void sockfd_col(struct sockfd_line *l,
 				       enum sockfd_col col)
 {
 	static const u64 spaces = 0x2020202020202020ULL;
-	size_t used = l->len - l->col_start, pad, i;
+	size_t used = l->len - l->col_start, width, pad, i;
 	char *p;
 
 	if (col != COL_PID) {
-		pad = (used < l->width ? l->width - used : 0) + 1;
-		p = sockfd_room(l, round_up(pad, sizeof(spaces)));
-		if (p) {
-			/* constant size: a single store, no call */
-			for (i = 0; i < pad; i += sizeof(spaces))
-				memcpy(p + i, &spaces, sizeof(spaces));
-			l->len += pad;
-		}
+		width = sockfd_cols[col - 1].width;
+		pad = (used < width ? width - used : 0) + 1;
+		p = sockfd_at(l);
+		for (i = 0; i <= width; i += sizeof(spaces))
+			memcpy(p + i, &spaces, sizeof(spaces));
+		l->len += pad;
 	}
 	l->col_start = l->len;
-	l->width = sockfd_cols[col].width;
 }
 
 /* Print @name, or @prefix followed by @nr when the name is unknown. */
@@ -412,17 +454,20 @@ size_t sockfd_escape(char *buf, const char *s, size_t len)
 EXPORT_SYMBOL_IF_KUNIT(sockfd_escape);
 
 /*
- * @len bytes of @s, escaped. Room is asked for the longest escape: a line
- * that would fit only because few bytes need one overflows a little early,
- * which seq_file handles as any overflow (the bytes read stay the same).
+ * @len bytes of @s, escaped: the one check of a line's bounds after its
+ * beginning (beyond SOCKFD_LINE_ROOM). Room is asked for the longest
+ * escape: a line that would fit only because few bytes need one overflows
+ * a little early, which seq_file handles as any overflow (the bytes read
+ * stay the same). The rest of the line is still written, into its room.
  */
 static void sockfd_put_escaped(struct sockfd_line *l, const char *s,
 			       size_t len)
 {
-	char *p = sockfd_room(l, 4 * len);
-
-	if (p)
-		l->len += sockfd_escape(p, s, len);
+	if (unlikely(l->len + 4 * len > l->end)) {
+		l->overflow = true;
+		return;
+	}
+	l->len += sockfd_escape(sockfd_at(l), s, len);
 }
 
 static void sockfd_put_queues(struct sockfd_line *l, u32 txq, u32 rxq)
@@ -572,11 +617,9 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_format_in6);
 static void sockfd_put_inet_addr(struct sockfd_line *l, int family, __be32 v4,
 				 const struct in6_addr *v6, __be16 port)
 {
-	/* sockfd_format_*() write a NUL after the text: room for it too. */
-	char *p = sockfd_room(l, SOCKFD_IN6_LEN + 2);
+	/* sockfd_format_*() write a NUL after the text (within the room). */
+	char *p = sockfd_at(l);
 
-	if (!p)
-		return;
 	if (family == AF_INET) {
 		l->len += sockfd_format_in4(p, v4);
 	} else {
@@ -632,22 +675,34 @@ static int sockfd_show_inet(struct sockfd_line *l, struct sock *sk, int family)
 	return state;
 }
 
-/* sockfd_unix_peer_ino - the socket inode of @sk's peer; 0 without one. */
+/*
+ * sockfd_unix_peer_ino - the socket inode of @sk's peer; 0 without one.
+ * As unix_peer_get() and sock_i_ino(), without a peer reference or its
+ * callback lock: the peer's socket is read under our state lock and RCU.
+ */
 static unsigned long long sockfd_unix_peer_ino(struct sock *sk)
 {
 	unsigned long long ino = 0;
+	struct socket *psock = NULL;
 	struct sock *peer;
 
-	/* As unix_peer_get(), whose prototype is not public everywhere. */
+	rcu_read_lock();
 	unix_state_lock(sk);
+	/* ->peer changes under our state lock, which holds the peer's sock. */
 	peer = unix_sk(sk)->peer;
+	/*
+	 * Lockless: sock_orphan() clears ->sk_socket (under the peer's
+	 * sk_callback_lock) when the peer's socket is released, before its
+	 * inode goes; sockfs frees that inode, and the socket in it, after
+	 * an RCU grace period (->free_inode): what we read stays readable
+	 * until rcu_read_unlock(). NULL: the peer lost its socket.
+	 */
 	if (peer)
-		sock_hold(peer);	/* keeps the peer past the unlock */
+		psock = READ_ONCE(peer->sk_socket);
 	unix_state_unlock(sk);
-	if (peer) {
-		ino = sock_i_ino(peer);	/* 0 if the peer lost its socket */
-		sock_put(peer);
-	}
+	if (psock)
+		ino = SOCK_INODE(psock)->i_ino;
+	rcu_read_unlock();
 	return ino;
 }
 
@@ -981,12 +1036,20 @@ static void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk,
  */
 static void sockfd_put_ids(struct sockfd_line *l, struct sock *sk)
 {
-	u32 cookie[2];
+	/*
+	 * Lockless: a cookie is set once, from 0, by a cmpxchg, and never
+	 * changes after; only a socket that has none yet needs the call.
+	 */
+	u64 cookie = atomic64_read(&sk->sk_cookie);
+	u32 c[2];
 	u64 cgroup;
 
-	sock_diag_save_cookie(sk, cookie);
+	if (!cookie) {
+		sock_diag_save_cookie(sk, c);
+		cookie = (u64)c[1] << 32 | c[0];
+	}
 	sockfd_col(l, COL_COOKIE);
-	sockfd_put_u64(l, (u64)cookie[1] << 32 | cookie[0]);
+	sockfd_put_u64(l, cookie);
 	sockfd_col(l, COL_CGROUP);
 	if (sockfd_sk_cgroup_id(sk, &cgroup))
 		sockfd_put_u64(l, cgroup);
@@ -1001,7 +1064,8 @@ void sockfd_show_header(struct seq_file *m)
 	struct sockfd_line line, *l = &line;
 	enum sockfd_col col;
 
-	sockfd_line_begin(l, m);
+	if (!sockfd_line_begin(l, m))
+		return;
 	for (col = 0; col < COL_COUNT; col++) {
 		sockfd_col(l, col);
 		sockfd_puts(l, sockfd_cols[col].name);
@@ -1038,7 +1102,8 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	if (!sk)
 		return SEQ_SKIP;
 
-	sockfd_line_begin(l, m);
+	if (!sockfd_line_begin(l, m))
+		return 0;	/* an overflow: seq_file shows it again */
 	sockfd_col(l, COL_PID);
 	sockfd_put_s64(l, pid);
 	sockfd_col(l, COL_COMM);

@@ -107,6 +107,15 @@ static struct task_struct *sockfd_get_task(struct sockfd_iter *iter)
 }
 
 /*
+ * The sockets' file_operations (net/socket.c's socket_file_ops, not
+ * exported), learnt from the first file sock_from_file() found a socket
+ * under a reference, for sockfd_is_socket_file(). Written once with the one
+ * value it can have; racing readers read NULL (and ask sock_from_file()) or
+ * that value.
+ */
+static const struct file_operations *sockfd_socket_fops;
+
+/*
  * sockfd_get_socket_file - the first fd >= *@fd of @task whose file is a
  * socket. Sets *@fd to it and *@sock to its socket. Returns the file with
  * a reference held (fput()), or NULL when the task has no more socket fds.
@@ -121,7 +130,8 @@ static struct file *sockfd_get_socket_file(struct task_struct *task,
 
 	for (;;) {
 		/* Other files are passed by without a reference. */
-		file = sockfd_fget_next_socket(task, fd);
+		file = sockfd_fget_next_socket(task, fd,
+					       READ_ONCE(sockfd_socket_fops));
 		if (file == ERR_PTR(-EAGAIN)) {
 			cond_resched();	/* a long run of other files */
 			continue;
@@ -136,8 +146,12 @@ static struct file *sockfd_get_socket_file(struct task_struct *task,
 		if (!file)
 			return NULL;
 		*sock = sock_from_file(file);
-		if (*sock)
+		if (*sock) {
+			/* Under our reference ->f_op is this file's for good. */
+			if (unlikely(!READ_ONCE(sockfd_socket_fops)))
+				WRITE_ONCE(sockfd_socket_fops, file->f_op);
 			return file;
+		}
 		fput(file);	/* not a socket after all: drop the reference */
 		(*fd)++;
 	}
@@ -178,6 +192,11 @@ static struct sockfd_entry *sockfd_find(struct sockfd_iter *iter)
 			e->task = sockfd_get_task(iter);
 			if (!e->task)
 				return NULL;
+			/*
+			 * Once per task and read(), not per line: a rename
+			 * racing with the walk shows in the next read().
+			 */
+			get_task_comm(e->comm, e->task);
 		}
 		e->file = sockfd_get_socket_file(e->task, &iter->fd, &e->sock);
 		if (e->file)
@@ -249,16 +268,14 @@ static int sockfd_seq_show(struct seq_file *m, void *v)
 {
 	struct sockfd_iter *iter = m->private;
 	struct sockfd_entry *e = v;
-	char comm[TASK_COMM_LEN];
 
 	if (v == SEQ_START_TOKEN) {
 		sockfd_show_header(m);
 		return 0;
 	}
-	get_task_comm(comm, e->task);
 	/* The file reference keeps the socket alive while it is printed. */
 	/* The cursor stands on the entry: its id and fd are the line's. */
-	return sockfd_show_socket(m, iter->tid, comm, iter->fd, e->sock);
+	return sockfd_show_socket(m, iter->tid, e->comm, iter->fd, e->sock);
 }
 
 const struct seq_operations sockfd_seq_ops = {

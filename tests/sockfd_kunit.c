@@ -365,6 +365,32 @@ static void sockfd_test_names(struct kunit *test)
 		KUNIT_EXPECT_NULL_MSG(test, got, "got %s", got);
 }
 
+/*
+ * Every name of every table is shorter than SOCKFD_SHORT_MAX: the
+ * formatter copies names in one pass, with room for that many bytes.
+ */
+static void sockfd_test_name_lengths(struct kunit *test)
+{
+	const char *(*const tables[])(int) = {
+		sockfd_family_name, sockfd_type_name, sockfd_state_name,
+		sockfd_inet_proto_name, sockfd_netlink_proto_name,
+	};
+	const char *name;
+	int t, nr, seen = 0;
+
+	for (t = 0; t < ARRAY_SIZE(tables); t++) {
+		for (nr = -1; nr < 512; nr++) {
+			name = tables[t](nr);
+			if (!name)
+				continue;
+			KUNIT_EXPECT_LT_MSG(test, strlen(name), SOCKFD_SHORT_MAX,
+					    "table %d, %d: %s", t, nr, name);
+			seen++;
+		}
+	}
+	KUNIT_EXPECT_GT(test, seen, 60);
+}
+
 /* ------------------------------------------------------------------ */
 /* sockfd_format: escaping                                             */
 /* ------------------------------------------------------------------ */
@@ -499,6 +525,35 @@ static void sockfd_test_decimal(struct kunit *test)
 			ku_expect_col(test, &l, "cookie", want);
 		}
 	}
+	atomic64_set(&sock->sk->sk_cookie, old);
+	sock_release(sock);
+}
+
+/*
+ * Decimal numbers around every power of two, as %llu prints them: the
+ * digit count starts from fls64(), so each bit length is a boundary of its
+ * own (2^k - 1, 2^k, 2^k + 1 for k = 1..63, and U64_MAX).
+ */
+static void sockfd_test_decimal_bits(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	u64 v, old = atomic64_read(&sock->sk->sk_cookie);
+	struct ku_line l;
+	char want[24];
+	int k, j;
+
+	for (k = 1; k < 64; k++) {
+		for (j = -1; j <= 1; j++) {
+			v = (1ULL << k) + j;
+			atomic64_set(&sock->sk->sk_cookie, v);
+			ku_format(test, &l, 1, "d", 3, sock);
+			snprintf(want, sizeof(want), "%llu", v);
+			ku_expect_col(test, &l, "cookie", want);
+		}
+	}
+	atomic64_set(&sock->sk->sk_cookie, U64_MAX);
+	ku_format(test, &l, 1, "d", 3, sock);
+	ku_expect_col(test, &l, "cookie", "18446744073709551615");
 	atomic64_set(&sock->sk->sk_cookie, old);
 	sock_release(sock);
 }
@@ -944,10 +999,12 @@ static void sockfd_test_format_in6(struct kunit *test)
 
 static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_names, ku_names_gen_params),
+	KUNIT_CASE(sockfd_test_name_lengths),
 	KUNIT_CASE_PARAM(sockfd_test_escape, ku_escape_gen_params),
 	KUNIT_CASE(sockfd_test_header),
 	KUNIT_CASE(sockfd_test_line_overflow),
 	KUNIT_CASE(sockfd_test_decimal),
+	KUNIT_CASE(sockfd_test_decimal_bits),
 	KUNIT_CASE(sockfd_test_tcp_listen),
 	KUNIT_CASE(sockfd_test_tcp_info),
 	KUNIT_CASE(sockfd_test_packet),
