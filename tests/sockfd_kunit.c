@@ -502,28 +502,36 @@ static void sockfd_test_line_overflow(struct kunit *test)
 }
 
 /*
+ * The cookie column of @sock's line with its cookie set to @v by hand
+ * (sock_diag_save_cookie() keeps one already set), as %llu prints @v.
+ */
+static void ku_expect_cookie(struct kunit *test, struct socket *sock, u64 v)
+{
+	struct ku_line l;
+	char want[24];
+
+	atomic64_set(&sock->sk->sk_cookie, v);
+	ku_format(test, &l, 1, "d", 3, sock);
+	snprintf(want, sizeof(want), "%llu", v);
+	ku_expect_col(test, &l, "cookie", want);
+}
+
+/*
  * Decimal numbers at every length, as %llu prints them: the socket's
- * cookie, set by hand (sock_diag_save_cookie() keeps one already set),
- * from 0 digits of change to the 20 of U64_MAX.
+ * cookie, from 0 digits of change to the 20 of U64_MAX.
  */
 static void sockfd_test_decimal(struct kunit *test)
 {
 	struct socket *sock = ku_sock(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
 	u64 v, old = atomic64_read(&sock->sk->sk_cookie);
-	struct ku_line l;
-	char want[24];
 	int i;
 
 	for (i = 0, v = 1; i < 20; i++, v *= 10) {
 		const u64 vals[] = { v - 1 ? v - 1 : 1, v, v + 1, U64_MAX - v + 1 };
 		int j;
 
-		for (j = 0; j < ARRAY_SIZE(vals); j++) {
-			atomic64_set(&sock->sk->sk_cookie, vals[j]);
-			ku_format(test, &l, 1, "d", 3, sock);
-			snprintf(want, sizeof(want), "%llu", vals[j]);
-			ku_expect_col(test, &l, "cookie", want);
-		}
+		for (j = 0; j < ARRAY_SIZE(vals); j++)
+			ku_expect_cookie(test, sock, vals[j]);
 	}
 	atomic64_set(&sock->sk->sk_cookie, old);
 	sock_release(sock);
@@ -537,20 +545,13 @@ static void sockfd_test_decimal(struct kunit *test)
 static void sockfd_test_decimal_bits(struct kunit *test)
 {
 	struct socket *sock = ku_sock(test, AF_INET, SOCK_DGRAM, IPPROTO_UDP);
-	u64 v, old = atomic64_read(&sock->sk->sk_cookie);
+	u64 old = atomic64_read(&sock->sk->sk_cookie);
 	struct ku_line l;
-	char want[24];
 	int k, j;
 
-	for (k = 1; k < 64; k++) {
-		for (j = -1; j <= 1; j++) {
-			v = (1ULL << k) + j;
-			atomic64_set(&sock->sk->sk_cookie, v);
-			ku_format(test, &l, 1, "d", 3, sock);
-			snprintf(want, sizeof(want), "%llu", v);
-			ku_expect_col(test, &l, "cookie", want);
-		}
-	}
+	for (k = 1; k < 64; k++)
+		for (j = -1; j <= 1; j++)
+			ku_expect_cookie(test, sock, (1ULL << k) + j);
 	atomic64_set(&sock->sk->sk_cookie, U64_MAX);
 	ku_format(test, &l, 1, "d", 3, sock);
 	ku_expect_col(test, &l, "cookie", "18446744073709551615");
