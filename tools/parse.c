@@ -663,14 +663,6 @@ void sf_table_free(struct sf_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
-int sf_find_col(const struct sf_table *t, const char *name)
-{
-	for (size_t i = 0; i < t->ncols; i++)
-		if (strcmp(t->cols[i].s, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 /* Column c of r; "-" for a column the input does not have (format 1). */
 const struct sf_str *sf_get(const struct sf_table *t, const struct sf_row *r,
 			    enum sf_col c)

@@ -130,7 +130,6 @@ int sf_open_buf(struct sf_table *t, char *buf, size_t len);
 const struct sf_row *sf_next(struct sf_table *t);
 int sf_parse(struct sf_table *t, char *buf, size_t len);
 void sf_table_free(struct sf_table *t);
-int sf_find_col(const struct sf_table *t, const char *name);
 const struct sf_str *sf_get(const struct sf_table *t, const struct sf_row *r,
 			    enum sf_col c);
 bool sf_parse_u64(const char *s, size_t len, uint64_t *v);
