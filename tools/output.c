@@ -475,13 +475,17 @@ void sf_grid_init(struct sf_grid *g, const struct sf_outcol *cols,
 	}
 }
 
-/* Room for one more kept row's key and mark (SF_OUT_MARKS). */
+/*
+ * Room for one more kept row: its cells' lengths, and with SF_OUT_MARKS
+ * its key and mark.
+ */
 static void grid_row_room(struct sf_grid *g)
 {
-	if (!(g->flags & SF_OUT_MARKS))
+	if (g->nrows < g->rcap)
 		return;
-	if (g->nrows == g->rcap) {
-		g->rcap = g->rcap ? g->rcap * 2 : 256;
+	g->rcap = g->rcap ? g->rcap * 2 : 256;
+	g->len = xrealloc(g->len, g->rcap * g->ncols * sizeof(*g->len));
+	if (g->flags & SF_OUT_MARKS) {
 		g->row = xrealloc(g->row, g->rcap * sizeof(*g->row));
 		g->mark = xrealloc(g->mark, g->rcap);
 		g->key = xrealloc(g->key, g->rcap * 3 * sizeof(*g->key));
@@ -587,6 +591,7 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 		 const struct sf_row *r, char mark)
 {
 	size_t row, extra = 0;
+	unsigned int *len;
 	bool ascii = true;
 	char *d;
 
@@ -601,6 +606,7 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 	}
 	grid_row_room(g);
 	row = g->nrows++;
+	len = &g->len[row * g->ncols];
 	if (g->flags & SF_OUT_MARKS) {
 		g->row[row] = g->cells.len;
 		g->mark[row] = mark;
@@ -617,21 +623,20 @@ void sf_grid_add(struct sf_grid *g, const struct sf_table *t,
 			/* ASCII as the file has it (put_field()'s first case) */
 			const struct sf_str *f = &r->f[c->idx];
 
-			d = buf_room(&g->cells, f->len + 1);
-			memcpy(d, f->s, f->len);
-			d[f->len] = '\0';
-			g->cells.len += f->len + 1;
+			memcpy(buf_room(&g->cells, f->len), f->s, f->len);
+			g->cells.len += f->len;
+			len[i] = f->len;
 			grid_cell(g, i, f->len, f->len, &extra);
 			continue;
 		}
-		d = buf_room(&g->cells, cell_room(t, r, c) + 1);
+		d = buf_room(&g->cells, cell_room(t, r, c));
 		ascii = true;
 		e = cell_text(d, g->flags, t, r, c, &ascii);
 		/* ASCII text: its width is its length */
 		w = ascii ? (size_t)(e - d) : width(d, e - d);
-		*e = '\0';
 		grid_cell(g, i, e - d, w, &extra);
-		g->cells.len += e - d + 1;
+		g->cells.len += e - d;
+		len[i] = e - d;
 	}
 	if (extra > g->extra)
 		g->extra = extra;
@@ -642,6 +647,7 @@ void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 		  char mark)
 {
 	const char *s = src->cells.s + src->row[i];
+	const unsigned int *len = &src->len[i * src->ncols];
 	size_t row, extra = 0;
 
 	grid_row_room(dst);
@@ -649,13 +655,12 @@ void sf_grid_copy(struct sf_grid *dst, const struct sf_grid *src, size_t i,
 	dst->row[row] = dst->cells.len;
 	dst->mark[row] = mark;
 	memcpy(&dst->key[3 * row], &src->key[3 * i], 3 * sizeof(*dst->key));
+	memcpy(&dst->len[row * dst->ncols], len, dst->ncols * sizeof(*len));
 	for (size_t c = 0; c < dst->ncols; c++) {
-		size_t len = strlen(s);
-
-		memcpy(buf_room(&dst->cells, len + 1), s, len + 1);
-		dst->cells.len += len + 1;
-		grid_cell(dst, c, len, width(s, len), &extra);
-		s += len + 1;
+		memcpy(buf_room(&dst->cells, len[c]), s, len[c]);
+		dst->cells.len += len[c];
+		grid_cell(dst, c, len[c], width(s, len[c]), &extra);
+		s += len[c];
 	}
 	if (extra > dst->extra)
 		dst->extra = extra;
@@ -706,11 +711,12 @@ static void put_heading(struct sf_buf *b, const struct sf_grid *g,
 /*
  * One row at the end of b: each cell at its column's offset off[c] in a
  * line of spaces, later by the bytes that multibyte characters of the
- * cells before it take beyond their width.  s: the row's cells; returns
- * the next row's.
+ * cells before it take beyond their width.  s: the row's cells, len their
+ * lengths; returns the next row's cells.
  */
 static const char *put_row(struct sf_buf *b, const struct sf_grid *g,
-			   const char *s, const size_t *w, const size_t *off,
+			   const char *s, const unsigned int *len,
+			   const size_t *w, const size_t *off,
 			   const bool *right, size_t linew, const char *mark)
 {
 	char *d = buf_room(b, linew + g->extra + 3);
@@ -723,16 +729,15 @@ static const char *put_row(struct sf_buf *b, const struct sf_grid *g,
 	}
 	memset(d, ' ', linew + g->extra);
 	for (size_t c = 0; c < g->ncols; c++) {
-		size_t len = strlen(s);
 		/* a column of ASCII text: width is length */
-		size_t cw = g->multi[c] ? width(s, len) : len;
+		size_t cw = g->multi[c] ? width(s, len[c]) : len[c];
 		/* right-aligned: the padding before the text */
 		size_t at = off[c] + shift + (right[c] ? w[c] - cw : 0);
 
-		memcpy(d + at, s, len);
-		end = at + len;
-		shift += len - cw;
-		s += len + 1;
+		memcpy(d + at, s, len[c]);
+		end = at + len[c];
+		shift += len[c] - cw;
+		s += len[c];
 	}
 	d[end] = '\n';	/* the last cell has no padding after it */
 	b->len += end + 1;
@@ -767,7 +772,8 @@ void sf_grid_print(FILE *out, struct sf_grid *g, bool marks)
 	if (head)
 		put_heading(b, g, w, marks);
 	for (size_t r = 0; r < g->nrows; r++) {
-		s = put_row(b, g, s, w, off, right, linew, marks ? &g->mark[r] : NULL);
+		s = put_row(b, g, s, &g->len[r * g->ncols], w, off, right, linew,
+			    marks ? &g->mark[r] : NULL);
 		buf_flush(b, out, false);
 	}
 	buf_flush(b, out, true);
@@ -780,6 +786,7 @@ void sf_grid_free(struct sf_grid *g)
 {
 	free(g->b.s);
 	free(g->cells.s);
+	free(g->len);
 	free(g->row);
 	free(g->mark);
 	free(g->key);

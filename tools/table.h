@@ -176,9 +176,10 @@ struct sf_grid {
 	unsigned int flags;
 	FILE *out;		/* rows go straight here; NULL: kept */
 	struct sf_buf b;	/* a row being printed straight away */
-	struct sf_buf cells;	/* kept rows' cells, each NUL-terminated */
+	struct sf_buf cells;	/* kept rows' cells, one after another */
+	unsigned int *len;	/* their lengths, ncols a row */
 	size_t nrows;
-	size_t rcap;		/* SF_OUT_MARKS: per row, */
+	size_t rcap;		/* rows len has room for; SF_OUT_MARKS: per row, */
 	size_t *row;		/* the offset of its first cell, */
 	char *mark;		/* ' ', '+' or '-', */
 	uint64_t *key;		/* pid, fd, ino (3 each) */
