@@ -177,13 +177,17 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_may_see_task);
 
 /*
  * sockfd_alloc_seq_buf - give @m its buffer at open, accounted to the
- * opener's memory cgroup as seq_file's own. Without it (no memory), seq_file
- * allocates its page at the first read(), as usual; seq_release() frees
- * either with kvfree().
+ * opener's memory cgroup as seq_file's own. The buffer only saves time,
+ * so it is asked for only if it comes easily: no retries, no warning, and
+ * no OOM killer when the cgroup is near its limit (__GFP_NORETRY; vmalloc,
+ * kvmalloc's fallback, would retry up to the OOM killer). Without it,
+ * seq_file allocates its page at the first read(), as usual; seq_release()
+ * frees either with kvfree().
  */
 static void sockfd_alloc_seq_buf(struct seq_file *m)
 {
-	m->buf = kvmalloc(SOCKFD_SEQ_BUF_SIZE, GFP_KERNEL_ACCOUNT);
+	m->buf = kmalloc(SOCKFD_SEQ_BUF_SIZE,
+			 GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN);
 	if (m->buf)
 		m->size = SOCKFD_SEQ_BUF_SIZE;
 }
