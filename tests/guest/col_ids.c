@@ -80,15 +80,13 @@ static void cookies(void)
 static int in_cgroup(void *arg, int *vals, int max)
 {
 	char pid[32];
-	int fd, s;
+	int s;
 
 	(void)arg;
 	(void)max;
-	fd = open(CG_DIR "/cgroup.procs", O_WRONLY);
 	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
+	if (gt_write_file(CG_DIR "/cgroup.procs", pid))
 		return -1;
-	close(fd);
 	s = socket(AF_INET, SOCK_DGRAM, 0);
 	if (s < 0)
 		return -1;

@@ -61,18 +61,6 @@ static void inside(void *arg)
 		gt_fail("inside_sync", "pipe: %s", strerror(errno));
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 int main(void)
 {
 	struct sync y;
@@ -86,10 +74,10 @@ int main(void)
 	if (read(y.up[0], &c, 1) != 1)
 		gt_fatal("setup", "child did not enter a user namespace");
 	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)f.pid);
-	if (write_file(path, "0 65534 1\n"))
+	if (gt_write_file(path, "0 65534 1\n"))
 		gt_fatal("setup", "%s: %s", path, strerror(errno));
 	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)f.pid);
-	if (write_file(path, "0 65534 1\n"))
+	if (gt_write_file(path, "0 65534 1\n"))
 		gt_fatal("setup", "%s: %s", path, strerror(errno));
 	if (write(y.down[1], &c, 1) != 1 ||
 	    read(y.up[0], fds, sizeof(fds)) != sizeof(fds))

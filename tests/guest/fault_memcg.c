@@ -49,17 +49,6 @@ struct seen {
 
 static int pairs[NPAIRS][2];
 
-static int put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /* A number from a cgroup file: the value of key, or the file's only one. */
 static long long cg_num(const char *file, const char *key)
 {
@@ -101,12 +90,12 @@ static void child(struct seen *s)
 		close(pairs[i][1]);
 	}
 	s->step = 1;
-	if (put(CG "/cgroup.procs", "0"))
+	if (gt_write_file(CG "/cgroup.procs", "0"))
 		goto fail;
 	s->step = 2;
 	s->current = cg_num("memory.current", NULL);
 	snprintf(val, sizeof(val), "%lld", s->current + ROOM);
-	if (s->current < 0 || put(CG "/memory.max", val))
+	if (s->current < 0 || gt_write_file(CG "/memory.max", val))
 		goto fail;
 	s->step = 3;
 	fd = open(GT_PROC, O_RDONLY | O_CLOEXEC);
@@ -156,8 +145,8 @@ int main(void)
 			 GT_CGROUP2, kernel ? kernel : "an unnamed kernel");
 		return gt_done();
 	}
-	if (put(GT_CGROUP2 "/cgroup.subtree_control", "+memory") ||
-	    (mkdir(CG, 0755) && errno != EEXIST) || put(CG "/memory.max", START_MAX))
+	if (gt_write_file(GT_CGROUP2 "/cgroup.subtree_control", "+memory") ||
+	    (mkdir(CG, 0755) && errno != EEXIST) || gt_write_file(CG "/memory.max", START_MAX))
 		gt_fatal("setup", "cgroup %s: %s", CG, strerror(errno));
 	for (int i = 0; i < NPAIRS; i++)
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pairs[i]))

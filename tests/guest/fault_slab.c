@@ -38,17 +38,6 @@
 static char *ref;	/* an undisturbed whole read */
 static size_t ref_len;
 
-static int put(const char *path, const char *val)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), ok;
-
-	if (fd < 0)
-		return -1;
-	ok = write(fd, val, strlen(val)) == (ssize_t)strlen(val);
-	close(fd);
-	return ok ? 0 : -1;
-}
-
 /* pwrite a number to an open control file (fail-nth, make-it-fail). */
 static int set_num(int fd, long v)
 {
@@ -105,9 +94,9 @@ static void test_make_it_fail(void)
 
 	if (mif < 0 || fd < 0)
 		gt_fatal("make_it_fail.setup", "open: %s", strerror(errno));
-	if (put(FAILSLAB "task-filter", "Y") || put(FAILSLAB "probability", "100") ||
-	    put(FAILSLAB "interval", "1") || put(FAILSLAB "times", "-1") ||
-	    put(FAILSLAB "space", "0"))
+	if (gt_write_file(FAILSLAB "task-filter", "Y") || gt_write_file(FAILSLAB "probability", "100") ||
+	    gt_write_file(FAILSLAB "interval", "1") || gt_write_file(FAILSLAB "times", "-1") ||
+	    gt_write_file(FAILSLAB "space", "0"))
 		gt_fatal("make_it_fail.setup", "failslab settings: %s", strerror(errno));
 
 	set_num(mif, 1);
@@ -116,7 +105,7 @@ static void test_make_it_fail(void)
 	r = read(fd, buf, sizeof(buf));
 	e_read = errno;
 	set_num(mif, 0);
-	put(FAILSLAB "probability", "0");
+	gt_write_file(FAILSLAB "probability", "0");
 
 	gt_check("make_it_fail.open", fd2 < 0 && e_open == ENOMEM,
 		 "open with every allocation failing: want -1 ENOMEM got %d (%s)",
@@ -272,7 +261,7 @@ int main(void)
 		gt_fatal("setup", "undisturbed read: %zu bytes, %s", ref_len,
 			 ref ? msg : strerror(errno));
 	/* GFP_KERNEL allocations may fail too; no stack dump per failure. */
-	if (put(FAILSLAB "ignore-gfp-wait", "N") || put(FAILSLAB "verbose", "0"))
+	if (gt_write_file(FAILSLAB "ignore-gfp-wait", "N") || gt_write_file(FAILSLAB "verbose", "0"))
 		gt_fatal("setup", "failslab settings: %s", strerror(errno));
 	gt_kmemleak_clear();
 	used = gt_sockets_used();
@@ -290,7 +279,7 @@ int main(void)
 	/* Nothing of the failed opens and reads stays behind. */
 	gt_check_sockets_used("no_socket_leak", used);
 	gt_check_kmemleak("kmemleak");
-	put(FAILSLAB "ignore-gfp-wait", "Y");
+	gt_write_file(FAILSLAB "ignore-gfp-wait", "Y");
 	free(ref);
 	return gt_done();
 }

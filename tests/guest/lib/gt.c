@@ -229,6 +229,23 @@ char *gt_read_file(const char *path, size_t chunk, size_t *len)
 	return buf;
 }
 
+int gt_write_file(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, len);
+	err = n < 0 ? errno : EIO;	/* a short write: EIO */
+	close(fd);
+	if (n == (ssize_t)len)
+		return 0;
+	errno = err;
+	return -1;
+}
+
 /* Split s (modified in place) on runs of spaces/tabs. *out is malloc'ed. */
 static int split(char *s, char ***out)
 {
@@ -2294,18 +2311,7 @@ bool gt_check_sockets_used(const char *check, long before)
 /* Write cmd to kmemleak; false when the kernel has none. */
 static bool kmemleak_cmd(const char *cmd)
 {
-	ssize_t n = (ssize_t)strlen(cmd);
-	bool ok;
-	int fd;
-
-	if (gt_debugfs())
-		return false;
-	fd = open(GT_KMEMLEAK, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ok = write(fd, cmd, (size_t)n) == n;
-	close(fd);
-	return ok;
+	return !gt_debugfs() && gt_write_file(GT_KMEMLEAK, cmd) == 0;
 }
 
 void gt_kmemleak_clear(void)

@@ -97,6 +97,8 @@ extern const char gt_header[];
  * from its current position.
  */
 char *gt_read_file(const char *path, size_t chunk, size_t *len);
+/* Write text to a control file (/proc, /sys, cgroup): 0, or -1 and errno. */
+int gt_write_file(const char *path, const char *text);
 char *gt_read_fd(int fd, size_t chunk, size_t *len);
 
 struct gt_row {
