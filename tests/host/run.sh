@@ -427,8 +427,15 @@ check explain/args 2 'err_has "explain needs PID and FD"' -- "$R" -f "$BASIC" ex
 check explain/bad-fd 2 'err_has "invalid FD"' -- "$R" -f "$BASIC" explain 1 x
 
 # ---- --watch: a FIFO hands the reader one capture per refresh ----
+# The second capture's writer opens the FIFO only once the reader has
+# closed it: opened while the reader still waits for the first one's end,
+# it would carry on the first capture, and the reader never sees an end.
+fifo_closed() { # PATH: until no process has PATH open
+	while ls -l /proc/[0-9]*/fd 2>/dev/null | grep -q -- "-> $1\$"; do sleep 0.01; done
+}
 mkfifo "$T/fifo"
-(cat "$BASIC" >"$T/fifo"; grep -v 'curl\|ntpd' "$BASIC" | sed 's/^1500 caf/1600 caf/' >"$T/fifo") &
+(cat "$BASIC" >"$T/fifo"; fifo_closed "$T/fifo"
+ grep -v 'curl\|ntpd' "$BASIC" | sed 's/^1500 caf/1600 caf/' >"$T/fifo") &
 check watch 0 'has "21 sockets, 0 appeared, 0 vanished" && has "19 sockets, 1 appeared, 3 vanished" &&
 	has "+ café(1600)/3" && has "- curl(900)/5" && has "- ntpd(951)/7" && has "- café(1500)/3" &&
 	[ "$(grep -c "^[+-] " $T/out)" = 4 ] && [ "$(grep -c "^  OWNER" $T/out)" = 2 ]' -- \
