@@ -208,13 +208,14 @@ static void init_byte_class(void)
 }
 
 /*
- * Split line [p, end) into at most max fields; returns the count found
- * (max + 1 when there are more).  *end must be '\n', which no line holds:
- * it stops the scans.  Each field is NUL-terminated in place and gets in
- * cls the classes of its bytes OR-ed together.
+ * Split the line at p, which a '\n' ends, into at most max fields; returns
+ * the count found (max + 1 when there are more) and in *end the newline,
+ * found by the same scan.  Each field is NUL-terminated in place (the
+ * newline too becomes a NUL) and gets in cls the classes of its bytes
+ * OR-ed together.
  */
-static size_t split(char *p, char *end, struct sf_str *f, unsigned char *cls,
-		    size_t max)
+static size_t split(char *p, struct sf_str *f, unsigned char *cls, size_t max,
+		    char **end)
 {
 	size_t n = 0;
 
@@ -224,10 +225,13 @@ static size_t split(char *p, char *end, struct sf_str *f, unsigned char *cls,
 
 		while (*p == ' ')
 			p++;
-		if (p == end)
-			return n;
-		if (n == max)
-			return n + 1;
+		if (*p == '\n')
+			break;
+		if (n == max) {	/* a field too many: the line is bad */
+			n++;
+			p = rawmemchr(p, '\n');
+			break;
+		}
 		start = p;
 		k = byte_class[(unsigned char)*p];
 		while (!(k & B_END)) {	/* the field's bytes */
@@ -238,10 +242,13 @@ static size_t split(char *p, char *end, struct sf_str *f, unsigned char *cls,
 		f[n].len = p - start;
 		cls[n] = seen;
 		n++;
-		*p = '\0';	/* a space or the line's end */
-		if (p < end)
-			p++;
+		if (*p == '\n')
+			break;
+		*p++ = '\0';	/* the space after the field */
 	}
+	*end = p;
+	*p = '\0';
+	return n;
 }
 
 static int parse_header(struct sf_table *t, char *p, char *end)
@@ -256,7 +263,7 @@ static int parse_header(struct sf_table *t, char *p, char *end)
 	if (!t->cols || !t->kind || !t->check || !t->cls)
 		return -ENOMEM;
 	init_byte_class();
-	n = split(p, end, t->cols, t->cls, max);
+	n = split(p, t->cols, t->cls, max, &end);
 	t->ncols = n;
 	if (n > SF_MAX_COLS) {
 		warn(t, 1, "the header has %zu columns; at most %d are supported", n, SF_MAX_COLS);
@@ -383,14 +390,12 @@ static bool valid_compound(enum sf_kind kind, const struct sf_str *f)
 }
 
 /*
- * Parse one data line into f and cls (t->ncols fields); false if it is
- * malformed.
+ * Check one data line that split() made n fields of, in f and cls (at
+ * most t->ncols + 1); false if it is malformed.
  */
-static bool parse_line(struct sf_table *t, unsigned long line, char *p,
-		       char *end, struct sf_str *f, unsigned char *cls,
-		       struct sf_row *r)
+static bool parse_line(struct sf_table *t, unsigned long line, size_t n,
+		       struct sf_str *f, unsigned char *cls, struct sf_row *r)
 {
-	size_t n = split(p, end, f, cls, t->ncols);
 	char why[128];
 
 	if (n == 0) {
@@ -449,8 +454,8 @@ static bool parse_line(struct sf_table *t, unsigned long line, char *p,
 }
 
 /*
- * Read more of in->fd after the unread text, moved to the front of buf.
- * 0, or -1 with in->err set.
+ * Read more of in->fd after the unread text (no whole line), moved to the
+ * front of buf.  0, or -1 with in->err set.
  */
 static int fill(struct sf_input *in)
 {
@@ -461,7 +466,7 @@ static int fill(struct sf_input *in)
 		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
 		in->len -= in->pos;
 		in->scan -= in->pos;
-		in->pos = 0;
+		in->pos = in->whole = 0;
 	}
 	need = in->len + in->chunk + 1;
 	if (need > in->cap) {
@@ -488,36 +493,49 @@ static int fill(struct sf_input *in)
 }
 
 /*
- * The next line [*start, *end) of the input, **end a newline (also after
- * the last line); false at the end or on a read error (in->err).  A final
- * newline ends the last line, it does not start an empty one.  The line
- * stays valid until the next call.
+ * Make a whole line start at in->pos, one that a newline ends (also the
+ * last line: buf[len] exists and becomes its newline); false at the end
+ * or on a read error (in->err).  A final newline ends the last line, it
+ * does not start an empty one.  The last newline of what a read brought
+ * is found once, so a line's own end is left to whoever scans the line.
  */
-static bool next_line(struct sf_input *in, char **start, char **end)
+static bool whole_line(struct sf_input *in)
 {
-	for (;;) {
+	while (in->pos == in->whole) {
 		char *nl = in->scan < in->len ?
-			   memchr(in->buf + in->scan, '\n', in->len - in->scan) : NULL;
+			   memrchr(in->buf + in->scan, '\n', in->len - in->scan) : NULL;
 
-		if (nl) {
-			*start = in->buf + in->pos;
-			*end = nl;
-			in->pos = in->scan = nl - in->buf + 1;
-			return true;
-		}
 		in->scan = in->len;
+		if (nl) {
+			in->whole = nl - in->buf + 1;
+			break;
+		}
 		if (in->eof) {
 			if (in->pos == in->len)
 				return false;
-			*start = in->buf + in->pos;
-			*end = in->buf + in->len;	/* buf[len] exists */
-			**end = '\n';
-			in->pos = in->scan = in->len;
-			return true;
+			in->buf[in->len++] = '\n';
+			in->whole = in->scan = in->len;
+			break;
 		}
 		if (fill(in))
 			return false;
 	}
+	return true;
+}
+
+/*
+ * The next line [*start, *end) of the input, **end its newline; false at
+ * the end or on a read error (in->err).  The line stays valid until the
+ * next call.
+ */
+static bool next_line(struct sf_input *in, char **start, char **end)
+{
+	if (!whole_line(in))
+		return false;
+	*start = in->buf + in->pos;
+	*end = rawmemchr(*start, '\n');
+	in->pos = *end - in->buf + 1;
+	return true;
 }
 
 /*
@@ -552,11 +570,13 @@ static int read_header(struct sf_table *t)
  */
 static bool next_row(struct sf_table *t, struct sf_str *f, struct sf_row *r)
 {
-	char *p, *end;
+	while (whole_line(&t->in)) {
+		char *end;
+		size_t n = split(t->in.buf + t->in.pos, f, t->cls, t->ncols, &end);
 
-	while (next_line(&t->in, &p, &end)) {
+		t->in.pos = end - t->in.buf + 1;
 		t->line++;
-		if (parse_line(t, t->line, p, end, f, t->cls, r)) {
+		if (parse_line(t, t->line, n, f, t->cls, r)) {
 			r->f = f;
 			r->cls = NULL;
 			return true;

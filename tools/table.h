@@ -93,7 +93,9 @@ struct sf_input {
 	int fd;
 	char *buf;
 	size_t pos, len, cap;	/* unread text is buf[pos, len); cap > len */
-	size_t scan;		/* buf[pos, scan) has no newline */
+	size_t whole;		/* buf[pos, whole): whole lines, each with
+				 * its newline */
+	size_t scan;		/* buf[whole, scan) has no newline */
 	size_t chunk;		/* bytes a read asks for */
 	bool eof;
 	int err;		/* errno of a failed read, 0 if none */
