@@ -124,9 +124,10 @@ static inline size_t put_num(char *d, const struct sf_str *f)
 /*
  * Write s escaped as the file does ("\ooo" for space, backslash, control
  * bytes and bytes that are not UTF-8) to dst, which has room for 4 * len
- * bytes.  Returns the bytes written.
+ * bytes.  Returns the bytes written; *ascii becomes false if they hold a
+ * multibyte character.
  */
-static size_t escape(char *dst, const char *s, size_t len)
+static size_t escape(char *dst, const char *s, size_t len, bool *ascii)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	char *d = dst;
@@ -135,6 +136,7 @@ static size_t escape(char *dst, const char *s, size_t len)
 		size_t seq = u[i] >= 0x80 ? utf8_seq(u + i, len - i) : 0;
 
 		if (seq) {
+			*ascii = false;
 			memcpy(d, u + i, seq);
 			d += seq;
 			i += seq;
@@ -155,13 +157,14 @@ static size_t escape(char *dst, const char *s, size_t len)
 size_t sf_put_escaped(FILE *out, const char *s, size_t len)
 {
 	char *buf = malloc(4 * len + 1);
+	bool ascii;
 	size_t n;
 
 	if (!buf) {
 		fputs("?", out);
 		return 1;
 	}
-	n = escape(buf, s, len);
+	n = escape(buf, s, len, &ascii);
 	fwrite(buf, 1, n, out);
 	free(buf);
 	return n;
@@ -532,8 +535,7 @@ static size_t put_field(char *d, const struct sf_row *r, int idx, bool *ascii)
 		memcpy(d, f->s, f->len);
 		return f->len;
 	}
-	*ascii = false;
-	return escape(d, f->s, f->len);
+	return escape(d, f->s, f->len, ascii);
 }
 
 /* The bytes a cell's display text may take: see cell_text(). */
@@ -577,8 +579,7 @@ static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
 		d += strlen(d);
 	} else if (c->kind == SF_KIND_UID && sf_parse_u64(f->s, f->len, &v) &&
 		   (name = user_name(v))) {
-		*ascii = false;
-		d += escape(d, name, strlen(name));
+		d += escape(d, name, strlen(name), ascii);
 	} else if (human_compound(d, c, f)) {
 		d += strlen(d);
 	} else {
