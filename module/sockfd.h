@@ -77,6 +77,7 @@ bool sockfd_may_see_task(const struct sockfd_iter *iter,
 
 /* sockfd_walk.c */
 extern const struct seq_operations sockfd_seq_ops;
+int sockfd_walk_init(void);
 
 /* sockfd_format.c */
 void sockfd_show_header(struct seq_file *m);
