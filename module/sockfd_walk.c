@@ -207,17 +207,16 @@ static void sockfd_put_entry(struct sockfd_entry *e)
 static struct sockfd_entry *sockfd_find(struct sockfd_iter *iter)
 {
 	struct sockfd_entry *e = &iter->entry;
+	char comm[TASK_COMM_LEN];
 
 	for (;;) {
 		if (!e->task) {
 			e->task = sockfd_get_task(iter);
 			if (!e->task)
 				return NULL;
-			/*
-			 * Once per task and read(), not per line: a rename
-			 * racing with the walk shows in the next read().
-			 */
-			get_task_comm(e->comm, e->task);
+			/* Once per task and read(), not per line. */
+			get_task_comm(comm, e->task);
+			sockfd_owner_set(&e->owner, iter->tid, comm);
 		}
 		e->file = sockfd_get_socket_file(e->task, &iter->fd, &e->sock);
 		if (e->file)
@@ -295,8 +294,8 @@ static int sockfd_seq_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	/* The file reference keeps the socket alive while it is printed. */
-	/* The cursor stands on the entry: its id and fd are the line's. */
-	return sockfd_show_socket(m, iter->tid, e->comm, iter->fd, e->sock);
+	/* The cursor stands on the entry: its fd is the line's. */
+	return sockfd_show_socket(m, &e->owner, iter->fd, e->sock);
 }
 
 const struct seq_operations sockfd_seq_ops = {
