@@ -25,6 +25,7 @@
 #include <linux/sched.h>
 #include <linux/seq_file.h>
 #include <linux/types.h>
+#include <linux/uidgid.h>
 
 struct file;
 struct in6_addr;
@@ -34,6 +35,38 @@ struct socket;
 struct task_struct;
 
 /*
+ * Room for a line's pid and comm columns: a pid (at most 11 characters)
+ * and its space, and a comm of TASK_COMM_LEN - 1 bytes, each escaped to
+ * at most four. A multiple of 8: it is copied in words.
+ */
+#define SOCKFD_OWNER_TEXT	(12 + 4 * (TASK_COMM_LEN - 1))
+
+/*
+ * The decimal text printed for @key in a column whose value mostly repeats
+ * from line to line, kept to be copied instead of made again.
+ */
+struct sockfd_memo {
+	u64 key;
+	bool set;		/* @key and @text are valid */
+	unsigned int len;	/* bytes of @text */
+	char text[24];		/* a u64 has at most 20 digits; copied in words */
+};
+
+/*
+ * What every line of one task shares, made once per task and read()
+ * (sockfd_owner_set()) for the lines of one seq_file. Lockless: a rename
+ * racing with the walk shows in the next read().
+ */
+struct sockfd_owner {
+	char text[SOCKFD_OWNER_TEXT];	/* pid, padded, and comm, escaped */
+	unsigned int len;		/* bytes of @text */
+	unsigned int comm_start;	/* where comm begins in @text */
+	/* A task's sockets mostly share one network namespace and uid. */
+	struct sockfd_memo netns;	/* by inode number */
+	struct sockfd_memo uid;		/* by kuid, in the reader's user ns */
+};
+
+/*
  * The line being shown: a socket fd of a task. Its id and fd number are
  * the cursor's (struct sockfd_iter), which stands on it.
  */
@@ -41,7 +74,7 @@ struct sockfd_entry {
 	struct task_struct *task;	/* reference held while non-NULL */
 	struct file *file;		/* reference held while non-NULL */
 	struct socket *sock;		/* @file's socket, valid while @file is */
-	char comm[TASK_COMM_LEN];	/* @task's, read when it was taken */
+	struct sockfd_owner owner;	/* @task's, made when it was taken */
 };
 
 /*
@@ -77,10 +110,12 @@ bool sockfd_may_see_task(const struct sockfd_iter *iter,
 
 /* sockfd_walk.c */
 extern const struct seq_operations sockfd_seq_ops;
+int sockfd_walk_init(void);
 
 /* sockfd_format.c */
 void sockfd_show_header(struct seq_file *m);
-int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
+void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm);
+int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
 		       unsigned int fd, struct socket *sock);
 size_t sockfd_escape(char *buf, const char *s, size_t len);
 /* Room for the longest text of sockfd_format_in4()/in6(), with its NUL. */

@@ -87,20 +87,30 @@ static inline struct file *sockfd_get_file_rcu(struct files_struct *files,
 }
 
 /*
- * sockfd_is_socket_file - is @file a socket, as sock_from_file() answers?
- * That compares ->f_op with net/socket.c's socket_file_ops, which is
- * static: one exported call per fd. Once the walk has seen a socket, it
- * passes its ->f_op as @sock_fops (there is one socket_file_ops for every
- * socket) and the test is that comparison, inline: most fds are passed by.
- * Before that (@sock_fops NULL), sock_from_file() answers.
+ * sockfd_scan_fds - the first fd in *@fd to @max - 1 of @fdt whose file has
+ * the sockets' file_operations @sock_fops (the comparison sock_from_file()
+ * makes, inline: most fds are passed by). Sets *@fd to it and returns its
+ * file, or sets *@fd to where the scan stopped and returns NULL. No reference is taken; the
+ * caller's rules hold (sockfd_fget_next_socket()).
  */
-static inline bool sockfd_is_socket_file(struct file *file,
-					 const struct file_operations *sock_fops)
+static inline struct file *sockfd_scan_fds(struct fdtable *fdt,
+					   unsigned int *fd, unsigned int max,
+					   const struct file_operations *sock_fops)
 {
-	/* Lockless: the caller's rules (sockfd_fget_next_socket()). */
-	if (likely(sock_fops))
-		return READ_ONCE(file->f_op) == sock_fops;
-	return sock_from_file(file);
+	struct file *seen;
+	unsigned int i;
+
+	for (i = *fd; i < max; i++) {
+		/* Lockless: close() and dup2() change the slot. */
+		seen = rcu_dereference_raw(fdt->fd[i]);
+		/* Lockless: ->f_op of a file being closed, see the caller. */
+		if (seen && READ_ONCE(seen->f_op) == sock_fops) {
+			*fd = i;
+			return seen;
+		}
+	}
+	*fd = i;
+	return NULL;
 }
 
 /**
@@ -109,18 +119,17 @@ static inline bool sockfd_is_socket_file(struct file *file,
  * @task: the task (a reference held by the caller)
  * @fd: where to start; set to the fd of the file returned, or to where the
  *	look stopped
- * @sock_fops: the sockets' file_operations if the caller knows them (see
- *	sockfd_is_socket_file()), else NULL
+ * @sock_fops: the sockets' file_operations (net/socket.c's
+ *	socket_file_ops, which every socket file has)
  *
  * Most fds of most processes are not sockets: taking and dropping a
  * reference on each (two atomic operations on a shared cache line, and an
  * fput()) only to skip it cost more than the test. So, under task_lock()
  * (which keeps ->files from being freed or replaced) and rcu_read_lock()
  * (which keeps the fd array, replaced by expand_files(), and the files it
- * points to), the walk reads each slot and asks sockfd_is_socket_file(),
- * which reads nothing but the file's ->f_op (as sock_from_file() does). The
- * file may be closed meanwhile, its count already zero; what that read can
- * answer:
+ * points to), the walk reads each slot and compares the file's ->f_op with
+ * @sock_fops (sockfd_scan_fds()). The file may be closed meanwhile, its
+ * count already zero; what that read can answer:
  *
  * - 6.1 (before 6.7): files are freed after an RCU grace period
  *   (file_free_rcu()), so the memory is still that file: the answer is
@@ -132,6 +141,13 @@ static inline bool sockfd_is_socket_file(struct file *file,
  *   takes a reference on the file the slot holds now (or none), and the
  *   caller tests that file with sock_from_file() again, under its
  *   reference (a file that is not a socket is put back and passed by).
+ *
+ * The fd array is read once per look, not once per fd: if expand_files()
+ * replaces it meanwhile, the old one still holds every fd that was open
+ * before (it was copied from it), so an fd open during the whole walk is
+ * never missed; one opened during it may or may not be seen, as in any
+ * walk. A socket found is taken only if the array is still the table's
+ * (sockfd_get_file_rcu()).
  *
  * The reference is taken the way the kernel's own fd lookups take it
  * (task_lookup_next_fd_rcu() and get_file_rcu() on 6.1,
@@ -148,7 +164,7 @@ static inline struct file *
 sockfd_fget_next_socket(struct task_struct *task, unsigned int *fd,
 			const struct file_operations *sock_fops)
 {
-	unsigned int end = *fd + SOCKFD_FD_BATCH;
+	unsigned int end = *fd + SOCKFD_FD_BATCH, max;
 	struct file *file = NULL, *seen;
 	struct files_struct *files;
 	struct fdtable *fdt;
@@ -157,26 +173,23 @@ sockfd_fget_next_socket(struct task_struct *task, unsigned int *fd,
 	task_lock(task);
 	files = task->files;
 	while (files) {
-		/* Read at each fd: expand_files() may replace the table. */
+		/* Read again after a change: expand_files() may replace it. */
 		fdt = files_fdtable(files);
-		if (*fd >= fdt->max_fds)
-			break;
-		if (*fd == end) {
-			file = ERR_PTR(-EAGAIN);
+		max = min(fdt->max_fds, end);
+		seen = sockfd_scan_fds(fdt, fd, max, sock_fops);
+		if (!seen) {
+			if (max == end)
+				file = ERR_PTR(-EAGAIN);
 			break;
 		}
-		/* Lockless: close() and dup2() change the slot. */
-		seen = rcu_dereference_raw(fdt->fd[*fd]);
-		if (seen && sockfd_is_socket_file(seen, sock_fops)) {
-			file = sockfd_get_file_rcu(files, fdt, *fd, seen);
-			if (file == ERR_PTR(-EAGAIN)) {
-				file = NULL;
-				continue;	/* changed: the same fd again */
-			}
-			if (file)
-				break;
+		file = sockfd_get_file_rcu(files, fdt, *fd, seen);
+		if (file == ERR_PTR(-EAGAIN)) {
+			file = NULL;
+			continue;	/* changed: the same fd again */
 		}
-		(*fd)++;
+		if (file)
+			break;
+		(*fd)++;	/* being closed: passed by */
 	}
 	task_unlock(task);
 	rcu_read_unlock();

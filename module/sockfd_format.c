@@ -109,7 +109,8 @@ struct sockfd_line {
  * int (16); local, remote an IPv6 address and port (53); rmem to sndbuf 11;
  * timer 31; retrans 14; rtt, cwnd 21; the newline. The widths add up to
  * 226, the texts to 431, the spaces to 25, and padding is written in words
- * (7 more): 689, rounded up.
+ * (7 more): 689, rounded up. (The pid and comm columns are copied as
+ * SOCKFD_OWNER_TEXT bytes, fewer.)
  */
 #define SOCKFD_LINE_ROOM	704
 
@@ -203,9 +204,16 @@ static __always_inline unsigned int sockfd_dec_len(u64 v)
 /* @v in decimal, as seq_put_decimal_ull() prints it. */
 static __always_inline void sockfd_put_u64(struct sockfd_line *l, u64 v)
 {
-	unsigned int n = sockfd_dec_len(v), r;
-	char *p = sockfd_at(l);
+	unsigned int n, r;
+	char *p;
 
+	/* Most queues, counters and ids of a line are one digit, often 0. */
+	if (v < 10) {
+		sockfd_putc(l, '0' + v);
+		return;
+	}
+	n = sockfd_dec_len(v);
+	p = sockfd_at(l);
 	l->len += n;
 	/* From the last digit back, two at a time. */
 	p += n;
@@ -222,6 +230,36 @@ static __always_inline void sockfd_put_u64(struct sockfd_line *l, u64 v)
 	} else {
 		p[-1] = '0' + v;
 	}
+}
+
+/*
+ * sockfd_put_memo - print @memo's text if it was made for @key; false if
+ * not (the caller then prints the value with sockfd_put_u64_memo()). The
+ * copy is of the whole text array, in words: past the number it writes
+ * bytes the next column overwrites (the line's room has space for them).
+ */
+static __always_inline bool sockfd_put_memo(struct sockfd_line *l,
+					    const struct sockfd_memo *memo,
+					    u64 key)
+{
+	if (!memo->set || memo->key != key)
+		return false;
+	memcpy(sockfd_at(l), memo->text, sizeof(memo->text));
+	l->len += memo->len;
+	return true;
+}
+
+/* @v in decimal, kept in @memo as @key's text for sockfd_put_memo(). */
+static void sockfd_put_u64_memo(struct sockfd_line *l,
+				struct sockfd_memo *memo, u64 key, u64 v)
+{
+	char *p = sockfd_at(l);
+
+	sockfd_put_u64(l, v);
+	memcpy(memo->text, p, sizeof(memo->text));
+	memo->len = sockfd_at(l) - p;
+	memo->key = key;
+	memo->set = true;
 }
 
 /* @v in decimal, as seq_put_decimal_ll() prints it. */
@@ -768,8 +806,11 @@ static void sockfd_show_unix(struct sockfd_line *l, struct sock *sk)
 	 * this line's one read of sk_state: listen() may run since, and then
 	 * unix_inq_len() sees LISTEN and returns -EINVAL; that is shown as an
 	 * empty queue (a new listener has none), never as a huge number.
+	 * An empty receive queue (lockless, as unix_poll() tests it) is 0
+	 * bytes for either answer, with no call and no lock.
 	 */
-	inq = unix_inq_len(sk);
+	inq = skb_queue_empty_lockless(&sk->sk_receive_queue) ?
+	      0 : unix_inq_len(sk);
 	sockfd_put_queues(l, unix_outq_len(sk), clamp_t(long, inq, 0, U32_MAX));
 }
 
@@ -1075,10 +1116,39 @@ void sockfd_show_header(struct seq_file *m)
 EXPORT_SYMBOL_IF_KUNIT(sockfd_show_header);
 
 /**
- * sockfd_show_socket - print one line for socket fd @fd of task @pid
- * @m: the seq_file
+ * sockfd_owner_set - make @o, for the lines of task @pid (sockfd_show_socket())
+ * @o: what the task's lines share
  * @pid: the fd table's id, as the reader's pid namespace sees it
  * @comm: the task's command name (NUL-terminated)
+ *
+ * The pid and comm columns are formatted here, once per task, and each line
+ * copies them; the netns and uid memos start empty.
+ */
+void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm)
+{
+	struct sockfd_line line = { .buf = o->text }, *l = &line;
+	size_t len = strnlen(comm, TASK_COMM_LEN - 1);
+
+	/* Each line copies all of @text: no byte of it is left unset. */
+	memset(o->text, ' ', sizeof(o->text));
+	sockfd_col(l, COL_PID);
+	sockfd_put_s64(l, pid);
+	sockfd_col(l, COL_COMM);
+	if (len)
+		l->len += sockfd_escape(sockfd_at(l), comm, len);
+	else
+		sockfd_putc(l, '-');	/* prctl(PR_SET_NAME, ""): no empty field */
+	o->len = l->len;
+	o->comm_start = l->col_start;
+	o->netns.set = false;
+	o->uid.set = false;
+}
+EXPORT_SYMBOL_IF_KUNIT(sockfd_owner_set);
+
+/**
+ * sockfd_show_socket - print one line for socket fd @fd of @o's task
+ * @m: the seq_file
+ * @o: the task's pid and comm (sockfd_owner_set()), and its memos
  * @fd: the descriptor
  * @sock: the socket, pinned by the caller (a file reference)
  *
@@ -1087,7 +1157,7 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_show_header);
  *
  * Return: 0, or SEQ_SKIP for a socket that has no sock any more.
  */
-int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
+int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
 		       unsigned int fd, struct socket *sock)
 {
 	/*
@@ -1098,19 +1168,28 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	int state = -1;		/* inet only: the line's one read of sk_state */
 	struct sockfd_line line, *l = &line;
 	int family, type;
+	unsigned int inum;
+	kuid_t kuid;
 
 	if (!sk)
 		return SEQ_SKIP;
 
 	if (!sockfd_line_begin(l, m))
 		return 0;	/* an overflow: seq_file shows it again */
-	sockfd_col(l, COL_PID);
-	sockfd_put_s64(l, pid);
-	sockfd_col(l, COL_COMM);
-	if (comm[0])
-		sockfd_put_escaped(l, comm, strlen(comm));
-	else
-		sockfd_putc(l, '-');	/* prctl(PR_SET_NAME, ""): no empty field */
+	/*
+	 * pid and comm as sockfd_owner_set() made them: a copy in words,
+	 * within the room. comm is escaped text, checked as the other names
+	 * are (sockfd_put_escaped()): past the room's end the line is an
+	 * overflow, and the rest of it is still written without comm.
+	 */
+	memcpy(sockfd_at(l), o->text, sizeof(o->text));
+	l->col_start = o->comm_start;
+	if (unlikely(o->len > l->end)) {
+		l->overflow = true;
+		l->len = o->comm_start;
+	} else {
+		l->len = o->len;
+	}
 	sockfd_col(l, COL_FD);
 	sockfd_put_u64(l, fd);
 	sockfd_col(l, COL_INO);
@@ -1119,7 +1198,9 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	family = READ_ONCE(sk->sk_family);
 
 	sockfd_col(l, COL_NETNS);
-	sockfd_put_u64(l, sock_net(sk)->ns.inum);
+	inum = sock_net(sk)->ns.inum;
+	if (!sockfd_put_memo(l, &o->netns, inum))
+		sockfd_put_u64_memo(l, &o->netns, inum, inum);
 	sockfd_col(l, COL_FAMILY);
 	sockfd_put_name(l, sockfd_family_name(family), "af", family);
 	sockfd_col(l, COL_TYPE);
@@ -1158,8 +1239,10 @@ int sockfd_show_socket(struct seq_file *m, pid_t pid, const char *comm,
 	sockfd_col(l, COL_SNDBUF);
 	sockfd_put_s64(l, READ_ONCE(sk->sk_sndbuf));
 	sockfd_col(l, COL_UID);
-	sockfd_put_u64(l, from_kuid_munged(seq_user_ns(m),
-					   sockfd_sock_uid(sock, sk)));
+	kuid = sockfd_sock_uid(sock, sk);
+	if (!sockfd_put_memo(l, &o->uid, __kuid_val(kuid)))
+		sockfd_put_u64_memo(l, &o->uid, __kuid_val(kuid),
+				    from_kuid_munged(seq_user_ns(m), kuid));
 
 	sockfd_put_ids(l, sk);
 	/* MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). */

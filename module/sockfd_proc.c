@@ -235,6 +235,10 @@ static const struct proc_ops sockfd_proc_ops = {
 
 static int __init sockfd_init(void)
 {
+	int err = sockfd_walk_init();
+
+	if (err)
+		return err;
 	sockfd_proc_entry = proc_create("sockfd", 0444, NULL, &sockfd_proc_ops);
 	if (!sockfd_proc_entry)
 		return -ENOMEM;

@@ -13,7 +13,9 @@
  * cursor only moves forward, so no (pid, fd) is shown twice in one pass,
  * whatever exits or closes meanwhile.
  */
+#include <linux/err.h>
 #include <linux/file.h>
+#include <linux/init.h>
 #include <linux/net.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -108,12 +110,39 @@ static struct task_struct *sockfd_get_task(struct sockfd_iter *iter)
 
 /*
  * The sockets' file_operations (net/socket.c's socket_file_ops, not
- * exported), learnt from the first file sock_from_file() found a socket
- * under a reference, for sockfd_is_socket_file(). Written once with the one
- * value it can have; racing readers read NULL (and ask sock_from_file()) or
- * that value.
+ * exported; every socket file has them), learnt at load time from a socket
+ * file of our own (sockfd_walk_init()). Written once, before the proc entry
+ * exists, so every walk reads the one value.
  */
-static const struct file_operations *sockfd_socket_fops;
+static const struct file_operations *sockfd_socket_fops __ro_after_init;
+
+/**
+ * sockfd_walk_init - learn the sockets' file_operations for the walk
+ *
+ * A bare socket (sock_create_lite(): no protocol, no sock, nothing but
+ * its sockfs inode) gets a file of its own, as accept() gives one; its
+ * ->f_op is what every socket file has. The file is then dropped, which
+ * releases the socket.
+ *
+ * Return: 0, or a negative errno (no memory, or an LSM said no).
+ */
+int __init sockfd_walk_init(void)
+{
+	struct socket *sock;
+	struct file *file;
+	int err;
+
+	err = sock_create_lite(AF_UNIX, SOCK_STREAM, 0, &sock);
+	if (err)
+		return err;
+	/* On failure it releases @sock itself. */
+	file = sock_alloc_file(sock, 0, NULL);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	sockfd_socket_fops = file->f_op;
+	fput(file);	/* our only reference: the socket goes with it */
+	return 0;
+}
 
 /*
  * sockfd_get_socket_file - the first fd >= *@fd of @task whose file is a
@@ -130,28 +159,20 @@ static struct file *sockfd_get_socket_file(struct task_struct *task,
 
 	for (;;) {
 		/* Other files are passed by without a reference. */
-		file = sockfd_fget_next_socket(task, fd,
-					       READ_ONCE(sockfd_socket_fops));
+		file = sockfd_fget_next_socket(task, fd, sockfd_socket_fops);
 		if (file == ERR_PTR(-EAGAIN)) {
 			cond_resched();	/* a long run of other files */
 			continue;
 		}
 		/*
-		 * sock_from_file() is the only sure test: it compares the
-		 * file's operations with the socket ones (an O_PATH fd on a
-		 * socket path has a socket inode but is no socket). Asked
-		 * again under the reference: the file found without one may
-		 * have been replaced by another one since (6.7+).
+		 * Asked again under the reference: the file found without
+		 * one may have been replaced by another one since (6.7+).
 		 */
 		if (!file)
 			return NULL;
 		*sock = sock_from_file(file);
-		if (*sock) {
-			/* Under our reference ->f_op is this file's for good. */
-			if (unlikely(!READ_ONCE(sockfd_socket_fops)))
-				WRITE_ONCE(sockfd_socket_fops, file->f_op);
+		if (*sock)
 			return file;
-		}
 		fput(file);	/* not a socket after all: drop the reference */
 		(*fd)++;
 	}
@@ -186,17 +207,16 @@ static void sockfd_put_entry(struct sockfd_entry *e)
 static struct sockfd_entry *sockfd_find(struct sockfd_iter *iter)
 {
 	struct sockfd_entry *e = &iter->entry;
+	char comm[TASK_COMM_LEN];
 
 	for (;;) {
 		if (!e->task) {
 			e->task = sockfd_get_task(iter);
 			if (!e->task)
 				return NULL;
-			/*
-			 * Once per task and read(), not per line: a rename
-			 * racing with the walk shows in the next read().
-			 */
-			get_task_comm(e->comm, e->task);
+			/* Once per task and read(), not per line. */
+			get_task_comm(comm, e->task);
+			sockfd_owner_set(&e->owner, iter->tid, comm);
 		}
 		e->file = sockfd_get_socket_file(e->task, &iter->fd, &e->sock);
 		if (e->file)
@@ -274,8 +294,8 @@ static int sockfd_seq_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	/* The file reference keeps the socket alive while it is printed. */
-	/* The cursor stands on the entry: its id and fd are the line's. */
-	return sockfd_show_socket(m, iter->tid, e->comm, iter->fd, e->sock);
+	/* The cursor stands on the entry: its fd is the line's. */
+	return sockfd_show_socket(m, &e->owner, iter->fd, e->sock);
 }
 
 const struct seq_operations sockfd_seq_ops = {

@@ -155,18 +155,30 @@ struct ku_line {
 	char *field[KU_NCOLS + 8];
 };
 
-static void ku_format(struct kunit *test, struct ku_line *l, pid_t pid,
-		      const char *comm, unsigned int fd, struct socket *sock)
+/* The line of @sock as fd @fd of @o's task. */
+static void ku_format_owner(struct kunit *test, struct ku_line *l,
+			    struct sockfd_owner *o, unsigned int fd,
+			    struct socket *sock)
 {
 	struct seq_file *m = ku_seq(test);
 	char *s;
 
 	ku_header(test, &l->h);
-	KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, pid, comm, fd, sock), 0);
+	KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, o, fd, sock), 0);
 	s = ku_take(test, m);
 	l->text = kunit_kstrdup(test, s, GFP_KERNEL);
 	l->n = ku_split(test, s, l->field, ARRAY_SIZE(l->field));
 	KUNIT_ASSERT_EQ_MSG(test, l->n, l->h.n, "fields of %s", l->text);
+}
+
+/* The line of @sock as fd @fd of task @pid named @comm. */
+static void ku_format(struct kunit *test, struct ku_line *l, pid_t pid,
+		      const char *comm, unsigned int fd, struct socket *sock)
+{
+	struct sockfd_owner o;
+
+	sockfd_owner_set(&o, pid, comm);
+	ku_format_owner(test, l, &o, fd, sock);
 }
 
 static const char *ku_get(struct kunit *test, const struct ku_line *l,
@@ -474,17 +486,19 @@ static void sockfd_test_line_overflow(struct kunit *test)
 	struct socket *sock = ku_sock(test, AF_INET6, SOCK_DGRAM, IPPROTO_UDP);
 	struct seq_file *m = ku_seq(test);
 	size_t len, room, fits = 0;
+	struct sockfd_owner o;
 	char *want;
 
 	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&sin6), sizeof(sin6)), 0);
-	KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, 1, "a b\\c", 3, sock), 0);
+	sockfd_owner_set(&o, 1, "a b\\c");
+	KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, &o, 3, sock), 0);
 	want = ku_take(test, m);
 	len = strlen(want);
 	KUNIT_ASSERT_GT(test, len, 200);
 	for (room = 0; room <= len + 512 && room < m->size; room++) {
 		memset(m->buf, '#', m->size);
 		m->count = m->size - room;
-		KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, 1, "a b\\c", 3, sock), 0);
+		KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, &o, 3, sock), 0);
 		KUNIT_EXPECT_EQ(test, m->buf[m->size - room - 1], '#');
 		if (seq_has_overflowed(m)) {
 			KUNIT_EXPECT_LT_MSG(test, room, len + 512,
@@ -925,6 +939,60 @@ static void sockfd_test_comm(struct kunit *test)
 	sock_release(sock);
 }
 
+/* An empty comm is shown as "-", never as an empty field. */
+static void sockfd_test_comm_empty(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_UNIX, SOCK_DGRAM, 0);
+	struct ku_line l;
+
+	ku_format(test, &l, 1, "", 0, sock);
+	ku_expect_col(test, &l, "comm", "-");
+	ku_expect_col(test, &l, "pid", "1");
+	ku_expect_col(test, &l, "fd", "0");
+	sock_release(sock);
+}
+
+/* Give @sock's owner uid @uid, where each kernel reads it from. */
+static void ku_set_uid(struct socket *sock, uid_t uid)
+{
+	kuid_t kuid = make_kuid(&init_user_ns, uid);
+
+	SOCK_INODE(sock)->i_uid = kuid;
+	WRITE_ONCE(sock->sk->sk_uid, kuid);
+}
+
+/*
+ * One task's lines share an owner and its uid memo: each line still shows
+ * its own socket's uid, whichever the line before showed.
+ */
+static void sockfd_test_uid_cache(struct kunit *test)
+{
+	struct socket *a = ku_sock(test, AF_UNIX, SOCK_DGRAM, 0);
+	struct socket *b = ku_sock(test, AF_UNIX, SOCK_DGRAM, 0);
+	struct sockfd_owner o;
+	struct ku_line l;
+	int i;
+
+	ku_set_uid(b, 4321);
+	sockfd_owner_set(&o, 77, "two");
+	for (i = 0; i < 2; i++) {
+		ku_format_owner(test, &l, &o, 3, a);
+		ku_expect_col(test, &l, "uid", "0");
+		ku_expect_col(test, &l, "pid", "77");
+		ku_expect_col(test, &l, "comm", "two");
+		ku_expect_col(test, &l, "fd", "3");
+		ku_format_owner(test, &l, &o, 4, b);
+		ku_expect_col(test, &l, "uid", "4321");
+		ku_expect_col(test, &l, "pid", "77");
+		ku_expect_col(test, &l, "comm", "two");
+		ku_expect_col(test, &l, "fd", "4");
+		ku_format_owner(test, &l, &o, 5, b);
+		ku_expect_col(test, &l, "uid", "4321");
+	}
+	sock_release(b);
+	sock_release(a);
+}
+
 /* xorshift32: the same addresses on every run and every kernel. */
 static u32 ku_next(u32 *state)
 {
@@ -1015,6 +1083,8 @@ static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE(sockfd_test_unix_peers),
 	KUNIT_CASE(sockfd_test_netlink),
 	KUNIT_CASE(sockfd_test_comm),
+	KUNIT_CASE(sockfd_test_comm_empty),
+	KUNIT_CASE(sockfd_test_uid_cache),
 	KUNIT_CASE(sockfd_test_format_in4),
 	KUNIT_CASE(sockfd_test_format_in6),
 	{}
