@@ -13,6 +13,7 @@
  * forgotten at the next, and sf_parse() keeps them all in t->rows.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -454,42 +455,111 @@ static bool parse_line(struct sf_table *t, unsigned long line, size_t n,
 }
 
 /*
- * Read more of in->fd after the unread text (no whole line), moved to the
- * front of buf.  0, or -1 with in->err set.
+ * Reading ahead.  While the caller parses the lines in buf, a thread reads
+ * the next chunk into spare, after SF_ROOM bytes kept free for the partial
+ * line that the chunk will complete; then the two buffers change places.
+ * Reading /proc/sockfd is the kernel formatting lines, so with two CPUs
+ * that and the parsing go on at the same time.  Until the thread is
+ * joined, only it touches spare, got and got_err, and only the caller buf,
+ * pos, whole, scan and len.
  */
-static int fill(struct sf_input *in)
+static void *read_ahead(void *arg)
 {
-	size_t need;
-	ssize_t n;
+	struct sf_input *in = arg;
+	size_t got = 0;
+	ssize_t n = 0;
 
-	if (in->pos) {
-		memmove(in->buf, in->buf + in->pos, in->len - in->pos);
-		in->len -= in->pos;
-		in->scan -= in->pos;
-		in->pos = in->whole = 0;
+	/* A chunk, or what there is before the end or an error: a read of
+	 * /proc/sockfd gives one seq_file buffer (64 KiB), and every chunk
+	 * costs a thread. An error after some bytes waits for the next read. */
+	while (got < in->chunk) {
+		n = read(in->fd, in->spare + SF_ROOM + got, in->chunk - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += n;
 	}
-	need = in->len + in->chunk + 1;
-	if (need > in->cap) {
-		size_t cap = in->cap * 2 > need ? in->cap * 2 : need;
-		char *nb = realloc(in->buf, cap);
+	in->got_err = n < 0 && !got ? errno : 0;
+	in->got = got;
+	return NULL;
+}
+
+/* Start reading the next chunk: in a thread, or here if none can be had. */
+static int start_read(struct sf_input *in)
+{
+	size_t need = SF_ROOM + in->chunk + 1;
+
+	if (in->spare_cap < need) {
+		char *nb = realloc(in->spare, need);
 
 		if (!nb) {
 			in->err = ENOMEM;
 			return -1;
 		}
-		in->buf = nb;
-		in->cap = cap;
+		in->spare = nb;
+		in->spare_cap = need;
 	}
-	do
-		n = read(in->fd, in->buf + in->len, in->chunk);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		in->err = errno;
+	in->pending = true;
+	in->threaded = pthread_create(&in->ahead, NULL, read_ahead, in) == 0;
+	if (!in->threaded)
+		read_ahead(in);
+	return 0;
+}
+
+/*
+ * The chunk read ahead, after the unread text (a partial line, no newline),
+ * and the next read started.  0, or -1 with in->err set.
+ */
+static int fill(struct sf_input *in)
+{
+	size_t part = in->len - in->pos;
+
+	if (!in->pending && start_read(in))
+		return -1;
+	if (in->threaded)
+		pthread_join(in->ahead, NULL);
+	in->pending = in->threaded = false;
+	if (in->got_err) {
+		in->err = in->got_err;
 		return -1;
 	}
-	in->eof = n == 0;
-	in->len += n;
-	return 0;
+	if (part <= SF_ROOM) {
+		/* The partial line goes in front of the new bytes, and the
+		 * buffers change places. */
+		char *old = in->buf;
+		size_t old_cap = in->cap;
+
+		if (part)	/* before the first chunk, buf is NULL */
+			memcpy(in->spare + SF_ROOM - part, in->buf + in->pos, part);
+		in->buf = in->spare;
+		in->cap = in->spare_cap;
+		in->spare = old;
+		in->spare_cap = old_cap;
+		in->pos = SF_ROOM - part;
+	} else {
+		/* A longer one stays in buf, and the new bytes follow it. */
+		size_t need = part + in->got + 1;
+
+		memmove(in->buf, in->buf + in->pos, part);
+		if (need > in->cap) {
+			char *nb = realloc(in->buf, need);
+
+			if (!nb) {
+				in->err = ENOMEM;
+				return -1;
+			}
+			in->buf = nb;
+			in->cap = need;
+		}
+		memcpy(in->buf + part, in->spare + SF_ROOM, in->got);
+		in->pos = 0;
+	}
+	in->whole = in->pos;
+	in->scan = in->pos + part;	/* the partial line has no newline */
+	in->len = in->scan + in->got;
+	in->eof = in->got == 0;
+	return in->eof ? 0 : start_read(in);
 }
 
 /*
@@ -672,7 +742,14 @@ int sf_parse(struct sf_table *t, char *buf, size_t len)
 
 void sf_table_free(struct sf_table *t)
 {
+	/* A read ahead that nobody will take is stopped (read() is a
+	 * cancellation point): a pipe's writer may never end it. */
+	if (t->in.threaded) {
+		pthread_cancel(t->in.ahead);
+		pthread_join(t->in.ahead, NULL);
+	}
 	free(t->in.buf);
+	free(t->in.spare);
 	free(t->head);
 	free(t->cols);
 	free(t->kind);

@@ -298,9 +298,11 @@ static int load(const struct opts *o, enum how how, struct sf_table *t,
 
 static void unload(const struct opts *o, struct sf_table *t, char *path)
 {
-	if (t->in.fd >= 0 && !is_stdin(o))	/* STREAM's */
-		close(t->in.fd);
-	sf_table_free(t);
+	int fd = t->in.fd;
+
+	sf_table_free(t);	/* first: it stops the read ahead on fd */
+	if (fd >= 0 && !is_stdin(o))	/* STREAM's */
+		close(fd);
 	free(path);
 }
 

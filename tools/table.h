@@ -12,6 +12,7 @@
 #ifndef SOCKFD_TABLE_H
 #define SOCKFD_TABLE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -87,7 +88,8 @@ typedef void (*sf_warn_fn)(void *ctx, unsigned long line, const char *msg);
 
 /*
  * The input as lines: all of it in buf (fd -1), or read from fd a chunk at
- * a time into buf, which then holds the unread part and one partial line.
+ * a time into buf, which then holds the unread part and one partial line;
+ * a thread reads the next chunk ahead into spare (parse.c).
  */
 struct sf_input {
 	int fd;
@@ -99,9 +101,19 @@ struct sf_input {
 	size_t chunk;		/* bytes a read asks for */
 	bool eof;
 	int err;		/* errno of a failed read, 0 if none */
+	char *spare;		/* the read ahead's buffer, then buf's */
+	size_t spare_cap;
+	bool pending;		/* a read ahead was started, not yet taken */
+	bool threaded;		/* ... by the thread ahead, to be joined */
+	pthread_t ahead;
+	size_t got;		/* the bytes it read, */
+	int got_err;		/* or the errno of a read that gave none */
 };
 
-#define SF_CHUNK (1 << 20)
+/* Room before a chunk read ahead, for the partial line it completes. */
+#define SF_ROOM 4096
+/* Bytes a read ahead asks for: 4 of /proc/sockfd's reads. */
+#define SF_CHUNK (256 << 10)
 
 struct sf_table {
 	struct sf_input in;
