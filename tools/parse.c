@@ -485,7 +485,17 @@ static void *read_ahead(void *arg)
 	return NULL;
 }
 
-/* Start reading the next chunk: in a thread, or here if none can be had. */
+/*
+ * Smaller chunks are read here, not in a thread, which would cost more
+ * than such a read (the fuzz target cuts its input in chunks of 1 to 61
+ * bytes).
+ */
+#define SF_AHEAD_MIN (64 << 10)
+
+/*
+ * Start reading the next chunk: in a thread, or here for a small chunk or
+ * if no thread can be had.
+ */
 static int start_read(struct sf_input *in)
 {
 	size_t need = SF_ROOM + in->chunk + 1;
@@ -501,7 +511,8 @@ static int start_read(struct sf_input *in)
 		in->spare_cap = need;
 	}
 	in->pending = true;
-	in->threaded = pthread_create(&in->ahead, NULL, read_ahead, in) == 0;
+	in->threaded = in->chunk >= SF_AHEAD_MIN &&
+		       pthread_create(&in->ahead, NULL, read_ahead, in) == 0;
 	if (!in->threaded)
 		read_ahead(in);
 	return 0;
