@@ -463,6 +463,9 @@ static bool parse_line(struct sf_table *t, unsigned long line, size_t n,
  * joined, only it touches spare, got and got_err, and only the caller buf,
  * pos, whole, scan and len.
  */
+/* Room before a chunk read ahead, for the partial line it completes. */
+#define SF_ROOM 4096
+
 static void *read_ahead(void *arg)
 {
 	struct sf_input *in = arg;
@@ -492,24 +495,31 @@ static void *read_ahead(void *arg)
  */
 #define SF_AHEAD_MIN (64 << 10)
 
+/* Make *buf (*cap bytes) hold need bytes; -1 with in->err set if it can't. */
+static int grow(struct sf_input *in, char **buf, size_t *cap, size_t need)
+{
+	char *nb;
+
+	if (*cap >= need)
+		return 0;
+	nb = realloc(*buf, need);
+	if (!nb) {
+		in->err = ENOMEM;
+		return -1;
+	}
+	*buf = nb;
+	*cap = need;
+	return 0;
+}
+
 /*
  * Start reading the next chunk: in a thread, or here for a small chunk or
  * if no thread can be had.
  */
 static int start_read(struct sf_input *in)
 {
-	size_t need = SF_ROOM + in->chunk + 1;
-
-	if (in->spare_cap < need) {
-		char *nb = realloc(in->spare, need);
-
-		if (!nb) {
-			in->err = ENOMEM;
-			return -1;
-		}
-		in->spare = nb;
-		in->spare_cap = need;
-	}
+	if (grow(in, &in->spare, &in->spare_cap, SF_ROOM + in->chunk + 1))
+		return -1;
 	in->pending = true;
 	in->threaded = in->chunk >= SF_AHEAD_MIN &&
 		       pthread_create(&in->ahead, NULL, read_ahead, in) == 0;
@@ -550,19 +560,9 @@ static int fill(struct sf_input *in)
 		in->pos = SF_ROOM - part;
 	} else {
 		/* A longer one stays in buf, and the new bytes follow it. */
-		size_t need = part + in->got + 1;
-
 		memmove(in->buf, in->buf + in->pos, part);
-		if (need > in->cap) {
-			char *nb = realloc(in->buf, need);
-
-			if (!nb) {
-				in->err = ENOMEM;
-				return -1;
-			}
-			in->buf = nb;
-			in->cap = need;
-		}
+		if (grow(in, &in->buf, &in->cap, part + in->got + 1))
+			return -1;
 		memcpy(in->buf + part, in->spare + SF_ROOM, in->got);
 		in->pos = 0;
 	}

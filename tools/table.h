@@ -110,8 +110,6 @@ struct sf_input {
 	int got_err;		/* or the errno of a read that gave none */
 };
 
-/* Room before a chunk read ahead, for the partial line it completes. */
-#define SF_ROOM 4096
 /* Bytes a read ahead asks for: 4 of /proc/sockfd's reads. */
 #define SF_CHUNK (256 << 10)
 
