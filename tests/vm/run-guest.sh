@@ -19,6 +19,8 @@
 #   --progs 'x.c ..'       extra C programs, built static into /usr/bin/NAME
 #   --run 'CMD'            run this shell command instead of the tests and
 #                          print its output (make demo)
+#   --append 'ARGS'        more kernel command line (make soak: shorter
+#                          RCU stall and hung-task timeouts)
 #
 # A kernel that does not reach /init within SOCKFD_BOOT_LIMIT seconds (default
 # 180) is booted once more; a second such boot fails as harness/boot.
@@ -29,10 +31,16 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 # Kernel reports that fail a run wherever they appear (tests/README.md).
-REPORT_RE='BUG:|kernel BUG at|invalid opcode|general protection fault|WARNING:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|RCU stall|hung_task|blocked for more than|soft lockup|Kernel panic|buggy \.next'
+REPORT_RE='BUG:|kernel BUG at|invalid opcode|general protection fault|WARNING:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|self-detected stall|detected stalls on CPUs|RCU stall|hung_task|blocked for more than|soft lockup|hard LOCKUP|Kernel panic|buggy \.next'
+# Of those, the ones that mean a CPU or a task is stuck. A guest that prints
+# one and then makes no progress (no test starts or ends) for STALL_GRACE
+# seconds is killed at once and the test named (NAME/hang), rather than
+# after the whole guest's time limit.
+LOCKUP_RE='self-detected stall|detected stalls on CPUs|RCU stall|hung_task|blocked for more than|soft lockup|hard LOCKUP'
+STALL_GRACE=${SOCKFD_STALL_GRACE:-30}
 
 kernel= out= tests= module= timeout= test_timeout= tools= extra_modules= mem=2048
-progs= run_cmd=
+progs= run_cmd= append_extra=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
@@ -47,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2 ;;
 	--progs) progs=$2 ;;
 	--run) run_cmd=$2 ;;
+	--append) append_extra=$2 ;;
 	*) die "unknown option $1 (see the head of $0)" ;;
 	esac
 	shift 2
@@ -324,7 +333,7 @@ initrd=$out/initramfs.cpio.gz
 expected=()
 [ -f "$root/lib/sockfd/sockfd_kunit.ko" ] && [ ${#built_tests[@]} -gt 0 ] && expected+=(kunit)
 expected+=("${built_tests[@]}")
-append="console=ttyS0 panic=-1 tsc=reliable loglevel=5 no5lvl"
+append="console=ttyS0 panic=-1 tsc=reliable loglevel=5 no5lvl${append_extra:+ $append_extra}"
 log=$out/console.log
 
 # A kernel that has not reached /init after this long hangs in its own boot
@@ -334,6 +343,7 @@ BOOT_LIMIT=${SOCKFD_BOOT_LIMIT:-180}
 boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills the counters
 	local qpid line n seen=0 cur= cur_pass=0 cur_fail=0 t0 t_test=0 in_dmesg=0 in_run=0 key
 	began=0 ended=0 timed_out=0 boot_hung=0 boot_time= boot_reports=()
+	stall_since= stall_report= stall_test= stalled=0
 	declare -gA exited=() reports=()
 	: >"$log"
 	t0=$SECONDS
@@ -354,7 +364,8 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 					began=1 boot_time="$((SECONDS - t0))s"
 					say "$tag booted in $boot_time: ${line#=== SOCKFD GUEST BEGIN }" ;;
 				"=== TEST "*" ===")
-					cur=${line#=== TEST } cur=${cur% ===} cur_pass=0 cur_fail=0 t_test=$SECONDS ;;
+					cur=${line#=== TEST } cur=${cur% ===} cur_pass=0 cur_fail=0 t_test=$SECONDS
+					stall_since= ;;
 				"=== EXIT "*" ===")
 					read -r _ _ key rc _ <<<"$line"
 					exited[$key]=1
@@ -363,7 +374,7 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 						cur_fail=1
 					fi
 					say "$tag $key: $cur_pass passed, $cur_fail failed ($((SECONDS - t_test))s)"
-					cur= ;;
+					cur= stall_since= ;;
 				"=== DMESG BEGIN ===") in_dmesg=1 ;;
 				"=== DMESG END ===") in_dmesg=0 ;;
 				"=== RUN BEGIN ===") in_run=1 ;;
@@ -387,6 +398,10 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 							reports[$key]=1
 							fail "FAIL: kernel/report: $key"
 						fi
+						if [ "$began" = 1 ] && [ -z "$stall_since" ] &&
+							[[ $line =~ $LOCKUP_RE ]]; then
+							stall_since=$SECONDS stall_report=$key stall_test=$cur
+						fi
 					elif [ "$in_run" = 1 ]; then
 						printf '%s\n' "$line"
 					fi ;;
@@ -397,6 +412,11 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 		[ "$alive" = 1 ] || break
 		if [ "$began" = 0 ] && [ $((SECONDS - t0)) -ge "$BOOT_LIMIT" ]; then
 			boot_hung=1
+			kill "$qpid" 2>/dev/null || true
+			sleep 1
+			kill -9 "$qpid" 2>/dev/null || true
+		elif [ -n "$stall_since" ] && [ $((SECONDS - stall_since)) -ge "$STALL_GRACE" ]; then
+			stalled=1
 			kill "$qpid" 2>/dev/null || true
 			sleep 1
 			kill -9 "$qpid" 2>/dev/null || true
@@ -434,7 +454,9 @@ fi
 
 if [ "$ended" = 0 ] && [ "$boot_hung" = 0 ]; then
 	where=${current_test:+ in test $current_test}
-	if [ "$timed_out" = 1 ]; then
+	if [ "$stalled" = 1 ]; then
+		fail "FAIL: ${stall_test:-harness}/hang: no progress for ${STALL_GRACE}s after \"$stall_report\"; guest killed"
+	elif [ "$timed_out" = 1 ]; then
 		fail "FAIL: harness/hang: guest still running after ${timeout}s$where; killed"
 	else
 		fail "FAIL: harness/crash: guest stopped before its END marker$where"
