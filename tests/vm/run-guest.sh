@@ -242,6 +242,7 @@ cat >"$root/init" <<EOF
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp
 export SOCKFD_KO=/lib/sockfd/${ko##*/} SOCKFD_KERNEL=$kernel
 export SOCKFD_SOAK_SECONDS=${SOCKFD_SOAK_SECONDS:-60}
+export SOCKFD_STRESS_SECONDS=${SOCKFD_STRESS_SECONDS:-60}
 TESTS="${built_tests[*]}"
 TEST_TIMEOUT=$test_timeout
 EOF
@@ -390,7 +391,9 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 						cur_fail=$((cur_fail + 1))
 					fi ;;
 				*)
-					if [[ $line =~ $REPORT_RE ]]; then
+					# The kernel echoes its command line (make soak's
+					# hung_task_timeout_secs): not a report.
+					if [[ $line =~ $REPORT_RE ]] && [[ ! $line =~ [Cc]ommand\ line: ]]; then
 						key=$(sed 's/^\[ *[0-9.]*\] *//' <<<"$line")
 						if [ "$began" = 0 ]; then
 							boot_reports+=("$key")
