@@ -19,7 +19,9 @@
  * - All of the task's uids and gids equal to the opener's fsuid and fsgid:
  *   the PTRACE_MODE_FSCREDS comparison; unprivileged=tgid and =none drop it.
  * - Or CAP_SYS_PTRACE in the user namespace of the task's credentials, as
- *   ptrace_has_cap(). The LSMs' capability hooks answer too: a MAC
+ *   ptrace_has_cap(); judged without an audit record (a walk asks it for
+ *   every task; the kernel's own walks of /proc ask with
+ *   PTRACE_MODE_NOAUDIT). The LSMs' capability hooks answer too: a MAC
  *   policy that denies the opener capability sys_ptrace is obeyed.
  * - Then the task dumpable (prctl(PR_SET_DUMPABLE)), or CAP_SYS_PTRACE in
  *   the user namespace of its mm, as task_still_dumpable(). A task past
@@ -113,25 +115,49 @@ static bool sockfd_ids_match(const struct cred *opener, const struct cred *tcred
 /*
  * sockfd_ptrace_capable - has the opener CAP_SYS_PTRACE in @ns?
  *
- * A walk asks this for many tasks; like the kernel's own walks (/proc/PID/stat
- * uses PTRACE_MODE_NOAUDIT) it should not log a denial per task. Modules get
- * no non-auditing check that takes a cred: ns_capable_noaudit() judges
- * current, has_capability_noaudit() a task, and security_capable() and
- * cap_capable() are not exported (the latter would skip the LSMs' own
- * capability checks anyway). So when the reader is the opener with the very
- * same credentials (the usual case: f_cred is the cred current had at open,
- * and cred structs never change), ns_capable_noaudit() gives f_cred's answer
- * without an audit record; otherwise (a file handed to another process, or
- * the opener changed ids since) file_ns_capable() judges f_cred and may log.
+ * Judged on f_cred, and without an audit record: a walk asks this for
+ * every task, and a "no" is the common answer for an unprivileged opener,
+ * not an event (file_ns_capable() would log one per task per read, with an
+ * LSM that audits denials). Modules get no exported non-auditing check
+ * that takes a cred: security_capable() is not exported,
+ * has_ns_capability_noaudit() judges a task's objective credentials.
+ * ns_capable_noaudit() judges current's subjective ones, so when the reader
+ * does not run with f_cred (a file handed to another process, or an opener
+ * that changed ids since; cred structs never change, so the same pointer
+ * is the same answer) f_cred is made current's subjective credentials for
+ * that one call.
+ *
+ * Called under task_lock() and rcu_read_lock() (sockfd_may_see_task());
+ * none of this sleeps:
+ * - override_creds() and revert_creds() only swap current->cred with
+ *   rcu_assign_pointer(). On 6.1 and 6.12 (exported, kernel/cred.c) the
+ *   first also takes a reference on f_cred and the second drops it: an
+ *   atomic each, and never the last (the open file holds f_cred; even the
+ *   last would only queue the free with call_rcu()); 6.1 adds the
+ *   CONFIG_DEBUG_CREDENTIALS checks, which do not sleep either. From 6.14
+ *   both are inlines in <linux/cred.h> that take no reference (f_cred is
+ *   the file's) and revert_creds() returns the credentials it removed:
+ *   the call below ignores that value, so one call suits both.
+ * - ns_capable_noaudit() is security_capable() on current's credentials
+ *   plus a flag; security_capable() with CAP_OPT_NOAUDIT is the call
+ *   ptrace_has_cap() makes inside __ptrace_may_access() under these same
+ *   locks, so every LSM's capable hook must not sleep there.
+ * Only current reads current->cred (other tasks read ->real_cred, the
+ * objective credentials), and it runs nothing else before revert_creds().
  */
 static bool sockfd_ptrace_capable(const struct sockfd_iter *iter,
 				  struct user_namespace *ns)
 {
-	const struct file *file = iter->proc_file;
+	const struct cred *opener = iter->proc_file->f_cred;
+	const struct cred *saved;
+	bool capable;
 
-	if (current_cred() == file->f_cred)
+	if (current_cred() == opener)
 		return ns_capable_noaudit(ns, CAP_SYS_PTRACE);
-	return file_ns_capable(file, ns, CAP_SYS_PTRACE);
+	saved = override_creds(opener);	/* 6.1, 6.12: a reference on opener */
+	capable = ns_capable_noaudit(ns, CAP_SYS_PTRACE);
+	revert_creds(saved);		/* 6.1, 6.12: drops it */
+	return capable;
 }
 
 /**
