@@ -117,8 +117,9 @@ static bool sockfd_ids_match(const struct cred *opener, const struct cred *tcred
  *
  * Judged on f_cred, and without an audit record: a walk asks this for
  * every task, and a "no" is the common answer for an unprivileged opener,
- * not an event (file_ns_capable() would log one per task per read, with an
- * LSM that audits denials). Modules get no exported non-auditing check
+ * not an event (file_ns_capable() may log one per task per read under an
+ * LSM that audits capability denials; AppArmor keeps one per profile and
+ * CPU). Modules get no exported non-auditing check
  * that takes a cred: security_capable() is not exported,
  * has_ns_capability_noaudit() judges a task's objective credentials.
  * ns_capable_noaudit() judges current's subjective ones, so when the reader
@@ -134,10 +135,11 @@ static bool sockfd_ids_match(const struct cred *opener, const struct cred *tcred
  *   first also takes a reference on f_cred and the second drops it: an
  *   atomic each, and never the last (the open file holds f_cred; even the
  *   last would only queue the free with call_rcu()); 6.1 adds the
- *   CONFIG_DEBUG_CREDENTIALS checks, which do not sleep either. From 6.14
- *   both are inlines in <linux/cred.h> that take no reference (f_cred is
- *   the file's) and revert_creds() returns the credentials it removed:
- *   the call below ignores that value, so one call suits both.
+ *   CONFIG_DEBUG_CREDENTIALS checks, which do not sleep either. In 7.x
+ *   (7.2's <linux/cred.h>) both are inlines, one rcu_replace_pointer()
+ *   each, that take no reference (f_cred stays the file's) and
+ *   revert_creds() returns the credentials it removed: the call below
+ *   ignores that value, so the same two calls suit every kernel.
  * - ns_capable_noaudit() is security_capable() on current's credentials
  *   plus a flag; security_capable() with CAP_OPT_NOAUDIT is the call
  *   ptrace_has_cap() makes inside __ptrace_may_access() under these same
@@ -156,7 +158,7 @@ static bool sockfd_ptrace_capable(const struct sockfd_iter *iter,
 		return ns_capable_noaudit(ns, CAP_SYS_PTRACE);
 	saved = override_creds(opener);	/* 6.1, 6.12: a reference on opener */
 	capable = ns_capable_noaudit(ns, CAP_SYS_PTRACE);
-	revert_creds(saved);		/* 6.1, 6.12: drops it */
+	revert_creds(saved);		/* 6.1, 6.12: dropped; 7.x: none taken */
 	return capable;
 }
 
