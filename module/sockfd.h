@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sockfd: /proc/sockfd lists every file descriptor of every process that
- * refers to a socket. This header joins its three parts:
- *   sockfd_proc.c   the proc entry, open and the opener's permissions
+ * refers to a socket. This header joins its four parts:
+ *   sockfd_proc.c   the proc entry, open and release
+ *   sockfd_perm.c   who may see which task: the rule and "unprivileged"
  *   sockfd_walk.c   the walk over tasks and fds, with its resume cursor
  *   sockfd_format.c one line per socket, one function per family
  * Kernel-version differences live in sockfd_compat.h only.
@@ -79,10 +80,10 @@ struct sockfd_entry {
 
 /*
  * What an opener without CAP_SYS_PTRACE over a task sees of it: the module
- * parameter "unprivileged" (sockfd_proc.c), in this order of its names.
+ * parameter "unprivileged" (sockfd_perm.c), in this order of its names.
  */
 enum sockfd_unpriv {
-	SOCKFD_UNPRIV_UID,	/* "uid": its own processes, as /proc/PID/fd */
+	SOCKFD_UNPRIV_UID,	/* "uid": its own processes, as /proc/PID/fdinfo */
 	SOCKFD_UNPRIV_TGID,	/* "tgid": its own thread group only */
 	SOCKFD_UNPRIV_NONE,	/* "none": nothing */
 };
@@ -104,7 +105,8 @@ struct sockfd_iter {
 	struct sockfd_entry entry;	/* held between start()/next() and stop() */
 };
 
-/* sockfd_proc.c */
+/* sockfd_perm.c */
+extern int sockfd_unprivileged;	/* an enum sockfd_unpriv; set at load only */
 bool sockfd_may_see_task(const struct sockfd_iter *iter,
 			 struct task_struct *task);
 

@@ -1,169 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/sockfd: the proc entry, what each open pins, and who may see what.
+ * /proc/sockfd: the proc entry and what each open pins.
  *
  * Reading goes open -> cursor -> task -> fd -> socket -> line:
  * sockfd_open() pins the pid namespace and the opener; sockfd_walk.c moves
- * the cursor over tasks and their fds; sockfd_format.c prints each socket.
+ * the cursor over tasks and their fds, asking sockfd_perm.c which tasks the
+ * opener may see; sockfd_format.c prints each socket.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#include <kunit/visibility.h>
-#include <linux/capability.h>
-#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/module.h>
 #include <linux/mm.h>
-#include <linux/moduleparam.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/proc_fs.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/task.h>
 #include <linux/seq_file.h>
-#include <linux/string.h>
-#include <linux/sysfs.h>
 
 #include "sockfd.h"
-#include "sockfd_compat.h"
 
 static struct proc_dir_entry *sockfd_proc_entry;
-
-/*
- * The parameter "unprivileged": what openers without CAP_SYS_PTRACE see.
- * Set at load time only (mode 0444: sysfs offers no way to write it), so it
- * is never written while the proc entry exists and a plain read is enough.
- */
-static const char * const sockfd_unpriv_names[] = {
-	[SOCKFD_UNPRIV_UID]	= "uid",
-	[SOCKFD_UNPRIV_TGID]	= "tgid",
-	[SOCKFD_UNPRIV_NONE]	= "none",
-};
-
-static int sockfd_unprivileged = SOCKFD_UNPRIV_UID;
-
-static int sockfd_unpriv_set(const char *val, const struct kernel_param *kp)
-{
-	int i = sysfs_match_string(sockfd_unpriv_names, val);
-
-	if (i < 0) {
-		pr_err("unprivileged=%s: not one of uid, tgid, none\n", val);
-		return -EINVAL;
-	}
-	*(int *)kp->arg = i;
-	return 0;
-}
-
-static int sockfd_unpriv_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%s\n", sockfd_unpriv_names[*(int *)kp->arg]);
-}
-
-static const struct kernel_param_ops sockfd_unpriv_ops = {
-	.set	= sockfd_unpriv_set,
-	.get	= sockfd_unpriv_get,
-};
-
-module_param_cb(unprivileged, &sockfd_unpriv_ops, &sockfd_unprivileged, 0444);
-MODULE_PARM_DESC(unprivileged,
-		 "What openers without CAP_SYS_PTRACE see: uid (default: their own processes, as /proc/PID/fd), tgid (their own thread group), none");
-
-/*
- * sockfd_ids_match - do all of the task's uids and gids equal the opener's
- * fsuid and fsgid? (The PTRACE_MODE_FSCREDS comparison.)
- */
-static bool sockfd_ids_match(const struct cred *opener, const struct cred *tcred)
-{
-	return uid_eq(opener->fsuid, tcred->euid) &&
-	       uid_eq(opener->fsuid, tcred->suid) &&
-	       uid_eq(opener->fsuid, tcred->uid) &&
-	       gid_eq(opener->fsgid, tcred->egid) &&
-	       gid_eq(opener->fsgid, tcred->sgid) &&
-	       gid_eq(opener->fsgid, tcred->gid);
-}
-
-/*
- * sockfd_ptrace_capable - has the opener CAP_SYS_PTRACE in @ns?
- *
- * A walk asks this for many tasks; like the kernel's own walks (/proc/PID/stat
- * uses PTRACE_MODE_NOAUDIT) it should not log a denial per task. Modules get
- * no non-auditing check that takes a cred: ns_capable_noaudit() judges
- * current, has_capability_noaudit() a task, and security_capable() and
- * cap_capable() are not exported (the latter would skip the LSMs' own
- * capability checks anyway). So when the reader is the opener with the very
- * same credentials (the usual case: f_cred is the cred current had at open,
- * and cred structs never change), ns_capable_noaudit() gives f_cred's answer
- * without an audit record; otherwise (a file handed to another process, or
- * the opener changed ids since) file_ns_capable() judges f_cred and may log.
- */
-static bool sockfd_ptrace_capable(const struct sockfd_iter *iter,
-				  struct user_namespace *ns)
-{
-	const struct file *file = iter->proc_file;
-
-	if (current_cred() == file->f_cred)
-		return ns_capable_noaudit(ns, CAP_SYS_PTRACE);
-	return file_ns_capable(file, ns, CAP_SYS_PTRACE);
-}
-
-/**
- * sockfd_may_see_task - may the opener of /proc/sockfd see @task's fds?
- * @iter: the open file's state
- * @task: a task the caller holds a reference on
- *
- * /proc/PID/fd is guarded by ptrace_may_access(PTRACE_MODE_READ_FSCREDS),
- * which a module cannot call. This is its rule, without the LSM hook
- * (security_ptrace_access_check() is not exported either): the opener's own
- * thread group; otherwise the task's uids and gids all equal the opener's
- * fsuid/fsgid, or the opener has CAP_SYS_PTRACE in the user namespace of
- * the task's credentials; and then the task is dumpable, or the opener has
- * CAP_SYS_PTRACE in the user namespace the kernel names for a task that is
- * not (sockfd_task_dumpable()).
- *
- * The parameter "unprivileged" narrows the first two ways in: "tgid" drops
- * the uid comparison, "none" the own thread group too. What CAP_SYS_PTRACE
- * grants is unchanged.
- *
- * The credentials are those the file was opened with (f_cred), never
- * current's: a privileged process handed this fd by an unprivileged one
- * must see no more than the unprivileged opener could.
- *
- * Return: true if the task's sockets may be listed.
- */
-bool sockfd_may_see_task(const struct sockfd_iter *iter,
-			 struct task_struct *task)
-{
-	const struct cred *opener = iter->proc_file->f_cred;
-	const struct cred *tcred;
-	struct user_namespace *dump_ns;
-	bool allowed;
-
-	/* task_tgid() reads ->signal, stable while we hold the task. */
-	if (iter->unpriv != SOCKFD_UNPRIV_NONE &&
-	    task_tgid(task) == iter->opener_tgid)
-		return true;
-
-	/* As ptrace_may_access(): dumpability is stable under task_lock. */
-	task_lock(task);
-	rcu_read_lock();	/* __task_cred() */
-	tcred = __task_cred(task);
-	allowed = (iter->unpriv == SOCKFD_UNPRIV_UID &&
-		   sockfd_ids_match(opener, tcred)) ||
-		  sockfd_ptrace_capable(iter, tcred->user_ns);
-	rcu_read_unlock();
-	/*
-	 * Read the dumpability after the credentials, as __ptrace_may_access()
-	 * does: pairs with the smp_wmb() in commit_creds() between making a
-	 * task non-dumpable and installing its new credentials, so a task seen
-	 * with its new (dropped) ids is seen non-dumpable too.
-	 */
-	smp_rmb();
-	if (allowed && !sockfd_task_dumpable(task, &dump_ns))
-		allowed = sockfd_ptrace_capable(iter, dump_ns);
-	task_unlock(task);
-	return allowed;
-}
-EXPORT_SYMBOL_IF_KUNIT(sockfd_may_see_task);
 
 /*
  * Bytes of the seq_file buffer: what one read() can return. seq_file's

@@ -12,7 +12,8 @@
 #   --timeout SEC          limit for the whole guest (default 1800, debug 3600)
 #   --test-timeout SEC     limit for one test inside the guest (default 300,
 #                          900 on the debug kernel: its socket work is slower)
-#   --tools 'ss lsof'      host programs to copy in, with their shared libraries
+#   --tools 'ss lsof'      host programs to copy in, with their shared libraries;
+#                          a test's "guest-tools: p .." header line adds to it
 #   --extra-modules 'm ..' modules of that kernel to load first (deps included);
 #                          a test's "guest-modules: m .." header line adds to it
 #   --mem MB               guest memory (default 2048)
@@ -156,6 +157,11 @@ done
 # comment, e.g. dummy): loaded like --extra-modules; built-in ones are fine.
 for t in "${built_tests[@]}"; do
 	extra_modules+=" $(sed -n 's/^ \* guest-modules: //p' "$guest_src/$t.c")"
+done
+# Host programs a test runs (a "guest-tools: p .." line, e.g.
+# apparmor_parser): copied in like --tools.
+for t in "${built_tests[@]}"; do
+	tools+=" $(sed -n 's/^ \* guest-tools: //p' "$guest_src/$t.c")"
 done
 built_progs=()
 for p in $progs; do
