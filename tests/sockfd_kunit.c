@@ -1172,6 +1172,7 @@ static void sockfd_test_worst_line(struct kunit *test)
 	char *want;
 	int c;
 
+	KUNIT_ASSERT_EQ(test, sk_wmem_alloc_get(sk), 0);	/* a new socket */
 	/* Set by hand on sockets nothing else uses; undone before release. */
 	SOCK_INODE(fsock)->i_ino = ~0UL;
 	fsk->sk_family = U16_MAX;	/* no name: "af65535" */
@@ -1186,7 +1187,8 @@ static void sockfd_test_worst_line(struct kunit *test)
 	tp->write_seq = tp->snd_una + INT_MAX;
 	tp->rcv_nxt = tp->copied_seq + INT_MAX;
 	atomic_set(&sk->sk_rmem_alloc, INT_MIN);
-	refcount_set(&sk->sk_wmem_alloc, 1U + INT_MIN);	/* wmem INT_MIN */
+	/* wmem INT_MIN: the count is the bias plus what is allocated */
+	refcount_set(&sk->sk_wmem_alloc, (int)(wmem + (unsigned int)INT_MIN));
 	sk->sk_rcvbuf = INT_MIN;
 	sk->sk_sndbuf = INT_MIN;
 	atomic64_set(&sk->sk_cookie, U64_MAX);
