@@ -671,11 +671,11 @@ static int sockfd_show_inet(struct sockfd_line *l, struct sock *sk, int family)
 	/*
 	 * Lockless, as in /proc/net/tcp: addresses and ports are set under the
 	 * socket lock by bind() and connect(); a line racing with them may
-	 * show the old or the new value of each. Each address is copied once
-	 * before it is formatted, as get_tcp4_sock() does: IPv4 in one
-	 * READ_ONCE, IPv6 word by word (sockfd_copy_in6()), so that the
-	 * formatter, which reads the address more than once, prints the one
-	 * value it copied.
+	 * show the old or the new value of each (of each word of an IPv6
+	 * address). Each address is copied once before it is formatted, as
+	 * get_tcp4_sock() does: IPv4 in one READ_ONCE, IPv6 word by word
+	 * (sockfd_copy_in6()), so that the formatter, which reads the
+	 * address more than once, prints the one value it copied.
 	 */
 	sockfd_col(l, COL_LOCAL);
 	if (family == AF_INET6)
@@ -1286,7 +1286,11 @@ int sockfd_show_line(struct seq_file *m, struct sockfd_owner *o,
 				    from_kuid_munged(seq_user_ns(m), kuid));
 
 	sockfd_put_ids(l, sk);
-	/* MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). */
+	/*
+	 * MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). It
+	 * reads sk_family once (READ_ONCE) and sk_type and sk_protocol
+	 * plainly: those two are set at socket() and never written again.
+	 */
 	if (state >= 0 && sk_is_tcp(sk))
 		sockfd_put_tcp_cols(l, sk, state);
 	else
