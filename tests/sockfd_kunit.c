@@ -1166,10 +1166,10 @@ static void sockfd_test_worst_line(struct kunit *test)
 	u32 write_seq = tp->write_seq, rcv_nxt = tp->rcv_nxt;
 	u64 cookie = atomic64_read(&sk->sk_cookie);
 	struct seq_file *m = ku_seq(test);
-	size_t len, escaped, room, i;
+	size_t len, escaped, room, ms, i;
 	struct sockfd_owner o;
 	struct ku_line l;
-	char *want;
+	char *want, *p;
 	int c;
 
 	KUNIT_ASSERT_EQ(test, sk_wmem_alloc_get(sk), 0);	/* a new socket */
@@ -1232,6 +1232,11 @@ static void sockfd_test_worst_line(struct kunit *test)
 	want = ku_take(test, m);
 	len = strlen(want);
 	escaped = 4 * strlen(comm);
+	/* where the timer's ms begin; 10 digits, for weeks to come */
+	p = strstr(want, "keepalive/");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ms = p - want + strlen("keepalive/");
+	KUNIT_ASSERT_EQ(test, strspn(want + ms, "0123456789"), 10);
 	KUNIT_EXPECT_LE_MSG(test, len - escaped,
 			    SOCKFD_LINE_ROOM - SOCKFD_LINE_SLACK, "%s", want);
 	/*
@@ -1256,9 +1261,14 @@ static void sockfd_test_worst_line(struct kunit *test)
 					       "%zu free for %zu bytes", room,
 					       len);
 		}
-		if (!seq_has_overflowed(m))
-			KUNIT_EXPECT_EQ(test, memcmp(m->buf + m->size - room,
-						     want, len), 0);
+		/* as @want but for the timer's ms, which count down */
+		if (!seq_has_overflowed(m)) {
+			p = m->buf + m->size - room;
+			KUNIT_EXPECT_EQ(test, m->count, m->size - room + len);
+			KUNIT_EXPECT_EQ(test, memcmp(p, want, ms), 0);
+			KUNIT_EXPECT_EQ(test, memcmp(p + ms + 10, want + ms + 10,
+						     len - ms - 10), 0);
+		}
 	}
 	m->count = 0;
 
