@@ -1168,10 +1168,11 @@ static void sockfd_test_worst_line(struct kunit *test)
 	struct seq_file *m = ku_seq(test);
 	size_t len, escaped, room, ms, i;
 	struct sockfd_owner o;
-	struct ku_line l;
+	struct ku_line *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
 	char *want, *p;
 	int c;
 
+	KUNIT_ASSERT_NOT_NULL(test, l);
 	KUNIT_ASSERT_EQ(test, sk_wmem_alloc_get(sk), 0);	/* a new socket */
 	/* Set by hand on sockets nothing else uses; undone before release. */
 	SOCK_INODE(fsock)->i_ino = ~0UL;
@@ -1203,29 +1204,29 @@ static void sockfd_test_worst_line(struct kunit *test)
 	release_sock(sk);
 
 	sockfd_owner_set(&o, INT_MIN, comm);
-	ku_format_pair(test, &l, &o, UINT_MAX, fsock, sock);
-	for (c = 0; c < l.h.n; c++) {
-		KUNIT_EXPECT_GT_MSG(test, ku_col_max(l.h.name[c]), 0,
-				    "column %s", l.h.name[c]);
-		if (!strcmp(l.h.name[c], "comm"))
+	ku_format_pair(test, l, &o, UINT_MAX, fsock, sock);
+	for (c = 0; c < l->h.n; c++) {
+		KUNIT_EXPECT_GT_MSG(test, ku_col_max(l->h.name[c]), 0,
+				    "column %s", l->h.name[c]);
+		if (!strcmp(l->h.name[c], "comm"))
 			continue;	/* escaped text */
-		KUNIT_EXPECT_LE_MSG(test, strlen(l.field[c]),
-				    ku_col_max(l.h.name[c]), "column %s: %s",
-				    l.h.name[c], l.field[c]);
+		KUNIT_EXPECT_LE_MSG(test, strlen(l->field[c]),
+				    ku_col_max(l->h.name[c]), "column %s: %s",
+				    l->h.name[c], l->field[c]);
 	}
-	ku_expect_col(test, &l, "pid", "-2147483648");
-	ku_expect_col(test, &l, "fd", "4294967295");
-	ku_expect_col(test, &l, "ino", "18446744073709551615");
-	ku_expect_col(test, &l, "family", "af65535");
-	ku_expect_col(test, &l, "state", "NEW_SYN_RECV");
-	ku_expect_col(test, &l, "local",
+	ku_expect_col(test, l, "pid", "-2147483648");
+	ku_expect_col(test, l, "fd", "4294967295");
+	ku_expect_col(test, l, "ino", "18446744073709551615");
+	ku_expect_col(test, l, "family", "af65535");
+	ku_expect_col(test, l, "state", "NEW_SYN_RECV");
+	ku_expect_col(test, l, "local",
 		      "[ffff:ffff:ffff:ffff:200:5efe:255.255.255.255]:65535");
-	ku_expect_col(test, &l, "txq", "2147483647");
-	ku_expect_col(test, &l, "wmem", "-2147483648");
-	ku_expect_col(test, &l, "uid", "4294967294");
-	ku_expect_col(test, &l, "cookie", "18446744073709551615");
-	ku_expect_col(test, &l, "retrans", "255/4294967295");
-	ku_expect_col(test, &l, "cwnd", "4294967295/2147483646");
+	ku_expect_col(test, l, "txq", "2147483647");
+	ku_expect_col(test, l, "wmem", "-2147483648");
+	ku_expect_col(test, l, "uid", "4294967294");
+	ku_expect_col(test, l, "cookie", "18446744073709551615");
+	ku_expect_col(test, l, "retrans", "255/4294967295");
+	ku_expect_col(test, l, "cwnd", "4294967295/2147483646");
 
 	/* The line again, whole, to measure it. */
 	KUNIT_ASSERT_EQ(test, sockfd_show_line(m, &o, UINT_MAX, fsock, sock), 0);
