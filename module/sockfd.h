@@ -118,15 +118,111 @@ int sockfd_walk_init(void);
 void sockfd_show_header(struct seq_file *m);
 void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm);
 int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
-		       unsigned int fd, struct socket *sock);
+		       unsigned int fd, struct file *file, struct socket *sock);
+int sockfd_show_line(struct seq_file *m, struct sockfd_owner *o,
+		     unsigned int fd, struct socket *fsock, struct socket *sock);
 size_t sockfd_escape(char *buf, const char *s, size_t len);
 /* Room for the longest text of sockfd_format_in4()/in6(), with its NUL. */
 #define SOCKFD_IN4_LEN	sizeof("255.255.255.255")
 #define SOCKFD_IN6_LEN	sizeof("ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255")
 int sockfd_format_in4(char *buf, __be32 addr);
 int sockfd_format_in6(char *buf, const struct in6_addr *a);
-/* Every name below is shorter than this (sockfd_format.c prints them so). */
+/*
+ * Every name below is shorter than this; sockfd_format.c copies a name
+ * (or a number's prefix) of at most this many bytes.
+ */
 #define SOCKFD_SHORT_MAX	16
+
+/* The longest decimal text of a value of each type the line prints. */
+#define SOCKFD_DEC_U32	(sizeof("4294967295") - 1)
+#define SOCKFD_DEC_S32	(sizeof("-2147483648") - 1)
+#define SOCKFD_DEC_U64	(sizeof("18446744073709551615") - 1)
+/* A name, or a prefix and an int (sockfd_put_name()). */
+#define SOCKFD_NAME_NR	(SOCKFD_SHORT_MAX + SOCKFD_DEC_S32)
+/* Two u32 values, N/M (retrans, rtt, cwnd). */
+#define SOCKFD_PAIR_U32	(2 * SOCKFD_DEC_U32 + 1)
+/*
+ * The longest end of a connection: [IPv6]:port (53). Shorter: a.b.c.d:port,
+ * a unix peer's inode (20), vsock cid:port (21), a packet socket's
+ * ifindex/0xPROTO (18), a netlink port (10); names are escaped text.
+ */
+#define SOCKFD_ADDR_MAX	(1 + SOCKFD_IN6_LEN - 1 + sizeof("]:65535") - 1)
+
+/*
+ * The columns of /proc/sockfd, in file order; later versions may only
+ * append (format 2 begins at cookie). For each: its name in the header,
+ * the width it is padded to (for `cat`; never truncated), and the longest
+ * text the formatter writes in it, escaped text aside (comm, unix and
+ * interface names: checked as they are written). This table is the one
+ * place that gives the columns' names, widths and lengths: the header,
+ * sockfd_format.c's table and the line's room (SOCKFD_LINE_ROOM) are made
+ * from it. Each SOCKFD_COL(id, name, width, max, next) holds the columns
+ * after it in @next, SOCKFD_COL_END after the last: the user defines both.
+ */
+#define SOCKFD_COLUMNS							\
+	SOCKFD_COL(PID, "pid", 7, SOCKFD_DEC_S32,			\
+	SOCKFD_COL(COMM, "comm", 15, 1,	/* "-", or escaped */		\
+	SOCKFD_COL(FD, "fd", 5, SOCKFD_DEC_U32,				\
+	SOCKFD_COL(INO, "ino", 9, SOCKFD_DEC_U64,			\
+	SOCKFD_COL(NETNS, "netns", 10, SOCKFD_DEC_U32,			\
+	SOCKFD_COL(FAMILY, "family", 7, SOCKFD_NAME_NR,			\
+	SOCKFD_COL(TYPE, "type", 9, SOCKFD_NAME_NR,			\
+	SOCKFD_COL(PROTO, "proto", 8, SOCKFD_NAME_NR,			\
+	SOCKFD_COL(STATE, "state", 11, SOCKFD_NAME_NR,			\
+	SOCKFD_COL(LOCAL, "local", 21, SOCKFD_ADDR_MAX,			\
+	SOCKFD_COL(REMOTE, "remote", 21, SOCKFD_ADDR_MAX,		\
+	SOCKFD_COL(TXQ, "txq", 7, SOCKFD_DEC_U32,			\
+	SOCKFD_COL(RXQ, "rxq", 7, SOCKFD_DEC_U32,			\
+	SOCKFD_COL(RMEM, "rmem", 7, SOCKFD_DEC_S32,			\
+	SOCKFD_COL(RCVBUF, "rcvbuf", 7, SOCKFD_DEC_S32,			\
+	SOCKFD_COL(WMEM, "wmem", 7, SOCKFD_DEC_S32,			\
+	SOCKFD_COL(SNDBUF, "sndbuf", 7, SOCKFD_DEC_S32,			\
+	SOCKFD_COL(UID, "uid", 5, SOCKFD_DEC_U32,			\
+	SOCKFD_COL(COOKIE, "cookie", 8, SOCKFD_DEC_U64,			\
+	SOCKFD_COL(CGROUP, "cgroup", 6, SOCKFD_DEC_U64,			\
+	SOCKFD_COL(DROPS, "drops", 5, SOCKFD_DEC_U32,			\
+	/* "retransmit" (a name), "/" and the ms (an unsigned int) */	\
+	SOCKFD_COL(TIMER, "timer", 17, SOCKFD_SHORT_MAX + 1 + SOCKFD_DEC_U32, \
+	SOCKFD_COL(RETRANS, "retrans", 7, SOCKFD_PAIR_U32,		\
+	SOCKFD_COL(RTT, "rtt", 13, SOCKFD_PAIR_U32,			\
+	SOCKFD_COL(CWND, "cwnd", 0, SOCKFD_PAIR_U32,			\
+	SOCKFD_COL_END)))))))))))))))))))))))))
+
+/* The columns, in file order: as SOCKFD_COLUMNS lists them. */
+enum sockfd_col {
+	COL_PID, COL_COMM, COL_FD, COL_INO, COL_NETNS, COL_FAMILY, COL_TYPE,
+	COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_TXQ, COL_RXQ,
+	COL_RMEM, COL_RCVBUF, COL_WMEM, COL_SNDBUF, COL_UID,
+	/* format 2 */
+	COL_COOKIE, COL_CGROUP, COL_DROPS, COL_TIMER, COL_RETRANS, COL_RTT,
+	COL_CWND, COL_COUNT
+};
+
+/*
+ * What a line may write past the end of the column it is in: padding goes
+ * in whole 8-byte words, up to the width and the space rounded up to 8
+ * (24 for the widest column, 21), and a memo's text is copied whole
+ * (struct sockfd_memo: 24 bytes). sockfd_format.c checks both at build
+ * time.
+ */
+#define SOCKFD_LINE_SLACK	24
+
+/*
+ * A line begins only with this many bytes free in the seq_file's buffer:
+ * room for all of it but its escaped text, which is checked as it is
+ * written (sockfd_format.c). Each column takes at most its width, its
+ * longest text or its name, whichever is longest (the size of a union of
+ * the three: a constant expression, which max() is not in every kernel),
+ * and a space (the newline after the last); then SOCKFD_LINE_SLACK.
+ */
+#define SOCKFD_COL(id, name, width, max, next)				\
+	(sizeof(union { char w[width]; char t[max]; char n[sizeof(name) - 1]; }) \
+	 + 1 + (next))
+#define SOCKFD_COL_END	0
+enum { SOCKFD_LINE_ROOM = SOCKFD_COLUMNS + SOCKFD_LINE_SLACK };
+#undef SOCKFD_COL
+#undef SOCKFD_COL_END
+
 const char *sockfd_family_name(int family);
 const char *sockfd_type_name(int type);
 const char *sockfd_state_name(int state);

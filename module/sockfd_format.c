@@ -33,45 +33,17 @@
 #include "sockfd.h"
 #include "sockfd_compat.h"
 
-/* The columns, in file order; later versions may only append. */
-enum sockfd_col {
-	COL_PID, COL_COMM, COL_FD, COL_INO, COL_NETNS, COL_FAMILY, COL_TYPE,
-	COL_PROTO, COL_STATE, COL_LOCAL, COL_REMOTE, COL_TXQ, COL_RXQ,
-	COL_RMEM, COL_RCVBUF, COL_WMEM, COL_SNDBUF, COL_UID,
-	/* format 2 */
-	COL_COOKIE, COL_CGROUP, COL_DROPS, COL_TIMER, COL_RETRANS, COL_RTT,
-	COL_CWND, COL_COUNT
-};
-
+/* The columns' names and widths, from SOCKFD_COLUMNS (sockfd.h). */
 static const struct {
 	const char *name;
 	unsigned int width;	/* padded to, for `cat`; never truncated */
 } sockfd_cols[COL_COUNT] = {
-	[COL_PID]	= { "pid", 7 },
-	[COL_COMM]	= { "comm", 15 },
-	[COL_FD]	= { "fd", 5 },
-	[COL_INO]	= { "ino", 9 },
-	[COL_NETNS]	= { "netns", 10 },
-	[COL_FAMILY]	= { "family", 7 },
-	[COL_TYPE]	= { "type", 9 },
-	[COL_PROTO]	= { "proto", 8 },
-	[COL_STATE]	= { "state", 11 },
-	[COL_LOCAL]	= { "local", 21 },
-	[COL_REMOTE]	= { "remote", 21 },
-	[COL_TXQ]	= { "txq", 7 },
-	[COL_RXQ]	= { "rxq", 7 },
-	[COL_RMEM]	= { "rmem", 7 },
-	[COL_RCVBUF]	= { "rcvbuf", 7 },
-	[COL_WMEM]	= { "wmem", 7 },
-	[COL_SNDBUF]	= { "sndbuf", 7 },
-	[COL_UID]	= { "uid", 5 },
-	[COL_COOKIE]	= { "cookie", 8 },
-	[COL_CGROUP]	= { "cgroup", 6 },
-	[COL_DROPS]	= { "drops", 5 },
-	[COL_TIMER]	= { "timer", 17 },
-	[COL_RETRANS]	= { "retrans", 7 },
-	[COL_RTT]	= { "rtt", 13 },
-	[COL_CWND]	= { "cwnd", 0 },
+#define SOCKFD_COL(id, name, width, max, next)				\
+	[COL_##id] = { name, width }, next
+#define SOCKFD_COL_END
+	SOCKFD_COLUMNS
+#undef SOCKFD_COL
+#undef SOCKFD_COL_END
 };
 
 /*
@@ -102,17 +74,11 @@ struct sockfd_line {
 };
 
 /*
- * The most bytes of a line without its escaped text. Each column takes at
- * most its width or its longest text, and a space; the longest texts: pid,
- * fd, netns, uid, drops, txq, rxq 10-11 digits; ino, cookie, cgroup 20;
- * family, type, proto, state a name (< SOCKFD_SHORT_MAX) or a prefix and an
- * int (16); local, remote an IPv6 address and port (53); rmem to sndbuf 11;
- * timer 31; retrans 14; rtt, cwnd 21; the newline. The widths add up to
- * 226, the texts to 431, the spaces to 25, and padding is written in words
- * (7 more): 689, rounded up. (The pid and comm columns are copied as
- * SOCKFD_OWNER_TEXT bytes, fewer.)
+ * SOCKFD_LINE_ROOM (sockfd.h) is derived from the column table: each
+ * column's width or longest text, its space, and SOCKFD_LINE_SLACK for the
+ * words written past a column's end. sockfd_show_header() checks the
+ * writes that the table does not name (BUILD_BUG_ON).
  */
-#define SOCKFD_LINE_ROOM	704
 
 /*
  * sockfd_line_begin - begin a line in @m's buffer, if SOCKFD_LINE_ROOM
@@ -670,6 +636,21 @@ static void sockfd_put_inet_addr(struct sockfd_line *l, int family, __be32 v4,
 }
 
 /*
+ * An IPv6 address of a socket, copied to @to: 16 bytes have no single
+ * load, so each 32-bit word is read once (READ_ONCE). Lockless: bind()
+ * and connect() write the address under the socket lock; a copy racing
+ * with them may mix old and new words, as /proc/net/tcp6 (which prints it
+ * word by word) may.
+ */
+static void sockfd_copy_in6(struct in6_addr *to, const struct in6_addr *from)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		to->s6_addr32[i] = READ_ONCE(from->s6_addr32[i]);
+}
+
+/*
  * inet and inet6: protocol, state, the 5-tuple as /proc/net/tcp has it.
  * Returns the state it read, for the TCP columns at the end of the line.
  * Chain, step 4: sock -> inet_sock (inet_sk(): addresses, ports), and for
@@ -690,19 +671,20 @@ static int sockfd_show_inet(struct sockfd_line *l, struct sock *sk, int family)
 	/*
 	 * Lockless, as in /proc/net/tcp: addresses and ports are set under the
 	 * socket lock by bind() and connect(); a line racing with them may
-	 * show the old or the new value of each. Each address is copied once
-	 * before it is formatted, as get_tcp4_sock() does: IPv4 in one
-	 * READ_ONCE, IPv6 (16 bytes, no single load) into a local copy, so
-	 * that the printed text is one value, not a mix of bytes.
+	 * show the old or the new value of each (of each word of an IPv6
+	 * address). Each address is copied once before it is formatted, as
+	 * get_tcp4_sock() does: IPv4 in one READ_ONCE, IPv6 word by word
+	 * (sockfd_copy_in6()), so that the formatter, which reads the
+	 * address more than once, prints the one value it copied.
 	 */
 	sockfd_col(l, COL_LOCAL);
 	if (family == AF_INET6)
-		v6 = sk->sk_v6_rcv_saddr;
+		sockfd_copy_in6(&v6, &sk->sk_v6_rcv_saddr);
 	v4 = READ_ONCE(inet->inet_rcv_saddr);
 	sockfd_put_inet_addr(l, family, v4, &v6, READ_ONCE(inet->inet_sport));
 	sockfd_col(l, COL_REMOTE);
 	if (family == AF_INET6)
-		v6 = sk->sk_v6_daddr;
+		sockfd_copy_in6(&v6, &sk->sk_v6_daddr);
 	v4 = READ_ONCE(inet->inet_daddr);
 	sockfd_put_inet_addr(l, family, v4, &v6, READ_ONCE(inet->inet_dport));
 
@@ -836,9 +818,9 @@ static void sockfd_put_netlink_port(struct sockfd_line *l, struct socket *sock,
 }
 
 /* netlink: its protocol, the local and destination port ids. */
-static void sockfd_show_netlink(struct sockfd_line *l, struct socket *sock)
+static void sockfd_show_netlink(struct sockfd_line *l, struct socket *sock,
+				struct sock *sk)
 {
-	struct sock *sk = sock->sk;
 	int proto = READ_ONCE(sk->sk_protocol);	/* fixed at socket() */
 
 	sockfd_col(l, COL_PROTO);
@@ -879,6 +861,7 @@ static void sockfd_put_packet_local(struct sockfd_line *l, struct socket *sock,
 	char name[IFNAMSIZ] = "";
 	struct net_device *dev;
 	int ifindex;
+	size_t i;
 
 	if (kernel_getsockname(sock, (struct sockaddr *)&ss) < 0) {
 		sockfd_putc(l, '-');
@@ -894,14 +877,20 @@ static void sockfd_put_packet_local(struct sockfd_line *l, struct socket *sock,
 	ifindex = sll->sll_ifindex;
 	if (ifindex) {
 		/*
-		 * The name of the device now, as packet_getname_spkt() reads
-		 * it: under RCU, which keeps the device; a rename racing with
-		 * the copy may give either name.
+		 * The name of the device now, under RCU, which keeps the
+		 * device. Lockless: a rename writes dev->name under RTNL and
+		 * a seqlock this module cannot take (netdev_copy_name() is not
+		 * exported), so each byte is read once; a copy racing with a
+		 * rename may mix bytes of both names, as packet_getname_spkt()
+		 * may. The last byte of @name stays NUL.
 		 */
 		rcu_read_lock();
 		dev = dev_get_by_index_rcu(sock_net(sk), ifindex);
-		if (dev)
-			strscpy(name, dev->name, sizeof(name));
+		for (i = 0; dev && i < sizeof(name) - 1; i++) {
+			name[i] = READ_ONCE(dev->name[i]);
+			if (!name[i])
+				break;
+		}
 		rcu_read_unlock();
 	}
 	if (name[0])
@@ -914,10 +903,9 @@ static void sockfd_put_packet_local(struct sockfd_line *l, struct socket *sock,
 }
 
 /* packet: state and remote do not apply; local is interface/protocol. */
-static void sockfd_show_packet(struct sockfd_line *l, struct socket *sock)
+static void sockfd_show_packet(struct sockfd_line *l, struct socket *sock,
+			       struct sock *sk)
 {
-	struct sock *sk = sock->sk;
-
 	sockfd_col(l, COL_PROTO);
 	sockfd_putc(l, '-');
 	sockfd_col(l, COL_STATE);
@@ -1060,7 +1048,11 @@ static void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk,
 	sockfd_putc(l, '/');
 	sockfd_put_u64(l, READ_ONCE(tp->mdev_us) >> 2);
 	sockfd_col(l, COL_CWND);
-	sockfd_put_u64(l, tcp_snd_cwnd(tp));	/* READ_ONCE inside */
+	/*
+	 * Not tcp_snd_cwnd(): a plain load in 6.1 and 6.12. Written by
+	 * tcp_snd_cwnd_set() under the socket lock or in softirq.
+	 */
+	sockfd_put_u64(l, READ_ONCE(tp->snd_cwnd));
 	sockfd_putc(l, '/');
 	/* Still in initial slow start (no threshold yet): "-", as ss omits it. */
 	ssthresh = READ_ONCE(tp->snd_ssthresh);
@@ -1105,6 +1097,34 @@ void sockfd_show_header(struct seq_file *m)
 	struct sockfd_line line, *l = &line;
 	enum sockfd_col col;
 
+	/*
+	 * What SOCKFD_LINE_ROOM does not count column by column: the words
+	 * of padding past each column's end (sockfd_col()) and a memo's
+	 * whole text (sockfd_put_memo()) stay within SOCKFD_LINE_SLACK; the
+	 * owner's text, copied whole at the line's beginning
+	 * (sockfd_show_line()), within the room.
+	 */
+#define SOCKFD_COL(id, name, width, max, next)				\
+	(round_up((width) + 1, 8) > SOCKFD_LINE_SLACK || (next))
+#define SOCKFD_COL_END	0
+	BUILD_BUG_ON(SOCKFD_COLUMNS);
+#undef SOCKFD_COL
+#undef SOCKFD_COL_END
+	BUILD_BUG_ON(sizeof_field(struct sockfd_memo, text) > SOCKFD_LINE_SLACK);
+	BUILD_BUG_ON(SOCKFD_OWNER_TEXT > SOCKFD_LINE_ROOM);
+	/* A memo holds a u64's digits. */
+	BUILD_BUG_ON(sizeof_field(struct sockfd_memo, text) < SOCKFD_DEC_U64);
+	/*
+	 * SOCKFD_COLUMNS names every column of the enum once: as many as
+	 * there are, each by its id in sockfd_cols[] (W=1 warns of one
+	 * given twice).
+	 */
+#define SOCKFD_COL(id, name, width, max, next)	(1 + (next))
+#define SOCKFD_COL_END	0
+	BUILD_BUG_ON(SOCKFD_COLUMNS != COL_COUNT);
+#undef SOCKFD_COL
+#undef SOCKFD_COL_END
+
 	if (!sockfd_line_begin(l, m))
 		return;
 	for (col = 0; col < COL_COUNT; col++) {
@@ -1146,32 +1166,47 @@ void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm)
 EXPORT_SYMBOL_IF_KUNIT(sockfd_owner_set);
 
 /**
- * sockfd_show_socket - print one line for socket fd @fd of @o's task
+ * sockfd_show_line - print one line for socket fd @fd of @o's task
  * @m: the seq_file
  * @o: the task's pid and comm (sockfd_owner_set()), and its memos
  * @fd: the descriptor
- * @sock: the socket, pinned by the caller (a file reference)
+ * @fsock: the socket the fd's file was opened as: its inode is the
+ *	file's, named socket:[INO] in /proc/PID/fd (sockfs_dname())
+ * @sock: the socket the fd's calls reach (the file's ->private_data): the
+ *	same, except for an SMC socket that fell back to TCP, whose file
+ *	smc_switch_to_fallback() points at its internal TCP socket
+ *
+ * Both are pinned by the caller (a file reference): an SMC socket
+ * releases its internal socket only when it is itself released, at the
+ * file's last fput() (__smc_release()).
+ *
+ * The columns that name the fd's socket (ino, netns, family, type, uid)
+ * are @fsock's; the rest (protocol, state, addresses, queues, buffers,
+ * cookie, cgroup, drops, TCP) are @sock's, as getsockname(), SO_MEMINFO,
+ * SO_COOKIE and TCP_INFO on the fd answer them.
  *
  * Chain, step 3: socket (the VFS side: its inode is socket:[INO]) -> sock
  * (->sk, the protocol side), then one function per family casts it on.
  *
  * Return: 0, or SEQ_SKIP for a socket that has no sock any more.
  */
-int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
-		       unsigned int fd, struct socket *sock)
+int sockfd_show_line(struct seq_file *m, struct sockfd_owner *o,
+		     unsigned int fd, struct socket *fsock, struct socket *sock)
 {
 	/*
-	 * The file reference pins @sock and its sock: ->sk is cleared only
-	 * when the last file reference goes. Checked all the same.
+	 * The file reference pins both sockets and their socks: ->sk is
+	 * cleared only when the last file reference goes. Checked all the
+	 * same.
 	 */
-	struct sock *sk = READ_ONCE(sock->sk);
+	struct sock *fsk = READ_ONCE(fsock->sk);
+	struct sock *sk = sock == fsock ? fsk : READ_ONCE(sock->sk);
 	int state = -1;		/* inet only: the line's one read of sk_state */
 	struct sockfd_line line, *l = &line;
 	int family, type;
 	unsigned int inum;
 	kuid_t kuid;
 
-	if (!sk)
+	if (!fsk || !sk)
 		return SEQ_SKIP;
 
 	if (!sockfd_line_begin(l, m))
@@ -1193,20 +1228,25 @@ int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
 	sockfd_col(l, COL_FD);
 	sockfd_put_u64(l, fd);
 	sockfd_col(l, COL_INO);
-	sockfd_put_u64(l, (unsigned long long)SOCK_INODE(sock)->i_ino);
+	/* Set when the socket was made (new_inode_pseudo()), never changed. */
+	sockfd_put_u64(l, (unsigned long long)SOCK_INODE(fsock)->i_ino);
 	/* Read once: IPV6_ADDRFORM may turn an inet6 socket into inet. */
-	family = READ_ONCE(sk->sk_family);
+	family = READ_ONCE(fsk->sk_family);
 
 	sockfd_col(l, COL_NETNS);
-	inum = sock_net(sk)->ns.inum;
+	/* Fixed at socket() (an SMC socket's internal one shares it). */
+	inum = sock_net(fsk)->ns.inum;
 	if (!sockfd_put_memo(l, &o->netns, inum))
 		sockfd_put_u64_memo(l, &o->netns, inum, inum);
 	sockfd_col(l, COL_FAMILY);
 	sockfd_put_name(l, sockfd_family_name(family), "af", family);
 	sockfd_col(l, COL_TYPE);
-	type = READ_ONCE(sk->sk_type);	/* fixed at socket() */
+	type = READ_ONCE(fsk->sk_type);	/* fixed at socket() */
 	sockfd_put_name(l, sockfd_type_name(type), "type", type);
 
+	/* The family of the socket the fd's calls reach: see above. */
+	if (sk != fsk)
+		family = READ_ONCE(sk->sk_family);
 	switch (family) {
 	case AF_INET:
 	case AF_INET6:
@@ -1216,10 +1256,10 @@ int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
 		sockfd_show_unix(l, sk);
 		break;
 	case AF_NETLINK:
-		sockfd_show_netlink(l, sock);
+		sockfd_show_netlink(l, sock, sk);
 		break;
 	case AF_PACKET:
-		sockfd_show_packet(l, sock);
+		sockfd_show_packet(l, sock, sk);
 		break;
 	case AF_VSOCK:
 		sockfd_show_vsock(l, sk);
@@ -1239,13 +1279,18 @@ int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
 	sockfd_col(l, COL_SNDBUF);
 	sockfd_put_s64(l, READ_ONCE(sk->sk_sndbuf));
 	sockfd_col(l, COL_UID);
-	kuid = sockfd_sock_uid(sock, sk);
+	/* The owner of the fd's socket, as fstat() on the fd shows it. */
+	kuid = sockfd_sock_uid(fsock, fsk);
 	if (!sockfd_put_memo(l, &o->uid, __kuid_val(kuid)))
 		sockfd_put_u64_memo(l, &o->uid, __kuid_val(kuid),
 				    from_kuid_munged(seq_user_ns(m), kuid));
 
 	sockfd_put_ids(l, sk);
-	/* MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). */
+	/*
+	 * MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). It
+	 * reads sk_family once (READ_ONCE) and sk_type and sk_protocol
+	 * plainly: those two are set at socket() and never written again.
+	 */
 	if (state >= 0 && sk_is_tcp(sk))
 		sockfd_put_tcp_cols(l, sk, state);
 	else
@@ -1253,4 +1298,23 @@ int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
 	sockfd_line_end(l);
 	return 0;
 }
-EXPORT_SYMBOL_IF_KUNIT(sockfd_show_socket);
+EXPORT_SYMBOL_IF_KUNIT(sockfd_show_line);
+
+/**
+ * sockfd_show_socket - print one line for socket fd @fd of @o's task
+ * @m: the seq_file
+ * @o: the task's pid and comm (sockfd_owner_set()), and its memos
+ * @fd: the descriptor
+ * @file: its file, pinned by the caller (a reference)
+ * @sock: sock_from_file(@file)
+ *
+ * The line's socket is the file's own, its inode @file's (SMC: see
+ * sockfd_show_line()).
+ *
+ * Return: 0, or SEQ_SKIP for a socket that has no sock any more.
+ */
+int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
+		       unsigned int fd, struct file *file, struct socket *sock)
+{
+	return sockfd_show_line(m, o, fd, SOCKET_I(file_inode(file)), sock);
+}

@@ -451,7 +451,7 @@ static int sockfd_seq_show(struct seq_file *m, void *v)
 	}
 	/* The file reference keeps the socket alive while it is printed. */
 	/* The cursor stands on the entry: its fd is the line's. */
-	return sockfd_show_socket(m, &e->owner, iter->fd, e->sock);
+	return sockfd_show_socket(m, &e->owner, iter->fd, e->file, e->sock);
 }
 
 const struct seq_operations sockfd_seq_ops = {

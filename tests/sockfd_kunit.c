@@ -155,20 +155,31 @@ struct ku_line {
 	char *field[KU_NCOLS + 8];
 };
 
-/* The line of @sock as fd @fd of @o's task. */
-static void ku_format_owner(struct kunit *test, struct ku_line *l,
-			    struct sockfd_owner *o, unsigned int fd,
-			    struct socket *sock)
+/*
+ * The line of fd @fd of @o's task, whose file is @fsock's and whose calls
+ * reach @sock (the same socket but for a fallen-back SMC socket).
+ */
+static void ku_format_pair(struct kunit *test, struct ku_line *l,
+			   struct sockfd_owner *o, unsigned int fd,
+			   struct socket *fsock, struct socket *sock)
 {
 	struct seq_file *m = ku_seq(test);
 	char *s;
 
 	ku_header(test, &l->h);
-	KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, o, fd, sock), 0);
+	KUNIT_ASSERT_EQ(test, sockfd_show_line(m, o, fd, fsock, sock), 0);
 	s = ku_take(test, m);
 	l->text = kunit_kstrdup(test, s, GFP_KERNEL);
 	l->n = ku_split(test, s, l->field, ARRAY_SIZE(l->field));
 	KUNIT_ASSERT_EQ_MSG(test, l->n, l->h.n, "fields of %s", l->text);
+}
+
+/* The line of @sock as fd @fd of @o's task. */
+static void ku_format_owner(struct kunit *test, struct ku_line *l,
+			    struct sockfd_owner *o, unsigned int fd,
+			    struct socket *sock)
+{
+	ku_format_pair(test, l, o, fd, sock, sock);
 }
 
 /* The line of @sock as fd @fd of task @pid named @comm. */
@@ -473,7 +484,7 @@ static void sockfd_test_header(struct kunit *test)
 
 /*
  * A line is all or nothing: with any free space left in the seq_file
- * buffer, from none to more than the line needs, sockfd_show_socket()
+ * buffer, from none to more than the line needs, sockfd_show_line()
  * either appends exactly the line it printed into an empty buffer, or
  * marks the buffer overflowed (seq_file then shows the record again) and
  * leaves the bytes before it alone. An IPv6 socket bound to a name with
@@ -491,14 +502,14 @@ static void sockfd_test_line_overflow(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&sin6), sizeof(sin6)), 0);
 	sockfd_owner_set(&o, 1, "a b\\c");
-	KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, &o, 3, sock), 0);
+	KUNIT_ASSERT_EQ(test, sockfd_show_line(m, &o, 3, sock, sock), 0);
 	want = ku_take(test, m);
 	len = strlen(want);
 	KUNIT_ASSERT_GT(test, len, 200);
 	for (room = 0; room <= len + 512 && room < m->size; room++) {
 		memset(m->buf, '#', m->size);
 		m->count = m->size - room;
-		KUNIT_ASSERT_EQ(test, sockfd_show_socket(m, &o, 3, sock), 0);
+		KUNIT_ASSERT_EQ(test, sockfd_show_line(m, &o, 3, sock, sock), 0);
 		KUNIT_EXPECT_EQ(test, m->buf[m->size - room - 1], '#');
 		if (seq_has_overflowed(m)) {
 			KUNIT_EXPECT_LT_MSG(test, room, len + 512,
@@ -1066,6 +1077,222 @@ static void sockfd_test_format_in6(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, got, "::");
 }
 
+/*
+ * An fd whose file is one socket's and whose calls reach another, as an
+ * SMC socket's after its fallback to TCP (smc_switch_to_fallback()): ino,
+ * netns, family, type and uid are the file's socket's (/proc/PID/fd and
+ * fstat() show them), the rest the socket the calls reach (getsockname(),
+ * SO_MEMINFO, SO_COOKIE and TCP_INFO on the fd answer for it). A unix
+ * socket stands for the SMC one here: the debug kernel has no SMC.
+ */
+static void sockfd_test_file_socket(struct kunit *test)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	struct socket *fsock = ku_sock(test, AF_UNIX, SOCK_SEQPACKET, 0);
+	struct socket *sock = ku_sock(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	struct sock *sk = sock->sk;
+	struct sockfd_owner o;
+	struct ku_line l;
+	char want[32];
+
+	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&sin), sizeof(sin)), 0);
+	KUNIT_ASSERT_EQ(test, kernel_listen(sock, 5), 0);
+	ku_set_uid(fsock, 1234);
+	sockfd_owner_set(&o, 9, "smc");
+	ku_format_pair(test, &l, &o, 6, fsock, sock);
+
+	ku_expect_num(test, &l, "ino", SOCK_INODE(fsock)->i_ino);
+	KUNIT_EXPECT_NE(test, SOCK_INODE(fsock)->i_ino, SOCK_INODE(sock)->i_ino);
+	ku_expect_num(test, &l, "netns", init_net.ns.inum);
+	ku_expect_col(test, &l, "family", "unix");
+	ku_expect_col(test, &l, "type", "seqpacket");
+	ku_expect_col(test, &l, "uid", "1234");
+	ku_expect_col(test, &l, "proto", "tcp");
+	ku_expect_col(test, &l, "state", "LISTEN");
+	snprintf(want, sizeof(want), "0.0.0.0:%u",
+		 ntohs(inet_sk(sk)->inet_sport));
+	ku_expect_col(test, &l, "local", want);
+	ku_expect_col(test, &l, "remote", "0.0.0.0:0");
+	ku_expect_col(test, &l, "txq", "5");
+	ku_expect_col(test, &l, "rxq", "0");
+	ku_expect_num(test, &l, "rmem", sk_rmem_alloc_get(sk));
+	ku_expect_num(test, &l, "rcvbuf", READ_ONCE(sk->sk_rcvbuf));
+	ku_expect_num(test, &l, "wmem", sk_wmem_alloc_get(sk));
+	ku_expect_num(test, &l, "sndbuf", READ_ONCE(sk->sk_sndbuf));
+	ku_expect_ids(test, &l, sock);
+	ku_expect_no_tcp(test, &l);
+	sock_release(sock);
+	sock_release(fsock);
+}
+
+/* The longest text column @col may hold (SOCKFD_COLUMNS); 0 if none. */
+static size_t ku_col_max(const char *col)
+{
+#define SOCKFD_COL(id, name, width, max, next)				\
+	(!strcmp(col, name) ? (size_t)(max) : (next))
+#define SOCKFD_COL_END	0
+	return SOCKFD_COLUMNS;
+#undef SOCKFD_COL
+#undef SOCKFD_COL_END
+}
+
+/*
+ * The longest line this test can make: every column at the longest value
+ * its field can hold (a u32 at 4294967295, an int at -2147483648, the
+ * longest state name, an IPv6 address of 44 characters and port 65535 at
+ * both ends, a comm of 15 escaped bytes), but netns, cgroup and drops,
+ * which are the socket's own. Each column stays within the longest text
+ * SOCKFD_COLUMNS() gives it, the line within SOCKFD_LINE_ROOM and its
+ * escaped text, and with only that much free in the buffer the line is
+ * whole and not a byte is written past the buffer's end.
+ */
+static void sockfd_test_worst_line(struct kunit *test)
+{
+	/* ISATAP (dotted at the end, no "::"): the longest %pI6c text */
+	static const struct in6_addr far = { { {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0x02, 0x00, 0x5e, 0xfe, 0xff, 0xff, 0xff, 0xff } } };
+	static const char comm[] = "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f";
+	struct socket *fsock = ku_sock(test, AF_UNIX, SOCK_STREAM, 0);
+	struct socket *sock = ku_sock(test, AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+	struct sock *fsk = fsock->sk, *sk = sock->sk;
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	unsigned long ino = SOCK_INODE(fsock)->i_ino;
+	unsigned short family = fsk->sk_family, type = fsk->sk_type;
+	unsigned int wmem = refcount_read(&sk->sk_wmem_alloc);
+	int rcvbuf = sk->sk_rcvbuf, sndbuf = sk->sk_sndbuf;
+	u32 write_seq = tp->write_seq, rcv_nxt = tp->rcv_nxt;
+	u64 cookie = atomic64_read(&sk->sk_cookie);
+	struct seq_file *m = ku_seq(test);
+	size_t len, escaped, room, ms, i;
+	struct sockfd_owner o;
+	struct ku_line *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	char *want, *p;
+	int c;
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	KUNIT_ASSERT_EQ(test, sk_wmem_alloc_get(sk), 0);	/* a new socket */
+	/* Set by hand on sockets nothing else uses; undone before release. */
+	SOCK_INODE(fsock)->i_ino = ~0UL;
+	fsk->sk_family = U16_MAX;	/* no name: "af65535" */
+	fsk->sk_type = U16_MAX;
+	ku_set_uid(fsock, U32_MAX - 1);	/* U32_MAX is no uid */
+	lock_sock(sk);
+	sk->sk_state = TCP_NEW_SYN_RECV;	/* the longest name */
+	sk->sk_v6_rcv_saddr = far;
+	sk->sk_v6_daddr = far;
+	inet->inet_sport = htons(65535);
+	inet->inet_dport = htons(65535);
+	tp->write_seq = tp->snd_una + INT_MAX;
+	tp->rcv_nxt = tp->copied_seq + INT_MAX;
+	atomic_set(&sk->sk_rmem_alloc, INT_MIN);
+	/* wmem INT_MIN: the count is the bias plus what is allocated */
+	refcount_set(&sk->sk_wmem_alloc, (int)(wmem + (unsigned int)INT_MIN));
+	sk->sk_rcvbuf = INT_MIN;
+	sk->sk_sndbuf = INT_MIN;
+	atomic64_set(&sk->sk_cookie, U64_MAX);
+	sk_reset_timer(sk, sockfd_tcp_keepalive_timer(sk),
+		       jiffies + msecs_to_jiffies(4000000000U));
+	icsk->icsk_retransmits = 255;
+	tp->total_retrans = U32_MAX;
+	tp->srtt_us = U32_MAX;
+	tp->mdev_us = U32_MAX;
+	tp->snd_cwnd = U32_MAX;
+	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH - 1;
+	release_sock(sk);
+
+	sockfd_owner_set(&o, INT_MIN, comm);
+	ku_format_pair(test, l, &o, UINT_MAX, fsock, sock);
+	for (c = 0; c < l->h.n; c++) {
+		KUNIT_EXPECT_GT_MSG(test, ku_col_max(l->h.name[c]), 0,
+				    "column %s", l->h.name[c]);
+		if (!strcmp(l->h.name[c], "comm"))
+			continue;	/* escaped text */
+		KUNIT_EXPECT_LE_MSG(test, strlen(l->field[c]),
+				    ku_col_max(l->h.name[c]), "column %s: %s",
+				    l->h.name[c], l->field[c]);
+	}
+	ku_expect_col(test, l, "pid", "-2147483648");
+	ku_expect_col(test, l, "fd", "4294967295");
+	ku_expect_col(test, l, "ino", "18446744073709551615");
+	ku_expect_col(test, l, "family", "af65535");
+	ku_expect_col(test, l, "state", "NEW_SYN_RECV");
+	ku_expect_col(test, l, "local",
+		      "[ffff:ffff:ffff:ffff:200:5efe:255.255.255.255]:65535");
+	ku_expect_col(test, l, "txq", "2147483647");
+	ku_expect_col(test, l, "wmem", "-2147483648");
+	ku_expect_col(test, l, "uid", "4294967294");
+	ku_expect_col(test, l, "cookie", "18446744073709551615");
+	ku_expect_col(test, l, "retrans", "255/4294967295");
+	ku_expect_col(test, l, "cwnd", "4294967295/2147483646");
+
+	/* The line again, whole, to measure it. */
+	KUNIT_ASSERT_EQ(test, sockfd_show_line(m, &o, UINT_MAX, fsock, sock), 0);
+	want = ku_take(test, m);
+	len = strlen(want);
+	escaped = 4 * strlen(comm);
+	/* where the timer's ms begin; 10 digits, for weeks to come */
+	p = strstr(want, "keepalive/");
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	ms = p - want + strlen("keepalive/");
+	KUNIT_ASSERT_EQ(test, strspn(want + ms, "0123456789"), 10);
+	KUNIT_EXPECT_LE_MSG(test, len - escaped,
+			    SOCKFD_LINE_ROOM - SOCKFD_LINE_SLACK, "%s", want);
+	/*
+	 * From the least a line begins with to room for all of it: whole or
+	 * an overflow, never a byte past the buffer (its guard stays '#').
+	 */
+	m->buf = kunit_kmalloc(test, m->size + 64, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m->buf);
+	for (room = SOCKFD_LINE_ROOM;
+	     room <= SOCKFD_LINE_ROOM + SOCKFD_OWNER_TEXT; room++) {
+		memset(m->buf, '#', m->size + 64);
+		m->count = m->size - room;
+		KUNIT_ASSERT_EQ(test,
+				sockfd_show_line(m, &o, UINT_MAX, fsock, sock), 0);
+		for (i = m->size; i < m->size + 64; i++)
+			KUNIT_ASSERT_EQ_MSG(test, m->buf[i], '#',
+					    "byte %zu past the end, %zu free",
+					    i - m->size, room);
+		/* pid and comm (escaped) take SOCKFD_OWNER_TEXT bytes */
+		if (room == SOCKFD_LINE_ROOM + SOCKFD_OWNER_TEXT) {
+			KUNIT_EXPECT_FALSE_MSG(test, seq_has_overflowed(m),
+					       "%zu free for %zu bytes", room,
+					       len);
+		}
+		/* as @want but for the timer's ms, which count down */
+		if (!seq_has_overflowed(m)) {
+			p = m->buf + m->size - room;
+			KUNIT_EXPECT_EQ(test, m->count, m->size - room + len);
+			KUNIT_EXPECT_EQ(test, memcmp(p, want, ms), 0);
+			KUNIT_EXPECT_EQ(test, memcmp(p + ms + 10, want + ms + 10,
+						     len - ms - 10), 0);
+		}
+	}
+	m->count = 0;
+
+	lock_sock(sk);
+	sk_stop_timer(sk, sockfd_tcp_keepalive_timer(sk));	/* and its ref */
+	sk->sk_state = TCP_CLOSE;
+	inet->inet_sport = 0;
+	inet->inet_dport = 0;
+	tp->write_seq = write_seq;
+	tp->rcv_nxt = rcv_nxt;
+	atomic_set(&sk->sk_rmem_alloc, 0);
+	refcount_set(&sk->sk_wmem_alloc, wmem);
+	sk->sk_rcvbuf = rcvbuf;
+	sk->sk_sndbuf = sndbuf;
+	atomic64_set(&sk->sk_cookie, cookie);
+	release_sock(sk);
+	fsk->sk_family = family;
+	fsk->sk_type = type;
+	SOCK_INODE(fsock)->i_ino = ino;
+	sock_release(sock);
+	sock_release(fsock);
+}
+
 static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_names, ku_names_gen_params),
 	KUNIT_CASE(sockfd_test_name_lengths),
@@ -1087,6 +1314,8 @@ static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE(sockfd_test_uid_cache),
 	KUNIT_CASE(sockfd_test_format_in4),
 	KUNIT_CASE(sockfd_test_format_in6),
+	KUNIT_CASE(sockfd_test_file_socket),
+	KUNIT_CASE(sockfd_test_worst_line),
 	{}
 };
 

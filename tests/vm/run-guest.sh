@@ -15,7 +15,9 @@
 #   --tools 'ss lsof'      host programs to copy in, with their shared libraries;
 #                          a test's "guest-tools: p .." header line adds to it
 #   --extra-modules 'm ..' modules of that kernel to load first (deps included);
-#                          a test's "guest-modules: m .." header line adds to it
+#                          a test's "guest-modules: m .." header line adds to it,
+#                          its "guest-modules-optional: m .." line too where the
+#                          kernel has them (the test says what it checks without)
 #   --mem MB               guest memory (default 2048)
 #   --progs 'x.c ..'       extra C programs, built static into /usr/bin/NAME
 #   --run 'CMD'            run this shell command instead of the tests and
@@ -41,6 +43,7 @@ LOCKUP_RE='self-detected stall|detected stalls on CPUs|RCU stall|hung_task|block
 STALL_GRACE=${SOCKFD_STALL_GRACE:-30}
 
 kernel= out= tests= module= timeout= test_timeout= tools= extra_modules= mem=2048
+optional_modules=
 progs= run_cmd= append_extra=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
@@ -157,6 +160,7 @@ done
 # comment, e.g. dummy): loaded like --extra-modules; built-in ones are fine.
 for t in "${built_tests[@]}"; do
 	extra_modules+=" $(sed -n 's/^ \* guest-modules: //p' "$guest_src/$t.c")"
+	optional_modules+=" $(sed -n 's/^ \* guest-modules-optional: //p' "$guest_src/$t.c")"
 done
 # Host programs a test runs (a "guest-tools: p .." line, e.g.
 # apparmor_parser): copied in like --tools.
@@ -214,7 +218,7 @@ done
 
 # Kernel modules of this kernel, their dependencies first (modules.dep lists
 # every dependency of a module, the one to load first last).
-if [ -n "$extra_modules" ]; then
+if [ -n "$extra_modules$optional_modules" ]; then
 	moddir=$(dirname "$KDIR")
 	[ -f "$moddir/modules.dep" ] || moddir=/lib/modules/$KVER
 	order=()
@@ -223,12 +227,13 @@ if [ -n "$extra_modules" ]; then
 		for m in "${order[@]}"; do [ "$m" = "$1" ] && return 0; done
 		order+=("$1")
 	}
-	for name in $extra_modules; do
+	for name in $extra_modules $optional_modules; do
 		name=${name//-/_}
 		line=$(awk -v n="$name" -F: '{ b = $1; sub(/.*\//, "", b); sub(/\.ko(\.[a-z]+)?$/, "", b);
 			gsub(/-/, "_", b); if (b == n) { print; exit } }' "$moddir/modules.dep" 2>/dev/null || true)
 		if [ -z "$line" ]; then
 			grep -qE "/${name//_/[_-]}\.ko\$" "$moddir/modules.builtin" 2>/dev/null ||
+				[[ " $optional_modules " == *" $name "* ]] ||
 				fail "FAIL: harness/module-$name: not a module of $KVER"
 			continue
 		fi
