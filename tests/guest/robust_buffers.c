@@ -10,14 +10,16 @@
  * and of seq_file's page are), refreshed through /proc/sys/vm/stat_refresh.
  *
  * 1. opens     NOPEN opens without a read grow SUnreclaim by less than
- *              OPEN_COST each (a buffer per open would be 64 KiB each:
- *              625 MiB), and closing them gives it back.
+ *              open_cost each (a buffer per open would be 64 KiB each:
+ *              625 MiB), and closing them gives it back (on the debug
+ *              kernel KASAN's quarantine keeps freed objects in
+ *              SUnreclaim: there kmemleak finds nothing left instead).
  * 2. readers   READERS threads (8 times the bound) open the file and read
  *              1 MiB once, all at the same moment, and keep the file: a
  *              read returns some 64 KiB (the large buffer: more than 62 KiB)
  *              or some 4 KiB (the page: at most 4096), exactly the bound's
  *              number of them the former; SUnreclaim grows by at most
- *              bound x 64 KiB + READERS x (4 KiB + OPEN_COST) + SLACK.
+ *              bound x 64 KiB + READERS x (4 KiB + open_cost) + SLACK.
  * 3. same      on a quiet snapshot (NPAIRS socketpairs made first, nothing
  *              changing), a file with the large buffer and one with the
  *              page read the same bytes, a whole pass, well-formed, with
@@ -42,7 +44,15 @@
 #include <unistd.h>
 
 #define NOPEN 10000
-#define OPEN_COST 2048		/* bytes of SUnreclaim an unread open may cost */
+/*
+ * Bytes of SUnreclaim an unread open may cost: its file, seq_file, the
+ * module's iterator and procfs's opener record, some 700 bytes measured on
+ * 6.1 and 6.12. The debug kernel adds KASAN's metadata and a kmemleak
+ * record to each object, and KASAN's quarantine keeps what open() frees:
+ * 2,517 and 3,061 bytes measured in two runs on 7.2.
+ */
+#define OPEN_COST 2048
+#define OPEN_COST_DEBUG 6144
 #define SLACK (1024 * 1024)	/* SUnreclaim's own moves meanwhile */
 #define BIG (64 * 1024)		/* the module's large buffer */
 #define PAGE 4096		/* seq_file's own */
@@ -52,6 +62,8 @@
 #define CHUNK (1 << 20)
 
 static int bound;		/* large buffers the module may give at once */
+static bool debug;		/* SOCKFD_KERNEL=debug: KASAN, kmemleak */
+static long long open_cost;	/* OPEN_COST or OPEN_COST_DEBUG */
 
 /* The module's bound, from the possible CPUs ("0-1", "0,2-5"). */
 static int expected_bound(void)
@@ -103,6 +115,7 @@ static void test_opens(void)
 			gt_fatal("opens.setup", "open /dev/null %d: %s", i, strerror(errno));
 	for (i = 0; i < NOPEN; i++)
 		close(fds[i]);
+	gt_kmemleak_clear();
 	before = sunreclaim();
 	for (i = 0; i < NOPEN; i++)
 		if ((fds[i] = open(GT_PROC, O_RDONLY | O_CLOEXEC)) < 0)
@@ -115,14 +128,21 @@ static void test_opens(void)
 	printf("# %d opens without a read: SUnreclaim %+lld KiB (%lld bytes an open), "
 	       "%+lld KiB after closing\n", NOPEN, (held - before) / 1024,
 	       (held - before) / NOPEN, (closed - before) / 1024);
-	gt_check("opens.unread", held - before < (long long)NOPEN * OPEN_COST,
+	gt_check("opens.unread", held - before < NOPEN * open_cost,
 		 "%d opens without a read grew SUnreclaim by %lld KiB, want less than %lld "
-		 "(%d bytes an open; a 64 KiB buffer an open is %lld)", NOPEN,
-		 (held - before) / 1024, (long long)NOPEN * OPEN_COST / 1024, OPEN_COST,
+		 "(%lld bytes an open; a 64 KiB buffer an open is %lld)", NOPEN,
+		 (held - before) / 1024, NOPEN * open_cost / 1024, open_cost,
 		 (long long)NOPEN * BIG / 1024);
-	gt_check("opens.closed", closed - before < SLACK,
-		 "after closing the %d files SUnreclaim is %+lld KiB from before, want less than %d",
-		 NOPEN, (closed - before) / 1024, SLACK / 1024);
+	if (debug) {
+		/* false without a check only where there is no kmemleak */
+		if (!gt_check_kmemleak("opens.closed") &&
+		    access("/sys/kernel/debug/kmemleak", F_OK))
+			gt_fail("opens.closed", "no kmemleak on the debug kernel");
+	} else {
+		gt_check("opens.closed", closed - before < SLACK,
+			 "after closing the %d files SUnreclaim is %+lld KiB from before, "
+			 "want less than %d", NOPEN, (closed - before) / 1024, SLACK / 1024);
+	}
 }
 
 /* A pool of readers: all at once, each opens the file and reads once. */
@@ -189,7 +209,7 @@ static int test_readers(const char *name, struct reader *rs, int n)
 			odd_n = rs[i].n;
 		}
 	}
-	allowed = (long long)bound * BIG + (long long)n * (PAGE + OPEN_COST) + SLACK;
+	allowed = (long long)bound * BIG + n * (PAGE + open_cost) + SLACK;
 	printf("# %s: %d readers, %d read ~64 KiB, %d ~4 KiB; SUnreclaim %+lld KiB "
 	       "(allowed %lld)\n", name, n, big, page, (after - before) / 1024,
 	       allowed / 1024);
@@ -203,8 +223,8 @@ static int test_readers(const char *name, struct reader *rs, int n)
 	snprintf(check, sizeof(check), "%s.memory", name);
 	gt_check(check, after - before <= allowed,
 		 "%d readers holding their files grew SUnreclaim by %lld KiB, want at most "
-		 "%lld (%d x 64 KiB + %d x %d B + %d KiB)", n, (after - before) / 1024,
-		 allowed / 1024, bound, n, PAGE + OPEN_COST, SLACK / 1024);
+		 "%lld (%d x 64 KiB + %d x %lld B + %d KiB)", n, (after - before) / 1024,
+		 allowed / 1024, bound, n, PAGE + open_cost, SLACK / 1024);
 	return big;
 }
 
@@ -324,7 +344,11 @@ int main(void)
 	struct reader *rs;
 	int i, n;
 
+	const char *kernel = getenv("SOCKFD_KERNEL");
+
 	gt_init("robust_buffers");
+	debug = kernel && !strcmp(kernel, "debug");
+	open_cost = debug ? OPEN_COST_DEBUG : OPEN_COST;
 	bound = expected_bound();
 	for (i = 0; i < NPAIRS; i++)
 		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pairs[i]))
