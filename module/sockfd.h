@@ -95,6 +95,12 @@ struct sockfd_iter {
 	struct pid_namespace *pid_ns;	/* the procfs instance's; pinned at open */
 	struct pid *opener_tgid;	/* the opener's thread group; pinned at open */
 	/*
+	 * The seq_file was given a large buffer and holds one of the
+	 * module's count of them (sockfd_proc.c): set under the seq_file's
+	 * lock at its first read() or lseek(), read at release.
+	 */
+	bool big_buf;
+	/*
 	 * Resume cursor: the line at seq_file index @index is the first socket
 	 * fd at or after fd @fd of the task with id @tid (the fd table's id in
 	 * the reader's pid ns). Index 0 is the header.

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fault_memcg: open() gives /proc/sockfd a 64 KiB read buffer
- * (module/sockfd_proc.c), but only to save time. A reader in a memory
- * cgroup with too little room for it must not pay for it: open() succeeds,
- * no OOM killer runs (no "oom" or "oom_kill" event in the cgroup), and the
+ * fault_memcg: the first read() of /proc/sockfd gives the file a 64 KiB
+ * read buffer (module/sockfd_proc.c), charged to the reader's memory
+ * cgroup, but only to save time. A reader in a memory cgroup with too
+ * little room for it must not pay for it: open() and read() succeed, no
+ * OOM killer runs (no "oom" or "oom_kill" event in the cgroup), and the
  * reads fall back to seq_file's own page: no read() returns more than one
  * page, and the bytes equal an undisturbed read taken outside the cgroup.
  *

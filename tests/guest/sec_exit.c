@@ -108,16 +108,7 @@ static int victim_start(struct victim *v, int dumpable, long mb)
  */
 static long mem_free_kb(void)
 {
-	char *text, *p;
-	size_t len;
-	long kb = -1;
-
-	text = gt_read_file("/proc/meminfo", 4096, &len);
-	p = text ? strstr(text, "MemFree:") : NULL;
-	if (p)
-		kb = strtol(p + strlen("MemFree:"), NULL, 10);
-	free(text);
-	return kb;
+	return gt_meminfo_kb("MemFree");
 }
 
 /* Does the kernel let euid/fsuid NOBODY read the victim's fd link? */

@@ -2292,6 +2292,23 @@ long gt_sockets_used(void)
 	return n;
 }
 
+long gt_meminfo_kb(const char *key)
+{
+	char *text, *p;
+	size_t len, kl = strlen(key);
+	long kb = -1;
+
+	text = gt_read_file("/proc/meminfo", 4096, &len);
+	for (p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, key, kl) && p[kl] == ':') {
+			kb = strtol(p + kl + 1, NULL, 10);
+			break;
+		}
+	}
+	free(text);
+	return kb;
+}
+
 bool gt_check_sockets_used(const char *check, long before)
 {
 	long now = gt_sockets_used();

@@ -541,6 +541,10 @@ int gt_debugfs(void);
 /* "sockets: used N" of /proc/net/sockstat (this net namespace), or -1. */
 long gt_sockets_used(void);
 
+/* The value of a /proc/meminfo line ("MemFree", "SUnreclaim") in KiB, or
+ * -1. */
+long gt_meminfo_kb(const char *key);
+
 /*
  * Check that the count is back to `before` (waiting up to 5 s: sockets
  * go at their closer's return to user space, in-flight SCM_RIGHTS ones
