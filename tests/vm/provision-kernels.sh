@@ -12,10 +12,11 @@ set -euo pipefail
 # tests (tests/host/prom.sh), which start node_exporter on loopback themselves.
 # graphviz: make walkthrough draws its figures, and the host tests check
 # sockfd --dot, with dot.
+# debhelper, dh-dkms, fakeroot, lintian: make deb and its test (tests/host/deb.sh).
 TOOLS=(qemu-system-x86 qemu-utils busybox-static cpio gzip xz-utils
        build-essential sparse flex bison bc libelf-dev libssl-dev dkms openssl
        iproute2 lsof util-linux kmod perl prometheus prometheus-node-exporter curl
-       graphviz time)
+       graphviz time debhelper dh-dkms fakeroot lintian)
 # Services these packages start where systemd runs; not wanted on a test machine.
 SERVICES=(prometheus prometheus-node-exporter)
 STOCK=(linux-image-amd64 linux-headers-amd64)
