@@ -131,6 +131,78 @@ dkms-uninstall:
 		dkms remove sockfd/$(SOCKFD_VERSION) --all; fi
 	rm -rf $(DKMS_SRC)
 
+# Debian packages (debian/): sockfd-dkms (the module through DKMS) and sockfd
+# (the reader, man pages, the exporter's units, a modprobe.d example), built
+# by dpkg-buildpackage in a copy of the sources under build/deb; the .debs
+# land in build/deb/. Install them with apt-get install ./build/deb/*.deb.
+DEB_DIR := $(CURDIR)/build/deb
+deb:
+	@for c in dpkg-buildpackage dh dh_dkms; do command -v $$c >/dev/null || { \
+		echo "sockfd: make deb needs dpkg-dev, debhelper and dh-dkms (sudo make deps)" >&2; \
+		exit 2; }; done
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/sockfd-$(SOCKFD_VERSION)
+	if git -C $(CURDIR) rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+		git -C $(CURDIR) ls-files -z --cached --others --exclude-standard | \
+		(cd $(CURDIR) && tar --null -T - --ignore-failed-read -cf - 2>/dev/null); \
+	else tar -C $(CURDIR) --exclude=./build --exclude=./.git -cf - .; fi | \
+		tar -C $(DEB_DIR)/sockfd-$(SOCKFD_VERSION) -xf -
+	cd $(DEB_DIR)/sockfd-$(SOCKFD_VERSION) && dpkg-buildpackage -b -us -uc
+	@ls $(DEB_DIR)/*.deb
+
+# What the packages install, from this tree, for machines that do not use
+# them: the module through DKMS for every installed kernel that has its
+# headers (KVER=release: that one only), the reader and its man pages under
+# PREFIX, and the commented /etc/modprobe.d/sockfd.conf (an existing one is
+# kept). DESTDIR= stages all but the module (DKMS builds on each machine).
+MODPROBE_CONF := $(DESTDIR)/etc/modprobe.d/sockfd.conf
+LAB_KERNELS = $(if $(filter command line,$(origin KVER)),$(KVER),\
+	$(patsubst /lib/modules/%/build/include,%,$(wildcard /lib/modules/*/build/include)))
+SOCKFD_DKMS_PKG = $(shell dpkg-query -W -f='$${db:Status-Status}' sockfd-dkms 2>/dev/null | grep -qx installed && echo yes)
+lab-install: tools
+ifeq ($(DESTDIR),)
+	@command -v dkms >/dev/null || { echo "sockfd: dkms is not installed" \
+		"(apt-get install dkms linux-headers-amd64)." >&2; exit 2; }
+	@test -z "$(SOCKFD_DKMS_PKG)" || { echo "sockfd: the package sockfd-dkms is installed:" \
+		"it builds the module already (apt-get remove sockfd-dkms first)." >&2; exit 2; }
+	@test -n "$(LAB_KERNELS)" || { echo "sockfd: no kernel headers in /lib/modules/*/build" \
+		"(apt-get install linux-headers-$$(uname -r))." >&2; exit 2; }
+	@for k in $(LAB_KERNELS); do \
+		if printf '%s\n' 6.1 "$$k" | sort -V -C; then \
+			$(MAKE) --no-print-directory dkms-install KVER=$$k || exit; \
+		else echo "sockfd: not for $$k: Linux 6.1 or later needed"; fi; \
+	done
+else
+	@echo "sockfd: DESTDIR is set: no module (DKMS builds it on each machine)"
+endif
+	$(MAKE) -C tools install PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	@if [ -e $(MODPROBE_CONF) ]; then echo "sockfd: keeping $(MODPROBE_CONF)"; \
+	else install -D -m 0644 contrib/modprobe/sockfd.conf $(MODPROBE_CONF); fi
+
+# All of it, and what make install-exporter, make enable-at-boot and make
+# install (a module under extra/) added: every version DKMS has of sockfd
+# and its sources, the reader and man pages under PREFIX, the units and
+# sockfd.prom, /etc/modprobe.d/sockfd.conf and /etc/modules-load.d/sockfd.conf.
+# The module is unloaded first.
+lab-uninstall: uninstall-exporter
+ifeq ($(DESTDIR),)
+	@test -z "$(SOCKFD_DKMS_PKG)" || { echo "sockfd: the package sockfd-dkms is installed:" \
+		"apt-get purge sockfd-dkms sockfd removes it." >&2; exit 2; }
+	if [ -d /sys/module/sockfd ]; then modprobe -r sockfd; fi
+	if command -v dkms >/dev/null; then \
+		for v in $$(dkms status -m sockfd 2>/dev/null | sed -n 's|^sockfd/\([^,:]*\)[,:].*|\1|p' | sort -u); do \
+			dkms remove sockfd/$$v --all || exit; done; fi
+	rm -rf /usr/src/sockfd-*
+endif
+	$(MAKE) -C tools uninstall PREFIX=$(PREFIX) DESTDIR=$(DESTDIR)
+	for d in man5 man8; do if [ -d $(DESTDIR)$(PREFIX)/share/man/$$d ]; then \
+		rmdir --ignore-fail-on-non-empty $(DESTDIR)$(PREFIX)/share/man/$$d; fi; done
+	rm -f $(MODPROBE_CONF) $(BOOT_CONF)
+	for ko in $(DESTDIR)/lib/modules/*/extra/sockfd.ko*; do \
+		[ -e "$$ko" ] || continue; rm -f "$$ko"; \
+		rmdir --ignore-fail-on-non-empty "$${ko%/*}"; \
+		k=$${ko#$(DESTDIR)/lib/modules/}; $(if $(DESTDIR),:,depmod -a "$${k%%/*}"); done
+
 # Development: the module built here, into the running kernel.
 load: module
 	insmod $(CURDIR)/sockfd.ko
@@ -164,10 +236,11 @@ install-exporter: tools
 # make uninstall removes it).
 uninstall-exporter:
 	$(if $(SYSTEMD_RUNNING),-systemctl disable --now sockfd-prom.timer)
+	$(if $(SYSTEMD_RUNNING),-systemctl stop sockfd-prom.service)
 	rm -f $(DESTDIR)$(UNITDIR)/sockfd-prom.service $(DESTDIR)$(UNITDIR)/sockfd-prom.timer \
 		$(DESTDIR)$(TEXTFILE_DIR)/sockfd.prom
 	$(if $(SYSTEMD_RUNNING),systemctl daemon-reload)
 
 .PHONY: all module tools fuzz clean check demo soak deps bench compare install uninstall \
 	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot \
-	install-exporter uninstall-exporter walkthrough
+	install-exporter uninstall-exporter walkthrough deb lab-install lab-uninstall

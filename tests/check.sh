@@ -5,7 +5,10 @@
 #     on module/; each counts as one PASS or FAIL;
 #  2. host tests (tests/host/run.sh), install staging and the old-kernel
 #     refusal (tests/host/install.sh), the DKMS round trip with a guest per
-#     stock kernel (tests/host/dkms-roundtrip.sh, root);
+#     stock kernel (tests/host/dkms-roundtrip.sh, root), the Debian packages
+#     installed, upgraded and purged with a guest per stock kernel
+#     (tests/host/deb.sh, root), make lab-install / lab-uninstall and module
+#     signing with Debian's and Ubuntu's key layouts (tests/host/lab.sh, root);
 #  3. guest tests on each kernel (tests/vm/run-guest.sh).
 # Default kernels: 6.1 6.12, plus debug when tests/vm/build-debug-kernel.sh
 # exists. Closes with one line "N passed, N failed" summing everything;
@@ -114,6 +117,9 @@ fi
 say "install and DKMS tests"
 run_part install "$logs/install.log" "$SOCKFD_ROOT/tests/host/install.sh" "${stock[@]}"
 run_part dkms "$logs/dkms.log" "$SOCKFD_ROOT/tests/host/dkms-roundtrip.sh" "${stock[@]}"
+say "Debian packages and the lab install"
+run_part deb "$logs/deb.log" "$SOCKFD_ROOT/tests/host/deb.sh" "${stock[@]}"
+run_part lab "$logs/lab.log" "$SOCKFD_ROOT/tests/host/lab.sh"
 
 # --- 3. guest tests -------------------------------------------------------
 for k in $kernels; do

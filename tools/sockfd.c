@@ -5,6 +5,7 @@
  * Options, filters and the main loop (the table, --watch, --json, --prom,
  * --summary, explain).  See sockfd(8); the file format is proc_sockfd(5).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -14,8 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "table.h"
 
@@ -47,6 +52,7 @@ struct opts {
 	const char *columns;
 	unsigned int out_flags;
 	bool json, summary, prom, dot;
+	bool quiet;		/* -q: no note on what is not shown */
 	const char *prom_file;
 	unsigned int top;
 	double watch;
@@ -79,6 +85,8 @@ static void __attribute__((noreturn)) usage(void)
 	      "                        - those that vanished since the last refresh\n"
 	      "     --count N          with --watch: stop after N refreshes\n"
 	      "     --proc-root DIR    read the /proc files below DIR instead of /proc\n"
+	      " -q, --quiet            no note on stderr that processes are not shown\n"
+	      "                        (without CAP_SYS_PTRACE)\n"
 	      "\n"
 	      "Filters (different filters must all match; a repeated one matches any value):\n"
 	      " -p, --pid PID          sockets in the fd table of PID\n"
@@ -235,6 +243,84 @@ static bool is_stdin(const struct opts *o)
 	return o->file && strcmp(o->file, "-") == 0;
 }
 
+/* Has the reader CAP_SYS_PTRACE in its effective set?  Unknown: yes. */
+static bool may_ptrace_all(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3] = { 0 };
+
+	if (syscall(SYS_capget, &h, d))
+		return true;
+	return d[CAP_TO_INDEX(CAP_SYS_PTRACE)].effective & CAP_TO_MASK(CAP_SYS_PTRACE);
+}
+
+/*
+ * The module's unprivileged= parameter: 'u' (uid, the default, also when
+ * the file cannot be read), 't' (tgid) or 'n' (none).
+ */
+static char unpriv_rule(void)
+{
+	char buf[16] = "";
+	FILE *f = fopen("/sys/module/sockfd/parameters/unprivileged", "re");
+
+	if (f) {
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = 0;
+		fclose(f);
+	}
+	return buf[0] == 't' || buf[0] == 'n' ? buf[0] : 'u';
+}
+
+/*
+ * Once, on stderr, when reading the live file without CAP_SYS_PTRACE: the
+ * module lists only the processes the reader may trace (proc_sockfd(5),
+ * PERMISSIONS), and how many others there are.  Counted cheaply from the
+ * owners of the /proc/PID/fd directories: the process's euid and egid, or
+ * root's when it is not dumpable (task_dump_owner(); /proc/PID itself
+ * ignores dumpability).  The module wants all of the process's uids and
+ * gids to be the reader's: one whose real and effective ids differ is
+ * miscounted.
+ */
+static void note_hidden(const struct opts *o)
+{
+	static bool noted;
+	char rule = unpriv_rule();
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	unsigned long others = 0;
+	pid_t self = getpid();
+	struct dirent *e;
+	struct stat st;
+	DIR *d;
+
+	if (noted || o->quiet || o->file || may_ptrace_all())
+		return;
+	noted = true;
+	d = opendir(o->proc_root);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		char fd[300];
+		uint64_t pid;
+
+		if (!sf_parse_u64(e->d_name, strlen(e->d_name), &pid))
+			continue;
+		snprintf(fd, sizeof(fd), "%s/fd", e->d_name);
+		if (fstatat(dirfd(d), fd, &st, 0) || !S_ISDIR(st.st_mode))
+			continue;
+		if (rule == 'n' || (pid != (uint64_t)self &&
+				    (rule == 't' || st.st_uid != uid || st.st_gid != gid)))
+			others++;
+	}
+	closedir(d);
+	fprintf(stderr, "sockfd: without CAP_SYS_PTRACE, %s;\n"
+		"        not shown: %lu %sprocess%s (see proc_sockfd(5); -q: no note)\n",
+		rule == 'n' ? "the module lists no process (unprivileged=none)" :
+		rule == 't' ? "the module lists only this one (unprivileged=tgid)" :
+		"only the processes you may trace are listed",
+		others, rule == 'n' ? "" : "other ", others == 1 ? "" : "es");
+}
+
 /* How load() reads the input. */
 enum how {
 	STREAM,		/* chunk by chunk, the rows given by sf_next() */
@@ -273,6 +359,7 @@ static int load(const struct opts *o, enum how how, struct sf_table *t,
 				"        'sudo modprobe sockfd' (installed) or 'make load' (in its source tree)\n");
 		return 1;
 	}
+	note_hidden(o);
 	t->warn = warn_line;
 	t->warn_ctx = is_stdin(o) ? "(stdin)" : path;
 	if (how != STREAM) {
@@ -555,6 +642,7 @@ int main(int argc, char **argv)
 		{ "watch", required_argument, NULL, 'w' },
 		{ "count", required_argument, NULL, OPT_COUNT },
 		{ "proc-root", required_argument, NULL, OPT_PROC_ROOT },
+		{ "quiet", no_argument, NULL, 'q' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
 		{ "port", required_argument, NULL, OPT_PORT },
@@ -584,7 +672,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockfd: out of memory\n");
 		return 1;
 	}
-	while ((c = getopt_long(argc, argv, "f:o:Hnjw:p:c:s:tux46lhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "f:o:Hnjw:p:c:s:tux46lqhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
 			o.file = optarg;
@@ -667,6 +755,9 @@ int main(int argc, char **argv)
 		case OPT_UID:
 			f->uid = uid_arg(optarg);
 			f->has_uid = true;
+			break;
+		case 'q':
+			o.quiet = true;
 			break;
 		case 'h':
 			usage();

@@ -92,7 +92,7 @@ check version 0 '[ "$(cat $T/out)" = "sockfd $ver" ]' -- "$R" --version
 check version-short 0 'has "sockfd $ver"' -- "$R" -V
 check help 0 'for o in --file --output --no-headings --numeric --json --summary --dot --top --watch \
 	--count --proc-root --pid --comm --port --state --tcp --udp --unix --ipv4 --ipv6 \
-	--listening --netns --uid --help --version explain; do has -- "$o" || exit 1; done' -- "$R" --help
+	--listening --netns --uid --quiet --help --version explain; do has -- "$o" || exit 1; done' -- "$R" --help
 check help-short 0 'has "Usage:"' -- "$R" -h
 check bad-option 2 'err_has "Try '\''sockfd --help'\''"' -- "$R" --bogus
 check bad-argument 2 'err_has "unexpected argument"' -- "$R" -f "$BASIC" extra
@@ -351,6 +351,44 @@ else
 fi
 
 # ---- format 2 columns: cookie, cgroup, drops, timer, retrans, rtt, cwnd ----
+# ---- without CAP_SYS_PTRACE: one note on stderr, the others counted ----
+# A fake /proc whose PID/fd directories have the owners the count reads:
+# root's, the reader's own uid and gid (shown), the right uid with another
+# gid (the module wants all ids equal) and another user's (not shown); the
+# owner of PID itself does not count (it ignores dumpability); a PID without
+# fd, a file with a numeric name and a non-numeric directory are no processes.
+NR=$T/noroot
+mkdir -p "$NR/10/fd" "$NR/11/fd" "$NR/12/fd" "$NR/13/fd" "$NR/15" "$NR/self/fd"
+cp "$BASIC" "$NR/sockfd"
+touch "$NR/14"
+note="only the processes you may trace are listed"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chown 65534:65534 "$NR/10" "$NR/11/fd" "$NR/15"
+	chown 65534:0 "$NR/12/fd"
+	chown 1000:1000 "$NR/13/fd"
+	chmod 0755 "$T" && chmod -R a+rX "$NR"
+	U=(setpriv --reuid 65534 --regid 65534 --clear-groups "$R")
+	check noroot/note 0 'lines 22 && err_has "sockfd: without CAP_SYS_PTRACE, $note;" &&
+		err_has "not shown: 3 other processes (see proc_sockfd(5); -q: no note)" &&
+		[ "$(wc -l <$T/err)" = 2 ]' -- "${U[@]}" --proc-root "$NR"
+	check noroot/once 0 '[ "$(grep -c "$note" $T/err)" = 1 ] && [ "$(grep -c "21 sockets" $T/out)" = 3 ]' -- \
+		"${U[@]}" --proc-root "$NR" -w 0.05 --count 3
+	check noroot/quiet 0 'lines 22 && [ ! -s $T/err ]' -- "${U[@]}" --proc-root "$NR" -q
+	check noroot/quiet-long 0 '[ ! -s $T/err ]' -- "${U[@]}" --proc-root "$NR" --quiet --summary
+	check noroot/file 0 'lines 22 && [ ! -s $T/err ]' -- "${U[@]}" -f "$NR/sockfd"
+	mkdir -p "$T/noroot1/20/fd" && cp "$BASIC" "$T/noroot1/sockfd"
+	chown 1000:1000 "$T/noroot1/20/fd" && chmod -R a+rX "$T/noroot1"
+	check noroot/one 0 'err_has "not shown: 1 other process (see"' -- "${U[@]}" --proc-root "$T/noroot1"
+	# root without CAP_SYS_PTRACE: root's own processes are shown
+	check noroot/root-no-ptrace 0 'err_has "$note" && err_has "not shown: 3 other processes"' -- \
+		setpriv --bounding-set -sys_ptrace "$R" --proc-root "$NR"
+	check noroot/ptrace 0 'lines 22 && [ ! -s $T/err ]' -- "$R" --proc-root "$NR"
+else
+	check noroot/note 0 'lines 22 && err_has "$note" && err_has "not shown: 0 other processes"' -- \
+		"$R" --proc-root "$NR"
+	check noroot/quiet 0 'lines 22 && [ ! -s $T/err ]' -- "$R" --proc-root "$NR" -q
+fi
+
 # A tree with a cgroup2 hierarchy next to the fake /proc (--proc-root DIR
 # takes DIR/../sys/fs/cgroup); a directory's inode number is its cgroup id,
 # so the capture is made here with the ids of these directories.

@@ -14,10 +14,11 @@ set -euo pipefail
 # sockfd --dot, with dot.
 # apparmor: apparmor_parser, which the guest test sec_audit runs (its
 # "guest-tools:" line) to load a profile into the test kernels' AppArmor.
+# debhelper, dh-dkms, fakeroot, lintian: make deb and its test (tests/host/deb.sh).
 TOOLS=(qemu-system-x86 qemu-utils busybox-static cpio gzip xz-utils
        build-essential sparse flex bison bc libelf-dev libssl-dev dkms openssl
        iproute2 lsof util-linux kmod perl prometheus prometheus-node-exporter curl
-       graphviz time apparmor)
+       graphviz time apparmor debhelper dh-dkms fakeroot lintian)
 # Services these packages start where systemd runs; not wanted on a test machine.
 SERVICES=(prometheus prometheus-node-exporter)
 STOCK=(linux-image-amd64 linux-headers-amd64)
