@@ -18,9 +18,9 @@ vm=$SOCKFD_ROOT/tests/vm
 
 kernels="6.1 6.12"
 [ -x "$vm/build-debug-kernel.sh" ] && kernels+=" debug kcsan"
-# The soak's length on the kcsan kernel (run-guest.sh passes
-# SOCKFD_SOAK_SECONDS into the guest).
-KCSAN_SOAK_SECONDS=60
+# The soak's length on the kcsan kernel (run-guest.sh passes it into the
+# guest as SOCKFD_SOAK_SECONDS).
+KCSAN_SOAK_SECONDS=${KCSAN_SOAK_SECONDS:-60}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) [ $# -ge 2 ] || die "--kernels needs a value"; kernels=$2; shift 2 ;;
@@ -134,7 +134,7 @@ concurrency=$( (grep -l '^ \* concurrency: yes$' "$SOCKFD_ROOT"/tests/guest/*.c 
 for k in $kernels; do
 	say "guest tests on $k"
 	if [ "$k" = kcsan ]; then
-		run_part "guest $k" "$logs/guest-$k.log" env SOCKFD_SOAK_SECONDS=$KCSAN_SOAK_SECONDS \
+		run_part "guest $k" "$logs/guest-$k.log" env "SOCKFD_SOAK_SECONDS=$KCSAN_SOAK_SECONDS" \
 			"$vm/run-guest.sh" --kernel "$k" --out "$logs/guest-$k" --tests "$concurrency"
 	else
 		run_part "guest $k" "$logs/guest-$k.log" "$vm/run-guest.sh" --kernel "$k" --out "$logs/guest-$k"
