@@ -57,12 +57,24 @@ demo:
 walkthrough:
 	@tests/vm/walkthrough.sh $(if $(KERNEL),--kernel $(KERNEL))
 
-# The soak test alone, on the debug kernel, for SECONDS (make check runs 60).
+# The long runs of the stress tests, SECONDS each (make check runs 60):
+# soak (readers, churn, rmmod under readers) and walk_expand (fd tables
+# that grow under the walk), on SOAK_KERNELS, with quicker lockup
+# detectors: a soft lockup after 10 s, an RCU stall after 10 s, a hung
+# task after 30 s. Logs in build/soak-KERNEL/.
 SECONDS ?= 600
+SOAK_KERNELS ?= 6.12 debug
+SOAK_TESTS ?= soak walk_expand
+SOAK_APPEND := watchdog_thresh=5 rcupdate.rcu_cpu_stall_timeout=10 \
+	sysctl.kernel.hung_task_timeout_secs=30
 soak:
-	@SOCKFD_SOAK_SECONDS=$(SECONDS) tests/vm/run-guest.sh --kernel debug \
-		--tests soak --out build/soak --test-timeout $$(($(SECONDS) + 300)) \
-		--timeout $$(($(SECONDS) + 900))
+	@status=0; for k in $(SOAK_KERNELS); do \
+		SOCKFD_SOAK_SECONDS=$(SECONDS) SOCKFD_STRESS_SECONDS=$(SECONDS) \
+		tests/vm/run-guest.sh --kernel $$k --tests '$(SOAK_TESTS)' \
+			--out build/soak-$$k --append '$(SOAK_APPEND)' \
+			--test-timeout $$(($(SECONDS) + 300)) \
+			--timeout $$((2 * $(SECONDS) + 900)) || status=1; \
+	done; exit $$status
 
 deps:
 	@tests/vm/provision-kernels.sh

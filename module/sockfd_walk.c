@@ -14,6 +14,7 @@
  * whatever exits or closes meanwhile.
  */
 #include <linux/err.h>
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/init.h>
 #include <linux/net.h>
@@ -144,6 +145,160 @@ int __init sockfd_walk_init(void)
 	return 0;
 }
 
+/* How many fds sockfd_fget_next_socket() looks at per lock hold. */
+#define SOCKFD_FD_BATCH	1024
+
+/*
+ * sockfd_scan_fds - the first fd in *@fd to @max - 1 of @fdt whose file has
+ * the sockets' file_operations (the comparison sock_from_file() makes,
+ * inline: most fds are passed by). Sets *@fd to it and returns its file, or
+ * sets *@fd to where the scan stopped and returns NULL. No reference is
+ * taken: the answer is a hint, which sockfd_fget_next_socket() confirms.
+ * Caller holds rcu_read_lock(), which keeps @fdt (expand_files() frees a
+ * replaced one after a grace period) and the memory of the files it points
+ * to (see sockfd_fget_next_socket() for what that memory may hold).
+ */
+static struct file *sockfd_scan_fds(struct fdtable *fdt, unsigned int *fd,
+				    unsigned int max)
+{
+	struct file *seen;
+	unsigned int i;
+
+	for (i = *fd; i < max; i++) {
+		/* Lockless: close() and dup2() change the slot. */
+		seen = rcu_dereference_raw(fdt->fd[i]);
+		/* Lockless: ->f_op of a file that may be closed meanwhile. */
+		if (seen && READ_ONCE(seen->f_op) == sockfd_socket_fops) {
+			*fd = i;
+			return seen;
+		}
+	}
+	*fd = i;
+	return NULL;
+}
+
+/*
+ * sockfd_fget_rcu - a reference on the file open at fd @fd of @files, taken
+ * as the kernel's own fd lookup, __fget_files_rcu() (fs/file.c), takes it
+ * in 6.1, 6.12 and 7.x: read the table and its slot, take a reference
+ * unless the count is zero, then check that the slot and the table still
+ * hold that file. Every retry reads @files->fdt again.
+ *
+ * That is what makes the loop end. A slot of the current table never holds
+ * a file whose count is zero for long: close() empties the slot before it
+ * drops the fd's reference. A table that expand_files() replaced is never
+ * written again, so its slot may hold a closed file (count zero, or its
+ * memory reused by another file from 6.7, where files are
+ * SLAB_TYPESAFE_BY_RCU) for as long as the RCU read lock is held: looping
+ * on such a slot (as get_file_rcu() does on 6.7 and later) never ends. A
+ * retry here reads the table anew, so it happens only when another task
+ * changed the table or the slot since the last try.
+ *
+ * Caller holds rcu_read_lock() and task_lock() of a task whose ->files is
+ * @files (which keeps @files alive), and @fd is below the max_fds of a
+ * table @files had: tables only grow, so it is below every later one's.
+ * Chain, step 2: files_struct -> fdtable (->fdt) -> file (->fd[@fd]).
+ *
+ * Return: the file with a reference held (drop it with fput()), or NULL if
+ * no file is open at @fd (any more).
+ */
+static struct file *sockfd_fget_rcu(struct files_struct *files,
+				    unsigned int fd)
+{
+	struct fdtable *fdt;
+	struct file *file;
+
+	for (;;) {
+		/* Lockless: expand_files() replaces the table. */
+		fdt = rcu_dereference_raw(files->fdt);
+		/* Lockless: close() and dup2() change the slot. */
+		file = rcu_dereference_raw(fdt->fd[fd]);
+		if (!file)
+			return NULL;
+		/* Fails only for a file being freed: read the table again. */
+		if (!sockfd_file_ref_get(file))
+			continue;
+		/*
+		 * The reference is the fd's only if the slot still holds the
+		 * file and the table is still @files' (a close() after an
+		 * expansion empties only the new table's slot). Lockless
+		 * reads, ordered after the reference's full barrier.
+		 */
+		if (likely(rcu_dereference_raw(fdt->fd[fd]) == file &&
+			   rcu_dereference_raw(files->fdt) == fdt))
+			return file;
+		fput(file);	/* not the fd's: drop the reference just taken */
+	}
+}
+
+/**
+ * sockfd_fget_next_socket - the first socket among the open files of @task
+ *	at fd *@fd or above, passing every other file by without a reference
+ * @task: the task (a reference held by the caller)
+ * @fd: where to start; set to the fd of the file returned, or to where the
+ *	look stopped
+ *
+ * Most fds of most processes are not sockets: taking and dropping a
+ * reference on each (two atomic operations on a shared cache line, and an
+ * fput()) only to skip it cost more than the test. So, under task_lock()
+ * (which keeps ->files from being freed or replaced) and rcu_read_lock(),
+ * the walk compares each file's ->f_op with the sockets' without a
+ * reference (sockfd_scan_fds()), and takes one only on a file that looked
+ * like a socket (sockfd_fget_rcu()). The file may be closed meanwhile, its
+ * count already zero; what that unreferenced read can answer:
+ *
+ * - before 6.7 (6.1): files are freed after an RCU grace period
+ *   (file_free_rcu()), so the memory is still that file: the answer is
+ *   about the file the fd held when the slot was read, a true one.
+ * - 6.7 and later (6.12, 7.x): files are SLAB_TYPESAFE_BY_RCU, the memory
+ *   may already be another file. Its count hit zero, so it had left the fd
+ *   table: a "not a socket" then skips an fd that was closed meanwhile, as
+ *   a walk a moment later would; a "socket" leads to sockfd_fget_rcu(),
+ *   which takes a reference on the file the fd holds now (or none), and
+ *   the caller tests that file with sock_from_file() again, under its
+ *   reference (a file that is not a socket is put back and passed by).
+ *
+ * The fd array is read once per look, not once per fd: if expand_files()
+ * replaces it meanwhile, the old one still holds every fd that was open
+ * before (it was copied from it), so an fd open during the whole walk is
+ * never missed; one opened during it may or may not be seen, as in any
+ * walk. The reference is taken through the table @task has now.
+ *
+ * Return: the file with a reference held (drop it with fput()); NULL when
+ * the task has no socket fd at or above *@fd (or no fd table);
+ * ERR_PTR(-EAGAIN) after %SOCKFD_FD_BATCH fds without one: *@fd is then
+ * the next fd to look at, and the caller may cond_resched() first.
+ */
+static struct file *sockfd_fget_next_socket(struct task_struct *task,
+					    unsigned int *fd)
+{
+	unsigned int end = *fd + SOCKFD_FD_BATCH, max;
+	struct files_struct *files;
+	struct file *file = NULL;
+	struct fdtable *fdt;
+
+	rcu_read_lock();
+	task_lock(task);
+	files = task->files;
+	/* Each turn moves *@fd forward or ends: at most a batch of fds. */
+	while (files) {
+		fdt = files_fdtable(files);
+		max = min(fdt->max_fds, end);
+		if (!sockfd_scan_fds(fdt, fd, max)) {
+			if (max == end)
+				file = ERR_PTR(-EAGAIN);
+			break;
+		}
+		file = sockfd_fget_rcu(files, *fd);
+		if (file)
+			break;
+		(*fd)++;	/* closed meanwhile: passed by */
+	}
+	task_unlock(task);
+	rcu_read_unlock();
+	return file;
+}
+
 /*
  * sockfd_get_socket_file - the first fd >= *@fd of @task whose file is a
  * socket. Sets *@fd to it and *@sock to its socket. Returns the file with
@@ -157,9 +312,10 @@ static struct file *sockfd_get_socket_file(struct task_struct *task,
 {
 	struct file *file;
 
+	/* Each turn moves *@fd forward or ends. */
 	for (;;) {
 		/* Other files are passed by without a reference. */
-		file = sockfd_fget_next_socket(task, fd, sockfd_socket_fops);
+		file = sockfd_fget_next_socket(task, fd);
 		if (file == ERR_PTR(-EAGAIN)) {
 			cond_resched();	/* a long run of other files */
 			continue;

@@ -85,11 +85,9 @@ done
 checkpatch=$SOCKFD_CACHE/checkpatch/checkpatch.pl
 if [ -f "$checkpatch" ]; then
 	: >"$logs/checkpatch.log"
-	# LINUX_VERSION_CODE is meant for in-tree code; a module built for
-	# several kernels needs it, once, in module/sockfd_compat.h.
 	for f in "$SOCKFD_ROOT"/module/*.[ch] "$SOCKFD_ROOT"/tests/sockfd_kunit.c; do
 		(cd "$SOCKFD_ROOT" && perl "$checkpatch" --no-tree --strict --terse \
-			--ignore LINUX_VERSION_CODE -f "${f#"$SOCKFD_ROOT"/}") \
+			-f "${f#"$SOCKFD_ROOT"/}") \
 			>>"$logs/checkpatch.log" 2>&1 || true
 	done
 	mapfile -t problems < <(grep -E ': (ERROR|WARNING|CHECK):' "$logs/checkpatch.log" || true)

@@ -53,18 +53,18 @@
 #include "../module/sockfd.h"
 #include "../module/sockfd_compat.h"
 
-/* The namespace is a string from 6.13, a bare token before. */
-#if SOCKFD_KERNEL_BEFORE(6, 13)
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-#else
+/* The namespace is a string from 6.13, a bare token before (Kbuild probe). */
+#ifdef SOCKFD_HAVE_IMPORT_NS_STRING
 MODULE_IMPORT_NS("EXPORTED_FOR_KUNIT_TESTING");
+#else
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 #endif
 
-/* kernel_bind()/kernel_connect() take struct sockaddr_unsized from 6.19 (inferred). */
-#if SOCKFD_KERNEL_BEFORE(6, 19)
-#define KU_ADDR(a) ((struct sockaddr *)(a))
-#else
+/* kernel_bind()/kernel_connect() take struct sockaddr_unsized from 6.19 (Kbuild probe). */
+#ifdef SOCKFD_HAVE_SOCKADDR_UNSIZED
 #define KU_ADDR(a) ((struct sockaddr_unsized *)(a))
+#else
+#define KU_ADDR(a) ((struct sockaddr *)(a))
 #endif
 
 #define KU_NCOLS 25	/* columns of format version 2 */
@@ -1553,7 +1553,7 @@ static void sockfd_test_may_see_no_mm(struct kunit *test)
 	struct sockfd_iter iter = { .proc_file = f, .unpriv = c->unpriv,
 				    .opener_tgid = group };
 	struct cred *tcred = ku_cred(test, 1000, false);
-#if !SOCKFD_KERNEL_BEFORE(7, 2)
+#ifdef SOCKFD_HAVE_TASK_EXEC_STATE
 	struct task_exec_state *es = kunit_kzalloc(test, sizeof(*es), GFP_KERNEL);
 #endif
 
@@ -1561,7 +1561,7 @@ static void sockfd_test_may_see_no_mm(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sig);
 	KUNIT_ASSERT_NOT_NULL(test, group);
 	KUNIT_ASSERT_NOT_NULL(test, f);
-#if !SOCKFD_KERNEL_BEFORE(7, 2)
+#ifdef SOCKFD_HAVE_TASK_EXEC_STATE
 	KUNIT_ASSERT_NOT_NULL(test, es);
 	es->dumpable = c->dumpable ? TASK_DUMPABLE_OWNER : TASK_DUMPABLE_OFF;
 	es->user_ns = &init_user_ns;
@@ -1575,8 +1575,11 @@ static void sockfd_test_may_see_no_mm(struct kunit *test)
 	sig->pids[PIDTYPE_TGID] = c->own_group ? group : NULL;
 	task->signal = sig;
 	/* task->mm stays NULL: past exit_mm(), before exit_files() */
-	KUNIT_EXPECT_EQ(test, sockfd_may_see_task(&iter, task),
-			SOCKFD_KERNEL_BEFORE(7, 2) ? c->want_mm : c->want);
+#ifdef SOCKFD_HAVE_TASK_EXEC_STATE
+	KUNIT_EXPECT_EQ(test, sockfd_may_see_task(&iter, task), c->want);
+#else
+	KUNIT_EXPECT_EQ(test, sockfd_may_see_task(&iter, task), c->want_mm);
+#endif
 }
 
 static struct kunit_case sockfd_access_cases[] = {

@@ -21,6 +21,8 @@
 #   --progs 'x.c ..'       extra C programs, built static into /usr/bin/NAME
 #   --run 'CMD'            run this shell command instead of the tests and
 #                          print its output (make demo)
+#   --append 'ARGS'        more kernel command line (make soak: shorter
+#                          RCU stall and hung-task timeouts)
 #
 # A kernel that does not reach /init within SOCKFD_BOOT_LIMIT seconds (default
 # 180) is booted once more; a second such boot fails as harness/boot.
@@ -35,14 +37,20 @@ set -euo pipefail
 # one fails only with a sockfd frame in its text (SOCKFD_FRAME_RE: a stack line
 # in the module or its KUnit suite, or a sockfd_* function); one without is
 # listed ("# kcsan (not sockfd): TITLE", DIR/kcsan-not-sockfd.txt).
-REPORT_RE='BUG:|kernel BUG at|invalid opcode|general protection fault|WARNING:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|rcu_sched self-detected stall|RCU stall|hung_task|blocked for more than|soft lockup|Kernel panic|buggy \.next'
+REPORT_RE='BUG:|kernel BUG at|invalid opcode|general protection fault|WARNING:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|self-detected stall|detected stalls on CPUs|RCU stall|hung_task|blocked for more than|soft lockup|hard LOCKUP|Kernel panic|buggy \.next'
+# Of those, the ones that mean a CPU or a task is stuck. A guest that prints
+# one and then makes no progress (no test starts or ends) for STALL_GRACE
+# seconds is killed at once and the test named (NAME/hang), rather than
+# after the whole guest's time limit.
+LOCKUP_RE='self-detected stall|detected stalls on CPUs|RCU stall|hung_task|blocked for more than|soft lockup|hard LOCKUP'
+STALL_GRACE=${SOCKFD_STALL_GRACE:-30}
 
 SOCKFD_FRAME_RE='^ *(\? )?(sockfd_[A-Za-z0-9_.]*\+0x[0-9a-f]+/0x[0-9a-f]+|[A-Za-z0-9_.$]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[sockfd(_kunit)?[] ])'
 KCSAN_TITLE_RE='BUG: KCSAN: '
 STACK_LINE_RE='^ *(\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+/0x[0-9a-f]+'
 
 kernel= out= tests= module= timeout= test_timeout= tools= extra_modules= mem=2048
-progs= run_cmd=
+progs= run_cmd= append_extra=
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || die "option $1 needs a value"
 	case $1 in
@@ -57,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2 ;;
 	--progs) progs=$2 ;;
 	--run) run_cmd=$2 ;;
+	--append) append_extra=$2 ;;
 	*) die "unknown option $1 (see the head of $0)" ;;
 	esac
 	shift 2
@@ -87,6 +96,9 @@ kernel_report() { # LINE (no timestamp): a report line that fails the run, once
 	elif [ -z "${reports[$1]:-}" ]; then
 		reports[$1]=1
 		fail "FAIL: kernel/report: $1"
+	fi
+	if [ "$began" = 1 ] && [ -z "$stall_since" ] && [[ $1 =~ $LOCKUP_RE ]]; then
+		stall_since=$SECONDS stall_report=$1 stall_test=$cur
 	fi
 }
 
@@ -273,6 +285,7 @@ cat >"$root/init" <<EOF
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp
 export SOCKFD_KO=/lib/sockfd/${ko##*/} SOCKFD_KERNEL=$kernel
 export SOCKFD_SOAK_SECONDS=${SOCKFD_SOAK_SECONDS:-60}
+export SOCKFD_STRESS_SECONDS=${SOCKFD_STRESS_SECONDS:-60}
 TESTS="${built_tests[*]}"
 TEST_TIMEOUT=$test_timeout
 EOF
@@ -364,7 +377,7 @@ initrd=$out/initramfs.cpio.gz
 expected=()
 [ -f "$root/lib/sockfd/sockfd_kunit.ko" ] && [ ${#built_tests[@]} -gt 0 ] && expected+=(kunit)
 expected+=("${built_tests[@]}")
-append="console=ttyS0 panic=-1 tsc=reliable loglevel=5 no5lvl"
+append="console=ttyS0 panic=-1 tsc=reliable loglevel=5 no5lvl${append_extra:+ $append_extra}"
 log=$out/console.log
 
 # A kernel that has not reached /init after this long hangs in its own boot
@@ -375,6 +388,7 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 	local qpid line n seen=0 cur= cur_pass=0 cur_fail=0 t0 t_test=0 in_dmesg=0 in_run=0 key
 	local kline in_kcsan=0 kcsan_text='' kcsan_sockfd=0
 	began=0 ended=0 timed_out=0 boot_hung=0 boot_time= boot_reports=()
+	stall_since= stall_report= stall_test= stalled=0
 	declare -gA exited=() reports=() kcsan_other=()
 	: >"$log"
 	rm -f "$out/kcsan-sockfd.txt" "$out/kcsan-not-sockfd.txt"
@@ -396,7 +410,8 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 					began=1 boot_time="$((SECONDS - t0))s"
 					say "$tag booted in $boot_time: ${line#=== SOCKFD GUEST BEGIN }" ;;
 				"=== TEST "*" ===")
-					cur=${line#=== TEST } cur=${cur% ===} cur_pass=0 cur_fail=0 t_test=$SECONDS ;;
+					cur=${line#=== TEST } cur=${cur% ===} cur_pass=0 cur_fail=0 t_test=$SECONDS
+					stall_since= ;;
 				"=== EXIT "*" ===")
 					read -r _ _ key rc _ <<<"$line"
 					exited[$key]=1
@@ -405,7 +420,7 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 						cur_fail=1
 					fi
 					say "$tag $key: $cur_pass passed, $cur_fail failed ($((SECONDS - t_test))s)"
-					cur= ;;
+					cur= stall_since= ;;
 				"=== DMESG BEGIN ===")
 					[ "$in_kcsan" = 0 ] || kcsan_done
 					in_dmesg=1 ;;
@@ -442,7 +457,9 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 						in_kcsan=1 kcsan_text=$kline kcsan_sockfd=0
 						# The title names the top frames: "in A [mod] / B".
 						[[ $kline =~ \[sockfd(_kunit)?\]|(in|/)\ sockfd_ ]] && kcsan_sockfd=1
-					elif [[ $line =~ $REPORT_RE ]]; then
+					# The kernel echoes its command line (make soak's
+					# hung_task_timeout_secs): not a report.
+					elif [[ $line =~ $REPORT_RE ]] && [[ ! $line =~ [Cc]ommand\ line: ]]; then
 						kernel_report "$kline"
 					elif [ "$in_run" = 1 ]; then
 						printf '%s\n' "$line"
@@ -454,6 +471,11 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 		[ "$alive" = 1 ] || break
 		if [ "$began" = 0 ] && [ $((SECONDS - t0)) -ge "$BOOT_LIMIT" ]; then
 			boot_hung=1
+			kill "$qpid" 2>/dev/null || true
+			sleep 1
+			kill -9 "$qpid" 2>/dev/null || true
+		elif [ -n "$stall_since" ] && [ $((SECONDS - stall_since)) -ge "$STALL_GRACE" ]; then
+			stalled=1
 			kill "$qpid" 2>/dev/null || true
 			sleep 1
 			kill -9 "$qpid" 2>/dev/null || true
@@ -493,7 +515,9 @@ fi
 
 if [ "$ended" = 0 ] && [ "$boot_hung" = 0 ]; then
 	where=${current_test:+ in test $current_test}
-	if [ "$timed_out" = 1 ]; then
+	if [ "$stalled" = 1 ]; then
+		fail "FAIL: ${stall_test:-harness}/hang: no progress for ${STALL_GRACE}s after \"$stall_report\"; guest killed"
+	elif [ "$timed_out" = 1 ]; then
 		fail "FAIL: harness/hang: guest still running after ${timeout}s$where; killed"
 	else
 		fail "FAIL: harness/crash: guest stopped before its END marker$where"
