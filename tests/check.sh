@@ -8,7 +8,7 @@
 #     stock kernel (tests/host/dkms-roundtrip.sh, root);
 #  3. guest tests on each kernel (tests/vm/run-guest.sh); on kcsan only the
 #     tests tagged "concurrency: yes" in their header comment (and KUnit),
-#     with a soak of KCSAN_SOAK_SECONDS.
+#     soak and walk_expand running KCSAN_SOAK_SECONDS.
 # Default kernels: 6.1 6.12, plus debug and kcsan when
 # tests/vm/build-debug-kernel.sh exists. Closes with one line "N passed,
 # N failed" summing everything; exits non-zero when anything failed.
@@ -18,8 +18,8 @@ vm=$SOCKFD_ROOT/tests/vm
 
 kernels="6.1 6.12"
 [ -x "$vm/build-debug-kernel.sh" ] && kernels+=" debug kcsan"
-# The soak's length on the kcsan kernel (run-guest.sh passes it into the
-# guest as SOCKFD_SOAK_SECONDS).
+# The soak's and walk_expand's length on the kcsan kernel (run-guest.sh
+# passes them into the guest as SOCKFD_SOAK_SECONDS, SOCKFD_STRESS_SECONDS).
 KCSAN_SOAK_SECONDS=${KCSAN_SOAK_SECONDS:-60}
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -133,7 +133,7 @@ for k in $kernels; do
 	say "guest tests on $k"
 	if [ "$k" = kcsan ]; then
 		run_part "guest $k" "$logs/guest-$k.log" env "SOCKFD_SOAK_SECONDS=$KCSAN_SOAK_SECONDS" \
-			"$vm/run-guest.sh" --kernel "$k" --out "$logs/guest-$k" --tests "$concurrency"
+			"SOCKFD_STRESS_SECONDS=$KCSAN_SOAK_SECONDS" "$vm/run-guest.sh" --kernel "$k" --out "$logs/guest-$k" --tests "$concurrency"
 	else
 		run_part "guest $k" "$logs/guest-$k.log" "$vm/run-guest.sh" --kernel "$k" --out "$logs/guest-$k"
 	fi
