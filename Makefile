@@ -45,7 +45,7 @@ clean:
 	rm -rf build
 
 # Static checks, host tests, then guest tests on every test kernel.
-# KERNELS="6.1 6.12 debug" narrows or widens the guest part.
+# KERNELS="6.1 6.12 debug kcsan" narrows or widens the guest part.
 check:
 	@tests/check.sh $(if $(KERNELS),--kernels "$(KERNELS)")
 

@@ -1,5 +1,5 @@
 #!/bin/bash
-# check.sh [--kernels '6.1 6.12 debug']: what `make check` runs.
+# check.sh [--kernels '6.1 6.12 debug kcsan']: what `make check` runs.
 #  1. static checks: the module with W=1 against each stock test kernel
 #     (a warning is a failure), sparse (C=2) the same way, checkpatch --strict
 #     on module/; each counts as one PASS or FAIL;
@@ -9,20 +9,25 @@
 #     installed, upgraded and purged with a guest per stock kernel
 #     (tests/host/deb.sh, root), make lab-install / lab-uninstall and module
 #     signing with Debian's and Ubuntu's key layouts (tests/host/lab.sh, root);
-#  3. guest tests on each kernel (tests/vm/run-guest.sh).
-# Default kernels: 6.1 6.12, plus debug when tests/vm/build-debug-kernel.sh
-# exists. Closes with one line "N passed, N failed" summing everything;
-# exits non-zero when anything failed.
+#  3. guest tests on each kernel (tests/vm/run-guest.sh); on kcsan only the
+#     tests tagged "concurrency: yes" in their header comment (and KUnit),
+#     soak and walk_expand running KCSAN_SOAK_SECONDS.
+# Default kernels: 6.1 6.12, plus debug and kcsan when
+# tests/vm/build-debug-kernel.sh exists. Closes with one line "N passed,
+# N failed" summing everything; exits non-zero when anything failed.
 set -euo pipefail
 . "$(dirname "$0")/vm/common.sh"
 vm=$SOCKFD_ROOT/tests/vm
 
 kernels="6.1 6.12"
-[ -x "$vm/build-debug-kernel.sh" ] && kernels+=" debug"
+[ -x "$vm/build-debug-kernel.sh" ] && kernels+=" debug kcsan"
+# The soak's and walk_expand's length on the kcsan kernel (run-guest.sh
+# passes them into the guest as SOCKFD_SOAK_SECONDS, SOCKFD_STRESS_SECONDS).
+KCSAN_SOAK_SECONDS=${KCSAN_SOAK_SECONDS:-60}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) [ $# -ge 2 ] || die "--kernels needs a value"; kernels=$2; shift 2 ;;
-	*) die "usage: check.sh [--kernels '6.1 6.12 debug']" ;;
+	*) die "usage: check.sh [--kernels '6.1 6.12 debug kcsan']" ;;
 	esac
 done
 
@@ -64,7 +69,12 @@ module_build_check() { # NAME KDIR [MAKE_ARGS...]: build; any warning fails
 say "static checks"
 t=$SECONDS static_pass=0 static_fail=0
 stock=()
-for k in $kernels; do [ "$k" = debug ] || stock+=("$k"); done
+for k in $kernels; do
+	case $k in
+	debug | kcsan) ;;
+	*) stock+=("$k") ;;
+	esac
+done
 [ ${#stock[@]} -gt 0 ] || stock=(6.1)
 for k in "${stock[@]}"; do
 	if ! kinfo=$("$vm/kernels.sh" "$k" 2>&1); then
@@ -122,14 +132,31 @@ run_part deb "$logs/deb.log" "$SOCKFD_ROOT/tests/host/deb.sh" "${stock[@]}"
 run_part lab "$logs/lab.log" "$SOCKFD_ROOT/tests/host/lab.sh"
 
 # --- 3. guest tests -------------------------------------------------------
+# The concurrency tests: a " * concurrency: yes" line in the header comment.
+concurrency=$( (grep -l '^ \* concurrency: yes$' "$SOCKFD_ROOT"/tests/guest/*.c || true) |
+	sed 's|.*/||; s|\.c$||' | tr '\n' ' ')
 for k in $kernels; do
 	say "guest tests on $k"
-	run_part "guest $k" "$logs/guest-$k.log" "$vm/run-guest.sh" --kernel "$k" --out "$logs/guest-$k"
+	if [ "$k" = kcsan ]; then
+		run_part "guest $k" "$logs/guest-$k.log" env "SOCKFD_SOAK_SECONDS=$KCSAN_SOAK_SECONDS" \
+			"SOCKFD_STRESS_SECONDS=$KCSAN_SOAK_SECONDS" "$vm/run-guest.sh" --kernel "$k" --out "$logs/guest-$k" --tests "$concurrency"
+	else
+		run_part "guest $k" "$logs/guest-$k.log" "$vm/run-guest.sh" --kernel "$k" --out "$logs/guest-$k"
+	fi
 done
 
 echo
 echo "sockfd check ($((SECONDS - t0))s):"
 printf '  %s\n' "${parts[@]}"
+# KCSAN reports without a sockfd frame: data races of the kernel itself,
+# listed, not failures (their texts: guest-kcsan/kcsan-not-sockfd.txt).
+races=()
+[[ " $kernels " != *" kcsan "* ]] ||
+	mapfile -t races < <(sed -n 's/.*# kcsan (not sockfd): //p' "$logs/guest-kcsan.log" | sort -u)
+if [ ${#races[@]} -gt 0 ]; then
+	echo "KCSAN reports without a sockfd frame (${#races[@]}; not failures; texts in $logs/guest-kcsan/kcsan-not-sockfd.txt):"
+	printf '  %.300s\n' "${races[@]}"
+fi
 # The failures again, last: a CI log that keeps only its tail still names them.
 if [ ${#failures[@]} -gt 0 ]; then
 	echo "failures (${#failures[@]}; logs in $logs):"

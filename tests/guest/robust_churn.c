@@ -22,6 +22,7 @@
  * well-formed (field count, numeric fields numeric, no control bytes), no
  * (pid, fd) twice in one pass, and at least MIN_PASSES passes were made.
  * Kernel warnings during the run are failures of the runner.
+ * concurrency: yes
  */
 #define _GNU_SOURCE
 #include "gt.h"

@@ -9,6 +9,7 @@
  * same time. Every pass must be well-formed (gt_pass_problem): every
  * numeric field digits and the queue and memory columns within int range
  * (no negative errno printed unsigned), and each reader makes passes.
+ * concurrency: yes
  */
 #define _GNU_SOURCE
 #include "gt.h"

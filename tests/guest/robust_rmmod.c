@@ -18,6 +18,7 @@
  * they are unloaded first (unload_users). If an rmmod fails anyway, the
  * readers stop and that round's reader checks are skipped.
  * The module is left loaded (loaded: /proc/modules and /proc/sockfd).
+ * concurrency: yes
  */
 #define _GNU_SOURCE
 #include "gt.h"

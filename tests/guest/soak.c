@@ -22,6 +22,7 @@
  * where it was (no socket leaked by a reference); kmemleak, where the
  * kernel has it, finds nothing new. Kernel reports (KASAN, lockdep, hung
  * tasks, ...) are failures of the runner.
+ * concurrency: yes
  */
 #define _GNU_SOURCE
 #include "gt.h"

@@ -15,6 +15,7 @@
  *              table: /proc/TGID/fd is then empty and the sockets are
  *              reachable as /proc/TID/fd/FD, so they must be listed under
  *              the TID.
+ * concurrency: yes
  */
 #define _GNU_SOURCE
 #include "gt.h"

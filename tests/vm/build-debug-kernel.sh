@@ -1,15 +1,19 @@
 #!/bin/bash
-# Build (or reuse from the cache) the sockfd debug test kernel: the newest
-# linux-source-* Debian sid carries (fallback: bookworm-security's
-# linux-source-6.12), tinyconfig + tests/vm/debug-kernel.config (KASAN, KFENCE,
-# lockdep, failslab, KUNIT=m, ...).
+# build-debug-kernel.sh [debug|kcsan]: build (or reuse from the cache) a sockfd
+# test kernel from the newest linux-source-* Debian sid carries (fallback:
+# bookworm-security's linux-source-6.12): tinyconfig + tests/vm/debug-common.config
+# (lockdep, PROVE_RCU, lockup detectors, KUNIT=m, net, namespaces, ...) + the
+# variant's own fragment tests/vm/VARIANT-kernel.config:
+#   debug  (default) KASAN, KFENCE, kmemleak, failslab
+#   kcsan  KCSAN, the data-race detector (it cannot be built with KASAN)
 #
-# Cache: ${SOCKFD_CACHE:-/var/cache/sockfd}/debug-kernel/KEY, KEY = hash of the
-# source package version, the config fragment and this script. It holds
-# bzImage, build/ (a standalone tree for out-of-tree modules: the KDIR), the
-# kernel's own modules as in /lib/modules/KVER (kernel/, modules.dep: kunit.ko),
-# config and info. Progress goes to stderr; the LAST stdout line is the cache
-# directory.
+# Cache: ${SOCKFD_CACHE:-/var/cache/sockfd}/VARIANT-kernel/KEY, KEY = hash of
+# the source package version, the variant, both fragments and this script. It
+# holds bzImage, build/ (a standalone tree for out-of-tree modules: the KDIR),
+# the kernel's own modules as in /lib/modules/KVER (kernel/, modules.dep:
+# kunit.ko), config and info. A new build removes the other keys of its own
+# variant only: each variant keeps one build. Progress goes to stderr; the LAST
+# stdout line is the cache directory.
 #
 # Environment: SOCKFD_CACHE, SOCKFD_JOBS (make -j, default 2).
 set -euo pipefail
@@ -19,8 +23,14 @@ set -euo pipefail
 self=$(cat "${BASH_SOURCE[0]}")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/common.sh"
-fragment=$here/debug-kernel.config
-top=$SOCKFD_CACHE/debug-kernel
+variant=${1:-debug}
+case $variant in
+debug | kcsan) ;;
+*) die "usage: build-debug-kernel.sh [debug|kcsan]" ;;
+esac
+fragments=("$here/debug-common.config" "$here/$variant-kernel.config")
+fragment_text=$(cat "${fragments[@]}")
+top=$SOCKFD_CACHE/$variant-kernel
 jobs=${SOCKFD_JOBS:-2}
 
 # --- host packages the kernel build needs ---------------------------------
@@ -38,10 +48,13 @@ if ((${#missing[@]})); then
 		"${missing[@]}" >&2
 fi
 
+# One lock for every variant: two kernel builds at once on 2 cores take
+# twice as long each.
 mkdir -p "$top"
-exec 9>"$top/.lock"
+lock=$SOCKFD_CACHE/.debug-kernel-build.lock
+exec 9>"$lock"
 if ! flock -n 9; then
-	say "another build holds $top/.lock; waiting for it"
+	say "another build holds $lock; waiting for it"
 	flock 9
 fi
 
@@ -94,7 +107,7 @@ else
 fi
 say "source: $pkg $ver (from $origin)"
 
-key=$( { echo "$pkg $ver"; cat "$fragment"; echo "$self"; } |
+key=$( { echo "$pkg $ver $variant"; echo "$fragment_text"; echo "$self"; } |
 	sha256sum | cut -c1-16)
 out=$top/$key
 if [[ -f $out/bzImage && -f $out/build/Module.symvers && -f $out/modules.dep && -f $out/info ]]; then
@@ -107,7 +120,7 @@ fi
 work=$top/$key.work
 rm -rf "$work" "$out"
 mkdir -p "$work"
-trap 'say "debug kernel build failed; work tree left at $work (log: $work/build.log)"' ERR
+trap 'say "$variant kernel build failed; work tree left at $work (log: $work/build.log)"' ERR
 say "downloading $pkg=$ver"
 (cd "$work" && apt-get "${aptopts[@]}" -qq download "$pkg=$ver" >&2)
 deb=$(ls "$work"/"${pkg}"_*.deb)
@@ -122,9 +135,11 @@ src=$(find "$work" -mindepth 1 -maxdepth 1 -type d -name 'linux-source-*' | head
 
 # --- configure --------------------------------------------------------------
 log=$work/build.log
-say "configuring: tinyconfig + $(basename "$fragment")"
+say "configuring: tinyconfig + ${fragments[*]##*/}"
 make -C "$src" -s tinyconfig >>"$log" 2>&1
-(cd "$src" && scripts/kconfig/merge_config.sh -m .config "$fragment") >>"$log" 2>&1
+# The fragments as read at the start (they are in the key), in one file.
+printf '%s\n' "$fragment_text" >"$work/fragment.config"
+(cd "$src" && scripts/kconfig/merge_config.sh -m .config "$work/fragment.config") >>"$log" 2>&1
 make -C "$src" -s olddefconfig >>"$log" 2>&1
 
 # Every CONFIG_ line of the fragment must be in .config with its value;
@@ -141,13 +156,13 @@ while IFS= read -r line; do
 			dropped+=("$line (got: $(grep -E "^${BASH_REMATCH[1]}=" "$src/.config"))")
 		fi
 	fi
-done <"$fragment"
+done <"$work/fragment.config"
 if ((${#dropped[@]})); then
 	say "these fragment options did not survive olddefconfig (missing dependency?):"
 	printf '  %s\n' "${dropped[@]}" >&2
 	die "config verification failed"
 fi
-say "config verified: all $(grep -cE '^(CONFIG_|# CONFIG_)' "$fragment") fragment options present"
+say "config verified: all $(grep -cE '^(CONFIG_|# CONFIG_)' "$work/fragment.config") fragment options present"
 
 # --- build ------------------------------------------------------------------
 say "building bzImage + modules with make -j$jobs (about 10 min on 2 cores; log: $log)"
@@ -177,6 +192,7 @@ cp "$src/.config" "$stage/config"
 cp "$src/arch/x86/boot/bzImage" "$stage/bzImage"
 [[ -f $stage/build/Module.symvers ]] || cp "$src/Module.symvers" "$stage/build/"
 cat >"$stage/info" <<EOF
+variant=$variant
 package=$pkg
 version=$ver
 origin=$origin
@@ -198,8 +214,9 @@ modinfo -F vermagic "$probe/probe.ko" 2>/dev/null | grep -q "^$krel " ||
 mv "$stage" "$out"
 trap - ERR
 rm -rf "$work"
-# One debug kernel is enough: drop builds with other keys (we hold the lock,
-# so none of them is being built).
+# One kernel per variant is enough: drop this variant's builds with other keys
+# (we hold the lock, so none of them is being built); other variants live in
+# their own directories and stay.
 for old in "$top"/*; do
 	[[ $old == "$out" ]] && continue
 	say "removing the outdated cache entry $old"

@@ -1,21 +1,22 @@
 #!/bin/bash
 # kernels.sh NAME: resolves a test kernel name to the lines
 #   VMLINUZ=/path/to/bzImage  KDIR=/path/to/build/tree  KVER=release
-# NAME is 6.1 or 6.12 (the newest installed Debian kernel of that series) or
-# debug (built by build-debug-kernel.sh, whose last stdout line is its directory).
+# NAME is 6.1 or 6.12 (the newest installed Debian kernel of that series), or
+# debug (KASAN) or kcsan (KCSAN), built by `build-debug-kernel.sh NAME`, whose
+# last stdout line is its directory.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-[ $# = 1 ] || die "usage: kernels.sh 6.1|6.12|debug"
+[ $# = 1 ] || die "usage: kernels.sh 6.1|6.12|debug|kcsan"
 
 case $1 in
 6.1)  pattern='6.1.*-amd64' ;;
 6.12) pattern='6.12.*+deb12-amd64' ;;
-debug)
+debug | kcsan)
 	script=$SOCKFD_ROOT/tests/vm/build-debug-kernel.sh
-	[ -x "$script" ] || die "debug kernel not available (no tests/vm/build-debug-kernel.sh)"
-	dir=$("$script" | tail -n 1)
-	[ -d "$dir" ] || die "debug kernel not available (build-debug-kernel.sh gave '$dir')"
+	[ -x "$script" ] || die "$1 kernel not available (no tests/vm/build-debug-kernel.sh)"
+	dir=$("$script" "$1" | tail -n 1)
+	[ -d "$dir" ] || die "$1 kernel not available (build-debug-kernel.sh $1 gave '$dir')"
 	vmlinuz=
 	for f in "$dir/bzImage" "$dir/vmlinuz" "$dir/arch/x86/boot/bzImage"; do
 		[ -f "$f" ] && { vmlinuz=$f; break; }
@@ -25,11 +26,11 @@ debug)
 		[ -f "$d/Module.symvers" ] && { kdir=$d; break; }
 	done
 	[ -n "$vmlinuz" ] && [ -n "$kdir" ] ||
-		die "debug kernel not available (no bzImage or Module.symvers under $dir)"
+		die "$1 kernel not available (no bzImage or Module.symvers under $dir)"
 	kver=$(cat "$kdir/include/config/kernel.release")
 	printf 'VMLINUZ=%s\nKDIR=%s\nKVER=%s\n' "$vmlinuz" "$kdir" "$kver"
 	exit 0 ;;
-*) die "unknown kernel '$1' (known: 6.1 6.12 debug)" ;;
+*) die "unknown kernel '$1' (known: 6.1 6.12 debug kcsan)" ;;
 esac
 
 # Newest release of the series that has both the image and the headers.

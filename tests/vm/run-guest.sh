@@ -1,5 +1,5 @@
 #!/bin/bash
-# run-guest.sh --kernel 6.1|6.12|debug --out DIR [options]
+# run-guest.sh --kernel 6.1|6.12|debug|kcsan --out DIR [options]
 # Builds the module for one kernel and the guest tests, packs a busybox-static
 # initramfs, boots it in QEMU (TCG) with a time limit and turns the console
 # log into pass/fail (tests/README.md is the contract).
@@ -9,9 +9,11 @@
 #   --tests 'a b'          guest tests to run (default: all of tests/guest/*.c)
 #   --module PATH          load this sockfd.ko[.xz] (e.g. the one DKMS installed)
 #                          instead of building one; no KUnit then
-#   --timeout SEC          limit for the whole guest (default 1800, debug 3600)
+#   --timeout SEC          limit for the whole guest (default 1800, debug and
+#                          kcsan 3600)
 #   --test-timeout SEC     limit for one test inside the guest (default 300,
-#                          900 on the debug kernel: its socket work is slower)
+#                          900 on the debug and kcsan kernels: their socket
+#                          work is slower)
 #   --tools 'ss lsof'      host programs to copy in, with their shared libraries;
 #                          a test's "guest-tools: p .." header line adds to it
 #   --extra-modules 'm ..' modules of that kernel to load first (deps included);
@@ -33,7 +35,11 @@
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-# Kernel reports that fail a run wherever they appear (tests/README.md).
+# Kernel reports that fail a run wherever they appear (tests/README.md),
+# except a KCSAN report ("BUG: KCSAN: ..." to its closing "=====" line): that
+# one fails only with a sockfd frame in its text (SOCKFD_FRAME_RE: a stack line
+# in the module or its KUnit suite, or a sockfd_* function); one without is
+# listed ("# kcsan (not sockfd): TITLE", DIR/kcsan-not-sockfd.txt).
 REPORT_RE='BUG:|kernel BUG at|invalid opcode|general protection fault|WARNING:|Oops|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|self-detected stall|detected stalls on CPUs|RCU stall|hung_task|blocked for more than|soft lockup|hard LOCKUP|Kernel panic|buggy \.next'
 # Of those, the ones that mean a CPU or a task is stuck. A guest that prints
 # one and then makes no progress (no test starts or ends) for STALL_GRACE
@@ -41,6 +47,10 @@ REPORT_RE='BUG:|kernel BUG at|invalid opcode|general protection fault|WARNING:|O
 # after the whole guest's time limit.
 LOCKUP_RE='self-detected stall|detected stalls on CPUs|RCU stall|hung_task|blocked for more than|soft lockup|hard LOCKUP'
 STALL_GRACE=${SOCKFD_STALL_GRACE:-30}
+
+SOCKFD_FRAME_RE='^ *(\? )?(sockfd_[A-Za-z0-9_.]*\+0x[0-9a-f]+/0x[0-9a-f]+|[A-Za-z0-9_.$]+\+0x[0-9a-f]+/0x[0-9a-f]+ \[sockfd(_kunit)?[] ])'
+KCSAN_TITLE_RE='BUG: KCSAN: '
+STACK_LINE_RE='^ *(\? )?[A-Za-z0-9_.$]+\+0x[0-9a-f]+/0x[0-9a-f]+'
 
 kernel= out= tests= module= timeout= test_timeout= tools= extra_modules= mem=2048
 optional_modules=
@@ -64,9 +74,13 @@ while [ $# -gt 0 ]; do
 	esac
 	shift 2
 done
-[ -n "$test_timeout" ] || test_timeout=$([ "$kernel" = debug ] && echo 900 || echo 300)
-[ -n "$timeout" ] || timeout=$([ "$kernel" = debug ] && echo 3600 || echo 1800)
-[ -n "$kernel" ] && [ -n "$out" ] || die "usage: run-guest.sh --kernel 6.1|6.12|debug --out DIR [...]"
+case $kernel in
+debug | kcsan) slow=1 ;;
+*) slow=0 ;;
+esac
+[ -n "$test_timeout" ] || test_timeout=$([ "$slow" = 1 ] && echo 900 || echo 300)
+[ -n "$timeout" ] || timeout=$([ "$slow" = 1 ] && echo 3600 || echo 1800)
+[ -n "$kernel" ] && [ -n "$out" ] || die "usage: run-guest.sh --kernel 6.1|6.12|debug|kcsan --out DIR [...]"
 
 t_start=$SECONDS
 mkdir -p "$out"
@@ -77,6 +91,35 @@ passed=0 failed=0
 fail() { # LINE: one failure, shown at once
 	failed=$((failed + 1))
 	printf '%s %s\n' "$tag" "$1"
+}
+
+kernel_report() { # LINE (no timestamp): a report line that fails the run, once
+	set -- "${1#"${1%%[! ]*}"}"
+	if [ "$began" = 0 ]; then
+		boot_reports+=("$1")
+	elif [ -z "${reports[$1]:-}" ]; then
+		reports[$1]=1
+		fail "FAIL: kernel/report: $1"
+	fi
+	if [ "$began" = 1 ] && [ -z "$stall_since" ] && [[ $1 =~ $LOCKUP_RE ]]; then
+		stall_since=$SECONDS stall_report=$1 stall_test=$cur
+	fi
+}
+
+kcsan_done() { # classifies the KCSAN report collected in kcsan_text
+	local title=${kcsan_text%%$'\n'*}
+	title=${title#"${title%%BUG: KCSAN: *}"}
+	in_kcsan=0
+	if [ "$kcsan_sockfd" = 1 ]; then
+		[ -n "${reports[$title]:-}" ] && return
+		reports[$title]=1
+		fail "FAIL: kernel/report: $title"
+		printf '%s\n\n' "$kcsan_text" >>"$out/kcsan-sockfd.txt"
+	elif [ -z "${kcsan_other[$title]:-}" ]; then
+		kcsan_other[$title]=1
+		printf '%s # kcsan (not sockfd): %s\n' "$tag" "$title"
+		printf '%s\n\n' "$kcsan_text" >>"$out/kcsan-not-sockfd.txt"
+	fi
 }
 
 finish() { # prints the closing lines and exits
@@ -354,10 +397,12 @@ BOOT_LIMIT=${SOCKFD_BOOT_LIMIT:-180}
 
 boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills the counters
 	local qpid line n seen=0 cur= cur_pass=0 cur_fail=0 t0 t_test=0 in_dmesg=0 in_run=0 key
+	local kline in_kcsan=0 kcsan_text='' kcsan_sockfd=0
 	began=0 ended=0 timed_out=0 boot_hung=0 boot_time= boot_reports=()
 	stall_since= stall_report= stall_test= stalled=0
-	declare -gA exited=() reports=()
+	declare -gA exited=() reports=() kcsan_other=()
 	: >"$log"
+	rm -f "$out/kcsan-sockfd.txt" "$out/kcsan-not-sockfd.txt"
 	t0=$SECONDS
 	qemu-system-x86_64 -accel tcg -nodefaults -display none -monitor none \
 		-serial stdio -no-reboot -m "$mem" -smp 2,sockets=2,cores=1,threads=1 \
@@ -387,7 +432,9 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 					fi
 					say "$tag $key: $cur_pass passed, $cur_fail failed ($((SECONDS - t_test))s)"
 					cur= stall_since= ;;
-				"=== DMESG BEGIN ===") in_dmesg=1 ;;
+				"=== DMESG BEGIN ===")
+					[ "$in_kcsan" = 0 ] || kcsan_done
+					in_dmesg=1 ;;
 				"=== DMESG END ===") in_dmesg=0 ;;
 				"=== RUN BEGIN ===") in_run=1 ;;
 				"=== RUN END ===") in_run=0 ;;
@@ -402,20 +449,29 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 						cur_fail=$((cur_fail + 1))
 					fi ;;
 				*)
+					kline=$line
+					[[ $kline =~ ^\[\ *[0-9]+\.[0-9]+\]\ ?(.*)$ ]] && kline=${BASH_REMATCH[1]}
+					if [ "$in_kcsan" = 1 ]; then
+						# Inside a KCSAN report, to its closing line; a
+						# report of another kind printed meanwhile by
+						# another CPU still counts (a stack line never
+						# does: "check_hung_task+0x..." is no hung task).
+						if [[ $kline =~ ^={20,}$ ]]; then
+							kcsan_done
+						elif [[ $kline =~ $REPORT_RE ]] && ! [[ $kline =~ $STACK_LINE_RE ]]; then
+							kernel_report "$kline"
+						else
+							kcsan_text+=$'\n'$kline
+							[[ $kline =~ $SOCKFD_FRAME_RE ]] && kcsan_sockfd=1
+						fi
+					elif [[ $kline =~ $KCSAN_TITLE_RE ]]; then
+						in_kcsan=1 kcsan_text=$kline kcsan_sockfd=0
+						# The title names the top frames: "in A [mod] / B".
+						[[ $kline =~ \[sockfd(_kunit)?\]|(in|/)\ sockfd_ ]] && kcsan_sockfd=1
 					# The kernel echoes its command line (make soak's
 					# hung_task_timeout_secs): not a report.
-					if [[ $line =~ $REPORT_RE ]] && [[ ! $line =~ [Cc]ommand\ line: ]]; then
-						key=$(sed 's/^\[ *[0-9.]*\] *//' <<<"$line")
-						if [ "$began" = 0 ]; then
-							boot_reports+=("$key")
-						elif [ -z "${reports[$key]:-}" ]; then
-							reports[$key]=1
-							fail "FAIL: kernel/report: $key"
-						fi
-						if [ "$began" = 1 ] && [ -z "$stall_since" ] &&
-							[[ $line =~ $LOCKUP_RE ]]; then
-							stall_since=$SECONDS stall_report=$key stall_test=$cur
-						fi
+					elif [[ $line =~ $REPORT_RE ]] && [[ ! $line =~ [Cc]ommand\ line: ]]; then
+						kernel_report "$kline"
 					elif [ "$in_run" = 1 ]; then
 						printf '%s\n' "$line"
 					fi ;;
@@ -443,6 +499,8 @@ boot() { # one boot; sets began, ended, timed_out, boot_hung, boot_time; fills t
 		sleep 0.5
 	done
 	wait "$qpid" 2>/dev/null || true
+	# A KCSAN report the guest did not finish printing counts as it is.
+	[ "$in_kcsan" = 0 ] || kcsan_done
 	current_test=$cur
 }
 

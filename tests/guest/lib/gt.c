@@ -1754,7 +1754,7 @@ long gt_scaled(long n, long min)
 
 	if (s && *s)
 		pct = strtol(s, NULL, 10);
-	else if (k && strcmp(k, "debug") == 0)
+	else if (k && (strcmp(k, "debug") == 0 || strcmp(k, "kcsan") == 0))
 		pct = 10;
 	if (pct < 1 || pct > 100)
 		pct = 100;

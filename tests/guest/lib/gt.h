@@ -438,8 +438,8 @@ void gt_msleep(unsigned int ms);
 
 /*
  * n scaled down for slow kernels: by SOCKFD_SCALE percent (1..100) when
- * set, else 10% under SOCKFD_KERNEL=debug (kernel socket work is 25-45x
- * slower there), else unchanged. Never below min.
+ * set, else 10% under SOCKFD_KERNEL=debug or kcsan (kernel socket work is
+ * 25-45x slower there), else unchanged. Never below min.
  */
 long gt_scaled(long n, long min);
 
