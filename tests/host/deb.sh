@@ -41,10 +41,6 @@ if pkg_installed || registered; then
 	summary || exit
 fi
 
-elapsed() { # START: seconds since START (date +%s.%N), one decimal
-	awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'
-}
-flat() { tail -n "${2:-8}" "$1" | tr '\n' '|'; }
 
 # Every path under these that exists: compared before and after.
 WATCH=(/usr/src /usr/bin /usr/share/man/man5 /usr/share/man/man8 /usr/share/doc
@@ -223,16 +219,8 @@ for i in "${!kvers[@]}"; do
 	k=${names[i]} ko=$(module_of "${kvers[i]}")
 	[ -f "$ko" ] || continue
 	start=$(date +%s.%N)
-	"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$k" --module "$ko" --tests "$guest_tests" \
-		--out "$SOCKFD_BUILD/deb-test/guest-$k" >"$log" 2>&1 || true
+	guest_smoke "deb/guest/$k" "$k" "$ko" "$guest_tests" "$SOCKFD_BUILD/deb-test/guest-$k"
 	times+=("guest $k $(elapsed "$start")s")
-	sed 's/^/  | /' "$log"
-	counts=$(grep -E "$SUMMARY_RE" "$log" | tail -n 1 || true)
-	if [[ $counts =~ $SUMMARY_RE ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" = 0 ]; then
-		pass "deb/guest/$k"
-	else
-		fail "deb/guest/$k" "guest tests ($guest_tests) with $ko: '${counts:-no summary line}'; $(grep -o 'FAIL: .*' "$log" | head -n 5 | tr '\n' '|')"
-	fi
 done
 
 # A kernel installed later: its package runs DKMS's hook for it.

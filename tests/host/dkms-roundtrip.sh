@@ -32,10 +32,6 @@ if registered; then
 	summary || exit
 fi
 
-elapsed() { # START: seconds since START (from date +%s.%N), one decimal
-	awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'
-}
-
 log=$(mktemp)
 cleanup() { # on any exit: nothing of this run stays registered (none was before)
 	if registered; then make -s -C "$SOCKFD_ROOT" dkms-uninstall >/dev/null 2>&1 || true; fi
@@ -80,16 +76,8 @@ for k in "${kernels[@]}"; do
 
 	# The guest runs the module file DKMS installed, not a fresh build.
 	start=$(date +%s.%N)
-	"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$k" --module "$ko" --tests "$guest_tests" \
-		--out "$SOCKFD_BUILD/dkms/guest-$k" >"$log" 2>&1 || true
+	guest_smoke "dkms/$k/guest" "$k" "$ko" "$guest_tests" "$SOCKFD_BUILD/dkms/guest-$k"
 	t_guest=$(elapsed "$start")
-	sed 's/^/  | /' "$log"
-	counts=$(grep -E "$SUMMARY_RE" "$log" | tail -n 1 || true)
-	if [[ $counts =~ $SUMMARY_RE ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" = 0 ]; then
-		pass "dkms/$k/guest"
-	else
-		fail "dkms/$k/guest" "guest tests ($guest_tests) with $ko: '${counts:-no summary line}'; $(grep -o 'FAIL: .*' "$log" | head -n 5 | tr '\n' '|')"
-	fi
 	times+=("$k: dkms-install ${t_dkms}s, guest ${t_guest}s")
 	upgrade_k=$k upgrade_kver=$KVER upgrade_ko=$ko
 done

@@ -35,8 +35,6 @@ if registered || dpkg-query -W -f='${db:Status-Status}\n' sockfd sockfd-dkms 2>/
 	summary || exit
 fi
 
-elapsed() { awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'; }
-flat() { tail -n "${2:-8}" "$1" | tr '\n' '|'; }
 files_in() { # DIR: its files, relative, sorted
 	(cd "$1" && find . ! -type d | sed 's|^\./||' | sort)
 }

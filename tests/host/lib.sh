@@ -54,3 +54,24 @@ use_kernel() { # NAME: sets VMLINUZ, KDIR, KVER (tests/vm/kernels.sh), or FAILs
 	rm -f "$err"
 	return 1
 }
+
+elapsed() { # START: seconds since START (from date +%s.%N), one decimal
+	awk -v s="$1" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }'
+}
+
+flat() { tail -n "${2:-8}" "$1" | tr '\n' '|'; } # LOG [N]: its last N lines on one line
+
+guest_smoke() { # NAME KERNEL KO TESTS OUTDIR: guest tests with that module file
+	local name=$1 k=$2 ko=$3 tests=$4 out=$5 glog counts
+	glog=$(mktemp)
+	"$SOCKFD_ROOT/tests/vm/run-guest.sh" --kernel "$k" --module "$ko" --tests "$tests" \
+		--out "$out" >"$glog" 2>&1 || true
+	sed 's/^/  | /' "$glog"
+	counts=$(grep -E "$SUMMARY_RE" "$glog" | tail -n 1 || true)
+	if [[ $counts =~ $SUMMARY_RE ]] && [ "${BASH_REMATCH[1]}" -gt 0 ] && [ "${BASH_REMATCH[2]}" = 0 ]; then
+		pass "$name"
+	else
+		fail "$name" "guest tests ($tests) with $ko: '${counts:-no summary line}'; $(grep -o 'FAIL: .*' "$glog" | head -n 5 | tr '\n' '|')"
+	fi
+	rm -f "$glog"
+}
