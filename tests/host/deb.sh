@@ -87,12 +87,7 @@ cv=$(cd "$SOCKFD_ROOT" && dpkg-parsechangelog -SVersion)
 expect deb/version-one-place "dkms.conf says $V, debian/changelog $cv" [ "$cv" = "$V" ]
 
 copy_tree "$tmp/src"
-start=$(date +%s.%N)
-if ! make -s -C "$tmp/src" deb >"$log" 2>&1; then
-	fail deb/build "make deb failed: $(flat "$log")"
-	summary || exit
-fi
-times+=("make deb $(elapsed "$start")s")
+step deb/build "make deb" make -s -C "$tmp/src" deb || { summary; exit; }
 debs=$tmp/src/build/deb
 got=$(cd "$debs" && printf '%s ' *.deb)
 want="sockfd-dkms_${V}_all.deb sockfd_${V}_amd64.deb "
@@ -177,13 +172,8 @@ check_modules() { # STEP VERSION: dkms status and module files for every kernel
 	done
 }
 
-start=$(date +%s.%N)
-if apt-get install -y -q "$debs/sockfd-dkms_${V}_all.deb" "$debs/sockfd_${V}_amd64.deb" >"$log" 2>&1; then
-	pass deb/install
-else
-	fail deb/install "apt-get install failed: $(flat "$log")"
-fi
-times+=("apt-get install (DKMS for ${#kvers[@]} kernels) $(elapsed "$start")s")
+step deb/install "apt-get install (DKMS for ${#kvers[@]} kernels)" \
+	apt-get install -y -q "$debs/sockfd-dkms_${V}_all.deb" "$debs/sockfd_${V}_amd64.deb" || true
 check_modules install "$V"
 
 # The reader, its man pages, the units (not enabled), the modprobe.d example.
@@ -246,13 +236,8 @@ fi
 
 # --- upgrade to V2 ---------------------------------------------------------------
 debs2=$tmp/src2/build/deb
-start=$(date +%s.%N)
-if apt-get install -y -q "$debs2/sockfd-dkms_${V2}_all.deb" "$debs2/sockfd_${V2}_amd64.deb" >"$log" 2>&1; then
-	pass deb/upgrade
-else
-	fail deb/upgrade "apt-get install of $V2 failed: $(flat "$log")"
-fi
-times+=("upgrade $(elapsed "$start")s")
+step deb/upgrade "upgrade: apt-get install of $V2" \
+	apt-get install -y -q "$debs2/sockfd-dkms_${V2}_all.deb" "$debs2/sockfd_${V2}_amd64.deb" || true
 check_modules upgrade "$V2"
 expect deb/upgrade/sources "want only /usr/src/sockfd-$V2, got: $(compgen -G '/usr/src/sockfd-*' | tr '\n' ' ')" \
 	[ "$(compgen -G '/usr/src/sockfd-*')" = "/usr/src/sockfd-$V2" ]
@@ -273,10 +258,7 @@ no_module_left() { # STEP
 # Files DKMS makes for itself at its first signed build, not ours.
 dkms_key() { grep -Ev '^/var/lib/dkms/mok\.(key|pub)$' || true; }
 
-start=$(date +%s.%N)
-if apt-get remove -y -q sockfd sockfd-dkms >"$log" 2>&1; then pass deb/remove; else
-	fail deb/remove "apt-get remove failed: $(flat "$log")"; fi
-times+=("remove $(elapsed "$start")s")
+step deb/remove "apt-get remove" apt-get remove -y -q sockfd sockfd-dkms || true
 no_module_left remove
 # Kept until purge, as Debian keeps them: the conffile, dpkg's and
 # deb-systemd-helper's records of the packages.

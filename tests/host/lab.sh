@@ -164,13 +164,7 @@ install -m 0600 "$lab/mok.key" /var/lib/dkms/mok.key
 install -m 0644 "$lab/mok.der" /var/lib/dkms/mok.pub
 keysum=$(sha256sum /var/lib/dkms/mok.key /var/lib/dkms/mok.pub)
 
-start=$(date +%s.%N)
-if make -s -C "$SOCKFD_ROOT" lab-install >"$log" 2>&1; then
-	pass lab/install
-else
-	fail lab/install "make lab-install failed: $(flat "$log")"
-fi
-times+=("lab-install $(elapsed "$start")s")
+step lab/install "make lab-install" make -s -C "$SOCKFD_ROOT" lab-install || true
 # every kernel with headers (what LAB_KERNELS finds), 6.1 or later
 kvers=()
 for b in /lib/modules/*/build/include; do
@@ -213,13 +207,8 @@ if [ ${#kvers[@]} -gt 0 ]; then
 	install -m 0644 "$ub/mok.der" "$shim/mok/MOK.der"
 	mkdir -p "${ubuntu_conf%/*}"
 	printf '%s\n' "mok_signing_key=$shim/mok/MOK.priv" "mok_certificate=$shim/mok/MOK.der" >"$ubuntu_conf"
-	start=$(date +%s.%N)
-	if make -s -C "$SOCKFD_ROOT" dkms-install KVER="$kv" >"$log" 2>&1; then
-		pass lab/ubuntu-layout/build
-	else
-		fail lab/ubuntu-layout/build "make dkms-install KVER=$kv failed: $(flat "$log")"
-	fi
-	times+=("rebuild with Ubuntu's layout $(elapsed "$start")s")
+	step lab/ubuntu-layout/build "rebuild with Ubuntu's layout: make dkms-install KVER=$kv" \
+		make -s -C "$SOCKFD_ROOT" dkms-install KVER="$kv" || true
 	expect lab/ubuntu-layout/dkms-says "want 'Signing key: $shim/mok/MOK.priv' in dkms build's log: $(grep -h 'Signing key' /var/lib/dkms/sockfd/"$SOCKFD_VERSION"/build/make.log "$log" 2>/dev/null | head -n 2 | tr '\n' '|')" \
 		grep -q "Signing key: $shim/mok/MOK.priv" "$log"
 	check_signed lab/ubuntu-layout "$ko" "$ub/mok.der" "sockfd lab test key (Ubuntu layout)"
@@ -235,13 +224,7 @@ fi
 make -s -C "$SOCKFD_ROOT" install-exporter >"$log" 2>&1 || fail lab/install-exporter "$(flat "$log")"
 make -s -C "$SOCKFD_ROOT" enable-at-boot >>"$log" 2>&1 || fail lab/enable-at-boot "$(flat "$log")"
 expect lab/exporter-installed "no /etc/systemd/system/sockfd-prom.timer" [ -f /etc/systemd/system/sockfd-prom.timer ]
-start=$(date +%s.%N)
-if make -s -C "$SOCKFD_ROOT" lab-uninstall >"$log" 2>&1; then
-	pass lab/uninstall
-else
-	fail lab/uninstall "make lab-uninstall failed: $(flat "$log")"
-fi
-times+=("lab-uninstall $(elapsed "$start")s")
+step lab/uninstall "make lab-uninstall" make -s -C "$SOCKFD_ROOT" lab-uninstall || true
 expect lab/uninstall/dkms "dkms status: $(dkms status -m sockfd 2>&1 | tr '\n' ' ')" [ -z "$(dkms status -m sockfd 2>/dev/null)" ]
 left=$(find /lib/modules -name 'sockfd.ko*' | tr '\n' ' ')
 expect lab/uninstall/module-files "left: $left" [ -z "$left" ]

@@ -61,6 +61,24 @@ elapsed() { # START: seconds since START (from date +%s.%N), one decimal
 
 flat() { tail -n "${2:-8}" "$1" | tr '\n' '|'; } # LOG [N]: its last N lines on one line
 
+# NAME WHAT COMMAND...: runs COMMAND, its output in $log; PASS NAME, or FAIL
+# NAME with "WHAT failed" and the output's tail; adds "WHAT Ns" to times.
+# Returns COMMAND's status. $log and times are the calling script's.
+# shellcheck disable=SC2154
+step() {
+	local name=$1 what=$2 start status=0
+	shift 2
+	start=$(date +%s.%N)
+	"$@" >"$log" 2>&1 || status=$?
+	times+=("$what $(elapsed "$start")s")
+	if [ "$status" = 0 ]; then
+		pass "$name"
+	else
+		fail "$name" "$what failed: $(flat "$log")"
+	fi
+	return "$status"
+}
+
 guest_smoke() { # NAME KERNEL KO TESTS OUTDIR: guest tests with that module file
 	local name=$1 k=$2 ko=$3 tests=$4 out=$5 glog counts
 	glog=$(mktemp)
