@@ -151,15 +151,16 @@ int __init sockfd_walk_init(void)
 /*
  * sockfd_scan_fds - the first fd in *@fd to @max - 1 of @fdt whose file has
  * the sockets' file_operations (the comparison sock_from_file() makes,
- * inline: most fds are passed by). Sets *@fd to it and returns its file, or
- * sets *@fd to where the scan stopped and returns NULL. No reference is
- * taken: the answer is a hint, which sockfd_fget_next_socket() confirms.
+ * inline: most fds are passed by). Sets *@fd to it and returns true, or
+ * sets *@fd to where the scan stopped and returns false. No reference is
+ * taken and no file is returned: the answer is a hint about the fd, which
+ * sockfd_fget_next_socket() confirms under a reference of its own.
  * Caller holds rcu_read_lock(), which keeps @fdt (expand_files() frees a
  * replaced one after a grace period) and the memory of the files it points
  * to (see sockfd_fget_next_socket() for what that memory may hold).
  */
-static struct file *sockfd_scan_fds(struct fdtable *fdt, unsigned int *fd,
-				    unsigned int max)
+static bool sockfd_scan_fds(struct fdtable *fdt, unsigned int *fd,
+			    unsigned int max)
 {
 	struct file *seen;
 	unsigned int i;
@@ -170,11 +171,11 @@ static struct file *sockfd_scan_fds(struct fdtable *fdt, unsigned int *fd,
 		/* Lockless: ->f_op of a file that may be closed meanwhile. */
 		if (seen && READ_ONCE(seen->f_op) == sockfd_socket_fops) {
 			*fd = i;
-			return seen;
+			return true;
 		}
 	}
 	*fd = i;
-	return NULL;
+	return false;
 }
 
 /*
