@@ -6,7 +6,6 @@
  * each field is read once (READ_ONCE) and a line may mix values from
  * either side of a concurrent change, but it is always whole.
  */
-#include <kunit/visibility.h>
 #include <linux/if_packet.h>
 #include <linux/in.h>
 #include <linux/jiffies.h>
