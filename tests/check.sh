@@ -1,5 +1,5 @@
 #!/bin/bash
-# check.sh [--kernels '6.1 6.12 debug kcsan']: what `make check` runs.
+# check.sh [--kernels '5.10 6.1 6.12 debug kcsan']: what `make check` runs.
 #  1. static checks: the module with W=1 against each stock test kernel
 #     (a warning is a failure), sparse (C=2) the same way, checkpatch --strict
 #     on module/; each counts as one PASS or FAIL;
@@ -12,14 +12,14 @@
 #  3. guest tests on each kernel (tests/vm/run-guest.sh); on kcsan only the
 #     tests tagged "concurrency: yes" in their header comment (and KUnit),
 #     soak and walk_expand running KCSAN_SOAK_SECONDS.
-# Default kernels: 6.1 6.12, plus debug and kcsan when
+# Default kernels: 5.10 6.1 6.12, plus debug and kcsan when
 # tests/vm/build-debug-kernel.sh exists. Closes with one line "N passed,
 # N failed" summing everything; exits non-zero when anything failed.
 set -euo pipefail
 . "$(dirname "$0")/vm/common.sh"
 vm=$SOCKFD_ROOT/tests/vm
 
-kernels="6.1 6.12"
+kernels="5.10 6.1 6.12"
 [ -x "$vm/build-debug-kernel.sh" ] && kernels+=" debug kcsan"
 # The soak's and walk_expand's length on the kcsan kernel (run-guest.sh
 # passes them into the guest as SOCKFD_SOAK_SECONDS, SOCKFD_STRESS_SECONDS).
@@ -27,7 +27,7 @@ KCSAN_SOAK_SECONDS=${KCSAN_SOAK_SECONDS:-60}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) [ $# -ge 2 ] || die "--kernels needs a value"; kernels=$2; shift 2 ;;
-	*) die "usage: check.sh [--kernels '6.1 6.12 debug kcsan']" ;;
+	*) die "usage: check.sh [--kernels '5.10 6.1 6.12 debug kcsan']" ;;
 	esac
 done
 

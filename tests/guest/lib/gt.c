@@ -569,6 +569,33 @@ unsigned long long gt_fd_sock_ino(pid_t pid, int fd)
 	return link_ino(proc_path(p, sizeof(p), pid, rest), "socket:");
 }
 
+bool gt_fdinfo_ptrace_rule(void)
+{
+	struct stat st;
+
+	return !stat("/proc/self/fdinfo", &st) && (st.st_mode & 0777) == 0555;
+}
+
+int gt_ptrace_refused(pid_t pid)
+{
+	char p[64], buf[PATH_MAX];
+	bool refused;
+	DIR *d;
+
+	if (gt_fdinfo_ptrace_rule()) {
+		d = opendir(proc_path(p, sizeof(p), pid, "fdinfo"));
+		if (d)
+			closedir(d);
+		refused = !d;
+	} else {
+		refused = readlink(proc_path(p, sizeof(p), pid, "exe"), buf,
+				   sizeof(buf)) < 0 && errno != ENOENT;
+	}
+	if (!refused)
+		return 0;
+	return errno == EACCES || errno == EPERM ? 1 : -1;
+}
+
 unsigned long long gt_fstat_ino(int fd)
 {
 	struct stat st;

@@ -175,6 +175,23 @@ size_t gt_unescape(const char *in, char *out);
  * 0 if the link is not a socket or on error. */
 unsigned long long gt_fd_sock_ino(pid_t pid, int fd);
 
+/* Does /proc/PID/fdinfo follow the kernel's ptrace read rule
+ * (ptrace_may_access(PTRACE_MODE_READ_FSCREDS)), as in 6.1 and later
+ * (mode 0555, fs/proc/fd.c proc_fdinfo_permission())? 5.10's is mode 0500:
+ * only its owner (task_dump_owner()) opens it, and it has no "ino:" line. */
+bool gt_fdinfo_ptrace_rule(void);
+
+/* The kernel's ptrace read rule for this process on PID: 1 refused (EACCES
+ * or EPERM), 0 allowed, -1 neither (the process is gone...). Asked of
+ * opendir(/proc/PID/fdinfo) where it follows the rule, else of
+ * readlink(/proc/PID/exe), which applies the same
+ * ptrace_may_access(PTRACE_MODE_READ_FSCREDS) first in every kernel
+ * (fs/proc/base.c proc_pid_readlink(), proc_fd_access_allowed()); ENOENT
+ * after it (a kernel thread has no exe) is an allowed one. (Not the
+ * /proc/PID/ns links: 5.10's proc_ns_readlink() returns 0 bytes, no
+ * error, when it refuses.) */
+int gt_ptrace_refused(pid_t pid);
+
 /* st_ino of fstat(fd) (own process). 0 on error. */
 unsigned long long gt_fstat_ino(int fd);
 
