@@ -182,15 +182,15 @@ static void connection(FILE *out, const struct sf_table *t,
 		put(out, t, r, SF_RXQ);
 		fprintf(out, " bytes (not yet read)");
 	}
-	fprintf(out, "\n       receive memory ");
+	fprintf(out, "\n       rmem ");
 	put(out, t, r, SF_RMEM);
-	fprintf(out, " of ");
+	fprintf(out, " of rcvbuf ");
 	put(out, t, r, SF_RCVBUF);
-	fprintf(out, " bytes (rcvbuf), send memory ");
+	fprintf(out, " bytes (sk_rmem_alloc: received, not yet read, with overhead)\n       wmem ");
 	put(out, t, r, SF_WMEM);
-	fprintf(out, " of ");
+	fprintf(out, " bytes (sk_wmem_alloc: handed down toward the device, not yet freed; unix: not yet read by the peer), sndbuf ");
 	put(out, t, r, SF_SNDBUF);
-	fprintf(out, " bytes (sndbuf)\n");
+	fprintf(out, " bytes\n");
 }
 
 /* Format 2: the socket's ids, drops, and what TCP is doing. */

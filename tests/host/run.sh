@@ -1,7 +1,8 @@
 #!/bin/bash
 # Host tests of the sockfd reader (tools/), on fixture files: every option,
 # every escape, malformed input, JSON checked by python3's json parser,
-# --summary and explain over a fake /proc tree, --watch, install, speed and
+# --summary and explain over a fake /proc tree, --watch, install, the
+# reference pages against the code (man.sh), speed and
 # peak memory on 100,000 lines, and a fuzz smoke run.  The reader under test
 # is built with AddressSanitizer and UBSan; any sanitizer report fails the
 # check.
@@ -439,7 +440,8 @@ check explain/tcp 0 'has "fd 5 of curl (pid 900)" &&
 	has "-> socket inode 17000 (sockfs), owner uid 1000, network namespace net:[4026531840]" &&
 	has "-> socket: family inet6 (IPv6), type stream (a connected byte stream), protocol tcp" &&
 	has "-> connection: local [::ffff:127.0.0.1]:45678, remote [::ffff:127.0.0.1]:80, state ESTABLISHED" &&
-	has "send queue 0 bytes, receive queue 1024 bytes" && has "receive memory 2304 of 131072 bytes"' -- "${E[@]}" 900 5
+	has "send queue 0 bytes, receive queue 1024 bytes" && has "rmem 2304 of rcvbuf 131072 bytes (sk_rmem_alloc:" &&
+	has "wmem 0 bytes (sk_wmem_alloc: handed down toward the device, not yet freed; unix: not yet read by the peer), sndbuf 16384 bytes"' -- "${E[@]}" 900 5
 check explain/unix-peer 0 'has "bound to the path /tmp/my\\040sock, peer socket inode 19001 (open as app(1000)/4)"' -- \
 	"${E[@]}" 1000 3
 check explain/unix-abstract 0 'has "bound to the abstract name @abstract\\012name, no peer, state CLOSE"' -- \
@@ -496,6 +498,9 @@ if command -v groff >/dev/null; then
 			groff -man -Tutf8 -ww "$TOP/man/$page"
 	done
 fi
+
+# ---- the reference pages against the code (tests/host/man.sh) ----
+. "$HERE/man.sh"
 
 # ---- speed: 100,000 lines with the optimised build ----
 python3 - "$T/big.txt" <<'EOF'
