@@ -170,11 +170,12 @@ static void connection(FILE *out, const struct sf_table *t,
 		put(out, t, r, SF_STATE);
 	}
 	fputc('\n', out);
-	if (is(t, r, SF_STATE, "LISTEN")) {
+	if (sf_queues_count(t, r)) {
 		fprintf(out, "       accept queue ");
 		put(out, t, r, SF_RXQ);
-		fprintf(out, " connection(s) waiting, backlog limit ");
+		fprintf(out, " connection(s) waiting (rxq), backlog limit ");
 		put(out, t, r, SF_TXQ);
+		fprintf(out, " connection(s) (txq: a count, not bytes)");
 	} else {
 		fprintf(out, "       send queue ");
 		put(out, t, r, SF_TXQ);

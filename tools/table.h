@@ -151,6 +151,7 @@ bool sf_parse_pair(const struct sf_str *f, uint64_t *a, uint64_t *b,
 		   bool *has_b);
 bool sf_parse_timer(const struct sf_str *f, const char **kind, uint64_t *ms);
 bool sf_is_inet(const struct sf_table *t, const struct sf_row *r);
+bool sf_queues_count(const struct sf_table *t, const struct sf_row *r);
 bool sf_addr_port(const struct sf_str *addr, unsigned int *port);
 
 /* output.c */

@@ -142,6 +142,22 @@ check output-extra-col 0 'has "/system.slice/ssh\\040d.service" && has "12345678
 	"$R" -f "$FX/extra-column.txt" -o owner,service,zone
 check human-sizes 0 'has "208K" && has " root" && has " nobody" && hasnt "212992"' -- \
 	"$R" -f "$BASIC" -o owner,rcvbuf,uid
+# a TCP or unix listener's txq (backlog limit) and rxq (accept queue) are
+# counts, shown as they are; bytes (other rows, other listeners) stay sizes
+H1="pid comm fd ino netns family type proto state local remote txq rxq rmem rcvbuf wmem sndbuf uid"
+printf '%s\n' "$H1" \
+	"10 srv 3 501 1 inet stream tcp LISTEN 0.0.0.0:80 0.0.0.0:0 4096 1100 0 131072 0 16384 0" \
+	"11 srv 4 502 1 unix stream - LISTEN /run/s * 4096 2048 0 212992 0 212992 0" \
+	"12 cli 3 503 1 inet stream tcp ESTABLISHED 127.0.0.1:40000 127.0.0.1:80 4096 2048 4608 131072 0 16384 0" \
+	"13 sctpd 3 504 1 inet stream sctp LISTEN 0.0.0.0:9 0.0.0.0:0 4096 2048 0 212992 0 212992 0" \
+	>"$T/listen.txt"
+check listen-counts 0 'grep -q "^srv(10)/3 *LISTEN *4096 *1100\$" $T/out && grep -q "^srv(11)/4 *LISTEN *4096 *2048\$" $T/out &&
+	grep -q "^cli(12)/3 *ESTABLISHED *4K *2K\$" $T/out && grep -q "^sctpd(13)/3 *LISTEN *4K *2K\$" $T/out' -- \
+	"$R" -f "$T/listen.txt" -H -o owner,state,txq,rxq
+check explain/listen-counts 0 'has "accept queue 1100 connection(s) waiting (rxq), backlog limit 4096 connection(s) (txq: a count, not bytes)"' -- \
+	"$R" -f "$T/listen.txt" explain 10 3
+check explain/listen-bytes 0 'has "send queue 4096 bytes, receive queue 2048 bytes" && hasnt "accept queue"' -- \
+	"$R" -f "$T/listen.txt" explain 13 3
 check numeric 0 'has "212992" && hasnt "208K" && hasnt " root"' -- "$R" -f "$BASIC" -n -o owner,rcvbuf,uid
 check numeric-long 0 'has "1024" && hasnt "1K"' -- "$R" -f "$BASIC" --numeric -p 900 -o rxq
 check reordered 0 'lines 6 && has "sshd(1337)/4" && has "10.0.2.2:51234"' -- "$R" -f "$FX/reordered.txt"
@@ -446,7 +462,7 @@ check explain/unix-peer 0 'has "bound to the path /tmp/my\\040sock, peer socket 
 	"${E[@]}" 1000 3
 check explain/unix-abstract 0 'has "bound to the abstract name @abstract\\012name, no peer, state CLOSE"' -- \
 	"${E[@]}" 1000 5
-check explain/listen 0 'has "listening on 0.0.0.0:22, state LISTEN" && has "accept queue 0 connection(s) waiting, backlog limit 128"' -- \
+check explain/listen 0 'has "listening on 0.0.0.0:22, state LISTEN" && has "accept queue 0 connection(s) waiting (rxq), backlog limit 128 connection(s)"' -- \
 	"${E[@]}" 412 3
 check explain/netlink 0 'has "family netlink" && has "protocol route" && has "netlink port id 1, destination port id 0"' -- \
 	"${E[@]}" 1 50
