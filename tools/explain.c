@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -56,22 +57,32 @@ static const char *const type_words[][2] = {
 };
 
 /*
- * The kernel structure and field each hop follows (docs/walkthrough.md has
- * the functions; module/sockfd.h the same chain).
+ * The kernel structure and field a hop follows, and the function of
+ * module/ that follows it: the one under the comment "Chain, step N"
+ * (module/sockfd.h lists the chain; docs/walkthrough.md the kernel's own
+ * functions).
  */
-static void hop(FILE *out, const char *what)
+__attribute__((format(printf, 4, 5)))
+static void hop(FILE *out, int step, const char *module_fn, const char *fmt, ...)
 {
-	fprintf(out, "     kernel: %s\n", what);
+	va_list ap;
+
+	fputs("     kernel: ", out);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fprintf(out, " [Chain, step %d: %s]\n", step, module_fn);
 }
 
 static void protocol_hop(FILE *out, const struct sf_table *t, const struct sf_row *r)
 {
 	if (sf_is_inet(t, r))
-		hop(out, is(t, r, SF_PROTO, "tcp") ?
+		hop(out, 4, "sockfd_show_inet()", "%s", is(t, r, SF_PROTO, "tcp") ?
 		    "inet_sk(sk) (struct inet_sock: addresses, ports), tcp_sk(sk) (struct tcp_sock: sequence numbers, timers, window)" :
 		    "inet_sk(sk) (struct inet_sock: addresses, ports)");
 	else if (is(t, r, SF_FAMILY, "unix"))
-		hop(out, "unix_sk(sk) (struct unix_sock: ->addr, the bound name; ->peer)");
+		hop(out, 4, "sockfd_show_unix()",
+		    "unix_sk(sk) (struct unix_sock: ->addr, the bound name; ->peer)");
 }
 
 /* The row of the other end of a unix socket, if it is in the table. */
@@ -297,13 +308,17 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	fprintf(out, "fd %" PRIu64 " of ", fd);
 	put(out, t, r, SF_COMM);
 	fprintf(out, " (pid %" PRIu64 ")\n", pid);
+	hop(out, 1, "sockfd_get_task()",
+	    "pid %" PRIu64 " -> struct pid (find_ge_pid()) -> task_struct (pid_task()), in the reader's pid namespace",
+	    pid);
 	if (proc_root)
 		seen = open_file(out, proc_root, pid, fd);
 	else
 		fprintf(out, "  -> open file: socket:[%" PRIu64 "] (not checked: not this machine's /proc)\n",
 			r->ino);
-	fprintf(out, "     kernel: task->files (struct files_struct), ->fdt (struct fdtable), ->fd[%"
-		PRIu64 "] (struct file)\n", fd);
+	hop(out, 2, "sockfd_get_socket_file()",
+	    "task->files (struct files_struct), ->fdt (struct fdtable), ->fd[%" PRIu64 "] (struct file)",
+	    fd);
 	fprintf(out, "  -> socket inode %" PRIu64 " (sockfs), owner uid ", r->ino);
 	put(out, t, r, SF_UID);
 	fprintf(out, ", network namespace net:[");
@@ -312,7 +327,8 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	if (seen && seen != r->ino)
 		fprintf(out, "     note: the fd now holds socket %" PRIu64
 			": it changed after /proc/sockfd was read\n", seen);
-	hop(out, "file->private_data (struct socket, whose inode this is)");
+	hop(out, 2, "sockfd_get_socket_file()",
+	    "file->private_data (struct socket, whose inode this is), as sock_from_file() reads it");
 
 	fprintf(out, "  -> socket: family ");
 	put(out, t, r, SF_FAMILY);
@@ -329,7 +345,7 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 		put(out, t, r, SF_PROTO);
 	}
 	fputc('\n', out);
-	hop(out, "sock->sk (struct sock: state, queues, buffers)");
+	hop(out, 3, "sockfd_show_line()", "sock->sk (struct sock: state, queues, buffers)");
 	connection(out, t, r);
 	protocol_hop(out, t, r);
 	kernel_view(out, t, r, proc_root);

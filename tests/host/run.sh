@@ -462,6 +462,62 @@ check explain/kernel-hops 0 'has "kernel: task->files (struct files_struct), ->f
 	has "kernel: file->private_data (struct socket" && has "kernel: sock->sk (struct sock" &&
 	has "kernel: inet_sk(sk) (struct inet_sock: addresses, ports), tcp_sk(sk)"' -- "${E[@]}" 900 5
 check explain/kernel-hops-unix 0 'has "kernel: unix_sk(sk) (struct unix_sock" && hasnt "inet_sk"' -- "${E[@]}" 1000 3
+# each "kernel:" hop ends "[Chain, step N: F()]": module/ has a comment
+# "Chain, step N" right above the definition of F, and the structures the
+# hop names are among those that comment names; a TCP socket's explain
+# shows steps 1 to 4, every step module/ has
+cat >"$T/chain.py" <<'PY'
+import glob, re, sys
+top, tcp, unix = sys.argv[1:]
+VOCAB = r"\b(task_struct|pid|files_struct|fdtable|file|socket|sock|inet_sock|tcp_sock|unix_sock)\b"
+steps = {}    # N -> {function under a "Chain, step N" comment: the words of that comment}
+for path in glob.glob(top + "/module/*.c"):
+    lines = open(path).read().splitlines()
+    for i, l in enumerate(lines):
+        m = re.search(r"Chain, step (\d+)", l)
+        if not m:
+            continue
+        text = [l]
+        for k in range(i + 1, len(lines)):          # the rest of its paragraph
+            if not re.match(r"^ \* \S", lines[k]):
+                break
+            text.append(lines[k])
+        for k in range(i + 1, len(lines)):          # the function it stands above
+            d = re.match(r"^[a-z].*?\b(\w+)\(", lines[k])
+            if d:
+                fn = d.group(1) + "()"
+                break
+        steps.setdefault(int(m.group(1)), {}).setdefault(fn, set()).update(
+            re.findall(VOCAB, " ".join(text)))
+bad = []
+for out in (tcp, unix):
+    seen = set()
+    for l in open(out):
+        if not l.startswith("     kernel: "):     # a hop (not "-> kernel: cookie")
+            continue
+        m = re.search(r"\[Chain, step (\d+): (\w+\(\))\]$", l.rstrip())
+        if not m:
+            bad.append("no [Chain, step N: F()]: " + l.strip())
+            continue
+        n, fn = int(m.group(1)), m.group(2)
+        seen.add(n)
+        if fn not in steps.get(n, {}):
+            bad.append("step %d: %s is not under a 'Chain, step %d' comment (%s)"
+                       % (n, fn, n, sorted(steps.get(n, {}))))
+            continue
+        hop = l.split("[Chain")[0]
+        named = set(re.findall(VOCAB, hop)) | set(re.findall(r"struct (\w+)", hop))
+        if not named or not named <= steps[n][fn]:
+            bad.append("step %d names %s; the comment above %s names %s"
+                       % (n, sorted(named), fn, sorted(steps[n][fn])))
+    if seen != set(steps) or len(steps) < 4:
+        bad.append("%s: steps shown %s, module/ has %s" % (out, sorted(seen), sorted(steps)))
+print("\n".join(bad) or "chain matches module/: steps %s" % sorted(steps))
+PY
+"${E[@]}" 900 5 >"$T/explain-tcp" 2>&1 || true
+"${E[@]}" 1000 3 >"$T/explain-unix" 2>&1 || true
+check explain/chain-steps 0 'has "chain matches module/: steps [1, 2, 3, 4]"' -- \
+	python3 "$T/chain.py" "$TOP" "$T/explain-tcp" "$T/explain-unix"
 check explain/unix-peer 0 'has "bound to the path /tmp/my\\040sock, peer socket inode 19001 (open as app(1000)/4)"' -- \
 	"${E[@]}" 1000 3
 check explain/unix-abstract 0 'has "bound to the abstract name @abstract\\012name, no peer, state CLOSE"' -- \
