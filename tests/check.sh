@@ -2,7 +2,8 @@
 # check.sh [--kernels '5.10 6.1 6.12 debug kcsan']: what `make check` runs.
 #  1. static checks: the module with W=1 against each stock test kernel
 #     (a warning is a failure), sparse (C=2) the same way, checkpatch --strict
-#     on module/; each counts as one PASS or FAIL;
+#     on module/, mandoc -Tlint and groff -ww on each man page; each counts
+#     as one PASS or FAIL;
 #  2. host tests (tests/host/run.sh), install staging and the old-kernel
 #     refusal (tests/host/install.sh), the DKMS round trip with a guest per
 #     stock kernel (tests/host/dkms-roundtrip.sh, root), the Debian packages
@@ -98,6 +99,18 @@ if [ -f "$checkpatch" ]; then
 else
 	static_check checkpatch "-" 1 "$checkpatch missing: run 'sudo make deps'"
 fi
+# The reference pages: mandoc's lint and groff's warnings (all of them, -ww,
+# on its default device, which also reports bytes no font has, such as a
+# stray form feed); any message fails.
+for page in "$SOCKFD_ROOT"/man/*.[1-9]; do
+	name=man-$(basename "$page") log=$logs/man-$(basename "$page").log
+	{
+		mandoc -Tlint "$page"
+		groff -man -ww -z "$page"
+	} >"$log" 2>&1 || true
+	mapfile -t problems <"$log"
+	static_check "$name" "$log" 0 "${problems[@]}"
+done
 record static "$static_pass" "$static_fail" $((SECONDS - t))
 
 # --- 2. host tests --------------------------------------------------------

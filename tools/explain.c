@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -54,6 +55,35 @@ static const char *const type_words[][2] = {
 	{ "rdm", "reliably delivered messages" },
 	{ NULL, NULL },
 };
+
+/*
+ * The kernel structure and field a hop follows, and the function of
+ * module/ that follows it: the one under the comment "Chain, step N"
+ * (module/sockfd.h lists the chain; docs/walkthrough.md the kernel's own
+ * functions).
+ */
+__attribute__((format(printf, 4, 5)))
+static void hop(FILE *out, int step, const char *module_fn, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("     kernel: ", out);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fprintf(out, " [Chain, step %d: %s]\n", step, module_fn);
+}
+
+static void protocol_hop(FILE *out, const struct sf_table *t, const struct sf_row *r)
+{
+	if (sf_is_inet(t, r))
+		hop(out, 4, "sockfd_show_inet()", "%s", is(t, r, SF_PROTO, "tcp") ?
+		    "inet_sk(sk) (struct inet_sock: addresses, ports), tcp_sk(sk) (struct tcp_sock: sequence numbers, timers, window)" :
+		    "inet_sk(sk) (struct inet_sock: addresses, ports)");
+	else if (is(t, r, SF_FAMILY, "unix"))
+		hop(out, 4, "sockfd_show_unix()",
+		    "unix_sk(sk) (struct unix_sock: ->addr, the bound name; ->peer)");
+}
 
 /* The row of the other end of a unix socket, if it is in the table. */
 static const struct sf_row *find_ino(const struct sf_table *t, uint64_t ino,
@@ -170,11 +200,12 @@ static void connection(FILE *out, const struct sf_table *t,
 		put(out, t, r, SF_STATE);
 	}
 	fputc('\n', out);
-	if (is(t, r, SF_STATE, "LISTEN")) {
+	if (sf_queues_count(t, r)) {
 		fprintf(out, "       accept queue ");
 		put(out, t, r, SF_RXQ);
-		fprintf(out, " connection(s) waiting, backlog limit ");
+		fprintf(out, " connection(s) waiting (rxq), backlog limit ");
 		put(out, t, r, SF_TXQ);
+		fprintf(out, " connection(s) (txq: a count, not bytes)");
 	} else {
 		fprintf(out, "       send queue ");
 		put(out, t, r, SF_TXQ);
@@ -182,15 +213,15 @@ static void connection(FILE *out, const struct sf_table *t,
 		put(out, t, r, SF_RXQ);
 		fprintf(out, " bytes (not yet read)");
 	}
-	fprintf(out, "\n       receive memory ");
+	fprintf(out, "\n       rmem ");
 	put(out, t, r, SF_RMEM);
-	fprintf(out, " of ");
+	fprintf(out, " of rcvbuf ");
 	put(out, t, r, SF_RCVBUF);
-	fprintf(out, " bytes (rcvbuf), send memory ");
+	fprintf(out, " bytes (sk_rmem_alloc: received, not yet read, with overhead)\n       wmem ");
 	put(out, t, r, SF_WMEM);
-	fprintf(out, " of ");
+	fprintf(out, " bytes (sk_wmem_alloc: handed down toward the device, not yet freed; unix: not yet read by the peer), sndbuf ");
 	put(out, t, r, SF_SNDBUF);
-	fprintf(out, " bytes (sndbuf)\n");
+	fprintf(out, " bytes\n");
 }
 
 /* Format 2: the socket's ids, drops, and what TCP is doing. */
@@ -277,11 +308,17 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	fprintf(out, "fd %" PRIu64 " of ", fd);
 	put(out, t, r, SF_COMM);
 	fprintf(out, " (pid %" PRIu64 ")\n", pid);
+	hop(out, 1, "sockfd_get_task()",
+	    "pid %" PRIu64 " -> struct pid (find_ge_pid()) -> task_struct (pid_task()), in the reader's pid namespace",
+	    pid);
 	if (proc_root)
 		seen = open_file(out, proc_root, pid, fd);
 	else
 		fprintf(out, "  -> open file: socket:[%" PRIu64 "] (not checked: not this machine's /proc)\n",
 			r->ino);
+	hop(out, 2, "sockfd_get_socket_file()",
+	    "task->files (struct files_struct), ->fdt (struct fdtable), ->fd[%" PRIu64 "] (struct file)",
+	    fd);
 	fprintf(out, "  -> socket inode %" PRIu64 " (sockfs), owner uid ", r->ino);
 	put(out, t, r, SF_UID);
 	fprintf(out, ", network namespace net:[");
@@ -290,6 +327,8 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	if (seen && seen != r->ino)
 		fprintf(out, "     note: the fd now holds socket %" PRIu64
 			": it changed after /proc/sockfd was read\n", seen);
+	hop(out, 2, "sockfd_get_socket_file()",
+	    "file->private_data (struct socket, whose inode this is), as sock_from_file() reads it");
 
 	fprintf(out, "  -> socket: family ");
 	put(out, t, r, SF_FAMILY);
@@ -306,7 +345,9 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 		put(out, t, r, SF_PROTO);
 	}
 	fputc('\n', out);
+	hop(out, 3, "sockfd_show_line()", "sock->sk (struct sock: state, queues, buffers)");
 	connection(out, t, r);
+	protocol_hop(out, t, r);
 	kernel_view(out, t, r, proc_root);
 
 	for (size_t i = 0; i < t->nrows; i++) {

@@ -574,6 +574,10 @@ static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
 	if (raw || c->kind == SF_KIND_STR || c->kind == SF_KIND_NUM ||
 	    c->kind == SF_KIND_OTHER)
 		return d + put_field(d, r, c->idx, ascii);
+	/* a listener's backlog and accept queue are counts: as they are */
+	if (c->kind == SF_KIND_SIZE && sf_queues_count(t, r) &&
+	    (c->idx == t->known[SF_TXQ] || c->idx == t->known[SF_RXQ]))
+		return d + put_field(d, r, c->idx, ascii);
 	if (c->kind == SF_KIND_SIZE && sf_parse_u64(f->s, f->len, &v)) {
 		sf_human_size(d, 64, v);
 		d += strlen(d);

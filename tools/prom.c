@@ -362,7 +362,28 @@ static void processes(FILE *out, const struct sf_table *t, struct sf_row *const 
 
 /* ---- system-wide: /proc/net/sockstat, file handles, ports ---- */
 
-static void system_wide(FILE *out, const char *root, struct sf_notes *nt)
+/* TIME_WAIT on ephemeral ports of the top destinations (by count). */
+static void time_wait_dests(FILE *out, const char *root, const struct sf_ports *pt,
+			    unsigned int top)
+{
+	struct sf_notes quiet = { 0 };	/* the files were noted already */
+	struct sf_tw_dest *d;
+	size_t nd;
+
+	if (!sf_time_wait_dests(root, pt, &d, &nd, &quiet))
+		return;
+	gauge(out, "sockfd_tcp_time_wait_ephemeral",
+	      "TCP sockets in TIME_WAIT on a local port of net.ipv4.ip_local_port_range, by local address and destination (the top --top), the reader's network namespace: a port is taken again for another destination, so ports run out per destination.");
+	for (size_t i = 0; i < nd && i < top; i++) {
+		struct sf_str l = str(d[i].local), r = str(d[i].remote);
+
+		series(out, "sockfd_tcp_time_wait_ephemeral", 2, "local_addr", &l, "remote", &r);
+		fprintf(out, "%lu\n", d[i].count);
+	}
+	free(d);
+}
+
+static void system_wide(FILE *out, const char *root, unsigned int top, struct sf_notes *nt)
 {
 	static const char *const proto[2] = { "tcp", "udp" };
 	char *s4 = sf_read_proc(root, "net/sockstat", nt);
@@ -403,6 +424,8 @@ static void system_wide(FILE *out, const char *root, struct sf_notes *nt)
 						    "sockfd_ephemeral_ports_used", proto[p],
 						m ? pt.hi - pt.lo + 1 - pt.used[p] : pt.used[p]);
 		}
+		if (pt.have[0])
+			time_wait_dests(out, root, &pt, top);
 	}
 }
 
@@ -453,7 +476,7 @@ void sf_prom(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 		processes(out, t, rows, n, o, &nt);
 		free(s);
 	}
-	system_wide(out, o->proc_root, &nt);
+	system_wide(out, o->proc_root, o->top, &nt);
 	comments(out, &nt);
 	gauge(out, "sockfd_scrape_seconds", "Time this sockfd --prom run took.");
 	fprintf(out, "sockfd_scrape_seconds %.6f\n", sf_now() - o->start);

@@ -151,6 +151,7 @@ bool sf_parse_pair(const struct sf_str *f, uint64_t *a, uint64_t *b,
 		   bool *has_b);
 bool sf_parse_timer(const struct sf_str *f, const char **kind, uint64_t *ms);
 bool sf_is_inet(const struct sf_table *t, const struct sf_row *r);
+bool sf_queues_count(const struct sf_table *t, const struct sf_row *r);
 bool sf_addr_port(const struct sf_str *addr, unsigned int *port);
 
 /* output.c */
@@ -277,6 +278,14 @@ struct sf_ports {		/* ephemeral ports; [0] TCP, [1] UDP */
 };
 bool sf_ephemeral_ports(const char *root, struct sf_ports *pt,
 			struct sf_notes *nt);
+
+struct sf_tw_dest {		/* TIME_WAIT on ephemeral ports, one destination */
+	char local[48];		/* local address: "10.0.0.1", "2001:db8::1" */
+	char remote[56];	/* "10.0.0.5:443", "[2001:db8::5]:443" */
+	unsigned long count;
+};
+bool sf_time_wait_dests(const char *root, const struct sf_ports *pt,
+			struct sf_tw_dest **d, size_t *nd, struct sf_notes *nt);
 
 char *sf_cgroup_path(const char *proc_root, uint64_t id);
 

@@ -209,6 +209,102 @@ fi
 RULES=$TOP/contrib/prometheus
 check prom/rules-check 0 'has "SUCCESS: 7 rules found"' -- promtool check rules "$RULES/sockfd.rules.yml"
 check prom/rules-test 0 'has "SUCCESS"' -- bash -c "cd '$RULES' && exec promtool test rules sockfd.rules.test.yml"
+# SockfdTimeWaitFlood on the reader's own output for two fake hosts: "web",
+# a server with 50,000 TIME_WAIT sockets on its listening ports (443, and
+# 40000 inside the ephemeral range), each towards another client, plus 200
+# of its own to its database, must not alert; "client", 20,000 TIME_WAIT
+# from ephemeral ports to 10.0.0.5:443 (19,000 IPv4, 1,000 of a dual-stack
+# socket as ::ffff:10.0.0.1), over half the range of 28,232, must.
+python3 - "$T/tw" "$PROC" <<'EOF'
+import os, shutil, sys
+d, proc = sys.argv[1:]
+def addr4(a):    # as /proc/net/tcp writes it: the __be32 as a host-order word
+    return "".join("%02X" % int(x) for x in reversed(a.split(".")))
+def mapped(a):   # ::ffff:a.b.c.d as /proc/net/tcp6 writes it
+    return "0000000000000000FFFF0000" + addr4(a)
+def line(i, l, lp, r, rp, st):
+    return ("%4d: %s:%04X %s:%04X %s 00000000:00000000 03:00000F00 00000000     0        0 0 3 "
+            "0000000000000000\n" % (i, l, lp, r, rp, st))
+head = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+for host in ("web", "client"):
+    os.makedirs(d + "/" + host + "/net")
+    shutil.copytree(proc + "/sys", d + "/" + host + "/sys")
+    t4, t6 = [head], [head]
+    if host == "web":
+        for i in range(50000):   # clients 10.1.x.y, each its own 4-tuple
+            port = 443 if i < 40000 else 40000
+            t4.append(line(i, addr4("10.0.0.2"), port,
+                           addr4("10.1.%d.%d" % (i // 250, i % 250 + 1)), 1024 + i, "06"))
+        for i in range(200):
+            t4.append(line(i, addr4("10.0.0.2"), 33000 + i, addr4("10.0.0.9"), 5432, "06"))
+        t4.append(line(0, addr4("0.0.0.0"), 443, addr4("0.0.0.0"), 0, "0A"))
+        t4.append(line(0, addr4("0.0.0.0"), 40000, addr4("0.0.0.0"), 0, "0A"))
+        tw = 50200
+    else:
+        for i in range(19000):
+            t4.append(line(i, addr4("10.0.0.1"), 32768 + i, addr4("10.0.0.5"), 443, "06"))
+        for i in range(1000):
+            t6.append(line(i, mapped("10.0.0.1"), 51768 + i, mapped("10.0.0.5"), 443, "06"))
+        # established connections to the same destination: not TIME_WAIT
+        for i in range(100):
+            t4.append(line(i, addr4("10.0.0.1"), 52768 + i, addr4("10.0.0.5"), 443, "01"))
+        # 2001:db8::1 to [2001:db8::5]:443, each word in host order
+        for i in range(7):
+            t6.append(line(i, "B80D0120000000000000000001000000", 40000 + i,
+                           "B80D0120000000000000000005000000", 443, "06"))
+        tw = 20007
+    open(d + "/" + host + "/net/tcp", "w").writelines(t4)
+    open(d + "/" + host + "/net/tcp6", "w").writelines(t6)
+    with open(d + "/" + host + "/net/sockstat", "w") as f:
+        f.write("sockets: used 100\nTCP: inuse 1 orphan 0 tw %d alloc 1 mem 1\n" % tw)
+EOF
+# web: the total counts all 50,200; per destination only the 200 to the
+# database and ten (--top) of the clients on port 40000, one each
+check prom/time-wait-web 0 'sample "sockfd_tcp_time_wait 50200" &&
+	[ "$(grep -m1 "^sockfd_tcp_time_wait_ephemeral{" $T/out)" = "sockfd_tcp_time_wait_ephemeral{local_addr=\"10.0.0.2\",remote=\"10.0.0.9:5432\"} 200" ] &&
+	[ "$(grep -c "^sockfd_tcp_time_wait_ephemeral{.*} 1$" $T/out)" = 9 ]' -- \
+	"$R" -f "$FX/header-only.txt" --proc-root "$T/tw/web" --prom
+cp "$T/out" "$T/tw/web.prom"
+check prom/time-wait-client 0 'sample "sockfd_tcp_time_wait 20007" &&
+	[ "$(grep -m1 "^sockfd_tcp_time_wait_ephemeral{" $T/out)" = "sockfd_tcp_time_wait_ephemeral{local_addr=\"10.0.0.1\",remote=\"10.0.0.5:443\"} 20000" ] &&
+	sample "sockfd_tcp_time_wait_ephemeral{local_addr=\"2001:db8::1\",remote=\"[2001:db8::5]:443\"} 7" &&
+	[ "$(grep -c "^sockfd_tcp_time_wait_ephemeral{" $T/out)" = 2 ]' -- \
+	"$R" -f "$FX/header-only.txt" --proc-root "$T/tw/client" --prom
+cp "$T/out" "$T/tw/client.prom"
+# --summary names the same destination, warning from half the range on
+check summary/time-wait-web 0 'has "most to one destination: 200 from 10.0.0.2 to 10.0.0.9:5432: 0.7%" &&
+	hasnt "run out of ports"' -- "$R" -f "$FX/header-only.txt" --proc-root "$T/tw/web" --summary
+check summary/time-wait-client 0 'has "most to one destination: 20000 from 10.0.0.1 to 10.0.0.5:443: 70.8%  warning: connect() to it will run out of ports"' -- \
+	"$R" -f "$FX/header-only.txt" --proc-root "$T/tw/client" --summary
+# both runs' samples, each as a series of 10 minutes, into the rules
+python3 - "$T/tw" "$RULES/sockfd.rules.yml" <<'EOF'
+import sys
+d, rules = sys.argv[1:]
+series = []
+for host in ("web", "client"):
+    for l in open("%s/%s.prom" % (d, host)):
+        if l.startswith("#") or "Inf" in l:
+            continue
+        name, value = l.rsplit(" ", 1)
+        if "{" in name:
+            name = name.replace("{", '{instance="%s",' % host, 1)
+        else:
+            name += '{instance="%s"}' % host
+        series.append("      - series: '%s'\n        values: '%sx10'\n" % (name, value.strip()))
+with open(d + "/test.yml", "w") as f:
+    f.write("rule_files: [%s]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n"
+            % rules)
+    f.writelines(series)
+    f.write("""    alert_rule_test:
+      - eval_time: 10m
+        alertname: SockfdTimeWaitFlood
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: client, local_addr: 10.0.0.1, remote: "10.0.0.5:443"}
+            exp_annotations:
+              summary: "20000 TCP connections from 10.0.0.1 to 10.0.0.5:443 in TIME_WAIT on client, over half the ephemeral port range: connect() to that destination will fail with EADDRNOTAVAIL once every port is taken; reuse connections (keep-alive, pools), widen net.ipv4.ip_local_port_range, or set net.ipv4.tcp_tw_reuse=1 (connect() may then take over a TIME_WAIT connection older than a second, with TCP timestamps on; the default 2 does so only on loopback)"
+""")
+EOF
+check prom/rules-time-wait 0 'has "SUCCESS"' -- promtool test rules "$T/tw/test.yml"
 # each rule's metrics are ones the reader writes (or node_exporter's)
 check prom/rules-metrics 0 'for m in $(grep -o "sockfd_[a-z_]*" $RULES/sockfd.rules.yml | sort -u); do
 	grep -q "^# TYPE $m gauge" $PF || { echo "$m" >&2; exit 1; }; done' -- true
