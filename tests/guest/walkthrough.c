@@ -23,7 +23,9 @@
  *   emfile      at RLIMIT_NOFILE socket() fails with EMFILE; the summary
  *               shows the process at 100%
  *   timewait    TIME_WAIT sockets have no row but are counted; a flood of
- *               short connections uses up a 100-port ephemeral range
+ *               short connections to one destination uses up a 100-port
+ *               ephemeral range for that destination only: a connect() to
+ *               another port gets a port that a TIME_WAIT socket holds
  *   container   a process in new network and pid namespaces: its sockets
  *               in another netns, listed with its host pid, its files
  *               (sockets up to its RLIMIT_NOFILE) counted in the node's
@@ -63,6 +65,7 @@
 #define BUSY_PORT 8081
 #define BIG_PORT 8082
 #define TW_PORT 8083
+#define TW_PORT2 8084
 /* Below the default ephemeral range (32768-60999): no port of another
  * socket, and no TIME_WAIT an earlier test left (it lasts a minute and may
  * end in the middle of the demonstration), is in it by chance. */
@@ -1009,6 +1012,30 @@ static void demo_timewait(void)
 		 "sockfd --summary: %ld ports of the range in use, want %d",
 		 p ? strtol(p + 17, NULL, 10) : -1, TW_RANGE_N);
 	free(out);
+	/* TIME_WAIT blocks its 4-tuple, not its port: another destination
+	 * gets a port of the full range (__inet_hash_connect() asks
+	 * __inet_check_established() about the whole 4-tuple). */
+	ask(&srv, OP_LISTEN, TW_PORT2, 16, v);
+	ask(&cli, OP_CONNECT, TW_PORT2, 1, v);
+	if (gt_check("timewait.other_destination", v[0] == 1,
+		     "connect() to port %d with every port of the range in TIME_WAIT towards %d: %s, want success",
+		     TW_PORT2, TW_PORT, v[0] == 1 ? "ok" : "failed")) {
+		int g = gt_grab_fd(cli.pid, v[1]), port = g >= 0 ? gt_port(g) : -1;
+
+		if (g >= 0)
+			close(g);
+		gt_check("timewait.port_shared_with_time_wait",
+			 port >= TW_RANGE_LO && port < TW_RANGE_LO + TW_RANGE_N &&
+			 tcp_count(6, port, port, TW_PORT) == 1,
+			 "the new connection's port %d: want one in %d-%d that a TIME_WAIT socket to %d holds (/proc/net/tcp: %d)",
+			 port, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1, TW_PORT,
+			 port > 0 ? tcp_count(6, port, port, TW_PORT) : -1);
+		gt_check_fdf(cli.pid, v[1], NULL, "timewait.other_destination.row");
+		capture("timewait2", "sockfd -c tw-client -o owner,state,local,remote");
+		capture("timewait2",
+			"grep -c \"0100007F:$(printf %%04X %d) 0100007F:%04X 06\" /proc/net/tcp",
+			port, TW_PORT);
+	}
 	puppet_stop(&cli);
 	puppet_stop(&srv);
 	if (old_range)
