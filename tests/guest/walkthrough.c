@@ -17,7 +17,8 @@
  *   accept.N    N clients = N accepted sockets = N fds (N = 1000, 100 on
  *               the debug kernel), new inodes, the listener stays
  *   buffers     unread bytes sit in the receiver's rxq; a sender whose
- *               reader stops gets EAGAIN with its txq full
+ *               reader stops gets EAGAIN with its txq full; that queue's
+ *               memory is sk_wmem_queued, not wmem (sk_wmem_alloc)
  *   rwclose     write/poll/read work alike on a socket and a file; close()
  *               removes the row
  *   emfile      at RLIMIT_NOFILE socket() fails with EMFILE; the summary
@@ -838,6 +839,24 @@ static void demo_buffers(struct web *w)
 	gt_check("buffers.full", inq > 0 && outq > 0,
 		 "receiver SIOCINQ %ld, sender SIOCOUTQ %ld (%d bytes written), want both > 0",
 		 inq, outq, v[0]);
+	/* wmem is sk_wmem_alloc (ss -m's t): bytes of segments handed down
+	 * toward the device and not yet freed; loopback frees them at once
+	 * (skb_orphan() in loopback_xmit()).  The send queue's memory is
+	 * sk_wmem_queued (ss -m's w). */
+	g = gt_grab_fd(w->client.pid, w->cfd[1]);
+	if (g >= 0) {
+		struct gt_meminfo mi = { 0 };
+
+		if (gt_check("buffers.wmem_is_not_the_send_queue",
+			     gt_meminfo(g, &mi) == 0 && mi.wmem < (unsigned long)outq &&
+			     mi.wmem_queued >= (unsigned long)outq,
+			     "SO_MEMINFO of the sender: wmem_alloc %lu, wmem_queued %lu, SIOCOUTQ %ld; want wmem_alloc < SIOCOUTQ <= wmem_queued",
+			     mi.wmem, mi.wmem_queued, outq))
+			capture_line("@@ buffers2\n"
+				     "sender (client fd 4), SO_MEMINFO: wmem_alloc %lu (the wmem column), wmem_queued %lu; SIOCOUTQ %ld",
+				     mi.wmem, mi.wmem_queued, outq);
+		close(g);
+	}
 	gt_check_fdf(w->server.pid, w->afd[1], NULL, "buffers.full_receiver.row");
 	gt_check_fdf(w->client.pid, w->cfd[1], NULL, "buffers.full_sender.row");
 	capture("buffers", "sockfd -n --port %d -o owner,fd,state,rxq,txq,rmem,rcvbuf,wmem,sndbuf",

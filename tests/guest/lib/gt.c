@@ -793,6 +793,7 @@ int gt_meminfo(int fd, struct gt_meminfo *m)
 	m->wmem = mi[2];
 	m->sndbuf = mi[3];
 	m->drops = mi[8];	/* SK_MEMINFO_DROPS */
+	m->wmem_queued = mi[5];	/* SK_MEMINFO_WMEM_QUEUED */
 	return 0;
 }
 

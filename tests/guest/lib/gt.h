@@ -228,9 +228,10 @@ long gt_outq(int fd);
  * SO_TYPE, SO_PROTOCOL, SO_ACCEPTCONN, ...); -1 on error. */
 int gt_sockopt_int(int fd, int opt);
 
-/* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf, drops. */
+/* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf, drops,
+ * and wmem_queued (sk_wmem_queued: the send queue's memory). */
 struct gt_meminfo {
-	unsigned long rmem, rcvbuf, wmem, sndbuf, drops;
+	unsigned long rmem, rcvbuf, wmem, sndbuf, drops, wmem_queued;
 };
 int gt_meminfo(int fd, struct gt_meminfo *m);
 
