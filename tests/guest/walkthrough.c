@@ -33,7 +33,8 @@
  *               file-nr
  * Every demonstration runs in child processes with fixed names ("puppets",
  * driven step by step over a pipe), so that the captured output is the
- * same on every run apart from pids, inodes and ports.
+ * same on every run apart from pids, inodes, ports, timers, and the queue
+ * and buffer sizes that depend on timing (docs/walkthrough.md says which).
  *
  * Captures: the commands the document shows run here and their output is
  * appended to CAPTURE ("@@ NAME" starts a block, "$ CMD" lines are the
@@ -47,6 +48,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -666,6 +669,21 @@ static void demo_lowfd(void)
 			 i, v[2 * i + 1], v[2 * i], 3 + i);
 		gt_check_fdf(p.pid, 3 + i, NULL, "lowfd.row%d", 3 + i);
 	}
+	{
+		/* A new socket's TCP state is CLOSE (sock_init_data_uid()), and
+		 * it is in no hash table: /proc/net/tcp does not list it. */
+		struct tcp_info ti = { 0 };
+		socklen_t tl = sizeof(ti);
+		int g = gt_grab_fd(p.pid, 3);
+		bool got = g >= 0 && getsockopt(g, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0;
+
+		gt_check("lowfd.new_socket_is_close",
+			 got && ti.tcpi_state == 7 && state_of(p.pid, 3) == -1,
+			 "TCP_INFO state %d (%s), /proc/net/tcp state %d; want 7 (CLOSE) and not listed",
+			 got ? ti.tcpi_state : -1, got ? "read" : "unreadable", state_of(p.pid, 3));
+		if (g >= 0)
+			close(g);
+	}
 	capture("lowfd", "sockfd -c fd-demo");
 	ask(&p, OP_CLOSE, 4, 0, v);
 	gt_check("lowfd.closed", gt_fd_sock_ino(p.pid, 4) == 0 && rows_of(p.pid) == 2,
@@ -705,6 +723,54 @@ static void demo_ephemeral(struct web *w)
 	capture("ephemeral", "sockfd -c client -o owner,state,local,remote");
 }
 
+/* Rows of /proc/sockfd in state whose local address ends in ":port". */
+static int rows_at(const char *state, int port)
+{
+	struct gt_table *t = gt_load(0);
+	char suffix[16];
+	int n = 0;
+
+	if (!t)
+		return -1;
+	snprintf(suffix, sizeof(suffix), ":%d", port);
+	for (int i = 0; i < t->nrows; i++) {
+		const char *st = gt_get(&t->rows[i], GT_STATE);
+		const char *l = gt_get(&t->rows[i], GT_LOCAL);
+		size_t ll = l ? strlen(l) : 0;
+
+		n += st && strcmp(st, state) == 0 && ll >= strlen(suffix) &&
+		     strcmp(l + ll - strlen(suffix), suffix) == 0;
+	}
+	gt_free(t);
+	return n;
+}
+
+/*
+ * 5's surprises, from /proc/net/tcp: a backlog of 1 holds 2 connections
+ * (sk_acceptq_is_full() is "sk_ack_backlog > sk_max_ack_backlog"); the
+ * SYN_SENT socket's tx_queue is 1 (write_seq - snd_una: the SYN takes a
+ * sequence number); the queued server ends are ESTABLISHED sockets with no
+ * fd, so no row.
+ */
+static void handshake_queues(struct puppet *busy, int lfd, struct puppet *eager,
+			     int syn_fd, int queued)
+{
+	struct gt_pn l = { 0 }, c = { 0 };
+	int fl = gt_procnet_inet(busy->pid, "tcp", gt_fd_sock_ino(busy->pid, lfd), &l);
+	int fc = gt_procnet_inet(eager->pid, "tcp", gt_fd_sock_ino(eager->pid, syn_fd), &c);
+	int est = tcp_count(1, BUSY_PORT, BUSY_PORT, -1);
+
+	gt_check("handshake.backlog_1_holds_2", fl == 1 && queued == 2 && l.rxq == 2 &&
+		 l.txq == 1,
+		 "listener with backlog 1: /proc/net/tcp rx_queue %llu, tx_queue %llu, %d clients connected; want 2, 1, 2",
+		 l.rxq, l.txq, queued);
+	gt_check("handshake.syn_takes_a_sequence_number", fc == 1 && c.txq == 1,
+		 "SYN_SENT socket: /proc/net/tcp tx_queue %llu, want 1", c.txq);
+	gt_check("handshake.queued_have_no_fd", est == queued && rows_at("ESTABLISHED", BUSY_PORT) == 0,
+		 "/proc/net/tcp: %d ESTABLISHED sockets with local port %d, /proc/sockfd: %d rows; want %d and 0",
+		 est, BUSY_PORT, rows_at("ESTABLISHED", BUSY_PORT), queued);
+}
+
 /* 5. The handshake: an unanswered SYN stays SYN_SENT. */
 static void demo_handshake(void)
 {
@@ -741,6 +807,7 @@ static void demo_handshake(void)
 		gt_want_free(&want);
 		gt_check_fdf(eager.pid, fds[0], NULL, "handshake.queued.row");
 		gt_check_fdf(busy.pid, lfd, NULL, "handshake.listener.row");
+		handshake_queues(&busy, lfd, &eager, fds[n], n);
 	}
 	capture("handshake", "sockfd --port %d -o owner,state,rxq,txq,local,remote,timer,retrans",
 		BUSY_PORT);
@@ -926,7 +993,7 @@ static long shell_number(const char *fmt, ...)
 static void demo_emfile(void)
 {
 	struct puppet p;
-	int v[GT_CHILD_VALS], nsock, pid, socks, fds, lim, pct;
+	int v[GT_CHILD_VALS], nsock, pid, socks, fds, lim, pct, cg_socks, cg_fds;
 	struct gt_fdino *fi = NULL;
 	char *out = NULL, *line;
 	long nfd;
@@ -947,6 +1014,13 @@ static void demo_emfile(void)
 	capture("emfile", "sockfd -H -c fd-hog | wc -l");
 	capture_line("@@ emfile");
 	shell("sockfd --summary -c fd-hog | sed -n '/^Top/,/^$/p'", &out);
+	/* the cgroup table, before strtok() cuts the text: its first line
+	 * after the header, "SOCKETS FDS DROPS RETRANS CGROUP" */
+	line = out ? strstr(out, "cgroups by sockets") : NULL;
+	line = line ? strchr(line, '\n') : NULL;
+	line = line ? strchr(line + 1, '\n') : NULL;
+	if (!line || sscanf(line + 1, " %d %d", &cg_socks, &cg_fds) != 2)
+		cg_socks = cg_fds = -1;
 	/* its line: "PID fd-hog SOCKETS FDS NOFILE USE%" */
 	for (line = out ? strtok(out, "\n") : NULL; line; line = strtok(NULL, "\n"))
 		if (sscanf(line, " %d fd-hog %d %d %d %d%%", &pid, &socks, &fds, &lim, &pct) == 5)
@@ -955,6 +1029,11 @@ static void demo_emfile(void)
 	gt_check("emfile.summary_100", ok,
 		 "sockfd --summary: no line '%d fd-hog %d %d %d 100%%'",
 		 (int)p.pid, v[0], USUAL_NOFILE, USUAL_NOFILE);
+	/* The cgroup table's FDS counts the fds that are sockets (rows), the
+	 * process table's all open fds. */
+	gt_check("emfile.cgroup_fds_are_socket_fds", cg_socks == v[0] && cg_fds == v[0],
+		 "sockfd --summary's cgroup line: %d sockets, %d fds; want %d and %d (the socket fds)",
+		 cg_socks, cg_fds, v[0], v[0]);
 	free(out);
 	puppet_stop(&p);
 }
@@ -1106,8 +1185,8 @@ static void demo_container(struct web *w)
 		 "%d sockets in the container, file-nr %ld -> %ld, want +%d (+- 128)",
 		 v[0], nr0, nr1, v[0]);
 	capture_line("@@ file-nr");
-	capture_line("file-nr before: %ld, after %d more sockets in the container: %ld",
-		     nr0, v[0], nr1);
+	capture_line("file-nr before: %ld, after %d more sockets in the container: %ld (%ld + %d = %ld)",
+		     nr0, v[0], nr1, nr0, v[0], nr0 + v[0]);
 	puppet_stop(&c);
 }
 
