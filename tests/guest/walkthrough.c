@@ -21,6 +21,9 @@
  *               memory is sk_wmem_queued, not wmem (sk_wmem_alloc)
  *   rwclose     write/poll/read work alike on a socket and a file; close()
  *               removes the row
+ *   sharing     dup(), fork() and SCM_RIGHTS: five fds in three processes,
+ *               one open file (kcmp), one socket (one inode, five rows);
+ *               O_NONBLOCK is the open file's, close-on-exec each fd's
  *   emfile      at RLIMIT_NOFILE socket() fails with EMFILE; the summary
  *               shows the process at 100%
  *   timewait    TIME_WAIT sockets have no row but are counted; a flood of
@@ -58,6 +61,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -70,6 +74,12 @@
 #define BIG_PORT 8082
 #define TW_PORT 8083
 #define TW_PORT2 8084
+#define SHARE_PORT 8086
+/* The abstract unix name the receiver of section 9 listens on. */
+#define PASS_NAME "sockfd-walkthrough-pass"
+#ifndef KCMP_FILE
+#define KCMP_FILE 0
+#endif
 /* Below the default ephemeral range (32768-60999): no port of another
  * socket, and no TIME_WAIT an earlier test left (it lasts a minute and may
  * end in the middle of the demonstration), is in it by chance. */
@@ -182,6 +192,12 @@ enum op {
 	OP_ACCEPT_CLOSE,/* a = listener, b = count: [accepted] and closed */
 	OP_GETPID,	/* [getpid()] */
 	OP_LO_UP,	/* [gt_lo_up()] */
+	OP_DUP,		/* a = fd: [dup(fd)] */
+	OP_FORK,	/* [pid of a child "sharer-child" that keeps the fds] */
+	OP_PASS_LISTEN,	/* [fd of a unix listener on @PASS_NAME] */
+	OP_PASS_SEND,	/* a = fd: [0 or -1] sent over SCM_RIGHTS to @PASS_NAME */
+	OP_PASS_RECV,	/* a = listener: [the fd received] (listener closed) */
+	OP_NONBLOCK,	/* a = fd: [fcntl(F_SETFL, O_NONBLOCK) result] */
 };
 
 struct req {
@@ -351,6 +367,57 @@ static int run_op(const struct req *q, int *v)
 		break;
 	case OP_LO_UP:
 		v[n++] = gt_lo_up();
+		break;
+	case OP_DUP:
+		v[n++] = dup(q->a);
+		break;
+	case OP_FORK: {
+		pid_t child = fork();
+
+		if (child == 0) {
+			/* holds the fds it inherited until its parent dies */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(PUPPET_CMD);
+			close(PUPPET_RES);
+			gt_set_comm("sharer-child");
+			for (;;)
+				pause();
+		}
+		v[n++] = child;
+		break;
+	}
+	case OP_PASS_LISTEN: {
+		struct sockaddr_un un;
+		socklen_t len = gt_unix_addr(&un, "\0" PASS_NAME, sizeof(PASS_NAME));
+
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd >= 0 && (bind(fd, (struct sockaddr *)&un, len) || listen(fd, 1))) {
+			close(fd);
+			fd = -1;
+		}
+		v[n++] = fd;
+		break;
+	}
+	case OP_PASS_SEND: {
+		struct sockaddr_un un;
+		socklen_t len = gt_unix_addr(&un, "\0" PASS_NAME, sizeof(PASS_NAME));
+
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		v[n++] = fd >= 0 && connect(fd, (struct sockaddr *)&un, len) == 0 &&
+			 gt_send_fd(fd, q->a) == 0 ? 0 : -1;
+		if (fd >= 0)
+			close(fd);
+		break;
+	}
+	case OP_PASS_RECV:
+		fd = accept(q->a, NULL, NULL);
+		v[n++] = fd >= 0 ? gt_recv_fd(fd, MSG_CMSG_CLOEXEC) : -1;
+		if (fd >= 0)
+			close(fd);
+		close(q->a);
+		break;
+	case OP_NONBLOCK:
+		v[n++] = fcntl(q->a, F_SETFL, fcntl(q->a, F_GETFL) | O_NONBLOCK);
 		break;
 	default:
 		return -1;
@@ -964,6 +1031,145 @@ static void demo_rwclose(void)
 	puppet_stop(&p);
 }
 
+/* "flags:" of /proc/PID/fdinfo/FD (octal), -1 if unreadable. */
+static long fdinfo_flags(pid_t pid, int fd)
+{
+	char path[64], *text, *p;
+	size_t len;
+	long flags = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+	text = gt_read_file(path, 0, &len);
+	if (text && (p = strstr(text, "flags:")))
+		flags = strtol(p + 6, NULL, 8);
+	free(text);
+	return flags;
+}
+
+/*
+ * 9. One socket, many fds: dup() in one process, fork() into another,
+ * SCM_RIGHTS into a third; five fds, one open file (kcmp(KCMP_FILE)), one
+ * socket (one inode).  O_NONBLOCK set through one fd shows in all (it is
+ * the open file's f_flags); close-on-exec is each fd's own.
+ */
+static void demo_sharing(void)
+{
+	struct puppet sh, rc;
+	int v[GT_CHILD_VALS], lfd, dfd, rfd, rl, i, nrows = 0;
+	pid_t child;
+	struct { pid_t pid; int fd; bool cloexec; } h[5];
+	unsigned long long ino;
+	struct gt_table *t;
+	char fds[512] = "", *cmd;
+	size_t off = 0;
+	bool same = true, nonblock = true, cloexec = true, no_kcmp = false;
+	int fo;
+
+	puppet_start(&sh, "sharer", false);
+	ask(&sh, OP_LISTEN, SHARE_PORT, 16, v);
+	lfd = v[0];
+	ask(&sh, OP_DUP, lfd, 0, v);
+	dfd = v[0];
+	ask(&sh, OP_FORK, 0, 0, v);
+	child = v[0];
+	puppet_start(&rc, "receiver", false);
+	ask(&rc, OP_PASS_LISTEN, 0, 0, v);
+	rl = v[0];
+	ask(&sh, OP_PASS_SEND, lfd, 0, v);
+	ask(&rc, OP_PASS_RECV, rl, 0, v + 1);
+	rfd = v[1];
+	if (lfd < 0 || dfd < 0 || child <= 0 || v[0] || rfd < 0)
+		gt_fatal("sharing.setup", "listener %d, dup %d, child %d, sent %d, received %d",
+			 lfd, dfd, (int)child, v[0], rfd);
+	ask(&sh, OP_NONBLOCK, dfd, 0, v);
+	/* gt_inet_socket() makes the listener SOCK_CLOEXEC; dup() clears
+	 * close-on-exec on the new fd; fork() copies the flags; the receiver
+	 * asked for MSG_CMSG_CLOEXEC. */
+	h[0].pid = sh.pid, h[0].fd = lfd, h[0].cloexec = true;
+	h[1].pid = sh.pid, h[1].fd = dfd, h[1].cloexec = false;
+	h[2].pid = child, h[2].fd = lfd, h[2].cloexec = true;
+	h[3].pid = child, h[3].fd = dfd, h[3].cloexec = false;
+	h[4].pid = rc.pid, h[4].fd = rfd, h[4].cloexec = true;
+	ino = gt_fd_sock_ino(sh.pid, lfd);
+	for (i = 0; i < 5; i++) {
+		long fl = fdinfo_flags(h[i].pid, h[i].fd);
+		long k = syscall(SYS_kcmp, sh.pid, h[i].pid, KCMP_FILE, lfd, h[i].fd);
+
+		/* kcmp() needs CONFIG_KCMP, which the debug kernel lacks:
+		 * there the shared O_NONBLOCK below is the open file's proof */
+		if (k < 0 && errno == ENOSYS)
+			no_kcmp = true;
+		same &= gt_fd_sock_ino(h[i].pid, h[i].fd) == ino && (k == 0 || no_kcmp);
+		nonblock &= fl >= 0 && (fl & O_NONBLOCK);
+		cloexec &= fl >= 0 && !!(fl & O_CLOEXEC) == h[i].cloexec;
+		gt_check_fdf(h[i].pid, h[i].fd, NULL, "sharing.row%d", i);
+		off += snprintf(fds + off, sizeof(fds) - off, " /proc/%d/fd/%d",
+				(int)h[i].pid, h[i].fd);
+	}
+	gt_check("sharing.one_open_file", same && ino,
+		 "the 5 fds: want one socket inode (/proc/PID/fd) and one open file (kcmp KCMP_FILE 0%s)",
+		 no_kcmp ? "; no kcmp() on this kernel" : "");
+	gt_check("sharing.status_flags_shared", nonblock,
+		 "O_NONBLOCK set through one fd: want it in every fd's /proc/PID/fdinfo flags");
+	gt_check("sharing.cloexec_per_fd", cloexec,
+		 "close-on-exec in /proc/PID/fdinfo: want it on the listener's fd, its fork copy and the received fd only");
+	t = gt_load(0);
+	if (t) {
+		for (i = 0; i < t->nrows; i++)
+			nrows += t->rows[i].ino == ino;
+		gt_free(t);
+	}
+	gt_check("sharing.five_rows_one_inode", nrows == 5,
+		 "/proc/sockfd: %d rows with inode %llu, want 5", nrows, ino);
+	/* A socket's file cannot be opened again: sockfs inodes have no_open(). */
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)sh.pid, lfd);
+		fo = open(path, O_RDWR);
+		gt_check("sharing.no_second_open_file", fo < 0 && errno == ENXIO,
+			 "open(%s): %s, want ENXIO", path, fo < 0 ? strerror(errno) : "opened");
+		if (fo >= 0)
+			close(fo);
+	}
+	capture("sharing", "sockfd --port %d", SHARE_PORT);
+	if (asprintf(&cmd, "for f in%s; do echo \"$f -> $(readlink $f)\"; done", fds) > 0) {
+		capture("sharing", "%s", cmd);
+		free(cmd);
+	}
+	off = 0;
+	for (i = 0; i < 5; i++)
+		off += snprintf(fds + off, sizeof(fds) - off, " %d/%d", (int)h[i].pid, h[i].fd);
+	capture("sharing2", "for f in%s; do grep -H ^flags /proc/${f%%/*}/fdinfo/${f#*/}; done", fds);
+	capture("sharing3", "sockfd explain %d %d", (int)sh.pid, lfd);
+	capture("sharing3", "sockfd --summary --port %d | sed -n 1p", SHARE_PORT);
+	/* The figure: fd -> open file -> socket, which `sockfd --dot` draws as
+	 * fd -> socket. */
+	capture_line("@@ dot sharing");
+	capture_line("digraph sharing {\n\trankdir=LR;\n\tnode [fontname=\"Helvetica\", fontsize=11];");
+	for (i = 0; i < 5; i++) {
+		char comm[80];
+
+		if (i == 0 || h[i].pid != h[i - 1].pid) {
+			gt_comm_escaped(h[i].pid, comm, sizeof(comm));
+			capture_line("%s\tsubgraph cluster_%d {\n\t\tlabel=\"%s (%d)\";",
+				     i ? "\t}\n" : "", (int)h[i].pid, comm, (int)h[i].pid);
+		}
+		capture_line("\t\tfd_%d_%d [shape=box, label=\"fd %d%s\"];", (int)h[i].pid, h[i].fd,
+			     h[i].fd, h[i].cloexec ? "\\nclose-on-exec" : "");
+	}
+	capture_line("\t}");
+	capture_line("\tfile [shape=note, label=\"open file (struct file)\\nsocket:[%llu]\\nf_flags O_RDWR|O_NONBLOCK\"];",
+		     ino);
+	capture_line("\tsock [shape=ellipse, label=\"socket inode %llu\\ntcp LISTEN 127.0.0.1:%d\"];",
+		     ino, SHARE_PORT);
+	for (i = 0; i < 5; i++)
+		capture_line("\tfd_%d_%d -> file;", (int)h[i].pid, h[i].fd);
+	capture_line("\tfile -> sock [label=\"private_data\"];\n}");
+	puppet_stop(&rc);
+	puppet_stop(&sh);	/* sharer-child dies with it (PR_SET_PDEATHSIG) */
+}
+
 /* The number printed by a shell command, -1 if none. */
 static long shell_number(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static long shell_number(const char *fmt, ...)
@@ -989,7 +1195,7 @@ static long shell_number(const char *fmt, ...)
 	return v;
 }
 
-/* 9. "Too many open files" is fd exhaustion. */
+/* 10. "Too many open files" is fd exhaustion. */
 static void demo_emfile(void)
 {
 	struct puppet p;
@@ -1038,7 +1244,7 @@ static void demo_emfile(void)
 	puppet_stop(&p);
 }
 
-/* 10. TIME_WAIT owns no fd; a flood of short connections uses up ports. */
+/* 11. TIME_WAIT owns no fd; a flood of short connections uses up ports. */
 static void demo_timewait(void)
 {
 	struct puppet srv, cli;
@@ -1144,7 +1350,7 @@ static void demo_timewait(void)
 	free(old_reuse);
 }
 
-/* 11. Containers share the node's kernel. */
+/* 12. Containers share the node's kernel. */
 static void demo_container(struct web *w)
 {
 	struct puppet c;
@@ -1207,6 +1413,7 @@ int main(void)
 	demo_accept();
 	demo_buffers(&w);
 	demo_rwclose();
+	demo_sharing();
 	demo_emfile();
 	demo_timewait();
 	demo_container(&w);
