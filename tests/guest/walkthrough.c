@@ -556,10 +556,12 @@ static void write_str(const char *path, const char *s)
 		gt_fail("sysctl", "cannot write %s to %s", s, path);
 }
 
+/* A sysctl's text.  Read in small chunks: a sysctl read() of more than the
+ * kernel can kmalloc fails with ENOMEM (proc_sys_call_handler()). */
 static char *read_str(const char *path)
 {
 	size_t len;
-	char *s = gt_read_file(path, 0, &len);
+	char *s = gt_read_file(path, 4096, &len);
 
 	if (s && len && s[len - 1] == '\n')
 		s[len - 1] = '\0';
