@@ -34,6 +34,11 @@
  *               in another netns, listed with its host pid, its files
  *               (sockets up to its RLIMIT_NOFILE) counted in the node's
  *               file-nr
+ *   seed.*      claims of the usual explanation, corrected: two processes
+ *               on one TCP port (SO_REUSEPORT) and UDP on it too; a UDP
+ *               flow with a TCP connection's addresses and ports; lseek()
+ *               on a socket is ESPIPE, socket calls on a file ENOTSOCK;
+ *               fs.file-max gives ENFILE, not EMFILE
  * Every demonstration runs in child processes with fixed names ("puppets",
  * driven step by step over a pipe), so that the captured output is the
  * same on every run apart from pids, inodes, ports, timers, and the queue
@@ -75,6 +80,9 @@
 #define TW_PORT 8083
 #define TW_PORT2 8084
 #define SHARE_PORT 8086
+#define SEED_PORT 8085
+#define FILE_MAX "/proc/sys/fs/file-max"
+#define NOBODY 65534
 /* The abstract unix name the receiver of section 9 listens on. */
 #define PASS_NAME "sockfd-walkthrough-pass"
 #ifndef KCMP_FILE
@@ -198,6 +206,10 @@ enum op {
 	OP_PASS_SEND,	/* a = fd: [0 or -1] sent over SCM_RIGHTS to @PASS_NAME */
 	OP_PASS_RECV,	/* a = listener: [the fd received] (listener closed) */
 	OP_NONBLOCK,	/* a = fd: [fcntl(F_SETFL, O_NONBLOCK) result] */
+	OP_REUSEPORT,	/* a = port, b = backlog: [fd] listening with SO_REUSEPORT */
+	OP_UDP_BIND,	/* a = port: [fd] a UDP socket bound to 127.0.0.1:a */
+	OP_UDP_FLOW,	/* a = local port, b = remote port: [fd, bytes sent] */
+	OP_BECOME,	/* a = uid (and gid): [gt_become() result] */
 };
 
 struct req {
@@ -418,6 +430,39 @@ static int run_op(const struct req *q, int *v)
 		break;
 	case OP_NONBLOCK:
 		v[n++] = fcntl(q->a, F_SETFL, fcntl(q->a, F_GETFL) | O_NONBLOCK);
+		break;
+	case OP_REUSEPORT: {
+		struct sockaddr_storage ss;
+		socklen_t len = gt_loopback_addr(AF_INET, q->a, &ss);
+		int one = 1;
+
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+				bind(fd, (struct sockaddr *)&ss, len) || listen(fd, q->b))) {
+			close(fd);
+			fd = -1;
+		}
+		v[n++] = fd;
+		break;
+	}
+	case OP_UDP_BIND:
+		v[n++] = gt_inet_socket(AF_INET, SOCK_DGRAM, q->a, -1, false);
+		break;
+	case OP_UDP_FLOW: {
+		struct sockaddr_storage ss;
+		socklen_t len = gt_loopback_addr(AF_INET, q->b, &ss);
+
+		fd = gt_inet_socket(AF_INET, SOCK_DGRAM, q->a, -1, false);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&ss, len)) {
+			close(fd);
+			fd = -1;
+		}
+		v[n++] = fd;
+		v[n++] = fd >= 0 ? (int)write(fd, "ping\n", 5) : -1;
+		break;
+	}
+	case OP_BECOME:
+		v[n++] = gt_become(q->a, q->a);
 		break;
 	default:
 		return -1;
@@ -1397,6 +1442,173 @@ static void demo_container(struct web *w)
 	puppet_stop(&c);
 }
 
+/*
+ * 13. The seed's claims, corrected.  A port does not name one application:
+ * two processes listen on one TCP port (SO_REUSEPORT), and UDP has the same
+ * number too.  The protocol is part of the 5-tuple: a UDP flow with the same
+ * addresses and ports as a TCP connection is another flow.
+ */
+static void demo_seed_port(void)
+{
+	struct puppet a, b, u, c;
+	int v[GT_CHILD_VALS], la, lb, us, cfd, uf, sent, tcp_listen, inq = -1, g;
+	char tl[128], tr[128], ul[128], ur[128];
+	struct gt_pn pn;
+	const char *colon;
+
+	puppet_start(&a, "reuse-a", false);
+	puppet_start(&b, "reuse-b", false);
+	puppet_start(&u, "udp-app", false);
+	puppet_start(&c, "tuple-client", false);
+	ask(&a, OP_REUSEPORT, SEED_PORT, 16, v);
+	la = v[0];
+	ask(&b, OP_REUSEPORT, SEED_PORT, 16, v);
+	lb = v[0];
+	ask(&u, OP_UDP_BIND, SEED_PORT, 0, v);
+	us = v[0];
+	tcp_listen = tcp_count(10, SEED_PORT, SEED_PORT, -1);
+	gt_check("seed.port_two_processes", la >= 0 && lb >= 0 && tcp_listen == 2,
+		 "SO_REUSEPORT listeners: fds %d and %d; /proc/net/tcp: %d LISTEN on %d; want both and 2",
+		 la, lb, tcp_listen, SEED_PORT);
+	gt_check("seed.port_tcp_and_udp",
+		 us >= 0 && gt_procnet_inet(u.pid, "udp", gt_fd_sock_ino(u.pid, us), &pn) == 1,
+		 "UDP socket on %d: fd %d, want it in /proc/net/udp", SEED_PORT, us);
+	/* a TCP connection, then a UDP flow between the same two ports */
+	ask(&c, OP_CONNECT, SEED_PORT, 1, v);
+	cfd = v[0] == 1 ? v[1] : -1;
+	addrs_of(c.pid, cfd, tl, tr, sizeof(tl));
+	colon = strrchr(tl, ':');
+	ask(&c, OP_UDP_FLOW, colon ? atoi(colon + 1) : 0, SEED_PORT, v);
+	uf = v[0];
+	sent = v[1];
+	addrs_of(c.pid, uf, ul, ur, sizeof(ul));
+	g = gt_grab_fd(u.pid, us);
+	if (g >= 0) {
+		for (int i = 0; i < 50 && (inq = gt_inq(g)) <= 0; i++)
+			gt_msleep(20);
+		close(g);
+	}
+	gt_check("seed.protocol_in_tuple",
+		 cfd >= 0 && uf >= 0 && sent == 5 && strcmp(tl, ul) == 0 && strcmp(tr, ur) == 0 &&
+		 inq == 5,
+		 "TCP %s -> %s, UDP %s -> %s (sent %d, the UDP socket on %d has %d bytes); want the same addresses, 5 and 5",
+		 tl, tr, ul, ur, sent, SEED_PORT, inq);
+	gt_check_fdf(a.pid, la, NULL, "seed.reuse_a.row");
+	gt_check_fdf(b.pid, lb, NULL, "seed.reuse_b.row");
+	gt_check_fdf(u.pid, us, NULL, "seed.udp.row");
+	if (cfd >= 0)
+		gt_check_fdf(c.pid, cfd, NULL, "seed.tcp_client.row");
+	if (uf >= 0)
+		gt_check_fdf(c.pid, uf, NULL, "seed.udp_client.row");
+	capture("seed-port", "sockfd --port %d -o owner,proto,state,rxq,local,remote", SEED_PORT);
+	puppet_stop(&c);
+	puppet_stop(&u);
+	puppet_stop(&b);
+	puppet_stop(&a);
+}
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case 0: return "0";
+	case ESPIPE: return "ESPIPE";
+	case ENOTSOCK: return "ENOTSOCK";
+	case EMFILE: return "EMFILE";
+	case ENFILE: return "ENFILE";
+	default: return "another error";
+	}
+}
+
+/* "-1 ENAME (text)" for a failed call, the value for one that worked. */
+static void result_line(const char *call, long r, int e)
+{
+	if (r < 0)
+		capture_line("%-40s = -1 %s (%s)", call, errname(e), strerror(e));
+	else
+		capture_line("%-40s = %ld", call, r);
+}
+
+/*
+ * 13. "No special network API": read, write, poll and close are the same
+ * (section 8), but lseek() on a socket fails with ESPIPE, and the socket
+ * calls fail with ENOTSOCK on a file.
+ */
+static void demo_seed_api(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0), f = open("/tmp/notes.txt", O_RDWR), one = 1;
+	long r[6];
+	int e[6];
+	struct sockaddr_storage ss;
+	socklen_t len = gt_loopback_addr(AF_INET, SEED_PORT, &ss);
+
+	if (s < 0 || f < 0)
+		gt_fatal("seed.api", "socket %d, /tmp/notes.txt %d: %s", s, f, strerror(errno));
+#define TRY(i, call) do { errno = 0; r[i] = (call); e[i] = errno; } while (0)
+	TRY(0, lseek(s, 0, SEEK_SET));
+	TRY(1, lseek(f, 0, SEEK_SET));
+	TRY(2, bind(f, (struct sockaddr *)&ss, len));
+	TRY(3, listen(f, 1));
+	TRY(4, accept(f, NULL, NULL));
+	TRY(5, setsockopt(f, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+#undef TRY
+	gt_check("seed.lseek_socket_espipe", r[0] == -1 && e[0] == ESPIPE && r[1] == 0,
+		 "lseek() on a socket: %ld (%s), on a file: %ld; want -1 ESPIPE and 0",
+		 r[0], strerror(e[0]), r[1]);
+	gt_check("seed.socket_calls_enotsock",
+		 r[2] == -1 && e[2] == ENOTSOCK && r[3] == -1 && e[3] == ENOTSOCK &&
+		 r[4] == -1 && e[4] == ENOTSOCK && r[5] == -1 && e[5] == ENOTSOCK,
+		 "bind/listen/accept/setsockopt on a file: %s %s %s %s; want ENOTSOCK each",
+		 errname(e[2]), errname(e[3]), errname(e[4]), errname(e[5]));
+	capture_line("@@ seed-api");
+	result_line("lseek(socket, 0, SEEK_SET)", r[0], e[0]);
+	result_line("lseek(file, 0, SEEK_SET)", r[1], e[1]);
+	result_line("bind(file, 127.0.0.1:8085)", r[2], e[2]);
+	result_line("listen(file, 1)", r[3], e[3]);
+	result_line("accept(file, NULL, NULL)", r[4], e[4]);
+	result_line("setsockopt(file, SO_REUSEADDR)", r[5], e[5]);
+	close(s);
+	close(f);
+}
+
+/*
+ * 13. "Too many open files" is EMFILE, the process's RLIMIT_NOFILE; the
+ * whole system's fs.file-max gives ENFILE, "Too many open files in system"
+ * (alloc_empty_file(); root, CAP_SYS_ADMIN, is exempt, so the hog runs as
+ * nobody).
+ */
+static void demo_seed_enfile(void)
+{
+	struct puppet p;
+	int v[GT_CHILD_VALS];
+	long nr, dummy;
+	char *old_max = read_str(FILE_MAX), max[32];
+
+	if (!read_two("/proc/sys/fs/file-nr", &nr, &dummy) || !old_max) {
+		gt_fail("seed.enfile", "cannot read file-nr or file-max");
+		free(old_max);
+		return;
+	}
+	puppet_start(&p, "nfile-hog", false);
+	ask(&p, OP_BECOME, NOBODY, 0, v);
+	if (v[0])
+		gt_fatal("seed.enfile", "cannot become uid %d", NOBODY);
+	/* room for about 300 more files in the whole system: file-nr may
+	 * read up to 31 per CPU low or high */
+	snprintf(max, sizeof(max), "%ld", nr + 300);
+	write_str(FILE_MAX, max);
+	ask(&p, OP_HOG, USUAL_NOFILE, 0, v);
+	capture("seed-enfile", "cat /proc/sys/fs/file-max /proc/sys/fs/file-nr");
+	capture("seed-enfile", "grep 'open files' /proc/%d/limits", (int)p.pid);
+	capture_line("socket() as uid %d: failed after %d sockets with %s (%s)", NOBODY, v[0],
+		     errname(v[1]), strerror(v[1]));
+	write_str(FILE_MAX, old_max);
+	gt_check("seed.enfile", v[1] == ENFILE && v[0] > 0 && v[0] < USUAL_NOFILE - 5,
+		 "with file-max %s: %d sockets, then %s; want ENFILE well below the process's %d",
+		 max, v[0], strerror(v[1]), USUAL_NOFILE);
+	puppet_stop(&p);
+	free(old_max);
+}
+
 int main(void)
 {
 	struct web w;
@@ -1418,6 +1630,9 @@ int main(void)
 	demo_emfile();
 	demo_timewait();
 	demo_container(&w);
+	demo_seed_port();
+	demo_seed_api();
+	demo_seed_enfile();
 	puppet_stop(&w.client);
 	puppet_stop(&w.server);
 	return gt_done();
