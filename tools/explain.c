@@ -55,6 +55,25 @@ static const char *const type_words[][2] = {
 	{ NULL, NULL },
 };
 
+/*
+ * The kernel structure and field each hop follows (docs/walkthrough.md has
+ * the functions; module/sockfd.h the same chain).
+ */
+static void hop(FILE *out, const char *what)
+{
+	fprintf(out, "     kernel: %s\n", what);
+}
+
+static void protocol_hop(FILE *out, const struct sf_table *t, const struct sf_row *r)
+{
+	if (sf_is_inet(t, r))
+		hop(out, is(t, r, SF_PROTO, "tcp") ?
+		    "inet_sk(sk) (struct inet_sock: addresses, ports), tcp_sk(sk) (struct tcp_sock: sequence numbers, timers, window)" :
+		    "inet_sk(sk) (struct inet_sock: addresses, ports)");
+	else if (is(t, r, SF_FAMILY, "unix"))
+		hop(out, "unix_sk(sk) (struct unix_sock: ->addr, the bound name; ->peer)");
+}
+
 /* The row of the other end of a unix socket, if it is in the table. */
 static const struct sf_row *find_ino(const struct sf_table *t, uint64_t ino,
 				     const struct sf_row *not)
@@ -282,6 +301,8 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	else
 		fprintf(out, "  -> open file: socket:[%" PRIu64 "] (not checked: not this machine's /proc)\n",
 			r->ino);
+	fprintf(out, "     kernel: task->files (struct files_struct), ->fdt (struct fdtable), ->fd[%"
+		PRIu64 "] (struct file)\n", fd);
 	fprintf(out, "  -> socket inode %" PRIu64 " (sockfs), owner uid ", r->ino);
 	put(out, t, r, SF_UID);
 	fprintf(out, ", network namespace net:[");
@@ -290,6 +311,7 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	if (seen && seen != r->ino)
 		fprintf(out, "     note: the fd now holds socket %" PRIu64
 			": it changed after /proc/sockfd was read\n", seen);
+	hop(out, "file->private_data (struct socket, whose inode this is)");
 
 	fprintf(out, "  -> socket: family ");
 	put(out, t, r, SF_FAMILY);
@@ -306,7 +328,9 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 		put(out, t, r, SF_PROTO);
 	}
 	fputc('\n', out);
+	hop(out, "sock->sk (struct sock: state, queues, buffers)");
 	connection(out, t, r);
+	protocol_hop(out, t, r);
 	kernel_view(out, t, r, proc_root);
 
 	for (size_t i = 0; i < t->nrows; i++) {

@@ -440,6 +440,10 @@ check explain/tcp 0 'has "fd 5 of curl (pid 900)" &&
 	has "-> socket: family inet6 (IPv6), type stream (a connected byte stream), protocol tcp" &&
 	has "-> connection: local [::ffff:127.0.0.1]:45678, remote [::ffff:127.0.0.1]:80, state ESTABLISHED" &&
 	has "send queue 0 bytes, receive queue 1024 bytes" && has "receive memory 2304 of 131072 bytes"' -- "${E[@]}" 900 5
+check explain/kernel-hops 0 'has "kernel: task->files (struct files_struct), ->fdt (struct fdtable), ->fd[5] (struct file)" &&
+	has "kernel: file->private_data (struct socket" && has "kernel: sock->sk (struct sock" &&
+	has "kernel: inet_sk(sk) (struct inet_sock: addresses, ports), tcp_sk(sk)"' -- "${E[@]}" 900 5
+check explain/kernel-hops-unix 0 'has "kernel: unix_sk(sk) (struct unix_sock" && hasnt "inet_sk"' -- "${E[@]}" 1000 3
 check explain/unix-peer 0 'has "bound to the path /tmp/my\\040sock, peer socket inode 19001 (open as app(1000)/4)"' -- \
 	"${E[@]}" 1000 3
 check explain/unix-abstract 0 'has "bound to the abstract name @abstract\\012name, no peer, state CLOSE"' -- \
