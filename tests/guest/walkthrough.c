@@ -71,16 +71,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CAPTURE "/run/walkthrough.txt"
+/* Where the captures go: SOCKFD_WALKTHROUGH_OUT, else as root
+ * /run/walkthrough.txt, else /tmp/sockfd-walkthrough-UID.txt. */
+static const char *capture_path = "/run/walkthrough.txt";
+static char *cmd_path;		/* capture_path ".cmd": one command's output */
+static const char *notes_path = "/tmp/notes.txt";
+#define CAPTURE capture_path
 #define PORT_RANGE "/proc/sys/net/ipv4/ip_local_port_range"
 #define TW_REUSE "/proc/sys/net/ipv4/tcp_tw_reuse"
-#define WEB_PORT 8080
-#define BUSY_PORT 8081
-#define BIG_PORT 8082
-#define TW_PORT 8083
-#define TW_PORT2 8084
-#define SHARE_PORT 8086
-#define SEED_PORT 8085
+/* The ports, from SOCKFD_WALKTHROUGH_PORT (default 8080) up. */
+static int port_base = 8080;
+#define WEB_PORT (port_base)
+#define BUSY_PORT (port_base + 1)
+#define BIG_PORT (port_base + 2)
+#define TW_PORT (port_base + 3)
+#define TW_PORT2 (port_base + 4)
+#define SEED_PORT (port_base + 5)
+#define SHARE_PORT (port_base + 6)
+/* Without root (a student on a lab machine, or walkthrough_user as uid
+ * 65534): the demonstrations that need root are not run. */
+static bool unprivileged;
 #define FILE_MAX "/proc/sys/fs/file-max"
 #define NOBODY 65534
 /* The abstract unix name the receiver of section 9 listens on. */
@@ -128,14 +138,14 @@ static void shell(const char *cmd, char **out)
 	int st;
 
 	capture_line("$ %s", cmd);
-	if (asprintf(&full, "(%s) >/run/walkthrough.cmd 2>&1", cmd) < 0)
+	if (asprintf(&full, "(%s) >%s 2>&1", cmd, cmd_path) < 0)
 		gt_fatal("capture", "out of memory");
 	st = system(full);
 	if (st != 0)
 		gt_fail("capture", "'%s' exited with status %d", cmd,
 			st == -1 ? -1 : WEXITSTATUS(st));
 	free(full);
-	full = gt_read_file("/run/walkthrough.cmd", 0, &len);
+	full = gt_read_file(cmd_path, 0, &len);
 	if (full) {
 		FILE *f = fopen(CAPTURE, "ae");
 
@@ -169,16 +179,27 @@ static void capture(const char *name, const char *fmt, ...)
 }
 
 /* A figure: the DOT text of `sockfd --dot ARGS`. */
-static void figure(const char *name, const char *args)
+static void figure(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void figure(const char *name, const char *fmt, ...)
 {
-	char *cmd;
+	char *cmd, *args;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&args, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		gt_fatal("figure", "out of memory");
 
 	capture_line("@@ dot %s", name);
-	if (asprintf(&cmd, "sockfd --dot %s >>" CAPTURE, args) < 0)
+	if (asprintf(&cmd, "sockfd --dot %s >>%s", args, CAPTURE) < 0)
 		gt_fatal("capture", "out of memory");
 	if (system(cmd) != 0)
 		gt_fail("figure", "%s failed", cmd);
 	free(cmd);
+	free(args);
 }
 
 /* ------------------------------------------------------------------ */
@@ -313,7 +334,7 @@ static int run_op(const struct req *q, int *v)
 
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 			return -1;
-		f = open("/tmp/notes.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		f = open(notes_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 		v[0] = sv[0];
 		v[1] = sv[1];
 		v[2] = f;
@@ -723,9 +744,10 @@ static void demo_port(struct web *w)
 /* 2. A connection is its 5-tuple; 5. the handshake's ESTABLISHED ends. */
 static void demo_tuple(struct web *w)
 {
-	char l[3][128], r[3][128], al[3][128], ar[3][128];
+	char l[3][128], r[3][128], al[3][128], ar[3][128], server[32];
 	int v[GT_CHILD_VALS], i;
 
+	snprintf(server, sizeof(server), "127.0.0.1:%d", WEB_PORT);
 	puppet_start(&w->client, "client", false);
 	/* one at a time, so that the i-th accepted socket is the i-th client's */
 	for (i = 0; i < 3; i++) {
@@ -744,9 +766,9 @@ static void demo_tuple(struct web *w)
 		gt_check_fdf(w->client.pid, w->cfd[i], NULL, "tuple.client%d.row", i);
 		gt_check_fdf(w->server.pid, w->afd[i], NULL, "tuple.accepted%d.row", i);
 		gt_check(i ? "tuple.same_server" : "tuple.server",
-			 strcmp(r[i], "127.0.0.1:8080") == 0 && strcmp(al[i], r[i]) == 0,
-			 "client %d remote %s, accepted local %s, want 127.0.0.1:8080",
-			 i, r[i], al[i]);
+			 strcmp(r[i], server) == 0 && strcmp(al[i], r[i]) == 0,
+			 "client %d remote %s, accepted local %s, want %s",
+			 i, r[i], al[i], server);
 		gt_check("tuple.accepted_remote_is_client", strcmp(ar[i], l[i]) == 0,
 			 "accepted %d remote %s, client local %s", i, ar[i], l[i]);
 		gt_check("handshake.established",
@@ -766,7 +788,7 @@ static void demo_tuple(struct web *w)
 		 "listener state %d after accept, want 10 (LISTEN)",
 		 state_of(w->server.pid, w->lfd));
 	capture("tuple", "sockfd --port %d", WEB_PORT);
-	figure("tuple", "--port 8080");
+	figure("tuple", "--port %d", WEB_PORT);
 }
 
 /* 3. socket() returns the lowest free fd. */
@@ -924,7 +946,7 @@ static void demo_handshake(void)
 	}
 	capture("handshake", "sockfd --port %d -o owner,state,rxq,txq,local,remote,timer,retrans",
 		BUSY_PORT);
-	figure("handshake", "--port 8081");
+	figure("handshake", "--port %d", BUSY_PORT);
 	puppet_stop(&eager);
 	puppet_stop(&busy);
 }
@@ -1066,7 +1088,7 @@ static void demo_rwclose(void)
 		gt_want_free(&want);
 	}
 	capture("rwclose", "sockfd -c rw-demo");
-	figure("rwclose", "-c rw-demo");
+	figure("rwclose", "%s", "-c rw-demo");
 	capture("rwclose", "for fd in 3 4 5; do echo \"$fd -> $(readlink /proc/%d/fd/$fd)\"; done",
 		(int)p.pid);
 	ask(&p, OP_CLOSE, v[1], 0, v + 20);
@@ -1424,7 +1446,7 @@ static void demo_container(struct web *w)
 	capture("container", "readlink /proc/self/ns/net");
 	capture("container", "readlink /proc/%d/ns/pid", (int)c.pid);
 	capture("container", "readlink /proc/self/ns/pid");
-	figure("container", "--port 8080");
+	figure("container", "--port %d", WEB_PORT);
 
 	read_two("/proc/sys/fs/file-nr", &nr0, &dummy);
 	ask(&c, OP_HOG, USUAL_NOFILE, 0, v);
@@ -1535,14 +1557,15 @@ static void result_line(const char *call, long r, int e)
  */
 static void demo_seed_api(void)
 {
-	int s = socket(AF_INET, SOCK_STREAM, 0), f = open("/tmp/notes.txt", O_RDWR), one = 1;
+	int s = socket(AF_INET, SOCK_STREAM, 0), f = open(notes_path, O_RDWR), one = 1;
 	long r[6];
 	int e[6];
+	char call[64];
 	struct sockaddr_storage ss;
 	socklen_t len = gt_loopback_addr(AF_INET, SEED_PORT, &ss);
 
 	if (s < 0 || f < 0)
-		gt_fatal("seed.api", "socket %d, /tmp/notes.txt %d: %s", s, f, strerror(errno));
+		gt_fatal("seed.api", "socket %d, %s %d: %s", s, notes_path, f, strerror(errno));
 #define TRY(i, call) do { errno = 0; r[i] = (call); e[i] = errno; } while (0)
 	TRY(0, lseek(s, 0, SEEK_SET));
 	TRY(1, lseek(f, 0, SEEK_SET));
@@ -1562,7 +1585,8 @@ static void demo_seed_api(void)
 	capture_line("@@ seed-api");
 	result_line("lseek(socket, 0, SEEK_SET)", r[0], e[0]);
 	result_line("lseek(file, 0, SEEK_SET)", r[1], e[1]);
-	result_line("bind(file, 127.0.0.1:8085)", r[2], e[2]);
+	snprintf(call, sizeof(call), "bind(file, 127.0.0.1:%d)", SEED_PORT);
+	result_line(call, r[2], e[2]);
 	result_line("listen(file, 1)", r[3], e[3]);
 	result_line("accept(file, NULL, NULL)", r[4], e[4]);
 	result_line("setsockopt(file, SO_REUSEADDR)", r[5], e[5]);
@@ -1609,15 +1633,77 @@ static void demo_seed_enfile(void)
 	free(old_max);
 }
 
+/*
+ * Where the captures go, the ports, and whether to run as root.  Built as
+ * walkthrough_user (WALKTHROUGH_USER: tests/guest/walkthrough_user.c), a
+ * root start becomes uid 65534 first, as a student on a lab machine is.
+ */
+static void setup(const char *name)
+{
+	const char *out = getenv("SOCKFD_WALKTHROUGH_OUT");
+	const char *port = getenv("SOCKFD_WALKTHROUGH_PORT");
+	bool raised;
+
+	gt_init(name);
+	/* before giving up root: a hard limit above 1024 */
+	raised = gt_raise_nofile(4096) == 0;
+#ifdef WALKTHROUGH_USER
+	if (geteuid() == 0 && gt_become(NOBODY, NOBODY))
+		gt_fatal("setup", "cannot become uid %d: %s", NOBODY, strerror(errno));
+#endif
+	unprivileged = geteuid() != 0;
+#ifdef WALKTHROUGH_USER
+	{
+		size_t len;
+		char *st = gt_read_file("/proc/self/status", 4096, &len);
+		char *cap = st ? strstr(st, "CapEff:") : NULL;
+
+		gt_check("user.no_capabilities",
+			 unprivileged && cap && strtoull(cap + 7, NULL, 16) == 0,
+			 "euid %d, %.30s; want a non-root uid with no effective capability",
+			 (int)geteuid(), cap ? cap : "no CapEff");
+		free(st);
+	}
+#endif
+	if (!raised && !unprivileged)
+		gt_fatal("setup", "RLIMIT_NOFILE: %s", strerror(errno));
+	if (port)
+		port_base = atoi(port);
+	if (port_base < 1024 || port_base > 65000)
+		gt_fatal("setup", "SOCKFD_WALKTHROUGH_PORT %s: want 1024-65000", port);
+	if (out) {
+		capture_path = out;
+	} else if (unprivileged) {
+		static char path[64];
+
+		snprintf(path, sizeof(path), "/tmp/sockfd-walkthrough-%d.txt", (int)getuid());
+		capture_path = path;
+	}
+	if (unprivileged) {
+		static char notes[64];
+
+		snprintf(notes, sizeof(notes), "/tmp/sockfd-notes-%d.txt", (int)getuid());
+		notes_path = notes;
+	}
+	if (asprintf(&cmd_path, "%s.cmd", capture_path) < 0)
+		gt_fatal("setup", "out of memory");
+	unlink(CAPTURE);
+	if (access(GT_PROC, R_OK))
+		gt_fatal("setup", "%s: %s (is the module loaded? modprobe sockfd)", GT_PROC,
+			 strerror(errno));
+	if (!unprivileged)
+		gt_lo_up();
+}
+
 int main(void)
 {
 	struct web w;
 
-	gt_init("walkthrough");
-	unlink(CAPTURE);
-	if (gt_raise_nofile(4096))
-		gt_fatal("setup", "RLIMIT_NOFILE: %s", strerror(errno));
-	gt_lo_up();
+#ifdef WALKTHROUGH_USER
+	setup("walkthrough_user");
+#else
+	setup("walkthrough");
+#endif
 	demo_port(&w);
 	demo_tuple(&w);
 	demo_lowfd();
@@ -1628,12 +1714,18 @@ int main(void)
 	demo_rwclose();
 	demo_sharing();
 	demo_emfile();
-	demo_timewait();
-	demo_container(&w);
+	if (!unprivileged) {
+		demo_timewait();
+		demo_container(&w);
+	}
 	demo_seed_port();
 	demo_seed_api();
-	demo_seed_enfile();
+	if (!unprivileged)
+		demo_seed_enfile();
+	else
+		printf("# without root, not run: timewait (sets ip_local_port_range), container (new namespaces), seed.enfile (sets fs.file-max)\n");
 	puppet_stop(&w.client);
 	puppet_stop(&w.server);
+	printf("# captures in %s\n", CAPTURE);
 	return gt_done();
 }
