@@ -39,6 +39,10 @@
  *               flow with a TCP connection's addresses and ports; lseek()
  *               on a socket is ESPIPE, socket calls on a file ENOTSOCK;
  *               fs.file-max gives ENFILE, not EMFILE
+ * walkthrough_user (a symbolic link to this file): the same program, run
+ * as uid 65534 with no capabilities, as a student on a lab machine runs it
+ * (make walkthrough-user); it leaves out timewait, container and
+ * seed.enfile, which need root, and checks user.no_capabilities.
  * Every demonstration runs in child processes with fixed names ("puppets",
  * driven step by step over a pipe), so that the captured output is the
  * same on every run apart from pids, inodes, ports, timers, and the queue
@@ -1634,26 +1638,25 @@ static void demo_seed_enfile(void)
 }
 
 /*
- * Where the captures go, the ports, and whether to run as root.  Built as
- * walkthrough_user (WALKTHROUGH_USER: tests/guest/walkthrough_user.c), a
+ * Where the captures go, the ports, and whether to run as root.  Run as
+ * walkthrough_user (tests/guest/walkthrough_user.c is a symbolic link to
+ * this file, so it is built from the same source and rebuilt with it), a
  * root start becomes uid 65534 first, as a student on a lab machine is.
  */
-static void setup(const char *name)
+static void setup(void)
 {
+	bool as_user = strcmp(program_invocation_short_name, "walkthrough_user") == 0;
 	const char *out = getenv("SOCKFD_WALKTHROUGH_OUT");
 	const char *port = getenv("SOCKFD_WALKTHROUGH_PORT");
 	bool raised;
 
-	gt_init(name);
+	gt_init(as_user ? "walkthrough_user" : "walkthrough");
 	/* before giving up root: a hard limit above 1024 */
 	raised = gt_raise_nofile(4096) == 0;
-#ifdef WALKTHROUGH_USER
-	if (geteuid() == 0 && gt_become(NOBODY, NOBODY))
+	if (as_user && geteuid() == 0 && gt_become(NOBODY, NOBODY))
 		gt_fatal("setup", "cannot become uid %d: %s", NOBODY, strerror(errno));
-#endif
 	unprivileged = geteuid() != 0;
-#ifdef WALKTHROUGH_USER
-	{
+	if (as_user) {
 		size_t len;
 		char *st = gt_read_file("/proc/self/status", 4096, &len);
 		char *cap = st ? strstr(st, "CapEff:") : NULL;
@@ -1664,7 +1667,6 @@ static void setup(const char *name)
 			 (int)geteuid(), cap ? cap : "no CapEff");
 		free(st);
 	}
-#endif
 	if (!raised && !unprivileged)
 		gt_fatal("setup", "RLIMIT_NOFILE: %s", strerror(errno));
 	if (port)
@@ -1699,11 +1701,7 @@ int main(void)
 {
 	struct web w;
 
-#ifdef WALKTHROUGH_USER
-	setup("walkthrough_user");
-#else
-	setup("walkthrough");
-#endif
+	setup();
 	demo_port(&w);
 	demo_tuple(&w);
 	demo_lowfd();
