@@ -1218,7 +1218,7 @@ static void demo_sharing(void)
 	/* The figure: fd -> open file -> socket, which `sockfd --dot` draws as
 	 * fd -> socket. */
 	capture_line("@@ dot sharing");
-	capture_line("digraph sharing {\n\trankdir=LR;\n\tnode [fontname=\"Helvetica\", fontsize=11];");
+	capture_line("digraph sharing {\n\trankdir=LR;\n\tgraph [fontname=\"Helvetica\", fontsize=11];\n\tnode [fontname=\"Helvetica\", fontsize=11];\n\tedge [fontname=\"Helvetica\", fontsize=10];");
 	for (i = 0; i < 5; i++) {
 		char comm[80];
 
