@@ -1651,8 +1651,12 @@ static void setup(void)
 	bool raised;
 
 	gt_init(as_user ? "walkthrough_user" : "walkthrough");
-	/* before giving up root: a hard limit above 1024 */
+	/* before giving up root: a hard limit above 1024, and cgroup2
+	 * mounted (the rows' cgroup column is checked against it; a lab
+	 * machine has it mounted already) */
 	raised = gt_raise_nofile(4096) == 0;
+	if (geteuid() == 0)
+		gt_cgroup2();
 	if (as_user && geteuid() == 0 && gt_become(NOBODY, NOBODY))
 		gt_fatal("setup", "cannot become uid %d: %s", NOBODY, strerror(errno));
 	unprivileged = geteuid() != 0;
