@@ -4,7 +4,9 @@
 #     (a warning is a failure), sparse (C=2) the same way, checkpatch --strict
 #     on module/, mandoc -Tlint and groff -ww on each man page; each counts
 #     as one PASS or FAIL;
-#  2. host tests (tests/host/run.sh), install staging and the old-kernel
+#  2. host tests (tests/host/run.sh), docs/walkthrough.md's kernel functions
+#     and fields against the 6.1 source (tests/host/walkthrough-src.py),
+#     install staging and the old-kernel
 #     refusal (tests/host/install.sh), the DKMS round trip with a guest per
 #     stock kernel (tests/host/dkms-roundtrip.sh, root), the Debian packages
 #     installed, upgraded and purged with a guest per stock kernel
@@ -135,6 +137,8 @@ if [ -x "$SOCKFD_ROOT/tests/host/run.sh" ]; then
 	say "host tests"
 	run_part host "$logs/host.log" "$SOCKFD_ROOT/tests/host/run.sh"
 fi
+# docs/walkthrough.md joined to the source: its functions and fields in 6.1.
+run_part walkthrough-src "$logs/walkthrough-src.log" "$SOCKFD_ROOT/tests/host/walkthrough-src.py"
 # Installing: make install/uninstall staging and the old-kernel refusal; the
 # real DKMS round trip (root) with a guest per stock kernel.
 say "install and DKMS tests"

@@ -207,6 +207,12 @@ unsigned long long gt_sock_netns_ino(int fd);
  * thread's fd table. The caller closes it. -1 on error. */
 int gt_grab_fd(pid_t pid, int fd);
 
+/* Pass fd over the unix socket sock (SCM_RIGHTS, one byte of data);
+ * 0 or -1.  gt_recv_fd() returns the received fd (flags: recvmsg()'s,
+ * e.g. MSG_CMSG_CLOEXEC) or -1. */
+int gt_send_fd(int sock, int fd);
+int gt_recv_fd(int sock, int flags);
+
 /* Task comm from /proc/PID/comm (pid 0 = self) without the final '\n',
  * escaped as the format requires. Returns out or NULL. out: 4*16+1 bytes. */
 char *gt_comm_escaped(pid_t pid, char *out, size_t outlen);
@@ -245,9 +251,10 @@ long gt_outq(int fd);
  * SO_TYPE, SO_PROTOCOL, SO_ACCEPTCONN, ...); -1 on error. */
 int gt_sockopt_int(int fd, int opt);
 
-/* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf, drops. */
+/* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf, drops,
+ * and wmem_queued (sk_wmem_queued: the send queue's memory). */
 struct gt_meminfo {
-	unsigned long rmem, rcvbuf, wmem, sndbuf, drops;
+	unsigned long rmem, rcvbuf, wmem, sndbuf, drops, wmem_queued;
 };
 int gt_meminfo(int fd, struct gt_meminfo *m);
 
