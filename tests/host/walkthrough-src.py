@@ -10,7 +10,7 @@
 # ->field" the page names in backticks (`task_struct->files`) must be a
 # member of that struct in the 6.1 headers or sources.
 #
-# The 6.1 tree: $SOCKFD_LINUX_SRC, else /work/src/linux-source-6.1, else
+# The 6.1 tree: $SOCKFD_LINUX_SRC, else
 # /usr/src/linux-source-6.1, else the parts needed unpacked from
 # /usr/src/linux-source-6.1.tar.xz (apt-get install linux-source-6.1) into
 # build/linux-source-6.1.
@@ -45,8 +45,7 @@ def bad(name, why):
 
 
 def source_tree():
-    for d in (os.environ.get("SOCKFD_LINUX_SRC"), "/work/src/linux-source-6.1",
-              "/usr/src/linux-source-6.1"):
+    for d in (os.environ.get("SOCKFD_LINUX_SRC"), "/usr/src/linux-source-6.1"):
         if d and os.path.isfile(os.path.join(d, "Makefile")) and os.path.isdir(os.path.join(d, "net")):
             return d
     tarball = "/usr/src/linux-source-6.1.tar.xz"

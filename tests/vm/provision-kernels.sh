@@ -7,7 +7,8 @@
 # else is ever taken or upgraded from it; its headers pull in the compiler
 # they were built with (gcc-10, linux-compiler-gcc-10-x86) and linux-kbuild-5.10
 # (with bullseye's libssl1.1).
-# Also puts checkpatch.pl (from linux-source-6.1) into the cache.
+# Also puts checkpatch.pl (from linux-source-6.1, whose tarball stays in
+# /usr/src for tests/host/walkthrough-src.py) into the cache.
 # Quick and silent about apt when everything is already there.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -23,7 +24,8 @@ set -euo pipefail
 TOOLS=(qemu-system-x86 qemu-utils busybox-static cpio gzip xz-utils
        build-essential sparse flex bison bc libelf-dev libssl-dev dkms openssl
        iproute2 lsof util-linux kmod perl prometheus prometheus-node-exporter curl
-       graphviz time apparmor debhelper dh-dkms fakeroot lintian mandoc groff-base)
+       graphviz time apparmor debhelper dh-dkms fakeroot lintian mandoc groff-base
+       linux-source-6.1)
 # Services these packages start where systemd runs; not wanted on a test machine.
 SERVICES=(prometheus prometheus-node-exporter)
 STOCK=(linux-image-amd64 linux-headers-amd64)
