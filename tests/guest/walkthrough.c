@@ -1215,29 +1215,8 @@ static void demo_sharing(void)
 	capture("sharing2", "for f in%s; do grep -H ^flags /proc/${f%%/*}/fdinfo/${f#*/}; done", fds);
 	capture("sharing3", "sockfd explain %d %d", (int)sh.pid, lfd);
 	capture("sharing3", "sockfd --summary --port %d | sed -n 1p", SHARE_PORT);
-	/* The figure: fd -> open file -> socket, which `sockfd --dot` draws as
-	 * fd -> socket. */
-	capture_line("@@ dot sharing");
-	capture_line("digraph sharing {\n\trankdir=LR;\n\tgraph [fontname=\"Helvetica\", fontsize=11];\n\tnode [fontname=\"Helvetica\", fontsize=11];\n\tedge [fontname=\"Helvetica\", fontsize=10];");
-	for (i = 0; i < 5; i++) {
-		char comm[80];
-
-		if (i == 0 || h[i].pid != h[i - 1].pid) {
-			gt_comm_escaped(h[i].pid, comm, sizeof(comm));
-			capture_line("%s\tsubgraph cluster_%d {\n\t\tlabel=\"%s (%d)\";",
-				     i ? "\t}\n" : "", (int)h[i].pid, comm, (int)h[i].pid);
-		}
-		capture_line("\t\tfd_%d_%d [shape=box, label=\"fd %d%s\"];", (int)h[i].pid, h[i].fd,
-			     h[i].fd, h[i].cloexec ? "\\nclose-on-exec" : "");
-	}
-	capture_line("\t}");
-	capture_line("\tfile [shape=note, label=\"open file (struct file)\\nsocket:[%llu]\\nf_flags O_RDWR|O_NONBLOCK\"];",
-		     ino);
-	capture_line("\tsock [shape=ellipse, label=\"socket inode %llu\\ntcp LISTEN 127.0.0.1:%d\"];",
-		     ino, SHARE_PORT);
-	for (i = 0; i < 5; i++)
-		capture_line("\tfd_%d_%d -> file;", (int)h[i].pid, h[i].fd);
-	capture_line("\tfile -> sock [label=\"private_data\"];\n}");
+	/* The figure, as `sockfd --dot` draws it: fd -> open file -> socket. */
+	figure("sharing", "--port %d", SHARE_PORT);
 	puppet_stop(&rc);
 	puppet_stop(&sh);	/* sharer-child dies with it (PR_SET_PDEATHSIG) */
 }
