@@ -24,8 +24,9 @@
 #include <kunit/visibility.h>
 #else
 /*
- * No kunit/visibility.h (5.10): nothing is exported for the KUnit module,
- * which tests/vm builds only for the 7.x debug kernel.
+ * No kunit/visibility.h (5.10; SOCKFD_HAVE_KUNIT_VISIBILITY is Kbuild
+ * finding EXPORT_SYMBOL_IF_KUNIT there): nothing is exported for the KUnit
+ * module, which tests/vm builds only for the 7.x debug kernel.
  */
 #define EXPORT_SYMBOL_IF_KUNIT(symbol)
 #endif
@@ -54,9 +55,10 @@
  * sockfd_find_ge_pid - the pid with the lowest id >= @nr in @ns, or NULL.
  * Caller holds rcu_read_lock(). find_ge_pid() (kernel/pid.c) is exported
  * by 6.1 and later, not by 5.10 (Kbuild looks for it in the target's
- * Module.symvers); without the export, the lookup it makes in 5.10:
- * idr_get_next() on the namespace's pid idr (exported), which passes by
- * ids alloc_pid() reserved but not yet filled (a NULL entry).
+ * Module.symvers: SOCKFD_HAVE_FIND_GE_PID_EXPORT); without the export, the
+ * lookup it makes in 5.10: idr_get_next() on the namespace's pid idr
+ * (exported), which passes by ids alloc_pid() reserved but not yet filled
+ * (a NULL entry).
  */
 static inline struct pid *sockfd_find_ge_pid(int nr, struct pid_namespace *ns)
 {
@@ -71,7 +73,9 @@ static inline struct pid *sockfd_find_ge_pid(int nr, struct pid_namespace *ns)
  * sockfd_sock_from_file - the socket of @file, or NULL if @file is no
  * socket: sock_from_file() (net/socket.c) in every supported kernel; it
  * compares @file->f_op with socket_file_ops and returns ->private_data.
- * Before 5.12 it also stored -ENOTSOCK in an error out-argument.
+ * Before 5.12 it also stored -ENOTSOCK in an error out-argument
+ * (SOCKFD_HAVE_SOCK_FROM_FILE_ERR: Kbuild finds that prototype in
+ * linux/net.h).
  */
 static inline struct socket *sockfd_sock_from_file(struct file *file)
 {
@@ -86,7 +90,8 @@ static inline struct socket *sockfd_sock_from_file(struct file *file)
 
 #ifndef SOCKFD_HAVE_SK_IS_TCP
 /*
- * sk_is_tcp() (5.16, include/net/sock.h) where the headers lack it, as
+ * sk_is_tcp() (5.16, include/net/sock.h) where the headers lack it
+ * (SOCKFD_HAVE_SK_IS_TCP: Kbuild looks for "bool sk_is_tcp(" there), as
  * 6.1 defines it: sk_is_inet() (an AF_INET or AF_INET6 socket, sk_family
  * read once) and SOCK_STREAM with IPPROTO_TCP, both fixed at socket().
  */
