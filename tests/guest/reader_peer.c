@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * reader_peer: `sockfd -o peer` (the owners of a socket's other end on
- * this machine), its JSON, explain and --dot, against ground truth that is
- * not the module:
+ * this machine), its JSON, explain and --dot, and --prom's connections per
+ * listening port, against ground truth that is not the module:
  *   unix    a socketpair between this process and child A; a socketpair
  *           whose far end child B holds and passes with SCM_RIGHTS to
  *           child C (two holders listed); the inodes from fstat;
@@ -15,7 +15,9 @@
  *           child F connects from its own namespace over a veth pair to a
  *           listener here: the addresses match swapped, the namespaces
  *           (/proc/PID/ns/net, SIOCGSKNS) differ: no peer claimed (where
- *           the kernel has veth: not the debug kernel).
+ *           the kernel has veth: not the debug kernel);
+ *   prom    sockfd_listen_connections of the listener: the ESTABLISHED
+ *           sockets on its port that an fd holds, from /proc/net/tcp.
  * Every expected holder list is read from /proc/PID/fd of the processes.
  *
  * guest-modules-optional: veth
@@ -343,6 +345,25 @@ static int port_of(int fd, bool remote)
 	return ntohs(sin.sin_port);
 }
 
+/* ESTABLISHED sockets with an inode (an fd) on local port in /proc/net/tcp. */
+static int established_on(int port)
+{
+	size_t len;
+	char *text = gt_read_file("/proc/net/tcp", 4096, &len), *l;
+	int n = 0;
+
+	for (l = text ? strchr(text, '\n') : NULL; l && *++l; l = strchr(l, '\n')) {
+		unsigned int lp, st;
+		unsigned long long ino;
+
+		if (sscanf(l, "%*d: %*x:%x %*x:%*x %x %*x:%*x %*x:%*x %*x %*u %*d %llu",
+			   &lp, &st, &ino) == 3 && (int)lp == port && st == 1 && ino)
+			n++;
+	}
+	free(text);
+	return n;
+}
+
 int main(void)
 {
 	struct gt_child a, b, c, e, g, f;
@@ -507,6 +528,16 @@ int main(void)
 		snprintf(w2, sizeof(w2), "\"s%llu\" -> \"s%llu\" [style=dashed", hi, lo);
 		gt_check("dot_pair", strstr(out, want) || strstr(out, w2), "want an edge %s in %s", want, out);
 	}
+	free(out);
+
+	/* --prom: connections on the listener's port, as /proc/net/tcp */
+	out = run(READER " --prom 2>&1");
+	snprintf(want, sizeof(want),
+		 "sockfd_listen_connections{proto=\"tcp\",local=\"127.0.0.1:%d\",port=\"%d\",comm=\"peer-main\",netns=\"%llu\"} %d\n",
+		 gports[0], gports[0], self_ns, established_on(gports[0]));
+	gt_check("prom_listen_connections", established_on(gports[0]) == 2 && strstr(out, want),
+		 "want %s (ESTABLISHED with an inode in /proc/net/tcp: %d) in %.2000s", want,
+		 established_on(gports[0]), out);
 	free(out);
 
 	gt_child_stop(&f);
