@@ -8,10 +8,9 @@
  * struct file, which dup(), fork() and SCM_RIGHTS share), and the open file
  * at its socket, a node labelled with its protocol, state, addresses and
  * inode.  The two ends of a connection on this host are joined by a dashed
- * edge: unix sockets by the peer inode in their remote column, inet
- * sockets (TCP, connected UDP) of one network namespace by matching
- * addresses, local of one = remote of the other and the other way round
- * (::ffff:a.b.c.d counts as a.b.c.d).  With more than one network
+ * edge, found by the join of -o peer (peer.c): unix sockets by the peer
+ * inode in their remote column, inet sockets (TCP, connected UDP) of one
+ * network namespace by their swapped 4-tuple.  With more than one network
  * namespace the sockets are grouped in one cluster per namespace.
  *
  * The two ends of a connection sit side by side: processes are put on a
@@ -38,20 +37,7 @@
 struct sock {
 	uint64_t ino;
 	const struct sf_row *r;
-	char *key;		/* inet: "netns proto local remote", else NULL */
-	char *rkey;		/* the same with local and remote swapped */
 };
-
-static void *xmalloc(size_t size)
-{
-	void *p = malloc(size ? size : 1);
-
-	if (!p) {
-		fprintf(stderr, "sockfd: out of memory\n");
-		exit(1);
-	}
-	return p;
-}
 
 /* Text in a DOT string: escaped as the file does, then \ and " quoted. */
 static void put_text(FILE *out, const char *s, size_t len)
@@ -87,57 +73,6 @@ static bool is_dash(const struct sf_str *f)
 	return f->len == 1 && f->s[0] == '-';
 }
 
-/*
- * An inet address into buf (size at least a->len + 1), an IPv4-mapped IPv6
- * address "[::ffff:a.b.c.d]:port" written as "a.b.c.d:port".
- */
-static void plain_addr(const struct sf_str *a, char *buf)
-{
-	static const char mapped[] = "[::ffff:";
-	const size_t ml = sizeof(mapped) - 1;
-	const char *close = memchr(a->s, ']', a->len);
-
-	if (close && a->len > ml && strncmp(a->s, mapped, ml) == 0 &&
-	    !memchr(a->s + ml, ':', close - a->s - ml)) {
-		size_t alen = close - a->s - ml;
-
-		memcpy(buf, a->s + ml, alen);
-		memcpy(buf + alen, close + 1, a->len - (close + 1 - a->s));
-		buf[a->len - ml - 1] = '\0';
-	} else {
-		memcpy(buf, a->s, a->len);
-		buf[a->len] = '\0';
-	}
-}
-
-/*
- * "netns proto local remote" (swap: "netns proto remote local") of an inet
- * socket with a remote port, else NULL.
- */
-static char *inet_key(const struct sf_table *t, const struct sf_row *r, bool swap)
-{
-	const struct sf_str *l = sf_get(t, r, SF_LOCAL), *rm = sf_get(t, r, SF_REMOTE);
-	char *la, *ra, *key;
-	unsigned int port;
-	int ret;
-
-	if (!sf_is_inet(t, r) || !sf_addr_port(rm, &port) || port == 0)
-		return NULL;
-	la = xmalloc(l->len + 1);
-	ra = xmalloc(rm->len + 1);
-	plain_addr(l, la);
-	plain_addr(rm, ra);
-	ret = asprintf(&key, "%s %s %s %s", sf_get(t, r, SF_NETNS)->s,
-		       sf_get(t, r, SF_PROTO)->s, swap ? ra : la, swap ? la : ra);
-	free(la);
-	free(ra);
-	if (ret < 0) {
-		fprintf(stderr, "sockfd: out of memory\n");
-		exit(1);
-	}
-	return key;
-}
-
 static int cmp_row(const void *a, const void *b)
 {
 	const struct sf_row *x = *(const struct sf_row *const *)a;
@@ -160,26 +95,12 @@ static int cmp_sock_ino(const void *a, const void *b)
 	return x->r && y->r ? cmp_row(&x->r, &y->r) : 0;
 }
 
-static int cmp_sock_key(const void *a, const void *b)
-{
-	const struct sock *x = *(const struct sock *const *)a;
-	const struct sock *y = *(const struct sock *const *)b;
-	int c = strcmp(x->key, y->key);
-
-	return c ? c : cmp_sock_ino(x, y);
-}
-
-static int cmp_key_sock(const void *key, const void *elem)
-{
-	return strcmp(key, (*(const struct sock *const *)elem)->key);
-}
-
 /* The sockets of rows, one per inode (its lowest owner's row), sorted by
  * inode; returns the count. */
-static size_t collect(const struct sf_table *t, struct sf_row *const *rows,
+static size_t collect(struct sf_row *const *rows,
 		      size_t n, struct sock **out)
 {
-	struct sock *s = xmalloc(n * sizeof(*s));
+	struct sock *s = sf_xmalloc(n * sizeof(*s));
 	size_t ns = 0;
 
 	for (size_t i = 0; i < n; i++)
@@ -188,11 +109,6 @@ static size_t collect(const struct sf_table *t, struct sf_row *const *rows,
 	for (size_t i = 0; i < n; i++)
 		if (ns == 0 || s[ns - 1].ino != s[i].ino)
 			s[ns++] = s[i];
-	for (size_t i = 0; i < ns; i++) {
-		s[i].key = inet_key(t, s[i].r, false);
-		if (s[i].key)
-			s[i].rkey = inet_key(t, s[i].r, true);
-	}
 	*out = s;
 	return ns;
 }
@@ -244,7 +160,7 @@ static uint64_t netns_of(const struct sf_table *t, const struct sock *s)
 static void put_socks(FILE *out, const struct sf_table *t, const struct sock *s,
 		      size_t ns)
 {
-	uint64_t *nets = xmalloc(ns * sizeof(*nets));
+	uint64_t *nets = sf_xmalloc(ns * sizeof(*nets));
 	size_t nn = 0;
 
 	for (size_t i = 0; i < ns; i++)
@@ -274,8 +190,7 @@ struct graph {
 	const struct sf_table *t;
 	struct sock *s;		/* sorted by inode */
 	size_t ns;
-	struct sock **byk;	/* the inet sockets with a key, sorted by key */
-	size_t nk;
+	struct sf_peers peers;	/* the join (peer.c), over the rows drawn */
 	uint64_t *pids;		/* the processes, sorted */
 	unsigned char *side;	/* per process: 0 left, 1 right */
 	size_t np;
@@ -284,21 +199,9 @@ struct graph {
 /* The other end of s on this host (in the graph), or NULL. */
 static const struct sock *peer_of(const struct graph *g, const struct sock *s)
 {
-	const struct sock *p = NULL;
-	uint64_t ino;
+	struct sock k = { .ino = sf_peer_of(&g->peers, s->r) };
 
-	if (s->key) {
-		struct sock **hit = bsearch(s->rkey, g->byk, g->nk, sizeof(*g->byk),
-					    cmp_key_sock);
-
-		p = hit ? *hit : NULL;
-	} else if (strcmp(sf_get(g->t, s->r, SF_FAMILY)->s, "unix") == 0 &&
-		   sf_get_num(g->t, s->r, SF_REMOTE, &ino)) {
-		struct sock k = { .ino = ino };
-
-		p = bsearch(&k, g->s, g->ns, sizeof(*g->s), cmp_sock_ino);
-	}
-	return p == s ? NULL : p;
+	return k.ino ? bsearch(&k, g->s, g->ns, sizeof(*g->s), cmp_sock_ino) : NULL;
 }
 
 /* The index of pid in g->pids. */
@@ -333,11 +236,11 @@ static int cmp_link(const void *x, const void *y)
  */
 static void sides(struct graph *g, struct sf_row *const *r, size_t n)
 {
-	struct link *l = xmalloc(2 * g->ns * sizeof(*l));
+	struct link *l = sf_xmalloc(2 * g->ns * sizeof(*l));
 	size_t nl = 0, *queue, head, tail;
 	bool *seen;
 
-	g->pids = xmalloc(n * sizeof(*g->pids));
+	g->pids = sf_xmalloc(n * sizeof(*g->pids));
 	g->np = 0;
 	for (size_t i = 0; i < n; i++)		/* r is sorted by pid */
 		if (g->np == 0 || g->pids[g->np - 1] != r[i]->pid)
@@ -356,9 +259,9 @@ static void sides(struct graph *g, struct sf_row *const *r, size_t n)
 		}
 	}
 	qsort(l, nl, sizeof(*l), cmp_link);
-	g->side = xmalloc(g->np);
-	seen = xmalloc(g->np * sizeof(*seen));
-	queue = xmalloc(g->np * sizeof(*queue));
+	g->side = sf_xmalloc(g->np);
+	seen = sf_xmalloc(g->np * sizeof(*seen));
+	queue = sf_xmalloc(g->np * sizeof(*queue));
 	memset(g->side, 0, g->np);
 	memset(seen, 0, g->np * sizeof(*seen));
 	for (size_t start = 0; start < g->np; start++) {
@@ -437,18 +340,14 @@ static void put_arrow(FILE *out, bool right, const char *a, const char *b)
 int sf_dot(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 	   size_t n)
 {
-	struct sf_row **r = xmalloc(n * sizeof(*r));
+	struct sf_row **r = sf_xmalloc(n * sizeof(*r));
 	struct graph g = { .t = t };
 	char a[48], b[48];
 
 	memcpy(r, rows, n * sizeof(*r));
 	qsort(r, n, sizeof(*r), cmp_row);
-	g.ns = collect(t, r, n, &g.s);
-	g.byk = xmalloc(g.ns * sizeof(*g.byk));
-	for (size_t i = 0; i < g.ns; i++)
-		if (g.s[i].key)
-			g.byk[g.nk++] = &g.s[i];
-	qsort(g.byk, g.nk, sizeof(*g.byk), cmp_sock_key);
+	g.ns = collect(r, n, &g.s);
+	sf_peers_init(&g.peers, t, r, n);
 	sides(&g, r, n);
 
 	fputs("digraph sockfd {\n"
@@ -491,11 +390,7 @@ int sf_dot(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 	}
 	put_peers(out, &g);
 	fputs("}\n", out);
-	for (size_t i = 0; i < g.ns; i++) {
-		free(g.s[i].key);
-		free(g.s[i].rkey);
-	}
-	free(g.byk);
+	sf_peers_free(&g.peers);
 	free(g.pids);
 	free(g.side);
 	free(g.s);

@@ -85,14 +85,41 @@ static void protocol_hop(FILE *out, const struct sf_table *t, const struct sf_ro
 		    "unix_sk(sk) (struct unix_sock: ->addr, the bound name; ->peer)");
 }
 
-/* The row of the other end of a unix socket, if it is in the table. */
-static const struct sf_row *find_ino(const struct sf_table *t, uint64_t ino,
-				     const struct sf_row *not)
+/* " (open as A, B)": the holders of inode ino, if any (peer.c). */
+static void put_holders(FILE *out, const struct sf_table *t,
+			const struct sf_peers *p, uint64_t ino)
 {
-	for (size_t i = 0; i < t->nrows; i++)
-		if (t->rows[i].ino == ino && &t->rows[i] != not)
-			return &t->rows[i];
-	return NULL;
+	struct sf_row *const *h;
+	size_t n = sf_holders(p, ino, &h);
+
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : " (open as ", out);
+		sf_put_owner(out, t, h[i]);
+	}
+	if (n)
+		fputc(')', out);
+}
+
+/*
+ * An inet connection's other end on this machine: the socket of the same
+ * network namespace whose addresses are this one's swapped (peer.c).
+ */
+static void inet_peer(FILE *out, const struct sf_table *t,
+		      const struct sf_peers *p, const struct sf_row *r)
+{
+	uint64_t ino = sf_peer_of(p, r);
+
+	fprintf(out, "  -> peer: ");
+	if (ino) {
+		fprintf(out, "socket inode %" PRIu64, ino);
+		put_holders(out, t, p, ino);
+		fprintf(out, ", local and remote swapped, in net:[");
+	} else {
+		fprintf(out, "no socket with an fd on this machine has local and remote swapped in net:[");
+	}
+	put(out, t, r, SF_NETNS);
+	fprintf(out, "]%s\n", ino ? "" :
+		" (a remote host, another network namespace, or a socket without an fd)");
 }
 
 static void put_fdinfo_flags(FILE *out, const char *proc_root, uint64_t pid,
@@ -146,7 +173,7 @@ static uint64_t open_file(FILE *out, const char *proc_root, uint64_t pid,
 }
 
 static void connection(FILE *out, const struct sf_table *t,
-		       const struct sf_row *r)
+		       const struct sf_peers *p, const struct sf_row *r)
 {
 	uint64_t v;
 	unsigned int port;
@@ -154,7 +181,6 @@ static void connection(FILE *out, const struct sf_table *t,
 	fprintf(out, "  -> connection: ");
 	if (is(t, r, SF_FAMILY, "unix")) {
 		const struct sf_str *local = sf_get(t, r, SF_LOCAL);
-		const struct sf_row *peer;
 
 		if (is(t, r, SF_LOCAL, "*"))
 			fprintf(out, "unnamed (not bound to a name)");
@@ -168,12 +194,7 @@ static void connection(FILE *out, const struct sf_table *t,
 			fprintf(out, ", no peer");
 		} else {
 			fprintf(out, ", peer socket inode %" PRIu64, v);
-			peer = find_ino(t, v, r);
-			if (peer) {
-				fprintf(out, " (open as ");
-				sf_put_owner(out, t, peer);
-				fputc(')', out);
-			}
+			put_holders(out, t, p, v);
 		}
 	} else if (is(t, r, SF_FAMILY, "netlink")) {
 		fprintf(out, "netlink port id ");
@@ -277,6 +298,8 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	       const char *proc_root, uint64_t pid, uint64_t fd)
 {
 	const struct sf_row *r = NULL;
+	struct sf_peers peers;
+	unsigned int port;
 	const char *w;
 	uint64_t seen = 0;
 
@@ -346,8 +369,12 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	}
 	fputc('\n', out);
 	hop(out, 3, "sockfd_show_line()", "sock->sk (struct sock: state, queues, buffers)");
-	connection(out, t, r);
+	sf_peers_table(&peers, t);	/* every row: the other end */
+	connection(out, t, &peers, r);
 	protocol_hop(out, t, r);
+	if (sf_is_inet(t, r) && sf_addr_port(sf_get(t, r, SF_REMOTE), &port) && port)
+		inet_peer(out, t, &peers, r);
+	sf_peers_free(&peers);
 	kernel_view(out, t, r, proc_root);
 
 	for (size_t i = 0; i < t->nrows; i++) {

@@ -159,12 +159,17 @@ size_t sf_put_escaped(FILE *out, const char *s, size_t len);
 void sf_human_size(char *buf, size_t size, uint64_t bytes);
 void sf_human_ms(char *buf, size_t size, uint64_t ms);
 
-/* An output column: a header column (idx >= 0) or the owner (idx < 0). */
+/* An output column: a header column (idx >= 0), the owner (SF_OUT_OWNER)
+ * or the other end (SF_OUT_PEER). */
+#define SF_OUT_OWNER	(-1)
+#define SF_OUT_PEER	(-2)
+struct sf_peers;
 struct sf_outcol {
 	const char *name;
 	int idx;
 	enum sf_kind kind;
 	const struct sf_coldef *def;	/* a known column's, else NULL */
+	const struct sf_peers *peers;	/* SF_OUT_PEER: the join (peer.c) */
 };
 
 #define SF_OUT_NUMERIC	0x1	/* -n: raw numbers */
@@ -310,6 +315,23 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 /* dot.c */
 int sf_dot(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 	   size_t n);
+
+/* peer.c: the other end of a socket on this machine */
+struct sf_peers {
+	const struct sf_table *t;
+	struct sf_row **rows;		/* the rows indexed, by (ino, pid, fd) */
+	size_t n;
+	struct sf_peer_key *keys;	/* their inet sockets' 4-tuples */
+	size_t nk;
+};
+void sf_peers_init(struct sf_peers *p, const struct sf_table *t,
+		   struct sf_row *const *rows, size_t n);
+void sf_peers_table(struct sf_peers *p, const struct sf_table *t);
+uint64_t sf_peer_of(const struct sf_peers *p, const struct sf_row *r);
+size_t sf_holders(const struct sf_peers *p, uint64_t ino,
+		  struct sf_row *const **first);
+void sf_peers_free(struct sf_peers *p);
+void *sf_xmalloc(size_t size);
 
 /* helpers shared by summary.c and explain.c (summary.c, output.c) */
 char *sf_path(const char *proc_root, const char *fmt, ...)

@@ -35,6 +35,30 @@ check prom/listeners 0 'sample "sockfd_listeners 4" &&
 	sample "sockfd_listen_backlog{proto=\"tcp\",local=\"[::]:22\",comm=\"sshd\",netns=\"4026531840\"} 128" &&
 	[ "$(grep -m1 "^sockfd_listen_queue{" $T/out)" = "sockfd_listen_queue{proto=\"tcp\",local=\"0.0.0.0:80\",comm=\"nginx\",netns=\"4026531840\"} 3" ]' -- \
 	"${P[@]}"
+# established connections on each listener's port, in its network
+# namespace, of its protocol, each socket once (nginx's worker holds the
+# one on port 80; sshd's one connection counts for its IPv4 and its IPv6
+# listener); a unix listener has no port and no series
+check prom/listen-connections 0 'sample "sockfd_listen_connections{proto=\"tcp\",local=\"0.0.0.0:80\",port=\"80\",comm=\"nginx\",netns=\"4026531840\"} 1" &&
+	sample "sockfd_listen_connections{proto=\"tcp\",local=\"0.0.0.0:22\",port=\"22\",comm=\"sshd\",netns=\"4026531840\"} 1" &&
+	sample "sockfd_listen_connections{proto=\"tcp\",local=\"[::]:22\",port=\"22\",comm=\"sshd\",netns=\"4026531840\"} 1" &&
+	[ "$(grep -c "^sockfd_listen_connections{" $T/out)" = 3 ]' -- "${P[@]}"
+printf '%s\n' "$H1" \
+	"10 web 3 501 1 inet stream tcp LISTEN 0.0.0.0:443 0.0.0.0:0 128 70 0 1 0 1 0" \
+	"10 web 4 502 1 inet stream tcp ESTABLISHED 10.0.0.1:443 10.0.0.9:50000 0 0 0 1 0 1 0" \
+	"10 web 5 503 1 inet6 stream tcp ESTABLISHED [::ffff:10.0.0.1]:443 [::ffff:10.0.0.9]:50001 0 0 0 1 0 1 0" \
+	"11 worker 3 503 1 inet6 stream tcp ESTABLISHED [::ffff:10.0.0.1]:443 [::ffff:10.0.0.9]:50001 0 0 0 1 0 1 0" \
+	"11 worker 4 504 1 inet6 stream tcp ESTABLISHED [2001:db8::1]:443 [2001:db8::9]:50002 0 0 0 1 0 1 0" \
+	"11 worker 5 505 1 inet stream tcp CLOSE_WAIT 10.0.0.1:443 10.0.0.9:50003 0 0 0 1 0 1 0" \
+	"12 client 3 506 1 inet stream tcp ESTABLISHED 10.0.0.1:50004 10.0.0.8:443 0 0 0 1 0 1 0" \
+	"13 quic 3 507 1 inet dgram udp ESTABLISHED 10.0.0.1:443 10.0.0.9:50005 0 0 0 1 0 1 0" \
+	"20 other 3 601 2 inet stream tcp LISTEN 0.0.0.0:443 0.0.0.0:0 128 0 0 1 0 1 0" \
+	"20 other 4 602 2 inet stream tcp ESTABLISHED 10.0.0.1:443 10.0.0.9:50000 0 0 0 1 0 1 0" \
+	>"$T/conns.txt"
+check prom/listen-connections-netns 0 'promcheck $T/out &&
+	sample "sockfd_listen_connections{proto=\"tcp\",local=\"0.0.0.0:443\",port=\"443\",comm=\"web\",netns=\"1\"} 3" &&
+	sample "sockfd_listen_connections{proto=\"tcp\",local=\"0.0.0.0:443\",port=\"443\",comm=\"other\",netns=\"2\"} 1"' -- \
+	"$R" -f "$T/conns.txt" --proc-root "$PROC" --prom
 check prom/processes 0 'sample "sockfd_processes 15" &&
 	[ "$(grep -m1 "^sockfd_process_fds{" $T/out)" = "sockfd_process_fds{comm=\"nginx\",pid=\"800\"} 10" ] &&
 	sample "sockfd_process_fd_limit{comm=\"nginx\",pid=\"800\"} 12" &&
@@ -182,6 +206,7 @@ else
 		'sockfd_sockets{family="inet",proto="tcp",state="LISTEN"} 2'
 		'sockfd_listen_queue{comm="nginx",local="0.0.0.0:80",netns="4026531840",proto="tcp"} 3'
 		'sockfd_listen_backlog{comm="nginx",local="0.0.0.0:80",netns="4026531840",proto="tcp"} 511'
+		'sockfd_listen_connections{comm="nginx",local="0.0.0.0:80",netns="4026531840",port="80",proto="tcp"} 1'
 		'sockfd_process_fds{comm="nginx",pid="800"} 10'
 		'sockfd_process_fd_limit{comm="nginx",pid="800"} 12'
 		'sockfd_process_fd_limit{comm="app",pid="1000"} +Inf'
@@ -207,7 +232,7 @@ fi
 
 # ---- alerting rules ----
 RULES=$TOP/contrib/prometheus
-check prom/rules-check 0 'has "SUCCESS: 7 rules found"' -- promtool check rules "$RULES/sockfd.rules.yml"
+check prom/rules-check 0 'has "SUCCESS: 8 rules found"' -- promtool check rules "$RULES/sockfd.rules.yml"
 check prom/rules-test 0 'has "SUCCESS"' -- bash -c "cd '$RULES' && exec promtool test rules sockfd.rules.test.yml"
 # SockfdTimeWaitFlood on the reader's own output for two fake hosts: "web",
 # a server with 50,000 TIME_WAIT sockets on its listening ports (443, and
@@ -362,13 +387,14 @@ for name in ("net/sockstat", "net/tcp", "net/tcp6", "net/udp", "net/udp6", "sys/
     with open(src) as s, open(os.path.join(d, name), "w") as t:
         t.write(s.read())
 EOF
-# series: 4 per --top (fds and limit per process, queue and backlog per
-# listener) and 40 more
+# series: 5 per --top (fds and limit per process, queue, backlog and
+# connections per listener) and 40 more
 "$R" --proc-root "$T/many" --prom --top 20 >"$T/many20.prom"
 check prom/many-bounded 0 'promcheck $T/out && [ "$(grep -c "^sockfd_process_fds{" $T/out)" = 10 ] &&
 	[ "$(grep -c "^sockfd_listen_queue{" $T/out)" = 10 ] && sample "sockfd_processes 10000" &&
-	sample "sockfd_listeners 10000" && [ "$(grep -vc "^#" $T/out)" -le 80 ] &&
-	[ $(($(grep -vc "^#" $T/many20.prom) - $(grep -vc "^#" $T/out))) = 40 ] &&
+	[ "$(grep -c "^sockfd_listen_connections{" $T/out)" = 10 ] &&
+	sample "sockfd_listeners 10000" && [ "$(grep -vc "^#" $T/out)" -le 90 ] &&
+	[ $(($(grep -vc "^#" $T/many20.prom) - $(grep -vc "^#" $T/out))) = 50 ] &&
 	sample "sockfd_listen_queue{proto=\"tcp\",local=\"0.0.0.0:10128\",comm=\"worker128\",netns=\"4026531840\"} 128" &&
 	[ "$(grep -m1 "^sockfd_process_fds{" $T/out)" = "sockfd_process_fds{comm=\"worker4321\",pid=\"6321\"} 7" ] &&
 	sample "sockfd_process_fd_limit{comm=\"worker4321\",pid=\"6321\"} 7"' -- \

@@ -93,7 +93,7 @@ check version 0 '[ "$(cat $T/out)" = "sockfd $ver" ]' -- "$R" --version
 check version-short 0 'has "sockfd $ver"' -- "$R" -V
 check help 0 'for o in --file --output --no-headings --numeric --json --summary --dot --top --watch \
 	--count --proc-root --pid --comm --port --state --tcp --udp --unix --ipv4 --ipv6 \
-	--listening --netns --uid --quiet --help --version explain; do has -- "$o" || exit 1; done' -- "$R" --help
+	--listening --netns --uid --quiet --help --version explain peer; do has -- "$o" || exit 1; done' -- "$R" --help
 check help-short 0 'has "Usage:"' -- "$R" -h
 check bad-option 2 'err_has "Try '\''sockfd --help'\''"' -- "$R" --bogus
 check bad-argument 2 'err_has "unexpected argument"' -- "$R" -f "$BASIC" extra
@@ -273,6 +273,49 @@ check dot-watch 2 'err_has "--dot cannot be combined"' -- "$R" --dot -w 1
 check dot-output 2 'err_has "--dot cannot be combined"' -- "$R" -f "$BASIC" --dot -o pid
 check dot-explain 2 'err_has "explain takes no"' -- "$R" -f "$BASIC" --dot explain 1 45
 check dot-malformed 1 'svg_ok && has "cluster_p412"' -- "$R" -f "$FX/malformed.txt" --dot
+
+# ---- -o peer: the other end of each socket on this machine (peer.txt) ----
+# a unix socketpair whose one end three fds hold (two processes: fork or
+# SCM_RIGHTS), loopback TCP, one 4-tuple in two network namespaces (each
+# pairs inside its own), a connection across namespaces (no peer claimed),
+# connected UDP with an IPv4-mapped end, a TCP self-connect, a unix peer
+# inode that no fd holds
+PEER=$FX/peer.txt
+check peer/table 0 'grep -q "^parent(10)/3  *100 child(11)/4,third(12)/5,third(12)/7\$" $T/out &&
+	grep -q "^third(12)/7  *101 parent(10)/3\$" $T/out && grep -q "^orphan(13)/3  *102 -\$" $T/out &&
+	grep -q "^server(20)/3  *200 -\$" $T/out && grep -q "^server(20)/4  *201 client(21)/3\$" $T/out &&
+	grep -q "^client(21)/3  *202 server(20)/4\$" $T/out && grep -q "^server(30)/3  *300 client(31)/3\$" $T/out &&
+	grep -q "^client(31)/3  *301 server(30)/3\$" $T/out && grep -q "^veth\\\\040a(40)/3  *400 -\$" $T/out &&
+	grep -q "^veth-b(41)/3  *401 -\$" $T/out && grep -q "^dns(50)/3  *500 resolver(51)/3\$" $T/out &&
+	grep -q "^resolver(51)/3  *501 dns(50)/3\$" $T/out && grep -q "^self(60)/3  *600 -\$" $T/out && lines 16' -- \
+	"$R" -f "$PEER" -o owner,ino,peer
+check peer/append 0 'head -1 $T/out | grep -q "REMOTE  *PEER\$" && grep -q "^curl(900)/5 .* nginx\\\\040worker(801)/7\$" $T/out &&
+	grep -q "^nginx\\\\040worker(801)/7 .* curl(900)/5\$" $T/out && grep -q "^app(1000)/3 .* app(1000)/4\$" $T/out' -- \
+	"$R" -f "$BASIC" -o +peer
+# the join spans the whole input, not only the rows the filters keep
+check peer/filtered 0 'lines 1 && grep -q "^client(21)/3  *server(20)/4\$" $T/out' -- "$R" -f "$PEER" -H -o owner,peer -p 21
+check peer/case 0 'head -1 $T/out | grep -q "^OWNER  *PEER\$"' -- "$R" -f "$PEER" -o owner,Peer -p 10
+check peer/json 0 'py "[r[\"peer\"] for r in d if r[\"pid\"] == 10] == [[{\"pid\": 11, \"comm\": \"child\", \"fd\": 4, \"ino\": 101},
+	{\"pid\": 12, \"comm\": \"third\", \"fd\": 5, \"ino\": 101}, {\"pid\": 12, \"comm\": \"third\", \"fd\": 7, \"ino\": 101}]] and
+	[r[\"peer\"] for r in d if (r[\"pid\"], r[\"fd\"]) in ((13, 3), (20, 3), (40, 3), (41, 3), (60, 3))] == [None] * 5 and
+	[r[\"peer\"][0][\"comm\"] for r in d if r[\"pid\"] == 51] == [\"dns\"] and
+	[r[\"peer\"] for r in d if r[\"pid\"] == 41] == [None]"' -- "$R" -f "$PEER" -j -o pid,fd,peer
+check peer/json-escapes 0 'py "[r[\"peer\"][0][\"comm\"] for r in d] == [\"nginx worker\"]"' -- \
+	"$R" -f "$BASIC" -j -o owner,peer -p 900
+check peer/no-peer-column-streams 0 'hasnt PEER' -- "$R" -f "$PEER" -o +uid
+check peer/explain-unix 0 'has "peer socket inode 101 (open as child(11)/4, third(12)/5, third(12)/7), state ESTABLISHED"' -- \
+	"$R" -f "$PEER" explain 10 3
+check peer/explain-tcp 0 'has "-> peer: socket inode 201 (open as server(20)/4), local and remote swapped, in net:[1]"' -- \
+	"$R" -f "$PEER" explain 21 3
+check peer/explain-other-netns 0 'has "-> peer: no socket with an fd on this machine has local and remote swapped in net:[3]"' -- \
+	"$R" -f "$PEER" explain 41 3
+check peer/explain-listen 0 'hasnt "-> peer:"' -- "$R" -f "$PEER" explain 20 3
+# --dot draws the same pairs (the same join): one dashed edge per pair
+check peer/dot 0 'svg_ok && [ "$(grep -c dashed $T/out)" = 4 ] && has "\"s100\" -> \"s101\" [style=dashed, dir=both];" &&
+	has "\"s201\" -> \"s202\" [style=dashed, dir=both];" && has "\"s300\" -> \"s301\" [style=dashed, dir=both];" &&
+	has "\"s500\" -> \"s501\" [style=dashed, dir=both];" && hasnt "\"s400\" -> \"s401\""' -- "$R" -f "$PEER" --dot
+check peer/watch 0 '[ "$(grep -c "^  client(21)/3 .* server(20)/4\$" $T/out)" = 2 ]' -- \
+	"$R" -f "$PEER" -o owner,peer -w 0.05 --count 2
 
 # ---- malformed input ----
 check malformed 1 'lines 3 && has "sshd(412)/3" && has "sshd(418)/3"' -- "$R" -f "$FX/malformed.txt"
