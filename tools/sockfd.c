@@ -616,12 +616,12 @@ static int run(const struct opts *o)
 	return ret;
 }
 
-/* sockfd top: it reads and filters as the table does. */
+/* sockfd top: it reads (streaming) and filters as the table does. */
 static int top_load(void *ctx, struct sf_table *t, char **path)
 {
 	const char *why;
 
-	return load(ctx, TABLE, t, path, &why);
+	return load(ctx, STREAM, t, path, &why);
 }
 
 static void top_unload(void *ctx, struct sf_table *t, char *path)

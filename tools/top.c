@@ -80,20 +80,20 @@ static const struct tcol_def {
 /* A socket's counters in one read, and its rates against the last. */
 enum { K_SENT, K_RECV, K_RETR, K_DROP, K_N };
 
-struct sock {
+struct sock {			/* 64 bytes */
 	uint64_t key;		/* the cookie */
+	uint64_t v[K_N];
+	float rate[K_N];
+	uint32_t stamp;		/* the group that counted it last, + 1 */
 	bool used;
 	uint8_t has;		/* bit k: v[k] was read */
 	uint8_t has_rate;	/* bit k: rate[k] is known */
-	uint64_t v[K_N];
-	double rate[K_N];
-	size_t stamp;		/* the group that counted it last, + 1 */
 };
 
 /* Open addressing on the cookie; mask + 1 slots, a power of two. */
 struct smap {
 	struct sock *s;
-	size_t mask;
+	size_t mask, n;
 };
 
 /* One line of the screen. */
@@ -110,19 +110,42 @@ struct cgname {
 	char *path;		/* "cgroup:ID" when not found */
 };
 
+/*
+ * What a read keeps of a row the filters let through (the file is read as
+ * a stream, each line forgotten at the next): numbers, and the texts
+ * shown, in tp->text.
+ */
+enum { X_COMM, X_PROTO, X_STATE, X_LOCAL, X_REMOTE, X_N };
+
+struct rec {
+	uint64_t pid, fd, ino, cookie, cgroup, rtt, fds, nofile;
+	uint8_t has;		/* R_* */
+	size_t txt[X_N];	/* offsets in tp->text, */
+	uint32_t len[X_N];	/* and lengths */
+};
+
+#define R_COOKIE	0x01
+#define R_CGROUP	0x02
+#define R_RTT		0x04
+#define R_FDS		0x08
+#define R_NOFILE	0x10
+
 struct top {
 	const struct sf_top_src *src;
 	const struct sf_top_opts *o;
-	struct sf_table t;
-	char *path;
-	bool loaded;
 	int ix[K_N];		/* header index of bytes_sent, bytes_received */
 	int ifds, inofile;	/* ... fds, nofile; -1 when absent */
+	bool cookies;		/* the file has a cookie column */
+	size_t nread;		/* rows read */
+	struct rec *recs;	/* those the filters let through */
+	size_t nrecs, rcap;
+	char *text;		/* their texts */
+	size_t tlen, tcap;
 	struct smap cur, prev;
 	bool have_prev;		/* rates can be computed */
 	double when, dt;	/* this read's time, and the time since the last */
 	struct trow *rows;
-	size_t nrows, nmatched, nprocs;
+	size_t nrows, nprocs;
 	enum view view;
 	enum tcol sort;
 	bool rev;
@@ -170,14 +193,33 @@ static struct sock *smap_find(const struct smap *m, uint64_t key)
 	return s->used ? s : NULL;
 }
 
-static void smap_init(struct smap *m, size_t n)
+static void smap_init(struct smap *m, size_t cap)
 {
-	size_t cap = 16;
-
-	while (cap < 2 * n)
-		cap *= 2;
 	m->s = xcalloc(cap, sizeof(*m->s));
 	m->mask = cap - 1;
+	m->n = 0;
+}
+
+/* A new socket's slot: the table doubles when 3/4 full. */
+static struct sock *smap_add(struct smap *m, uint64_t key)
+{
+	struct sock *s;
+
+	if (4 * (m->n + 1) > 3 * (m->mask + 1)) {
+		struct smap old = *m;
+
+		smap_init(m, 2 * (old.mask + 1));
+		for (size_t i = 0; i <= old.mask; i++)
+			if (old.s[i].used) {
+				*smap_slot(m, old.s[i].key) = old.s[i];
+				m->n++;
+			}
+		free(old.s);
+	}
+	s = smap_slot(m, key);
+	if (!s->used)
+		m->n++;
+	return s;
 }
 
 static int col_index(const struct sf_table *t, const char *name)
@@ -194,18 +236,16 @@ static bool field_num(const struct sf_row *r, int idx, uint64_t *v)
 }
 
 /* The counters of r's socket, once per socket, with their rates. */
-static struct sock *count_socket(struct top *tp, const struct sf_row *r)
+static void count_socket(struct top *tp, const struct sf_table *t,
+			 const struct sf_row *r, uint64_t cookie)
 {
-	const struct sf_table *t = &tp->t;
-	uint64_t cookie, a, b;
+	uint64_t a, b;
 	struct sock *s, *p;
 	bool hb;
 
-	if (!sf_get_num(t, r, SF_COOKIE, &cookie))
-		return NULL;	/* format 1: no cookie, no rates */
-	s = smap_slot(&tp->cur, cookie);
+	s = smap_add(&tp->cur, cookie);
 	if (s->used)
-		return s;	/* another fd of the same socket */
+		return;		/* another fd of the same socket */
 	s->used = true;
 	s->key = cookie;
 	if (field_num(r, tp->ix[K_SENT], &s->v[K_SENT]))
@@ -219,7 +259,7 @@ static struct sock *count_socket(struct top *tp, const struct sf_row *r)
 	if (sf_get_num(t, r, SF_DROPS, &s->v[K_DROP]))
 		s->has |= 1u << K_DROP;
 	if (!tp->have_prev || !(tp->dt > 0))
-		return s;
+		return;
 	p = smap_find(&tp->prev, cookie);
 	for (int k = 0; k < K_N; k++) {
 		uint64_t before = 0;
@@ -230,58 +270,143 @@ static struct sock *count_socket(struct top *tp, const struct sf_row *r)
 			before = p->v[k];
 		/* new since the last read: from 0, as its counters began */
 		s->rate[k] = s->v[k] >= before ?
-			     (double)(s->v[k] - before) / tp->dt : 0;
+			     (float)((double)(s->v[k] - before) / tp->dt) : 0;
 		s->has_rate |= 1u << k;
 	}
-	return s;
 }
 
 /* ---- reading ---- */
 
+static size_t keep_text(struct top *tp, const struct sf_str *f)
+{
+	size_t at = tp->tlen;
+
+	if (tp->tlen + f->len + 1 > tp->tcap) {
+		size_t cap = tp->tcap ? 2 * tp->tcap : 65536;
+		char *nt;
+
+		while (cap < tp->tlen + f->len + 1)
+			cap *= 2;
+		nt = realloc(tp->text, cap);
+		if (!nt)
+			oom();
+		tp->text = nt;
+		tp->tcap = cap;
+	}
+	memcpy(tp->text + at, f->s, f->len);
+	tp->text[at + f->len] = '\0';
+	tp->tlen += f->len + 1;
+	return at;
+}
+
+/* What the screen needs of a row the filters let through. */
+static void keep(struct top *tp, const struct sf_table *t, const struct sf_row *r,
+		 uint64_t cookie, bool has_cookie)
+{
+	static const enum sf_col texts[X_N] = {
+		[X_COMM] = SF_COMM, [X_PROTO] = SF_PROTO, [X_STATE] = SF_STATE,
+		[X_LOCAL] = SF_LOCAL, [X_REMOTE] = SF_REMOTE,
+	};
+	struct rec *e;
+	uint64_t var;
+	bool hb;
+
+	if (tp->nrecs == tp->rcap) {
+		size_t cap = tp->rcap ? 2 * tp->rcap : 1024;
+		struct rec *nr = realloc(tp->recs, cap * sizeof(*nr));
+
+		if (!nr)
+			oom();
+		tp->recs = nr;
+		tp->rcap = cap;
+	}
+	e = &tp->recs[tp->nrecs++];
+	memset(e, 0, sizeof(*e));
+	e->pid = r->pid;
+	e->fd = r->fd;
+	e->ino = r->ino;
+	e->cookie = cookie;
+	if (has_cookie)
+		e->has |= R_COOKIE;
+	if (sf_get_num(t, r, SF_CGROUP, &e->cgroup))
+		e->has |= R_CGROUP;
+	if (sf_parse_pair(sf_get(t, r, SF_RTT), &e->rtt, &var, &hb))
+		e->has |= R_RTT;
+	if (field_num(r, tp->ifds, &e->fds))
+		e->has |= R_FDS;
+	if (field_num(r, tp->inofile, &e->nofile))
+		e->has |= R_NOFILE;
+	for (int x = 0; x < X_N; x++) {
+		const struct sf_str *f = sf_get(t, r, texts[x]);
+
+		e->txt[x] = keep_text(tp, f);
+		e->len[x] = (uint32_t)f->len;
+	}
+}
+
+/*
+ * One read of the file, as a stream (the next chunk read ahead while this
+ * one is parsed): every socket's counters, for the rates, and what the
+ * screen needs of the rows the filters let through.
+ */
 static int read_once(struct top *tp)
 {
 	double now = sf_now();
+	const struct sf_row *r;
+	struct sf_table t;
+	struct smap old;
+	size_t cap;
+	char *path;
+	int ret = 0;
 
-	if (tp->loaded)
-		tp->src->unload(tp->src->ctx, &tp->t, tp->path);
-	tp->loaded = false;
-	if (tp->src->load(tp->src->ctx, &tp->t, &tp->path))
+	if (tp->src->load(tp->src->ctx, &t, &path))
 		return 1;
-	tp->loaded = true;
-	tp->ix[K_SENT] = col_index(&tp->t, "bytes_sent");
-	tp->ix[K_RECV] = col_index(&tp->t, "bytes_received");
+	tp->ix[K_SENT] = col_index(&t, "bytes_sent");
+	tp->ix[K_RECV] = col_index(&t, "bytes_received");
 	tp->ix[K_RETR] = tp->ix[K_DROP] = -1;	/* known columns: sf_get */
-	tp->ifds = col_index(&tp->t, "fds");
-	tp->inofile = col_index(&tp->t, "nofile");
-	free(tp->prev.s);
+	tp->ifds = col_index(&t, "fds");
+	tp->inofile = col_index(&t, "nofile");
+	tp->cookies = t.known[SF_COOKIE] >= 0;
+	old = tp->prev;		/* its memory is reused: no new pages */
 	tp->prev = tp->cur;
 	tp->have_prev = tp->screen > 0;
 	/* a capture's time is not known: take it as -d after the last */
 	tp->dt = tp->o->from_file ? tp->o->delay : now - tp->when;
 	tp->when = now;
-	smap_init(&tp->cur, tp->t.nrows);
-	for (size_t i = 0; i < tp->t.nrows; i++)	/* all, for the next read */
-		count_socket(tp, &tp->t.rows[i]);
-	return 0;
+	/* room for as many sockets as last time, without growing */
+	cap = 1024;
+	while (3 * cap < 4 * tp->prev.n + 4)
+		cap *= 2;
+	if (old.s && old.mask + 1 >= cap) {
+		memset(old.s, 0, (old.mask + 1) * sizeof(*old.s));
+		old.n = 0;
+		tp->cur = old;
+	} else {
+		free(old.s);
+		smap_init(&tp->cur, cap);
+	}
+	tp->nread = tp->nrecs = tp->tlen = 0;
+	while ((r = sf_next(&t))) {
+		uint64_t cookie;
+		bool has_cookie = sf_get_num(&t, r, SF_COOKIE, &cookie);
+
+		tp->nread++;
+		if (has_cookie)		/* all, for the next read */
+			count_socket(tp, &t, r, cookie);
+		if (tp->src->match(tp->src->ctx, &t, r))
+			keep(tp, &t, r, cookie, has_cookie);
+	}
+	if (t.in.err) {
+		fprintf(stderr, "sockfd: cannot read %s: %s\n", path, strerror(t.in.err));
+		ret = 1;
+	} else if (t.nbad) {	/* malformed lines, said on stderr */
+		ret = -1;
+	}
+	tp->src->unload(tp->src->ctx, &t, path);
+	return ret;
 }
 
 /* ---- grouping ---- */
-
-struct ent {
-	uint64_t g, pid, fd;
-	const struct sf_row *r;
-};
-
-static int cmp_ent(const void *a, const void *b)
-{
-	const struct ent *x = a, *y = b;
-
-	if (x->g != y->g)
-		return x->g < y->g ? -1 : 1;
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return (x->fd > y->fd) - (x->fd < y->fd);
-}
 
 /*
  * The path of cgroup id below the cgroup2 root, or "cgroup:ID" where it is
@@ -324,67 +449,84 @@ static void set_text(struct trow *w, enum tcol c, const struct sf_str *s)
 	w->has |= 1u << c;
 }
 
-/* The per-process values of r's fd table's task: fds and nofile. */
-static void proc_values(const struct top *tp, struct trow *w,
-			const struct sf_row *r)
+/* The per-process values of e's fd table's task: fds and nofile. */
+static void proc_values(const struct top *tp, struct trow *w, const struct rec *e)
 {
-	uint64_t fds, lim;
-	bool hf = field_num(r, tp->ifds, &fds);
-	bool hl = field_num(r, tp->inofile, &lim);
+	bool hf = e->has & R_FDS, hl = e->has & R_NOFILE;
 
 	if (tp->view == V_PROC) {
 		if (hf)
-			set(w, T_FDS, (double)fds);
+			set(w, T_FDS, (double)e->fds);
 		if (hl)
-			set(w, T_NOFILE, (double)lim);
+			set(w, T_NOFILE, (double)e->nofile);
 	}
-	if (hf && hl && lim > 0)
-		set_max(w, T_FDPCT, 100.0 * (double)fds / (double)lim);
+	if (hf && hl && e->nofile > 0)
+		set_max(w, T_FDPCT, 100.0 * (double)e->fds / (double)e->nofile);
 }
 
-/* The rows of the view from the last read: groups of the matching rows. */
+static void rec_text(const struct top *tp, struct trow *w, enum tcol c,
+		     const struct rec *e, int x)
+{
+	struct sf_str s = { tp->text + e->txt[x], e->len[x] };
+
+	set_text(w, c, &s);
+}
+
+struct ent {
+	uint64_t g;
+	const struct rec *e;
+};
+
+static int cmp_ent(const void *a, const void *b)
+{
+	const struct ent *x = a, *y = b;
+
+	if (x->g != y->g)
+		return x->g < y->g ? -1 : 1;
+	if (x->e->pid != y->e->pid)
+		return x->e->pid < y->e->pid ? -1 : 1;
+	return (x->e->fd > y->e->fd) - (x->e->fd < y->e->fd);
+}
+
+/* The rows of the view from the last read: groups of the rows kept. */
 static void build(struct top *tp)
 {
-	const struct sf_table *t = &tp->t;
-	struct ent *e = xcalloc(t->nrows, sizeof(*e));
-	size_t n = 0, ng = 0;
+	struct ent *e = xcalloc(tp->nrecs, sizeof(*e));
+	size_t n = tp->nrecs, ng = 0;
 	uint64_t lastpid = UINT64_MAX;
 
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct sf_row *r = &t->rows[i];
-		uint64_t g = r->pid;
+	tp->nprocs = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct rec *r = &tp->recs[i];
 
-		if (!tp->src->match(tp->src->ctx, t, r))
-			continue;
 		if (r->pid != lastpid)
 			tp->nprocs++;
-		if (tp->view == V_CGROUP && !sf_get_num(t, r, SF_CGROUP, &g))
-			g = UINT64_MAX;		/* "-": one group */
-		else if (tp->view == V_SOCK)
-			g = r->ino;
-		e[n++] = (struct ent){ g, r->pid, r->fd, r };
 		lastpid = r->pid;
+		e[i].e = r;
+		e[i].g = tp->view == V_PROC ? r->pid :
+			 tp->view == V_SOCK ? r->ino :
+			 r->has & R_CGROUP ? r->cgroup : UINT64_MAX;	/* "-" */
 	}
-	tp->nmatched = n;
 	qsort(e, n, sizeof(*e), cmp_ent);
+	for (size_t i = 0; i < n; i++)
+		ng += i == 0 || e[i].g != e[i - 1].g;
 	free(tp->rows);
-	tp->rows = xcalloc(n, sizeof(*tp->rows));
-	for (size_t i = 0; i < tp->cur.mask + 1; i++)
+	tp->rows = xcalloc(ng, sizeof(*tp->rows));
+	ng = 0;
+	for (size_t i = 0; i <= tp->cur.mask; i++)
 		tp->cur.s[i].stamp = 0;
 	for (size_t i = 0; i < n; ng++) {
 		struct trow *w = &tp->rows[ng];
-		const struct sf_row *r = e[i].r;
-		uint64_t rtt, var;
-		bool hb;
+		const struct rec *r = e[i].e;
 
 		w->key = e[i].g;
-		set_text(w, T_COMM, sf_get(t, r, SF_COMM));
+		rec_text(tp, w, T_COMM, r, X_COMM);
+		rec_text(tp, w, T_PROTO, r, X_PROTO);
+		rec_text(tp, w, T_STATE, r, X_STATE);
+		rec_text(tp, w, T_LOCAL, r, X_LOCAL);
+		rec_text(tp, w, T_REMOTE, r, X_REMOTE);
 		set(w, T_PID, (double)r->pid);
 		set(w, T_FD, (double)r->fd);
-		set_text(w, T_PROTO, sf_get(t, r, SF_PROTO));
-		set_text(w, T_STATE, sf_get(t, r, SF_STATE));
-		set_text(w, T_LOCAL, sf_get(t, r, SF_LOCAL));
-		set_text(w, T_REMOTE, sf_get(t, r, SF_REMOTE));
 		set(w, T_SOCKS, 0);
 		set(w, T_PROCS, 0);
 		if (tp->view == V_CGROUP && e[i].g != UINT64_MAX) {
@@ -395,24 +537,22 @@ static void build(struct top *tp)
 		}
 		for (; i < n && e[i].g == w->key; i++) {
 			struct sock *s;
-			uint64_t cookie;
 
-			r = e[i].r;
-			if (i == 0 || e[i - 1].g != w->key || e[i - 1].pid != e[i].pid) {
+			r = e[i].e;
+			if (i == 0 || e[i - 1].g != w->key || e[i - 1].e->pid != r->pid) {
 				w->v[T_PROCS]++;
 				proc_values(tp, w, r);
 			}
-			if (sf_parse_pair(sf_get(t, r, SF_RTT), &rtt, &var, &hb))
-				set_max(w, T_RTT, (double)rtt);
-			s = sf_get_num(t, r, SF_COOKIE, &cookie) ?
-			    smap_find(&tp->cur, cookie) : NULL;
+			if (r->has & R_RTT)
+				set_max(w, T_RTT, (double)r->rtt);
+			s = r->has & R_COOKIE ? smap_find(&tp->cur, r->cookie) : NULL;
 			if (!s) {	/* no cookie: counted, no rates */
 				w->v[T_SOCKS]++;
 				continue;
 			}
-			if (s->stamp == ng + 1)
+			if (s->stamp == (uint32_t)ng + 1)
 				continue;	/* another fd of a socket counted */
-			s->stamp = ng + 1;
+			s->stamp = (uint32_t)ng + 1;
 			w->v[T_SOCKS]++;
 			for (int k = 0; k < K_N; k++) {
 				static const enum tcol col[K_N] = {
@@ -525,13 +665,12 @@ struct screen {
 
 static void header(FILE *m, const struct top *tp)
 {
-	const struct sf_table *t = &tp->t;
-	bool cookie = t->known[SF_COOKIE] >= 0;
+	bool cookie = tp->cookies;
 
 	fprintf(m, "sockfd top - %s, every %gs, screen %lu: %zu socket fds",
-		tp->clock, tp->o->delay, tp->screen, tp->nmatched);
-	if (tp->nmatched != t->nrows)
-		fprintf(m, " of %zu (filtered)", t->nrows);
+		tp->clock, tp->o->delay, tp->screen, tp->nrecs);
+	if (tp->nrecs != tp->nread)
+		fprintf(m, " of %zu (filtered)", tp->nread);
 	fprintf(m, ", %zu processes; view %s, sort %s%s\n", tp->nprocs,
 		view_names[tp->view], tcols[tp->sort].name, tp->rev ? " (reversed)" : "");
 	fputs("Rates: each socket's counters against the last read; sockets that opened\n"
@@ -684,7 +823,6 @@ static void set_view(struct top *tp, enum view v)
 	tp->view = v;
 	if (!shown(tp, tp->sort))
 		tp->sort = T_SEND;
-	tp->nprocs = 0;
 	build(tp);
 	sort_rows(tp);
 }
@@ -799,16 +937,17 @@ int sf_top(const struct sf_top_src *src, const struct sf_top_opts *o)
 	for (;;) {
 		double due;
 
-		if (read_once(&tp)) {
+		int err = read_once(&tp);
+
+		if (err > 0) {
 			ret = 1;
 			break;
 		}
-		if (tp.t.nbad)	/* malformed lines, said on stderr */
+		if (err < 0)	/* malformed lines, said on stderr */
 			ret = 1;
 		due = tp.when + o->delay;
 		set_clock(&tp);
 		tp.screen++;
-		tp.nprocs = 0;
 		build(&tp);
 		sort_rows(&tp);
 		if (o->batch) {
@@ -838,8 +977,8 @@ int sf_top(const struct sf_top_src *src, const struct sf_top_opts *o)
 	}
 	if (!o->batch)
 		endwin();
-	if (tp.loaded)
-		src->unload(src->ctx, &tp.t, tp.path);
+	free(tp.recs);
+	free(tp.text);
 	for (size_t i = 0; i < tp.ncg; i++)
 		free(tp.cg[i].path);
 	free(tp.cg);
