@@ -298,6 +298,19 @@ static int measure(const char *cmd, double *send_rate, double *recv_rate)
 	return rc;
 }
 
+/* The truth and top's last screen, as "# " lines for the log. */
+static void show(const char *what, double srate, double rrate)
+{
+	const char *p = out, *q;
+
+	while ((q = strstr(p, "sockfd top - ")))
+		p = q + 1;
+	printf("# %s: the sender wrote %.0f B/s, the receiver read %.0f B/s; top's last screen:\n# s",
+	       what, srate, rrate);
+	for (; *p; p++)
+		printf(*p == '\n' && p[1] ? "\n# " : "%c", *p);
+}
+
 static int screens(void)
 {
 	int n = 0;
@@ -353,6 +366,7 @@ int main(void)
 		 "no note on sockets opened and closed between reads: %.300s", out);
 	gt_check("process.format3", !strstr(out, "no bytes_sent") && !strstr(out, "no fds/nofile"),
 		 "top says the file lacks format 3 columns: %.400s", out);
+	show("per process", srate, rrate);
 	check_rate("process.send", "PID", ps, "SEND/s", srate);
 	check_rate("process.recv", "PID", pr, "RECV/s", rrate);
 	check_rate("process.sender_recv", "PID", ps, "RECV/s", 0);
@@ -372,6 +386,7 @@ int main(void)
 	code = measure("/usr/bin/sockfd top -b -n 3 -d 1 --by cgroup", &srate, &rrate);
 	gt_check("cgroup.run", code == 0 && screens() == 3 && strstr(out, "view cgroup"),
 		 "exit %d, %d screens (want 0, 3): %.300s", code, screens(), out);
+	show("per cgroup", srate, rrate);
 	check_rate("cgroup.send", "CGROUP", CG_SEND, "SEND/s", srate);
 	check_rate("cgroup.recv", "CGROUP", CG_RECV, "RECV/s", rrate);
 	check_rate("cgroup.sender_recv", "CGROUP", CG_SEND, "RECV/s", 0);
