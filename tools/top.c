@@ -359,8 +359,10 @@ static int read_once(struct top *tp)
 	char *path;
 	int ret = 0;
 
-	if (tp->src->load(tp->src->ctx, &t, &path))
+	if (tp->src->load(tp->src->ctx, &t, &path)) {
+		tp->src->unload(tp->src->ctx, &t, path);	/* path, if any */
 		return 1;
+	}
 	tp->ix[K_SENT] = col_index(&t, "bytes_sent");
 	tp->ix[K_RECV] = col_index(&t, "bytes_received");
 	tp->ix[K_RETR] = tp->ix[K_DROP] = -1;	/* known columns: sf_get */
@@ -924,27 +926,33 @@ int sf_top(const struct sf_top_src *src, const struct sf_top_opts *o)
 		fprintf(stderr, "sockfd: top needs a terminal; -b prints plain text\n");
 		return 1;
 	}
-	if (!o->batch && !initscr()) {
-		fprintf(stderr, "sockfd: cannot start the terminal screen\n");
-		return 1;
-	}
-	if (!o->batch) {
-		cbreak();
-		noecho();
-		keypad(stdscr, TRUE);
-		curs_set(0);
-	}
 	for (;;) {
+		int err = read_once(&tp);
 		double due;
 
-		int err = read_once(&tp);
-
-		if (err > 0) {
+		if (err > 0) {	/* said on stderr, lost under the screen */
+			if (tp.screen && !o->batch) {
+				endwin();
+				fprintf(stderr, "sockfd: top stopped: reading %s failed at screen %lu\n",
+					o->from_file ? "the file" : "/proc/sockfd", tp.screen + 1);
+			}
 			ret = 1;
 			break;
 		}
 		if (err < 0)	/* malformed lines, said on stderr */
 			ret = 1;
+		/* the screen starts after the first read: its errors stay */
+		if (!tp.screen && !o->batch) {
+			if (!initscr()) {
+				fprintf(stderr, "sockfd: cannot start the terminal screen\n");
+				ret = 1;
+				break;
+			}
+			cbreak();
+			noecho();
+			keypad(stdscr, TRUE);
+			curs_set(0);
+		}
 		due = tp.when + o->delay;
 		set_clock(&tp);
 		tp.screen++;
@@ -975,7 +983,7 @@ int sf_top(const struct sf_top_src *src, const struct sf_top_opts *o)
 			break;
 		}
 	}
-	if (!o->batch)
+	if (!o->batch && tp.screen && !isendwin())
 		endwin();
 	free(tp.recs);
 	free(tp.text);

@@ -20,15 +20,25 @@
 # -d 0.5 with -f: each capture is taken as 0.5 s after the last.
 TOPSEQ=("$FX/top-1.txt" "$FX/top-2.txt" "$FX/top-3.txt")
 
-# top_seq FILE...: run top -b over the captures, one per read; ARGS after --
+# top_seq FILE...: run top -b over the captures, one per read; ARGS after --.
+# Capture i+1 is written once top has shown screen i (it flushes each
+# screen) and closed the FIFO: written while top still reads, it would join
+# capture i.
 top_seq() {
-	local files=() a
+	local files=() a i=0
 	while [ "$1" != -- ]; do files+=("$1"); shift; done
 	shift
-	rm -f "$T/topfifo"
+	rm -f "$T/topfifo" "$T/topseq"
 	mkfifo "$T/topfifo"
-	(for a in "${files[@]}"; do cat "$a" >"$T/topfifo"; fifo_closed "$T/topfifo"; done) &
-	"$R" top -f "$T/topfifo" -b -n ${#files[@]} -d 0.5 "$@"
+	(for a in "${files[@]}"; do
+		cat "$a" >"$T/topfifo"
+		i=$((i + 1))
+		until [ "$(grep -c '^sockfd top - ' "$T/topseq" 2>/dev/null)" -ge $i ]; do
+			sleep 0.01
+		done
+		fifo_closed "$T/topfifo"
+	done) &
+	"$R" top -f "$T/topfifo" -b -n ${#files[@]} -d 0.5 "$@" | tee "$T/topseq"
 	wait
 }
 
@@ -117,20 +127,22 @@ check top/format1 0 'has "no cookie column (format 1)" && has "no bytes_sent" &&
 # ---- the interactive screen, in tmux ----
 if command -v tmux >/dev/null; then
 	TS=sockfd-top-$$
-	tm() { tmux -L "$TS" -f /dev/null "$@"; }
+	TN=0	# each session its own server: a new one never meets a server exiting
+	tm() { tmux -L "$TS-$TN" -f /dev/null "$@"; }
 	pane() { tm capture-pane -p -t "$TS" >"$T/pane"; }
-	# wait_pane TEXT: until the pane shows TEXT (10 s at most)
+	# wait_pane ERE: until the pane shows a match of ERE (10 s at most)
 	wait_pane() {
 		for _ in $(seq 100); do
 			pane
-			grep -qF -- "$1" "$T/pane" && return 0
+			grep -qE -- "$1" "$T/pane" && return 0
 			sleep 0.1
 		done
 		return 1
 	}
 	tm new-session -d -s "$TS" -x 120 -y 30 \
 		"'$R' top -f '${TOPSEQ[2]}' -d 0.3 --numeric 2>'$T/top-stderr'; echo EXITED \$?; sleep 30"
-	if wait_pane "screen 2:"; then
+	later='screen ([2-9]|[0-9]{2,}):'	# a screen after the first
+	if wait_pane "$later"; then
 		grep -q "^PID COMM *SOCKS SEND/s RECV/s RETR/s DROP/s *RTT FDS NOFILE FD%$" "$T/pane" &&
 			grep -q "keys: p process" "$T/pane" && grep -q "not counted" "$T/pane" &&
 			grep -q "^100 sender" "$T/pane" &&
@@ -150,7 +162,7 @@ if command -v tmux >/dev/null; then
 		[ "$(awk '/^ *[0-9]+ [a-z]/{print $1}' "$T/pane" | tr '\n' ' ')" = "300 100 200 1 " ] &&
 		ok top/tmux-sort-order || bad top/tmux-sort-order "$(tr '\n' '|' <"$T/pane")"
 	tm send-keys -t "$TS" r
-	wait_pane "sort RTT (reversed)" &&
+	wait_pane "sort RTT \(reversed\)" &&
 		[ "$(awk '/^ *[0-9]+ [a-z]/{print $1}' "$T/pane" | tr '\n' ' ')" = "200 100 300 1 " ] &&
 		ok top/tmux-reverse || bad top/tmux-reverse "$(tr '\n' '|' <"$T/pane")"
 	tm resize-window -t "$TS" -x 50 -y 9
@@ -164,6 +176,21 @@ if command -v tmux >/dev/null; then
 	tm send-keys -t "$TS" q
 	wait_pane "EXITED 0" && [ ! -s "$T/top-stderr" ] && ok top/tmux-quit ||
 		bad top/tmux-quit "$(tr '\n' '|' <"$T/pane") stderr: $(head -c 300 "$T/top-stderr")"
+	tm kill-server 2>/dev/null || true
+	TN=1
+	# errors: before the screen starts they are shown as they are; a read
+	# that fails later ends the screen and says so
+	tm new-session -d -s "$TS" -x 100 -y 20 "'$R' top -f '$T/none' 2>&1; echo EXITED \$?; sleep 30"
+	wait_pane EXITED && grep -q "cannot open $T/none" "$T/pane" && grep -q "EXITED 1" "$T/pane" &&
+		ok top/tmux-no-file || bad top/tmux-no-file "$(tr '\n' '|' <"$T/pane")"
+	tm kill-server 2>/dev/null || true
+	TN=2
+	cp "${TOPSEQ[0]}" "$T/vanishing"
+	tm new-session -d -s "$TS" -x 100 -y 20 "'$R' top -f '$T/vanishing' -d 0.2 2>&1; echo EXITED \$?; sleep 30"
+	wait_pane "$later" && rm -f "$T/vanishing" &&
+		wait_pane EXITED && grep -q "top stopped: reading the file failed at screen" "$T/pane" &&
+		grep -q "EXITED 1" "$T/pane" && ! grep -q Sanitizer "$T/pane" &&
+		ok top/tmux-read-fails || bad top/tmux-read-fails "$(tr '\n' '|' <"$T/pane")"
 	tm kill-server 2>/dev/null || true
 else
 	bad top/tmux "tmux is not installed (apt-get install tmux)"
