@@ -192,6 +192,7 @@ if command -v tmux >/dev/null; then
 		grep -q "EXITED 1" "$T/pane" && ! grep -q Sanitizer "$T/pane" &&
 		ok top/tmux-read-fails || bad top/tmux-read-fails "$(tr '\n' '|' <"$T/pane")"
 	tm kill-server 2>/dev/null || true
+	rm -f "${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TS-"[0-9]	# their sockets
 else
 	bad top/tmux "tmux is not installed (apt-get install tmux)"
 fi
