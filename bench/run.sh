@@ -102,6 +102,7 @@ if k=\$(bench hold $procs $socks $fds); then
 	B sockfd -j
 	B sockfd --summary
 	B sockfd --prom
+	B sockfd top -b -n 1
 	B ss -tuanp
 	B ss -tuan
 	B ss -xp

@@ -58,6 +58,8 @@ struct opts {
 	unsigned int top;
 	double watch;
 	unsigned long count;
+	bool is_top;		/* sockfd top: */
+	struct sf_top_opts t;	/* its own options */
 	struct filter f;
 };
 
@@ -66,9 +68,12 @@ static void __attribute__((noreturn)) usage(void)
 	fputs("Usage:\n"
 	      " sockfd [options]\n"
 	      " sockfd [options] explain PID FD\n"
+	      " sockfd top [-b] [-d SECONDS] [-n N] [--by VIEW] [--sort COL] [filters]\n"
 	      "\n"
 	      "Show which process owns each socket, from /proc/sockfd.\n"
 	      "explain PID FD: fd -> open file -> socket inode -> socket -> connection.\n"
+	      "top: live send/receive rates, retransmissions, drops, RTT and fds per\n"
+	      "process, cgroup or socket (keys p c s, < > sort, r reverse, q quit).\n"
 	      "\n"
 	      "Options:\n"
 	      " -f, --file FILE        read FILE, a saved copy of /proc/sockfd (- for stdin)\n"
@@ -88,6 +93,13 @@ static void __attribute__((noreturn)) usage(void)
 	      "     --proc-root DIR    read the /proc files below DIR instead of /proc\n"
 	      " -q, --quiet            no note on stderr that processes are not shown\n"
 	      "                        (without CAP_SYS_PTRACE)\n"
+	      "\n"
+	      "Options of top:\n"
+	      " -d, --delay SECONDS    read /proc/sockfd every SECONDS (default 2)\n"
+	      " -n, --iterations N     stop after N screens (--numeric: raw numbers)\n"
+	      " -b, --batch            plain text for pipes, every screen whole\n"
+	      "     --by VIEW          process (default), cgroup or socket\n"
+	      "     --sort COL         a column of the screen (default SEND/s)\n"
 	      "\n"
 	      "Filters (different filters must all match; a repeated one matches any value):\n"
 	      " -p, --pid PID          sockets in the fd table of PID\n"
@@ -481,7 +493,7 @@ static size_t diff(struct sf_grid *cur, const struct sf_grid *prev, size_t *gone
 	return added;
 }
 
-static void sleep_seconds(double s)
+void sf_sleep(double s)
 {
 	struct timespec ts = { (time_t)s, (long)((s - (double)(time_t)s) * 1e9) };
 
@@ -639,11 +651,39 @@ static int run(const struct opts *o)
 		fflush(stdout);
 		if (err || o->watch <= 0 || (o->count && iter + 1 >= o->count))
 			break;
-		sleep_seconds(o->watch);
+		sf_sleep(o->watch);
 		putchar('\n');
 	}
 	sf_grid_free(&prev);
 	return ret;
+}
+
+/* sockfd top: it reads (streaming) and filters as the table does. */
+static int top_load(void *ctx, struct sf_table *t, char **path)
+{
+	const char *why;
+
+	return load(ctx, STREAM, t, path, &why);
+}
+
+static void top_unload(void *ctx, struct sf_table *t, char *path)
+{
+	unload(ctx, t, path);
+}
+
+static bool top_match(void *ctx, const struct sf_table *t, const struct sf_row *r)
+{
+	return match(&((const struct opts *)ctx)->f, t, r);
+}
+
+static int top(struct opts *o)
+{
+	struct sf_top_src src = { o, top_load, top_unload, top_match };
+
+	o->t.from_file = o->file != NULL;
+	o->t.proc_root = o->file && !o->proc_root_given ? NULL : o->proc_root;
+	o->t.numeric = o->out_flags & SF_OUT_NUMERIC;
+	return sf_top(&src, &o->t);
 }
 
 static int explain(const struct opts *o, const char *pid_arg, const char *fd_arg)
@@ -665,7 +705,7 @@ static int explain(const struct opts *o, const char *pid_arg, const char *fd_arg
 
 enum {
 	OPT_PORT = 0x100, OPT_NETNS, OPT_UID, OPT_SUMMARY, OPT_TOP, OPT_COUNT,
-	OPT_PROC_ROOT, OPT_PROM, OPT_PROM_FILE, OPT_DOT,
+	OPT_PROC_ROOT, OPT_PROM, OPT_PROM_FILE, OPT_DOT, OPT_BY, OPT_SORT,
 };
 
 int main(int argc, char **argv)
@@ -699,12 +739,18 @@ int main(int argc, char **argv)
 		{ "uid", required_argument, NULL, OPT_UID },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		/* sockfd top's */
+		{ "delay", required_argument, NULL, 'd' },
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "batch", no_argument, NULL, 'b' },
+		{ "by", required_argument, NULL, OPT_BY },
+		{ "sort", required_argument, NULL, OPT_SORT },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { .proc_root = "/proc", .top = 10 };
+	struct opts o = { .proc_root = "/proc", .top = 10, .t.delay = 2 };
 	struct filter *f = &o.f;
 	char *end;
-	int c, ret;
+	int c, ret, li = -1;
 
 	f->pids = calloc(argc, sizeof(*f->pids));
 	f->comms = calloc(argc, sizeof(*f->comms));
@@ -714,8 +760,41 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sockfd: out of memory\n");
 		return 1;
 	}
-	while ((c = getopt_long(argc, argv, "f:o:Hnjw:p:c:s:tux46lqhV", longopts, NULL)) != -1) {
+	/* sockfd top [options]: its -n is top's (screens), --numeric the table's */
+	o.is_top = argc > 1 && strcmp(argv[1], "top") == 0;
+	if (o.is_top) {
+		argv[1] = argv[0];
+		argv++;
+		argc--;
+	}
+	while ((c = getopt_long(argc, argv, o.is_top ? "f:Hn:d:bp:c:s:tux46lqhV" :
+				"f:o:Hnjw:p:c:s:tux46lqhV", longopts, &li)) != -1) {
+		const char *lname = li >= 0 ? longopts[li].name : "";
+
+		li = -1;
+		if (c == 'n' && o.is_top && strcmp(lname, "numeric")) {
+			o.t.count = (unsigned long)number("-n count", optarg, UINT32_MAX);
+			continue;
+		}
+		if (!o.is_top && (c == 'd' || c == 'b' || c == OPT_BY || c == OPT_SORT ||
+				  strcmp(lname, "iterations") == 0))
+			bad_usage("-d, -b, --iterations, --by and --sort are options of sockfd top");
 		switch (c) {
+		case 'd':
+			errno = 0;
+			o.t.delay = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !(o.t.delay > 0 && o.t.delay <= 86400))
+				bad_usage("invalid --delay: '%s' (seconds, > 0)", optarg);
+			break;
+		case 'b':
+			o.t.batch = true;
+			break;
+		case OPT_BY:
+			o.t.view = optarg;
+			break;
+		case OPT_SORT:
+			o.t.sort = optarg;
+			break;
 		case 'f':
 			o.file = optarg;
 			break;
@@ -828,7 +907,14 @@ int main(int argc, char **argv)
 	o.peer = o.columns && names_peer(o.columns);
 	if (o.watch > 0 && is_stdin(&o))
 		bad_usage("--watch cannot re-read standard input");
-	if (optind < argc && strcmp(argv[optind], "explain") == 0) {
+	if (o.is_top && (o.json || o.summary || o.prom || o.dot || o.watch > 0 ||
+		      o.columns || o.count || is_stdin(&o)))
+		bad_usage("top takes no --json, --summary, --prom, --dot, --watch, --count, --output or -f -");
+	if (o.is_top && optind < argc)
+		bad_usage("unexpected argument '%s'", argv[optind]);
+	if (o.is_top) {
+		ret = top(&o);
+	} else if (optind < argc && strcmp(argv[optind], "explain") == 0) {
 		if (argc - optind != 3)
 			bad_usage("explain needs PID and FD");
 		if (o.json || o.summary || o.watch > 0 || o.prom || o.dot)

@@ -333,6 +333,28 @@ size_t sf_holders(const struct sf_peers *p, uint64_t ino,
 void sf_peers_free(struct sf_peers *p);
 void *sf_xmalloc(size_t size);
 
+/* top.c: how it reads and filters (sockfd.c's load, unload and filters) */
+struct sf_top_src {
+	void *ctx;
+	int (*load)(void *ctx, struct sf_table *t, char **path);	/* 0 or 1 */
+	void (*unload)(void *ctx, struct sf_table *t, char *path);
+	bool (*match)(void *ctx, const struct sf_table *t, const struct sf_row *r);
+};
+struct sf_top_opts {
+	double delay;		/* -d: seconds between reads */
+	unsigned long count;	/* -n: screens; 0: until q */
+	bool batch;		/* -b: plain text, no terminal */
+	bool numeric;		/* --numeric: raw numbers */
+	bool from_file;		/* -f: rates over delay, not the clock */
+	const char *proc_root;	/* for cgroup paths; NULL: ids only */
+	const char *sort;	/* --sort: a column name, or NULL */
+	const char *view;	/* --by: process, cgroup, socket, or NULL */
+};
+int sf_top(const struct sf_top_src *src, const struct sf_top_opts *o);
+
+/* sockfd.c */
+void sf_sleep(double seconds);
+
 /* helpers shared by summary.c and explain.c (summary.c, output.c) */
 char *sf_path(const char *proc_root, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -8,7 +8,8 @@
 # check.
 # Prints one PASS:/FAIL: line per check, then "N passed, N failed".
 # Needs: gcc, make, python3, clang and libclang-rt (libFuzzer), promtool
-# (prometheus), prometheus-node-exporter, curl, graphviz and GNU time; installed
+# (prometheus), prometheus-node-exporter, curl, graphviz, GNU time, tmux and
+# libncurses-dev (sockfd top, tests/host/top.sh); installed
 # with apt-get when missing and running as root.
 # FUZZ_SMOKE_SECONDS (default 20) sets the fuzz run; 0 skips it.
 set -euo pipefail
@@ -30,6 +31,8 @@ command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-node-exporter >/dev/null || need+=(prometheus-node-exporter)
 command -v curl >/dev/null || need+=(curl)
 command -v dot >/dev/null || need+=(graphviz)
+command -v tmux >/dev/null || need+=(tmux)
+[ -e /usr/include/curses.h ] || need+=(libncurses-dev)
 [ -x /usr/bin/time ] || need+=(time)
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 ||
 	need+=(libclang-rt-dev)
@@ -688,6 +691,9 @@ done
 
 # ---- --prom: Prometheus metrics (tests/host/prom.sh) ----
 . "$HERE/prom.sh"
+
+# ---- sockfd top (tests/host/top.sh) ----
+. "$HERE/top.sh"
 
 # ---- fuzz smoke run, corpus seeded from the fixtures ----
 if [ "$FUZZ_SMOKE_SECONDS" -gt 0 ]; then

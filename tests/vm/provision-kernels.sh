@@ -26,6 +26,8 @@ TOOLS=(qemu-system-x86 qemu-utils busybox-static cpio gzip xz-utils
        iproute2 lsof util-linux kmod perl prometheus prometheus-node-exporter curl
        graphviz time apparmor debhelper dh-dkms fakeroot lintian mandoc groff-base
        linux-source-6.1)
+# libncurses-dev: sockfd top's screen; tmux: its host test (tests/host/top.sh).
+TOOLS+=(libncurses-dev tmux)
 # Services these packages start where systemd runs; not wanted on a test machine.
 SERVICES=(prometheus prometheus-node-exporter)
 STOCK=(linux-image-amd64 linux-headers-amd64)
