@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sockfd: /proc/sockfd lists every file descriptor of every process that
- * refers to a socket. This header joins its four parts:
+ * refers to a socket. This header joins its parts:
  *   sockfd_proc.c   the proc entry, open and release
  *   sockfd_perm.c   who may see which task: the rule and "unprivileged"
  *   sockfd_walk.c   the walk over tasks and fds, with its resume cursor
- *   sockfd_format.c one line per socket, one function per family
+ *   sockfd_line.c   one line per socket: the columns every socket has,
+ *                   with the line builder of sockfd_line.h
+ *   sockfd_inet.c   inet and inet6, and TCP's columns
+ *   sockfd_unix.c   unix
+ *   sockfd_other.c  netlink, packet, vsock and the rest
  * Kernel-version differences live in sockfd_compat.h only.
  *
  * The chain a line follows, from a process to its connection (each step
@@ -120,7 +124,7 @@ bool sockfd_may_see_task(const struct sockfd_iter *iter,
 extern const struct seq_operations sockfd_seq_ops;
 int sockfd_walk_init(void);
 
-/* sockfd_format.c */
+/* sockfd_line.c (sockfd_format_in4/in6: sockfd_inet.c) */
 void sockfd_show_header(struct seq_file *m);
 void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm);
 int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
@@ -134,7 +138,7 @@ size_t sockfd_escape(char *buf, const char *s, size_t len);
 int sockfd_format_in4(char *buf, __be32 addr);
 int sockfd_format_in6(char *buf, const struct in6_addr *a);
 /*
- * Every name below is shorter than this; sockfd_format.c copies a name
+ * Every name below is shorter than this; sockfd_puts() copies a name
  * (or a number's prefix) of at most this many bytes.
  */
 #define SOCKFD_SHORT_MAX	16
@@ -160,10 +164,11 @@ int sockfd_format_in6(char *buf, const struct in6_addr *a);
  * the width it is padded to (for `cat`; never truncated), and the longest
  * text the formatter writes in it, escaped text aside (comm, unix and
  * interface names: checked as they are written). This table is the one
- * place that gives the columns' names, widths and lengths: the header,
- * sockfd_format.c's table and the line's room (SOCKFD_LINE_ROOM) are made
- * from it. Each SOCKFD_COL(id, name, width, max, next) holds the columns
- * after it in @next, SOCKFD_COL_END after the last: the user defines both.
+ * place that gives the columns' names, widths and lengths: the header
+ * (sockfd_line.c's names), the padding (sockfd_col_width(), sockfd_line.h)
+ * and the line's room (SOCKFD_LINE_ROOM) are made from it. Each
+ * SOCKFD_COL(id, name, width, max, next) holds the columns after it in
+ * @next, SOCKFD_COL_END after the last: the user defines both.
  */
 #define SOCKFD_COLUMNS							\
 	SOCKFD_COL(PID, "pid", 7, SOCKFD_DEC_S32,			\
@@ -208,7 +213,7 @@ enum sockfd_col {
  * What a line may write past the end of the column it is in: padding goes
  * in whole 8-byte words, up to the width and the space rounded up to 8
  * (24 for the widest column, 21), and a memo's text is copied whole
- * (struct sockfd_memo: 24 bytes). sockfd_format.c checks both at build
+ * (struct sockfd_memo: 24 bytes). sockfd_show_header() checks both at build
  * time.
  */
 #define SOCKFD_LINE_SLACK	24
@@ -216,7 +221,7 @@ enum sockfd_col {
 /*
  * A line begins only with this many bytes free in the seq_file's buffer:
  * room for all of it but its escaped text, which is checked as it is
- * written (sockfd_format.c). Each column takes at most its width, its
+ * written (sockfd_line.h). Each column takes at most its width, its
  * longest text or its name, whichever is longest (the size of a union of
  * the three: a constant expression, which max() is not in every kernel),
  * and a space (the newline after the last); then SOCKFD_LINE_SLACK.
