@@ -69,6 +69,10 @@ struct sockfd_owner {
 	/* A task's sockets mostly share one network namespace and uid. */
 	struct sockfd_memo netns;	/* by inode number */
 	struct sockfd_memo uid;		/* by kuid, in the reader's user ns */
+	/* The fd table's open fds and the soft RLIMIT_NOFILE, if @task_set. */
+	bool task_set;
+	unsigned int fds;
+	unsigned long nofile;
 };
 
 /*
@@ -127,6 +131,7 @@ int sockfd_walk_init(void);
 /* sockfd_line.c (sockfd_format_in4/in6: sockfd_inet.c) */
 void sockfd_show_header(struct seq_file *m);
 void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm);
+void sockfd_owner_task(struct sockfd_owner *o, struct task_struct *task);
 int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
 		       unsigned int fd, struct file *file, struct socket *sock);
 int sockfd_show_line(struct seq_file *m, struct sockfd_owner *o,
@@ -160,7 +165,7 @@ int sockfd_format_in6(char *buf, const struct in6_addr *a);
 
 /*
  * The columns of /proc/sockfd, in file order; later versions may only
- * append (format 2 begins at cookie). For each: its name in the header,
+ * append (format 2 begins at cookie, format 3 at bytes_sent). For each: its name in the header,
  * the width it is padded to (for `cat`; never truncated), and the longest
  * text the formatter writes in it, escaped text aside (comm, unix and
  * interface names: checked as they are written). This table is the one
@@ -196,8 +201,31 @@ int sockfd_format_in6(char *buf, const struct in6_addr *a);
 	SOCKFD_COL(TIMER, "timer", 17, SOCKFD_SHORT_MAX + 1 + SOCKFD_DEC_U32, \
 	SOCKFD_COL(RETRANS, "retrans", 7, SOCKFD_PAIR_U32,		\
 	SOCKFD_COL(RTT, "rtt", 13, SOCKFD_PAIR_U32,			\
-	SOCKFD_COL(CWND, "cwnd", 0, SOCKFD_PAIR_U32,			\
-	SOCKFD_COL_END)))))))))))))))))))))))))
+	SOCKFD_COL(CWND, "cwnd", 9, SOCKFD_PAIR_U32,			\
+	/* format 3: TCP_INFO's counters, rates and algorithm */	\
+	SOCKFD_COL(BYTES_SENT, "bytes_sent", 10, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(BYTES_ACKED, "bytes_acked", 11, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(BYTES_RECEIVED, "bytes_received", 14, SOCKFD_DEC_U64, \
+	SOCKFD_COL(BYTES_RETRANS, "bytes_retrans", 13, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(SEGS_OUT, "segs_out", 8, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(SEGS_IN, "segs_in", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(LASTSND, "lastsnd", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(LASTRCV, "lastrcv", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(LASTACK, "lastack", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(NOTSENT, "notsent", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(MIN_RTT, "min_rtt", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(DELIVERY_RATE, "delivery_rate", 13, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(PACING_RATE, "pacing_rate", 11, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(CC, "cc", 7, 1,	/* "-", or escaped */		\
+	/* format 3: what SO_MEMINFO adds, for every socket */		\
+	SOCKFD_COL(WMEM_QUEUED, "wmem_queued", 11, SOCKFD_DEC_S32,	\
+	SOCKFD_COL(FWD_ALLOC, "fwd_alloc", 9, SOCKFD_DEC_S32,		\
+	SOCKFD_COL(OPTMEM, "optmem", 6, SOCKFD_DEC_S32,		\
+	SOCKFD_COL(BACKLOG, "backlog", 7, SOCKFD_DEC_S32,		\
+	/* format 3: the fd table's task, as for pid and comm */	\
+	SOCKFD_COL(FDS, "fds", 5, SOCKFD_DEC_U32,			\
+	SOCKFD_COL(NOFILE, "nofile", 0, SOCKFD_DEC_U64,		\
+	SOCKFD_COL_END)))))))))))))))))))))))))))))))))))))))))))))
 
 /* The columns, in file order: as SOCKFD_COLUMNS lists them. */
 enum sockfd_col {
@@ -206,7 +234,13 @@ enum sockfd_col {
 	COL_RMEM, COL_RCVBUF, COL_WMEM, COL_SNDBUF, COL_UID,
 	/* format 2 */
 	COL_COOKIE, COL_CGROUP, COL_DROPS, COL_TIMER, COL_RETRANS, COL_RTT,
-	COL_CWND, COL_COUNT
+	COL_CWND,
+	/* format 3 */
+	COL_BYTES_SENT, COL_BYTES_ACKED, COL_BYTES_RECEIVED, COL_BYTES_RETRANS,
+	COL_SEGS_OUT, COL_SEGS_IN, COL_LASTSND, COL_LASTRCV, COL_LASTACK,
+	COL_NOTSENT, COL_MIN_RTT, COL_DELIVERY_RATE, COL_PACING_RATE, COL_CC,
+	COL_WMEM_QUEUED, COL_FWD_ALLOC, COL_OPTMEM, COL_BACKLOG, COL_FDS,
+	COL_NOFILE, COL_COUNT
 };
 
 /*

@@ -2,12 +2,15 @@
 /*
  * The inet and inet6 columns of a /proc/sockfd line: protocol, state, the
  * addresses and ports as /proc/net/tcp has them, queues; and for TCP its
- * timer, retransmissions, RTT and congestion window (as tcp_diag.c adds
- * TCP's part to inet_diag.c's).
+ * timer, retransmissions, RTT, congestion window, counters, rates and
+ * algorithm (as tcp_diag.c adds TCP's part to inet_diag.c's).
  */
 #include <kunit/visibility.h>
 #include <linux/in.h>
 #include <linux/jiffies.h>
+#include <linux/math64.h>
+#include <linux/rcupdate.h>
+#include <linux/string.h>
 #include <net/addrconf.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_sock.h>
@@ -265,12 +268,127 @@ static void sockfd_put_tcp_timer(struct sockfd_line *l, struct sock *sk)
 }
 
 /*
+ * The delivery rate in bytes/s, as tcp_get_info() reports
+ * tcpi_delivery_rate (tcp_compute_delivery_rate(), static in tcp.c): the
+ * last rate sample's packets delivered over its interval, times the MSS.
+ * Lockless: written in softirq on ACKs, each field read once; a racing
+ * line may mix two samples. 0 without a sample.
+ */
+static u64 sockfd_tcp_delivery_rate(const struct tcp_sock *tp)
+{
+	u32 rate = READ_ONCE(tp->rate_delivered);
+	u32 intv = READ_ONCE(tp->rate_interval_us);
+	u64 rate64 = 0;
+
+	if (rate && intv) {
+		rate64 = (u64)rate * READ_ONCE(tp->mss_cache) * USEC_PER_SEC;
+		do_div(rate64, intv);
+	}
+	return rate64;
+}
+
+/* ms since @stamp (tcp_jiffies32), as tcp_get_info()'s tcpi_last_*. */
+static void sockfd_put_tcp_age(struct sockfd_line *l, u32 now, u32 stamp)
+{
+	sockfd_put_u64(l, jiffies_to_msecs(now - stamp));
+}
+
+/*
+ * sockfd_put_tcp_cc - the congestion control algorithm's name, as
+ * TCP_CONGESTION answers it, read as inet_diag reads it
+ * (inet_sk_diag_fill()): the ops pointer once (setsockopt(TCP_CONGESTION)
+ * switches it under the socket lock), its name under rcu_read_lock():
+ * tcp_unregister_congestion_control() waits for a grace period before
+ * the ops may go. The name is copied out under RCU and escaped after
+ * (BPF struct_ops algorithms name themselves).
+ */
+static void sockfd_put_tcp_cc(struct sockfd_line *l, struct sock *sk)
+{
+	const struct tcp_congestion_ops *ca;
+	char name[TCP_CA_NAME_MAX];
+	size_t len = 0;
+
+	rcu_read_lock();
+	ca = READ_ONCE(inet_csk(sk)->icsk_ca_ops);
+	if (ca) {
+		memcpy(name, ca->name, sizeof(name));
+		len = strnlen(name, sizeof(name));
+	}
+	rcu_read_unlock();
+	if (len)
+		sockfd_put_escaped(l, name, len);
+	else
+		sockfd_putc(l, '-');
+}
+
+/*
+ * sockfd_put_tcp_info - the format 3 TCP columns, bytes_sent to
+ * pacing_rate: TCP_INFO's counters, idle times and rates, computed as
+ * tcp_get_info() computes them but without its socket lock (each field
+ * read once; a racing line may mix before and after). The u64 counters
+ * are single loads on 64-bit kernels.
+ */
+static void sockfd_put_tcp_info(struct sockfd_line *l, struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	unsigned long pacing;
+	u32 now = tcp_jiffies32, min_rtt;
+	int notsent;
+
+	sockfd_col(l, COL_BYTES_SENT);
+	sockfd_put_u64(l, READ_ONCE(tp->bytes_sent));
+	sockfd_col(l, COL_BYTES_ACKED);
+	sockfd_put_u64(l, READ_ONCE(tp->bytes_acked));
+	sockfd_col(l, COL_BYTES_RECEIVED);
+	sockfd_put_u64(l, READ_ONCE(tp->bytes_received));
+	sockfd_col(l, COL_BYTES_RETRANS);
+	sockfd_put_u64(l, READ_ONCE(tp->bytes_retrans));
+	sockfd_col(l, COL_SEGS_OUT);
+	sockfd_put_u64(l, READ_ONCE(tp->segs_out));
+	sockfd_col(l, COL_SEGS_IN);
+	sockfd_put_u64(l, READ_ONCE(tp->segs_in));
+	/* Last data sent, last data received, last ACK received. */
+	sockfd_col(l, COL_LASTSND);
+	sockfd_put_tcp_age(l, now, READ_ONCE(tp->lsndtime));
+	sockfd_col(l, COL_LASTRCV);
+	sockfd_put_tcp_age(l, now, READ_ONCE(icsk->icsk_ack.lrcvtime));
+	sockfd_col(l, COL_LASTACK);
+	sockfd_put_tcp_age(l, now, READ_ONCE(tp->rcv_tstamp));
+	sockfd_col(l, COL_NOTSENT);
+	/* As tcpi_notsent_bytes: written, not yet sent; never negative. */
+	notsent = READ_ONCE(tp->write_seq) - READ_ONCE(tp->snd_nxt);
+	sockfd_put_u64(l, max(notsent, 0));
+	sockfd_col(l, COL_MIN_RTT);
+	/*
+	 * tcp_min_rtt() (minmax_get(): the best sample's value), read once;
+	 * µs, ~0U (TCP_INFO's value) until the first RTT sample: "-".
+	 */
+	min_rtt = READ_ONCE(tp->rtt_min.s[0].v);
+	if (min_rtt == ~0U)
+		sockfd_putc(l, '-');
+	else
+		sockfd_put_u64(l, min_rtt);
+	sockfd_col(l, COL_DELIVERY_RATE);
+	sockfd_put_u64(l, sockfd_tcp_delivery_rate(tp));
+	sockfd_col(l, COL_PACING_RATE);
+	/* bytes/s; ~0UL ("unlimited", TCP_INFO: 2^64 - 1) until set: "-". */
+	pacing = READ_ONCE(sk->sk_pacing_rate);
+	if (pacing == ~0UL)
+		sockfd_putc(l, '-');
+	else
+		sockfd_put_u64(l, pacing);
+}
+
+/*
  * sockfd_put_tcp_cols - the TCP columns: timer, retransmissions, RTT and
- * congestion window, each as TCP_INFO reports it. tcp_get_info() cannot be
- * called here (it takes the socket lock, which may sleep); these are its
- * fields read locklessly as /proc/net/tcp reads icsk_retransmits and
- * snd_cwnd: each once, a racing line may mix before and after. A listener
- * has no connection: "-".
+ * congestion window (format 2), counters, idle times, rates and the
+ * congestion control algorithm (format 3), each as TCP_INFO or
+ * TCP_CONGESTION reports it. tcp_get_info() cannot be called here (it
+ * takes the socket lock, which may sleep); these are its fields read
+ * locklessly as /proc/net/tcp reads icsk_retransmits and snd_cwnd: each
+ * once, a racing line may mix before and after. A listener has no
+ * connection: "-" but for its algorithm.
  */
 void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk, int state)
 {
@@ -279,7 +397,9 @@ void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk, int state)
 	u32 ssthresh;
 
 	if (state == TCP_LISTEN) {
-		sockfd_put_dashes(l, COL_TIMER, COL_CWND);
+		sockfd_put_dashes(l, COL_TIMER, COL_PACING_RATE);
+		sockfd_col(l, COL_CC);
+		sockfd_put_tcp_cc(l, sk);
 		return;
 	}
 	sockfd_col(l, COL_TIMER);
@@ -306,4 +426,7 @@ void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk, int state)
 		sockfd_putc(l, '-');
 	else
 		sockfd_put_u64(l, ssthresh);
+	sockfd_put_tcp_info(l, sk);
+	sockfd_col(l, COL_CC);
+	sockfd_put_tcp_cc(l, sk);
 }

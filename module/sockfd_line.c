@@ -2,14 +2,19 @@
 /*
  * One line of /proc/sockfd per socket fd: the header, the columns common
  * to every socket (owner, fd, inode, namespace, family, type, buffers,
- * ids) and the names of families, types and states. Each family's columns
- * are in sockfd_inet.c, sockfd_unix.c and sockfd_other.c; the line builder
- * they share in sockfd_line.h.
+ * ids, memory), the task's (fds, nofile), and the names of families,
+ * types and states. Each family's columns are in sockfd_inet.c,
+ * sockfd_unix.c and sockfd_other.c; the line builder they share in
+ * sockfd_line.h.
  */
 #include <kunit/visibility.h>
+#include <linux/bitmap.h>
+#include <linux/fdtable.h>
 #include <linux/in.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/seq_file.h>
 #include <linux/sock_diag.h>
 #include <linux/socket.h>
@@ -311,6 +316,24 @@ static void sockfd_put_ids(struct sockfd_line *l, struct sock *sk)
 	sockfd_put_u64(l, sockfd_sk_drops(sk));
 }
 
+/*
+ * sockfd_put_skmem - what SO_MEMINFO (sk_get_meminfo()) adds to the
+ * buffers: memory queued for sending, forward-allocated, for options,
+ * and the backlog (packets queued while the socket was locked). Read as
+ * sk_get_meminfo() reads them, without a lock.
+ */
+static void sockfd_put_skmem(struct sockfd_line *l, struct sock *sk)
+{
+	sockfd_col(l, COL_WMEM_QUEUED);
+	sockfd_put_s64(l, READ_ONCE(sk->sk_wmem_queued));
+	sockfd_col(l, COL_FWD_ALLOC);
+	sockfd_put_s64(l, sockfd_sk_forward_alloc(sk));
+	sockfd_col(l, COL_OPTMEM);
+	sockfd_put_s64(l, atomic_read(&sk->sk_omem_alloc));
+	sockfd_col(l, COL_BACKLOG);
+	sockfd_put_s64(l, READ_ONCE(sk->sk_backlog.len));
+}
+
 void sockfd_show_header(struct seq_file *m)
 {
 	struct sockfd_line line, *l = &line;
@@ -381,8 +404,48 @@ void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm)
 	o->comm_start = l->col_start;
 	o->netns.set = false;
 	o->uid.set = false;
+	o->task_set = false;	/* fds and nofile: "-" until sockfd_owner_task() */
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_owner_set);
+
+/**
+ * sockfd_owner_task - add to @o the fds and nofile columns of @task
+ * @o: what the task's lines share (sockfd_owner_set() first)
+ * @task: the fd table's task (a reference held by the caller)
+ *
+ * Once per task and read(), as pid and comm: the number of fds open in
+ * the task's table, counted in its open-fds bitmap as /proc/PID/fd lists
+ * them, and its soft RLIMIT_NOFILE, as /proc/PID/limits shows it.
+ * Lockless: open() and close() set and clear the bits under the table's
+ * file_lock, setrlimit() writes the limit under the task's sighand lock;
+ * a racing count may be off by the fds opened or closed meanwhile.
+ */
+void sockfd_owner_task(struct sockfd_owner *o, struct task_struct *task)
+{
+	struct files_struct *files;
+	struct fdtable *fdt;
+	unsigned int fds = 0;
+
+	/*
+	 * task_lock() keeps ->files (an exiting task's goes NULL under it);
+	 * RCU keeps the table, which expand_files() may replace: a replaced
+	 * one holds every fd open before it was copied.
+	 */
+	rcu_read_lock();
+	task_lock(task);
+	files = task->files;
+	if (files) {
+		fdt = files_fdtable(files);
+		fds = bitmap_weight(fdt->open_fds, fdt->max_fds);
+	}
+	task_unlock(task);
+	rcu_read_unlock();
+	o->fds = fds;
+	/* The task reference keeps ->signal (freed in __put_task_struct()). */
+	o->nofile = task_rlimit(task, RLIMIT_NOFILE);
+	o->task_set = true;
+}
+EXPORT_SYMBOL_IF_KUNIT(sockfd_owner_task);
 
 /**
  * sockfd_show_line - print one line for socket fd @fd of @o's task
@@ -513,7 +576,18 @@ int sockfd_show_line(struct seq_file *m, struct sockfd_owner *o,
 	if (state >= 0 && sk_is_tcp(sk))
 		sockfd_put_tcp_cols(l, sk, state);
 	else
-		sockfd_put_dashes(l, COL_TIMER, COL_CWND);
+		sockfd_put_dashes(l, COL_TIMER, COL_CC);
+	sockfd_put_skmem(l, sk);
+	sockfd_col(l, COL_FDS);
+	if (o->task_set)
+		sockfd_put_u64(l, o->fds);
+	else
+		sockfd_putc(l, '-');
+	sockfd_col(l, COL_NOFILE);
+	if (o->task_set)
+		sockfd_put_u64(l, o->nofile);
+	else
+		sockfd_putc(l, '-');
 	sockfd_line_end(l);
 	return 0;
 }
