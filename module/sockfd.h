@@ -163,6 +163,9 @@ int sockfd_format_in6(char *buf, const struct in6_addr *a);
  */
 #define SOCKFD_ADDR_MAX	(1 + SOCKFD_IN6_LEN - 1 + sizeof("]:65535") - 1)
 
+/* A congestion control name, TCP_CA_NAME_MAX - 1 bytes, escaped. */
+#define SOCKFD_CC_MAX	(4 * 15)
+
 /*
  * The columns of /proc/sockfd, in file order; later versions may only
  * append (format 2 begins at cookie, format 3 at bytes_sent). For each: its name in the header,
@@ -216,7 +219,7 @@ int sockfd_format_in6(char *buf, const struct in6_addr *a);
 	SOCKFD_COL(MIN_RTT, "min_rtt", 7, SOCKFD_DEC_U32,		\
 	SOCKFD_COL(DELIVERY_RATE, "delivery_rate", 13, SOCKFD_DEC_U64,	\
 	SOCKFD_COL(PACING_RATE, "pacing_rate", 11, SOCKFD_DEC_U64,	\
-	SOCKFD_COL(CC, "cc", 7, 1,	/* "-", or escaped */		\
+	SOCKFD_COL(CC, "cc", 7, SOCKFD_CC_MAX,				\
 	/* format 3: what SO_MEMINFO adds, for every socket */		\
 	SOCKFD_COL(WMEM_QUEUED, "wmem_queued", 11, SOCKFD_DEC_S32,	\
 	SOCKFD_COL(FWD_ALLOC, "fwd_alloc", 9, SOCKFD_DEC_S32,		\

@@ -287,9 +287,18 @@ static u64 sockfd_tcp_delivery_rate(const struct tcp_sock *tp)
 	return rate64;
 }
 
-/* ms since @stamp (tcp_jiffies32), as tcp_get_info()'s tcpi_last_*. */
+/*
+ * ms since @stamp (tcp_jiffies32), as tcp_get_info()'s tcpi_last_*; "-"
+ * for a stamp never set (0: a socket that never connected, where
+ * TCP_INFO reports the ms since jiffies 0; a stamp taken in the one
+ * jiffy where tcp_jiffies32 is 0 shows "-" too).
+ */
 static void sockfd_put_tcp_age(struct sockfd_line *l, u32 now, u32 stamp)
 {
+	if (!stamp) {
+		sockfd_putc(l, '-');
+		return;
+	}
 	sockfd_put_u64(l, jiffies_to_msecs(now - stamp));
 }
 
@@ -300,7 +309,9 @@ static void sockfd_put_tcp_age(struct sockfd_line *l, u32 now, u32 stamp)
  * switches it under the socket lock), its name under rcu_read_lock():
  * tcp_unregister_congestion_control() waits for a grace period before
  * the ops may go. The name is copied out under RCU and escaped after
- * (BPF struct_ops algorithms name themselves).
+ * (BPF struct_ops algorithms name themselves): at most
+ * TCP_CA_NAME_MAX - 1 bytes, within the room SOCKFD_CC_MAX (sockfd.h)
+ * counts for it.
  */
 static void sockfd_put_tcp_cc(struct sockfd_line *l, struct sock *sk)
 {
@@ -308,15 +319,16 @@ static void sockfd_put_tcp_cc(struct sockfd_line *l, struct sock *sk)
 	char name[TCP_CA_NAME_MAX];
 	size_t len = 0;
 
+	BUILD_BUG_ON(4 * (sizeof(name) - 1) > SOCKFD_CC_MAX);
 	rcu_read_lock();
 	ca = READ_ONCE(inet_csk(sk)->icsk_ca_ops);
 	if (ca) {
 		memcpy(name, ca->name, sizeof(name));
-		len = strnlen(name, sizeof(name));
+		len = strnlen(name, sizeof(name) - 1);
 	}
 	rcu_read_unlock();
 	if (len)
-		sockfd_put_escaped(l, name, len);
+		l->len += sockfd_escape(sockfd_at(l), name, len);
 	else
 		sockfd_putc(l, '-');
 }

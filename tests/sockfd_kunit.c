@@ -710,6 +710,9 @@ static void sockfd_test_tcp_info(struct kunit *test)
 	/* tcp_init_sock(): cwnd 10, no ssthresh yet ("-"), no RTT sample */
 	ku_expect_col(test, &l, "cwnd", "10/-");
 	ku_expect_col(test, &l, "min_rtt", "-");
+	/* never connected: no stamp of a send, receive or ACK */
+	ku_expect_col(test, &l, "lastsnd", "-");
+	ku_expect_col(test, &l, "lastack", "-");
 	ku_expect_col(test, &l, "bytes_sent", "0");
 	ku_expect_col(test, &l, "delivery_rate", "0");
 	ku_expect_col(test, &l, "cc", inet_csk(sk)->icsk_ca_ops->name);
@@ -1251,7 +1254,9 @@ static void sockfd_test_file_socket(struct kunit *test)
 	ku_expect_num(test, l, "wmem", sk_wmem_alloc_get(sk));
 	ku_expect_num(test, l, "sndbuf", READ_ONCE(sk->sk_sndbuf));
 	ku_expect_ids(test, l, sock);
-	ku_expect_no_tcp(test, l);
+	/* a TCP listener's: no connection, its algorithm */
+	ku_expect_no_conn(test, l);
+	ku_expect_col(test, l, "cc", inet_csk(sk)->icsk_ca_ops->name);
 	sock_release(sock);
 	sock_release(fsock);
 }

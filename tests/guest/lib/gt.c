@@ -1235,7 +1235,8 @@ static void expect_tcp_info(struct gt_want *w, const struct tcp_info *ti)
 }
 
 /* The format 3 TCP columns of a connection (not a listener), as TCP_INFO
- * has them; the ms since the last send, receive and ACK count up: "#". */
+ * has them; the ms since the last send, receive and ACK count up, or are
+ * "-" when the event never happened: "#". */
 static void expect_tcp_info3(struct gt_want *w, int s)
 {
 	struct gt_tcp3 t;
@@ -1477,9 +1478,10 @@ static bool want_match(const char *want, const char *got)
 {
 	size_t n = strlen(want);
 
-	/* "#": any decimal number (gt.h) */
+	/* "#": any decimal number, or "-" (gt.h) */
 	if (!strcmp(want, "#"))
-		return *got && strspn(got, "0123456789") == strlen(got);
+		return !strcmp(got, "-") ||
+		       (*got && strspn(got, "0123456789") == strlen(got));
 	/* '/' then '*' last: a prefix; any other '*' is a '*' (gt.h) */
 	if (n >= 2 && want[n - 2] == '/' && want[n - 1] == '*')
 		return strncmp(want, got, n - 1) == 0;

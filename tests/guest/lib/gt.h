@@ -309,7 +309,8 @@ int gt_procnet_netlink(pid_t pid, unsigned long long ino, struct gt_pn *out);
  * matches every field that starts with what comes before the '*' (the
  * timer's ms: "retransmit/" "*"); any other '*' is itself ("*", "*:*": an
  * unbound or unconnected end). A value "#" matches any decimal number
- * (the ms since a TCP event, which count up: checked by col_fmt3). */
+ * and "-" (the ms since a TCP event, which count up, "-" for one that
+ * never happened: checked by col_fmt3 and KUnit). */
 struct gt_want {
 	char *v[GT_NCOLS];
 };
