@@ -266,8 +266,9 @@ struct sf_proc {
 };
 struct sf_row **sf_sorted_rows(struct sf_row *const *rows, size_t n,
 			       int (*cmp)(const void *, const void *));
-struct sf_proc *sf_procs(const char *root, struct sf_row *const *rows,
-			 size_t n, size_t *np, struct sf_notes *nt);
+struct sf_proc *sf_procs(const struct sf_table *t, const char *root,
+			 struct sf_row *const *rows, size_t n, size_t *np,
+			 struct sf_notes *nt);
 double sf_fd_use_pct(const struct sf_proc *p);
 
 struct sf_files {		/* /proc/sys/fs/file-nr, fs.file-max */

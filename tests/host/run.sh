@@ -450,6 +450,18 @@ check format3/explain-udp 0 'hasnt "bytes:" && hasnt "congestion control" && has
 	has "-> process: 7 open fd(s)"' -- "$R" -f "$F3" explain 950 4
 check format3/format2-no-new-columns 1 'err_has "unknown column \"bytes_sent\""' -- "$R" -f "$F2CAP" -o owner,bytes_sent
 check format3/format2-explain 0 'hasnt "bytes:" && hasnt "-> process"' -- "$R" -f "$F2CAP" explain 1337 4
+# --summary and --prom take fds and nofile from the file: the fake /proc
+# has no fd directory for 801, 950, 1200, 1337 and 1501 (format 2: "exited")
+F3P=$T/f3/proc
+mkdir -p "$T/f3"
+cp -r "$PROC" "$F3P"
+rm -f "$F3P/sockfd" && cp "$F3" "$F3P/sockfd"
+check format3/summary-fds 0 'grep -q "^ *801 nginx.040worker  *3  *900  *1024  *88%$" $T/out &&
+	grep -q "^ *1337 sshd  *1  *9  *1024  *1%$" $T/out && hasnt "exited since" &&
+	has "warning: nginx\\040worker(801) has 900 of 1024 files open (88%)"' -- "$R" --proc-root "$F3P" --summary
+check format3/prom-fds 0 'grep -q "^sockfd_process_fds{comm=\"nginx..040worker\",pid=\"801\"} 900$" $T/out &&
+	grep -q "^sockfd_process_fd_limit{comm=\"nginx..040worker\",pid=\"801\"} 1024$" $T/out' -- \
+	"$R" --proc-root "$F3P" --prom
 check format2/explain 0 'has "cookie 4099 (the id of ss -e and BPF programs), cgroup system.slice/ssh.service (id" &&
 	has "keepalive timer fires in 7199000 ms; 0 retransmission(s) of the current segment, 2 in all" &&
 	has "smoothed RTT 1234 us (variation 567 us); congestion window 10 segments, slow-start threshold 7"' -- \
