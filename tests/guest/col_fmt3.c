@@ -369,7 +369,6 @@ static void child_fds(void)
 	for (i = 0; i < 2; i++) {
 		if (gt_child_start(&ch[i], fd_child, i ? (void *)1 : NULL))
 			gt_fatal("setup", "child: %s", strerror(errno));
-		gt_msleep(100);	/* it closes its report pipe after writing */
 		n[i] = gt_fd_count(ch[i].pid);
 		snprintf(check, sizeof(check), "child%d.fds", i);
 		if (!row_take(&rw, ch[i].pid, ch[i].vals[0])) {

@@ -16,6 +16,7 @@
 #include <linux/sockios.h>
 #include <linux/vm_sockets.h>
 #include <net/if.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -431,6 +432,68 @@ struct gt_table *gt_parse(const char *text, size_t len)
 fail:
 	gt_free(t);
 	return NULL;
+}
+
+char *gt_mask_moving(const char *text, size_t len, size_t *outlen)
+{
+	static const char *const moving[] = { "lastsnd", "lastrcv", "lastack",
+					      "fds" };
+	bool mask[GT_NCOLS + 64] = { false };
+	char *out = malloc(len + 1), *o = out;
+	size_t i = 0, f = 0, m;
+	bool in = false;
+
+	if (!out)
+		return NULL;
+	/* the header: which fields move */
+	for (; i < len && text[i] != '\n'; i++) {
+		if (text[i] == ' ') {
+			in = false;
+		} else if (!in) {
+			in = true;
+			for (m = 0; m < sizeof(moving) / sizeof(moving[0]); m++) {
+				size_t n = strlen(moving[m]);
+
+				if (f < sizeof(mask) && i + n <= len &&
+				    !strncmp(text + i, moving[m], n) &&
+				    (i + n == len || text[i + n] == ' ' ||
+				     text[i + n] == '\n'))
+					mask[f] = true;
+			}
+			f++;
+		}
+	}
+	memcpy(o, text, i);
+	o += i;
+	/* the lines: a masked field becomes "#", its spaces kept */
+	f = 0;
+	in = false;
+	for (; i < len; i++) {
+		char c = text[i];
+
+		if (c == '\n') {
+			*o++ = c;
+			f = 0;
+			in = false;
+		} else if (c == ' ') {
+			/* after a masked field, one space: its padding
+			 * depends on its length */
+			if (!in && f > 0 && f - 1 < sizeof(mask) && mask[f - 1])
+				continue;
+			*o++ = c;
+			if (in)
+				f++;
+			in = false;
+		} else if (!in) {
+			in = true;
+			*o++ = f < sizeof(mask) && mask[f] ? '#' : c;
+		} else if (!(f < sizeof(mask) && mask[f])) {
+			*o++ = c;
+		}
+	}
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return out;
 }
 
 struct gt_table *gt_load(size_t chunk)
@@ -1728,6 +1791,25 @@ static int read_full(int fd, void *buf, size_t n)
 	return 0;
 }
 
+/*
+ * Wait (at most ms) until every writer of pipe fd has closed its end: a
+ * child that reported has then closed its report pipe, and its fd table
+ * no longer changes (the fds column of /proc/sockfd counts that end).
+ * Bounded: a process the child forked may hold the end longer.
+ */
+static void wait_eof(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char b[64];
+
+	while (poll(&p, 1, ms) > 0) {
+		ssize_t r = read(fd, b, sizeof(b));
+
+		if (r == 0 || (r < 0 && errno != EINTR))
+			return;
+	}
+}
+
 int gt_child_start(struct gt_child *c, gt_child_fn fn, void *arg)
 {
 	int ctl[2], rep[2], i;
@@ -1788,6 +1870,7 @@ int gt_child_start(struct gt_child *c, gt_child_fn fn, void *arg)
 		errno = ECHILD;
 		return -1;
 	}
+	wait_eof(rep[0], 1000);
 	close(rep[0]);
 	return 0;
 }

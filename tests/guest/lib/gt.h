@@ -138,6 +138,17 @@ struct gt_table {
  */
 struct gt_table *gt_parse(const char *text, size_t len);
 
+/*
+ * A malloc'ed copy of /proc/sockfd text with the fields of the columns
+ * that move between two reads of a quiet system replaced by "#": the ms
+ * since a TCP connection's last send, receive and ACK (lastsnd, lastrcv,
+ * lastack) and the open fds of a reader's own table (fds: one more while
+ * it has the file open). Columns are found by the header's names; every
+ * other byte is kept. *outlen gets its length. NULL when out of memory.
+ * For tests that compare two reads byte for byte.
+ */
+char *gt_mask_moving(const char *text, size_t len, size_t *outlen);
+
 /* gt_read_file(GT_PROC, chunk) + gt_parse. NULL (and errno) on error. */
 struct gt_table *gt_load(size_t chunk);
 
