@@ -45,17 +45,39 @@ clean:
 	rm -rf build
 
 # Static checks, host tests, then guest tests on every test kernel.
-# KERNELS="6.1 6.12 debug kcsan" narrows or widens the guest part.
+# KERNELS="5.10 6.1 6.12 debug kcsan" narrows or widens the guest part.
 check:
 	@tests/check.sh $(if $(KERNELS),--kernels "$(KERNELS)")
 
+# KERNEL=5.10|6.1|6.12|debug boots that test kernel in QEMU for it.
 demo:
-	@tests/vm/demo.sh
+	@tests/vm/demo.sh $(if $(KERNEL),--kernel $(KERNEL))
 
 # docs/walkthrough.md: runs its demonstrations in a guest (KERNEL=6.1 by
 # default) and rewrites its captured output and figures (needs graphviz).
 walkthrough:
 	@tests/vm/walkthrough.sh $(if $(KERNEL),--kernel $(KERNEL))
+
+# docs/walkthrough.md's demonstrations on this machine, as yourself: no
+# root, no QEMU, against the installed (loaded) module, with the page's
+# checks. Builds the reader and tests/guest/walkthrough.c into
+# build/walkthrough-user/ and prints every command the page shows with its
+# output here. Without root the timewait, container and ENFILE parts are
+# left out. PORT=N moves its ports (default 8080: N to N+6 on 127.0.0.1).
+WALK_USER := $(CURDIR)/build/walkthrough-user
+walkthrough-user: tools
+	@test -r /proc/sockfd || { echo "sockfd: /proc/sockfd is missing: the module is" \
+		"not loaded (ask the admin: modprobe sockfd, or make lab-install)" >&2; exit 2; }
+	@mkdir -p $(WALK_USER)
+	$(CC) -O2 -g -std=gnu11 -Wall -Wextra -pthread -I$(CURDIR)/tests/guest/lib \
+		-o $(WALK_USER)/walkthrough tests/guest/walkthrough.c tests/guest/lib/gt.c
+	@cd $(WALK_USER) && PATH=$(CURDIR)/build/tools:$$PATH \
+		SOCKFD_WALKTHROUGH_OUT=$(WALK_USER)/capture.txt \
+		$(if $(PORT),SOCKFD_WALKTHROUGH_PORT=$(PORT)) ./walkthrough >result.txt; \
+		status=$$?; sed -e 's/^@@ dot \(.*\)/\n== figure \1 (Graphviz: dot -Tsvg)/' \
+			-e 's/^@@ \(.*\)/\n== \1/' capture.txt; echo; \
+		grep -E '^(FAIL|#)' result.txt; tail -n 1 result.txt; \
+		echo "checks: $(WALK_USER)/result.txt, output: $(WALK_USER)/capture.txt"; exit $$status
 
 # The long runs of the stress tests, SECONDS each (make check runs 60):
 # soak (readers, churn, rmmod under readers) and walk_expand (fd tables
@@ -168,9 +190,9 @@ ifeq ($(DESTDIR),)
 	@test -n "$(LAB_KERNELS)" || { echo "sockfd: no kernel headers in /lib/modules/*/build" \
 		"(apt-get install linux-headers-$$(uname -r))." >&2; exit 2; }
 	@for k in $(LAB_KERNELS); do \
-		if printf '%s\n' 6.1 "$$k" | sort -V -C; then \
+		if printf '%s\n' 5.10 "$$k" | sort -V -C; then \
 			$(MAKE) --no-print-directory dkms-install KVER=$$k || exit; \
-		else echo "sockfd: not for $$k: Linux 6.1 or later needed"; fi; \
+		else echo "sockfd: not for $$k: Linux 5.10 or later needed"; fi; \
 	done
 else
 	@echo "sockfd: DESTDIR is set: no module (DKMS builds it on each machine)"
@@ -243,4 +265,4 @@ uninstall-exporter:
 
 .PHONY: all module tools fuzz clean check demo soak deps bench compare install uninstall \
 	dkms-install dkms-uninstall load unload enable-at-boot disable-at-boot \
-	install-exporter uninstall-exporter walkthrough deb lab-install lab-uninstall
+	install-exporter uninstall-exporter walkthrough walkthrough-user deb lab-install lab-uninstall

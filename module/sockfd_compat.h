@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every difference between the kernels sockfd supports (6.1 and later)
+ * Every difference between the kernels sockfd supports (5.10 and later)
  * lives here, as small shims; the rest of the code sees one call for each
  * job. Each shim picks by a SOCKFD_HAVE_* flag that Kbuild sets by probing
  * the target kernel's own headers (the probe names the symbol it looks
@@ -11,11 +11,25 @@
 
 #include <linux/cgroup.h>
 #include <linux/fs.h>
+#include <linux/idr.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/sched/task.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
+
+#ifdef SOCKFD_HAVE_KUNIT_VISIBILITY
+#include <kunit/visibility.h>
+#else
+/*
+ * No kunit/visibility.h (5.10; SOCKFD_HAVE_KUNIT_VISIBILITY is Kbuild
+ * finding EXPORT_SYMBOL_IF_KUNIT there): nothing is exported for the KUnit
+ * module, which tests/vm builds only for the 7.x debug kernel.
+ */
+#define EXPORT_SYMBOL_IF_KUNIT(symbol)
+#endif
 
 #ifdef SOCKFD_HAVE_TASK_EXEC_STATE
 #include <linux/sched/exec_state.h>
@@ -23,6 +37,72 @@
 #include <linux/sched/coredump.h>
 #include <linux/sched/mm.h>
 #include <linux/user_namespace.h>
+#endif
+
+/*
+ * Constants newer than 5.10, defined where the target's headers lack them
+ * (the probe is the macro itself): the family and protocol names
+ * sockfd_format.c knows. No socket of them can exist on such a kernel.
+ */
+#ifndef AF_MCTP
+#define AF_MCTP		45	/* 5.15, include/linux/socket.h */
+#endif
+#ifndef IPPROTO_L2TP
+#define IPPROTO_L2TP	115	/* 5.11, include/uapi/linux/in.h */
+#endif
+
+/*
+ * sockfd_find_ge_pid - the pid with the lowest id >= @nr in @ns, or NULL.
+ * Caller holds rcu_read_lock(). find_ge_pid() (kernel/pid.c) is exported
+ * by 6.1 and later, not by 5.10 (Kbuild looks for it in the target's
+ * Module.symvers: SOCKFD_HAVE_FIND_GE_PID_EXPORT); without the export, the
+ * lookup it makes in 5.10: idr_get_next() on the namespace's pid idr
+ * (exported), which passes by ids alloc_pid() reserved but not yet filled
+ * (a NULL entry).
+ */
+static inline struct pid *sockfd_find_ge_pid(int nr, struct pid_namespace *ns)
+{
+#ifdef SOCKFD_HAVE_FIND_GE_PID_EXPORT
+	return find_ge_pid(nr, ns);
+#else
+	return idr_get_next(&ns->idr, &nr);
+#endif
+}
+
+/*
+ * sockfd_sock_from_file - the socket of @file, or NULL if @file is no
+ * socket: sock_from_file() (net/socket.c) in every supported kernel; it
+ * compares @file->f_op with socket_file_ops and returns ->private_data.
+ * Before 5.12 it also stored -ENOTSOCK in an error out-argument
+ * (SOCKFD_HAVE_SOCK_FROM_FILE_ERR: Kbuild finds that prototype in
+ * linux/net.h).
+ */
+static inline struct socket *sockfd_sock_from_file(struct file *file)
+{
+#ifdef SOCKFD_HAVE_SOCK_FROM_FILE_ERR
+	int err;
+
+	return sock_from_file(file, &err);
+#else
+	return sock_from_file(file);
+#endif
+}
+
+#ifndef SOCKFD_HAVE_SK_IS_TCP
+/*
+ * sk_is_tcp() (5.16, include/net/sock.h) where the headers lack it
+ * (SOCKFD_HAVE_SK_IS_TCP: Kbuild looks for "bool sk_is_tcp(" there), as
+ * 6.1 defines it: sk_is_inet() (an AF_INET or AF_INET6 socket, sk_family
+ * read once) and SOCK_STREAM with IPPROTO_TCP, both fixed at socket().
+ */
+static inline bool sk_is_tcp(const struct sock *sk)
+{
+	int family = READ_ONCE(sk->sk_family);
+
+	return (family == AF_INET || family == AF_INET6) &&
+	       sk->sk_type == SOCK_STREAM &&
+	       sk->sk_protocol == IPPROTO_TCP;
+}
 #endif
 
 /*

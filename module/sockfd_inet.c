@@ -5,7 +5,6 @@
  * timer, retransmissions, RTT, congestion window, counters, rates and
  * algorithm (as tcp_diag.c adds TCP's part to inet_diag.c's).
  */
-#include <kunit/visibility.h>
 #include <linux/in.h>
 #include <linux/jiffies.h>
 #include <linux/math64.h>

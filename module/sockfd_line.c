@@ -7,7 +7,6 @@
  * sockfd_unix.c and sockfd_other.c; the line builder they share in
  * sockfd_line.h.
  */
-#include <kunit/visibility.h>
 #include <linux/bitmap.h>
 #include <linux/fdtable.h>
 #include <linux/in.h>

@@ -83,7 +83,7 @@ static struct task_struct *sockfd_get_task(struct sockfd_iter *iter)
 
 	for (;; iter->tid++, iter->fd = 0) {
 		rcu_read_lock();
-		pid = find_ge_pid(iter->tid, iter->pid_ns);
+		pid = sockfd_find_ge_pid(iter->tid, iter->pid_ns);
 		if (!pid) {
 			rcu_read_unlock();
 			return NULL;
@@ -180,10 +180,10 @@ static bool sockfd_scan_fds(struct fdtable *fdt, unsigned int *fd,
 
 /*
  * sockfd_fget_rcu - a reference on the file open at fd @fd of @files, taken
- * as the kernel's own fd lookup, __fget_files_rcu() (fs/file.c), takes it
- * in 6.1, 6.12 and 7.x: read the table and its slot, take a reference
- * unless the count is zero, then check that the slot and the table still
- * hold that file. Every retry reads @files->fdt again.
+ * as the kernel's own fd lookup takes it (fs/file.c: __fget_files_rcu() in
+ * 6.1, 6.12 and 7.x, __fget_files() in 5.10): read the table and its slot,
+ * take a reference unless the count is zero, then check that the slot and
+ * the table still hold that file. Every retry reads @files->fdt again.
  *
  * That is what makes the loop end. A slot of the current table never holds
  * a file whose count is zero for long: close() empties the slot before it
@@ -248,7 +248,7 @@ static struct file *sockfd_fget_rcu(struct files_struct *files,
  * like a socket (sockfd_fget_rcu()). The file may be closed meanwhile, its
  * count already zero; what that unreferenced read can answer:
  *
- * - before 6.7 (6.1): files are freed after an RCU grace period
+ * - before 6.7 (5.10, 6.1): files are freed after an RCU grace period
  *   (file_free_rcu()), so the memory is still that file: the answer is
  *   about the file the fd held when the slot was read, a true one.
  * - 6.7 and later (6.12, 7.x): files are SLAB_TYPESAFE_BY_RCU, the memory
@@ -327,7 +327,7 @@ static struct file *sockfd_get_socket_file(struct task_struct *task,
 		 */
 		if (!file)
 			return NULL;
-		*sock = sock_from_file(file);
+		*sock = sockfd_sock_from_file(file);
 		if (*sock)
 			return file;
 		fput(file);	/* not a socket after all: drop the reference */

@@ -1,9 +1,12 @@
 #!/bin/bash
-# check.sh [--kernels '6.1 6.12 debug kcsan']: what `make check` runs.
+# check.sh [--kernels '5.10 6.1 6.12 debug kcsan']: what `make check` runs.
 #  1. static checks: the module with W=1 against each stock test kernel
 #     (a warning is a failure), sparse (C=2) the same way, checkpatch --strict
-#     on module/; each counts as one PASS or FAIL;
-#  2. host tests (tests/host/run.sh), install staging and the old-kernel
+#     on module/, mandoc -Tlint and groff -ww on each man page; each counts
+#     as one PASS or FAIL;
+#  2. host tests (tests/host/run.sh), docs/walkthrough.md's kernel functions
+#     and fields against the 6.1 source (tests/host/walkthrough-src.py),
+#     install staging and the old-kernel
 #     refusal (tests/host/install.sh), the DKMS round trip with a guest per
 #     stock kernel (tests/host/dkms-roundtrip.sh, root), the Debian packages
 #     installed, upgraded and purged with a guest per stock kernel
@@ -12,14 +15,14 @@
 #  3. guest tests on each kernel (tests/vm/run-guest.sh); on kcsan only the
 #     tests tagged "concurrency: yes" in their header comment (and KUnit),
 #     soak and walk_expand running KCSAN_SOAK_SECONDS.
-# Default kernels: 6.1 6.12, plus debug and kcsan when
+# Default kernels: 5.10 6.1 6.12, plus debug and kcsan when
 # tests/vm/build-debug-kernel.sh exists. Closes with one line "N passed,
 # N failed" summing everything; exits non-zero when anything failed.
 set -euo pipefail
 . "$(dirname "$0")/vm/common.sh"
 vm=$SOCKFD_ROOT/tests/vm
 
-kernels="6.1 6.12"
+kernels="5.10 6.1 6.12"
 [ -x "$vm/build-debug-kernel.sh" ] && kernels+=" debug kcsan"
 # The soak's and walk_expand's length on the kcsan kernel (run-guest.sh
 # passes them into the guest as SOCKFD_SOAK_SECONDS, SOCKFD_STRESS_SECONDS).
@@ -27,7 +30,7 @@ KCSAN_SOAK_SECONDS=${KCSAN_SOAK_SECONDS:-60}
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernels) [ $# -ge 2 ] || die "--kernels needs a value"; kernels=$2; shift 2 ;;
-	*) die "usage: check.sh [--kernels '6.1 6.12 debug kcsan']" ;;
+	*) die "usage: check.sh [--kernels '5.10 6.1 6.12 debug kcsan']" ;;
 	esac
 done
 
@@ -98,6 +101,18 @@ if [ -f "$checkpatch" ]; then
 else
 	static_check checkpatch "-" 1 "$checkpatch missing: run 'sudo make deps'"
 fi
+# The reference pages: mandoc's lint and groff's warnings (all of them, -ww,
+# on its default device, which also reports bytes no font has, such as a
+# stray form feed); any message fails.
+for page in "$SOCKFD_ROOT"/man/*.[1-9]; do
+	name=man-$(basename "$page") log=$logs/man-$(basename "$page").log
+	{
+		mandoc -Tlint "$page"
+		groff -man -ww -z "$page"
+	} >"$log" 2>&1 || true
+	mapfile -t problems <"$log"
+	static_check "$name" "$log" 0 "${problems[@]}"
+done
 record static "$static_pass" "$static_fail" $((SECONDS - t))
 
 # --- 2. host tests --------------------------------------------------------
@@ -122,6 +137,8 @@ if [ -x "$SOCKFD_ROOT/tests/host/run.sh" ]; then
 	say "host tests"
 	run_part host "$logs/host.log" "$SOCKFD_ROOT/tests/host/run.sh"
 fi
+# docs/walkthrough.md joined to the source: its functions and fields in 6.1.
+run_part walkthrough-src "$logs/walkthrough-src.log" "$SOCKFD_ROOT/tests/host/walkthrough-src.py"
 # Installing: make install/uninstall staging and the old-kernel refusal; the
 # real DKMS round trip (root) with a guest per stock kernel.
 say "install and DKMS tests"

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -55,14 +56,70 @@ static const char *const type_words[][2] = {
 	{ NULL, NULL },
 };
 
-/* The row of the other end of a unix socket, if it is in the table. */
-static const struct sf_row *find_ino(const struct sf_table *t, uint64_t ino,
-				     const struct sf_row *not)
+/*
+ * The kernel structure and field a hop follows, and the function of
+ * module/ that follows it: the one under the comment "Chain, step N"
+ * (module/sockfd.h lists the chain; docs/walkthrough.md the kernel's own
+ * functions).
+ */
+__attribute__((format(printf, 4, 5)))
+static void hop(FILE *out, int step, const char *module_fn, const char *fmt, ...)
 {
-	for (size_t i = 0; i < t->nrows; i++)
-		if (t->rows[i].ino == ino && &t->rows[i] != not)
-			return &t->rows[i];
-	return NULL;
+	va_list ap;
+
+	fputs("     kernel: ", out);
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fprintf(out, " [Chain, step %d: %s]\n", step, module_fn);
+}
+
+static void protocol_hop(FILE *out, const struct sf_table *t, const struct sf_row *r)
+{
+	if (sf_is_inet(t, r))
+		hop(out, 4, "sockfd_show_inet()", "%s", is(t, r, SF_PROTO, "tcp") ?
+		    "inet_sk(sk) (struct inet_sock: addresses, ports), tcp_sk(sk) (struct tcp_sock: sequence numbers, timers, window)" :
+		    "inet_sk(sk) (struct inet_sock: addresses, ports)");
+	else if (is(t, r, SF_FAMILY, "unix"))
+		hop(out, 4, "sockfd_show_unix()",
+		    "unix_sk(sk) (struct unix_sock: ->addr, the bound name; ->peer)");
+}
+
+/* " (open as A, B)": the holders of inode ino, if any (peer.c). */
+static void put_holders(FILE *out, const struct sf_table *t,
+			const struct sf_peers *p, uint64_t ino)
+{
+	struct sf_row *const *h;
+	size_t n = sf_holders(p, ino, &h);
+
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ", " : " (open as ", out);
+		sf_put_owner(out, t, h[i]);
+	}
+	if (n)
+		fputc(')', out);
+}
+
+/*
+ * An inet connection's other end on this machine: the socket of the same
+ * network namespace whose addresses are this one's swapped (peer.c).
+ */
+static void inet_peer(FILE *out, const struct sf_table *t,
+		      const struct sf_peers *p, const struct sf_row *r)
+{
+	uint64_t ino = sf_peer_of(p, r);
+
+	fprintf(out, "  -> peer: ");
+	if (ino) {
+		fprintf(out, "socket inode %" PRIu64, ino);
+		put_holders(out, t, p, ino);
+		fprintf(out, ", local and remote swapped, in net:[");
+	} else {
+		fprintf(out, "no socket with an fd on this machine has local and remote swapped in net:[");
+	}
+	put(out, t, r, SF_NETNS);
+	fprintf(out, "]%s\n", ino ? "" :
+		" (a remote host, another network namespace, or a socket without an fd)");
 }
 
 static void put_fdinfo_flags(FILE *out, const char *proc_root, uint64_t pid,
@@ -116,7 +173,7 @@ static uint64_t open_file(FILE *out, const char *proc_root, uint64_t pid,
 }
 
 static void connection(FILE *out, const struct sf_table *t,
-		       const struct sf_row *r)
+		       const struct sf_peers *p, const struct sf_row *r)
 {
 	uint64_t v;
 	unsigned int port;
@@ -124,7 +181,6 @@ static void connection(FILE *out, const struct sf_table *t,
 	fprintf(out, "  -> connection: ");
 	if (is(t, r, SF_FAMILY, "unix")) {
 		const struct sf_str *local = sf_get(t, r, SF_LOCAL);
-		const struct sf_row *peer;
 
 		if (is(t, r, SF_LOCAL, "*"))
 			fprintf(out, "unnamed (not bound to a name)");
@@ -138,12 +194,7 @@ static void connection(FILE *out, const struct sf_table *t,
 			fprintf(out, ", no peer");
 		} else {
 			fprintf(out, ", peer socket inode %" PRIu64, v);
-			peer = find_ino(t, v, r);
-			if (peer) {
-				fprintf(out, " (open as ");
-				sf_put_owner(out, t, peer);
-				fputc(')', out);
-			}
+			put_holders(out, t, p, v);
 		}
 	} else if (is(t, r, SF_FAMILY, "netlink")) {
 		fprintf(out, "netlink port id ");
@@ -170,11 +221,12 @@ static void connection(FILE *out, const struct sf_table *t,
 		put(out, t, r, SF_STATE);
 	}
 	fputc('\n', out);
-	if (is(t, r, SF_STATE, "LISTEN")) {
+	if (sf_queues_count(t, r)) {
 		fprintf(out, "       accept queue ");
 		put(out, t, r, SF_RXQ);
-		fprintf(out, " connection(s) waiting, backlog limit ");
+		fprintf(out, " connection(s) waiting (rxq), backlog limit ");
 		put(out, t, r, SF_TXQ);
+		fprintf(out, " connection(s) (txq: a count, not bytes)");
 	} else {
 		fprintf(out, "       send queue ");
 		put(out, t, r, SF_TXQ);
@@ -182,15 +234,15 @@ static void connection(FILE *out, const struct sf_table *t,
 		put(out, t, r, SF_RXQ);
 		fprintf(out, " bytes (not yet read)");
 	}
-	fprintf(out, "\n       receive memory ");
+	fprintf(out, "\n       rmem ");
 	put(out, t, r, SF_RMEM);
-	fprintf(out, " of ");
+	fprintf(out, " of rcvbuf ");
 	put(out, t, r, SF_RCVBUF);
-	fprintf(out, " bytes (rcvbuf), send memory ");
+	fprintf(out, " bytes (sk_rmem_alloc: received, not yet read, with overhead)\n       wmem ");
 	put(out, t, r, SF_WMEM);
-	fprintf(out, " of ");
+	fprintf(out, " bytes (sk_wmem_alloc: handed down toward the device, not yet freed; unix: not yet read by the peer), sndbuf ");
 	put(out, t, r, SF_SNDBUF);
-	fprintf(out, " bytes (sndbuf)\n");
+	fprintf(out, " bytes\n");
 }
 
 /* Format 2: the socket's ids, drops, and what TCP is doing. */
@@ -323,6 +375,8 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	       const char *proc_root, uint64_t pid, uint64_t fd)
 {
 	const struct sf_row *r = NULL;
+	struct sf_peers peers;
+	unsigned int port;
 	const char *w;
 	uint64_t seen = 0;
 
@@ -354,11 +408,17 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	fprintf(out, "fd %" PRIu64 " of ", fd);
 	put(out, t, r, SF_COMM);
 	fprintf(out, " (pid %" PRIu64 ")\n", pid);
+	hop(out, 1, "sockfd_get_task()",
+	    "pid %" PRIu64 " -> struct pid (find_ge_pid()) -> task_struct (pid_task()), in the reader's pid namespace",
+	    pid);
 	if (proc_root)
 		seen = open_file(out, proc_root, pid, fd);
 	else
 		fprintf(out, "  -> open file: socket:[%" PRIu64 "] (not checked: not this machine's /proc)\n",
 			r->ino);
+	hop(out, 2, "sockfd_get_socket_file()",
+	    "task->files (struct files_struct), ->fdt (struct fdtable), ->fd[%" PRIu64 "] (struct file)",
+	    fd);
 	fprintf(out, "  -> socket inode %" PRIu64 " (sockfs), owner uid ", r->ino);
 	put(out, t, r, SF_UID);
 	fprintf(out, ", network namespace net:[");
@@ -367,6 +427,8 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	if (seen && seen != r->ino)
 		fprintf(out, "     note: the fd now holds socket %" PRIu64
 			": it changed after /proc/sockfd was read\n", seen);
+	hop(out, 2, "sockfd_get_socket_file()",
+	    "file->private_data (struct socket, whose inode this is), as sock_from_file() reads it");
 
 	fprintf(out, "  -> socket: family ");
 	put(out, t, r, SF_FAMILY);
@@ -383,7 +445,13 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 		put(out, t, r, SF_PROTO);
 	}
 	fputc('\n', out);
-	connection(out, t, r);
+	hop(out, 3, "sockfd_show_line()", "sock->sk (struct sock: state, queues, buffers)");
+	sf_peers_table(&peers, t);	/* every row: the other end */
+	connection(out, t, &peers, r);
+	protocol_hop(out, t, r);
+	if (sf_is_inet(t, r) && sf_addr_port(sf_get(t, r, SF_REMOTE), &port) && port)
+		inet_peer(out, t, &peers, r);
+	sf_peers_free(&peers);
 	kernel_view(out, t, r, proc_root);
 	traffic_view(out, t, r);
 

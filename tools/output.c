@@ -379,9 +379,16 @@ int sf_resolve_cols(const struct sf_table *t, const char *list,
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		size_t i;
 
+		if (strcasecmp(tok, "peer") == 0) {	/* the join's: see peer.c */
+			cols[n].name = "peer";
+			cols[n].idx = SF_OUT_PEER;
+			cols[n].def = NULL;
+			cols[n++].kind = SF_KIND_STR;
+			continue;
+		}
 		if (strcasecmp(tok, "owner") == 0) {
 			cols[n].name = "owner";
-			cols[n].idx = -1;
+			cols[n].idx = SF_OUT_OWNER;
 			cols[n].def = NULL;
 			cols[n++].kind = SF_KIND_STR;
 			continue;
@@ -390,7 +397,7 @@ int sf_resolve_cols(const struct sf_table *t, const char *list,
 			if (strcasecmp(tok, t->cols[i].s) == 0)
 				break;
 		if (i == t->ncols) {
-			fprintf(stderr, "sockfd: unknown column \"%s\"; this input has: owner", tok);
+			fprintf(stderr, "sockfd: unknown column \"%s\"; this input has: owner peer", tok);
 			for (i = 0; i < t->ncols; i++)
 				fprintf(stderr, " %s", t->cols[i].s);
 			fputc('\n', stderr);
@@ -538,12 +545,31 @@ static size_t put_field(char *d, const struct sf_row *r, int idx, bool *ascii)
 	return escape(d, f->s, f->len, ascii);
 }
 
+/*
+ * The rows that hold the other end of r (column c is SF_OUT_PEER), in
+ * (pid, fd) order: how many, and *first.
+ */
+static size_t peer_rows(const struct sf_outcol *c, const struct sf_row *r,
+			struct sf_row *const **first)
+{
+	uint64_t ino = c->peers ? sf_peer_of(c->peers, r) : 0;
+
+	return ino ? sf_holders(c->peers, ino, first) : 0;
+}
+
 /* The bytes a cell's display text may take: see cell_text(). */
 static size_t cell_room(const struct sf_table *t, const struct sf_row *r,
 			const struct sf_outcol *c)
 {
 	const struct sf_str *f = c->idx < 0 ? sf_get(t, r, SF_COMM) : &r->f[c->idx];
+	struct sf_row *const *p;
+	size_t room = 2;
 
+	if (c->idx == SF_OUT_PEER) {	/* "-", or owners and commas */
+		for (size_t i = 0, n = peer_rows(c, r, &p); i < n; i++)
+			room += 4 * sf_get(t, p[i], SF_COMM)->len + 48;
+		return room;
+	}
 	/* escaped text: 4 bytes a byte; owner numbers, sizes, user names,
 	 * pairs and timers (128) */
 	return 4 * f->len + 4 * 64 + 128;
@@ -553,26 +579,49 @@ static size_t cell_room(const struct sf_table *t, const struct sf_row *r,
  * Write the display text of one cell at d; returns its end.  *ascii is
  * set false when the text may hold multibyte characters.
  */
+/* The owner of r as comm(pid)/fd at d; returns its end. */
+static char *owner_text(char *d, const struct sf_table *t,
+			const struct sf_row *r, bool *ascii)
+{
+	d += put_field(d, r, t->known[SF_COMM], ascii);
+	*d++ = '(';
+	d += put_num(d, sf_get(t, r, SF_PID));
+	*d++ = ')';
+	*d++ = '/';
+	return d + put_num(d, sf_get(t, r, SF_FD));
+}
+
 static char *cell_text(char *d, unsigned int flags, const struct sf_table *t,
 		       const struct sf_row *r, const struct sf_outcol *c,
 		       bool *ascii)
 {
 	bool raw = flags & SF_OUT_NUMERIC;
+	struct sf_row *const *p;
 	const struct sf_str *f;
 	const char *name;
 	uint64_t v;
+	size_t n;
 
-	if (c->idx < 0) {
-		d += put_field(d, r, t->known[SF_COMM], ascii);
-		*d++ = '(';
-		d += put_num(d, sf_get(t, r, SF_PID));
-		*d++ = ')';
-		*d++ = '/';
-		return d + put_num(d, sf_get(t, r, SF_FD));
+	if (c->idx == SF_OUT_PEER) {	/* the holders of the other end */
+		n = peer_rows(c, r, &p);
+		if (!n)
+			*d++ = '-';
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				*d++ = ',';
+			d = owner_text(d, t, p[i], ascii);
+		}
+		return d;
 	}
+	if (c->idx < 0)
+		return owner_text(d, t, r, ascii);
 	f = &r->f[c->idx];
 	if (raw || c->kind == SF_KIND_STR || c->kind == SF_KIND_NUM ||
 	    c->kind == SF_KIND_OTHER)
+		return d + put_field(d, r, c->idx, ascii);
+	/* a listener's backlog and accept queue are counts: as they are */
+	if (c->kind == SF_KIND_SIZE && sf_queues_count(t, r) &&
+	    (c->idx == t->known[SF_TXQ] || c->idx == t->known[SF_RXQ]))
 		return d + put_field(d, r, c->idx, ascii);
 	if (c->kind == SF_KIND_SIZE && sf_parse_u64(f->s, f->len, &v)) {
 		sf_human_size(d, 64, v);
@@ -810,7 +859,14 @@ static size_t json_room(const struct sf_table *t, const struct sf_row *r,
 			const struct sf_outcol *c)
 {
 	const struct sf_str *f = c->idx < 0 ? sf_get(t, r, SF_COMM) : &r->f[c->idx];
+	struct sf_row *const *p;
+	size_t room = 8;
 
+	if (c->idx == SF_OUT_PEER) {
+		for (size_t i = 0, n = peer_rows(c, r, &p); i < n; i++)
+			room += 6 * sf_get(t, p[i], SF_COMM)->len + 128;
+		return room;
+	}
 	return 6 * f->len + 64;
 }
 
@@ -818,12 +874,35 @@ static size_t json_room(const struct sf_table *t, const struct sf_row *r,
 static char *json_value(char *d, const struct sf_table *t,
 			const struct sf_row *r, const struct sf_outcol *c)
 {
+	struct sf_row *const *p;
 	const struct sf_str *f;
 	struct sf_str half;
 	const char *kind;
 	char *slash;
 	uint64_t v;
+	size_t n;
 
+	if (c->idx == SF_OUT_PEER) {	/* [{"pid": .., "comm": .., "fd": .., "ino": ..}] */
+		n = peer_rows(c, r, &p);
+		if (!n)
+			return put(d, "null", 4);
+		*d++ = '[';
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				d = put(d, ", ", 2);
+			d = put(d, "{\"pid\": ", 8);
+			d += put_num(d, sf_get(t, p[i], SF_PID));
+			d = put(d, ", \"comm\": \"", 11);
+			d = json_field(d, p[i], t->known[SF_COMM]);
+			d = put(d, "\", \"fd\": ", 9);
+			d += put_num(d, sf_get(t, p[i], SF_FD));
+			d = put(d, ", \"ino\": ", 9);
+			d += put_num(d, sf_get(t, p[i], SF_INO));
+			*d++ = '}';
+		}
+		*d++ = ']';
+		return d;
+	}
 	if (c->idx < 0) {	/* "comm(pid)/fd" */
 		*d++ = '"';
 		d = json_field(d, r, t->known[SF_COMM]);

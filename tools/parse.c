@@ -817,6 +817,20 @@ bool sf_is_inet(const struct sf_table *t, const struct sf_row *r)
 	return strcmp(fam, "inet") == 0 || strcmp(fam, "inet6") == 0;
 }
 
+/*
+ * True when txq and rxq of the row count connections, not bytes: a TCP or
+ * unix listener, whose txq is its backlog limit (sk_max_ack_backlog) and
+ * rxq its accept queue (sk_ack_backlog), as the module writes them
+ * (sockfd_put_tcp_queues(), the unix formatter); other listeners (SCTP,
+ * vsock, MPTCP) show memory there.
+ */
+bool sf_queues_count(const struct sf_table *t, const struct sf_row *r)
+{
+	return strcmp(sf_get(t, r, SF_STATE)->s, "LISTEN") == 0 &&
+	       (strcmp(sf_get(t, r, SF_PROTO)->s, "tcp") == 0 ||
+		strcmp(sf_get(t, r, SF_FAMILY)->s, "unix") == 0);
+}
+
 /* The port of an inet address "a.b.c.d:port" or "[addr]:port". */
 bool sf_addr_port(const struct sf_str *addr, unsigned int *port)
 {

@@ -216,12 +216,75 @@ static void queues(FILE *out, const struct sock *s, size_t ns)
 	free(q);
 }
 
-/* ---- listeners: the top N by accept queue fill ---- */
+/* ---- listeners: the top N by accept queue fill, then connections ---- */
 
 struct lsn {
 	const struct sf_str *kind, *local, *comm, *netns;
 	uint64_t queue, backlog;
+	uint64_t conns;		/* established on its port, in its netns */
+	bool inet;		/* it has a port */
 };
+
+/* An established inet socket's network namespace, protocol, local port. */
+struct est {
+	const struct sf_str *netns, *kind;
+	unsigned int port;
+};
+
+static int cmp_est(const void *a, const void *b)
+{
+	const struct est *x = a, *y = b;
+	int c = cmp_str(x->netns, y->netns);
+
+	if (!c)
+		c = cmp_str(x->kind, y->kind);
+	return c ? c : (x->port > y->port) - (x->port < y->port);
+}
+
+/*
+ * Per listener, the sockets in ESTABLISHED with an fd whose local port is
+ * its port, in its network namespace and of its protocol: the connections
+ * its process (or another it passed them to) holds, whatever the address
+ * family (an IPv4 and an IPv6 listener on one port count the same ones).
+ * s holds each socket once.
+ */
+static void count_conns(const struct sf_table *t, const struct sock *s,
+			size_t ns, struct lsn *l, size_t nl)
+{
+	struct est *e = calloc(ns + 1, sizeof(*e));
+	size_t ne = 0;
+
+	if (!e)
+		return;
+	for (size_t i = 0; i < ns; i++) {
+		if (strcmp(s[i].state->s, "ESTABLISHED") || !sf_is_inet(t, s[i].row) ||
+		    !sf_addr_port(sf_get(t, s[i].row, SF_LOCAL), &e[ne].port))
+			continue;
+		e[ne].netns = sf_get(t, s[i].row, SF_NETNS);
+		e[ne++].kind = s[i].kind;
+	}
+	qsort(e, ne, sizeof(*e), cmp_est);
+	for (size_t i = 0; i < nl; i++) {
+		struct est k = { l[i].netns, l[i].kind, 0 };
+		size_t lo = 0, hi = ne;
+
+		if (!l[i].inet || !sf_addr_port(l[i].local, &k.port))
+			continue;
+		while (lo < hi) {	/* the first not below k */
+			size_t m = lo + (hi - lo) / 2;
+
+			if (cmp_est(&e[m], &k) < 0)
+				lo = m + 1;
+			else
+				hi = m;
+		}
+		while (lo < ne && cmp_est(&e[lo], &k) == 0) {
+			l[i].conns++;
+			lo++;
+		}
+	}
+	free(e);
+}
 
 static double fill(const struct lsn *l)
 {
@@ -248,7 +311,37 @@ static int cmp_lsn_fill(const void *a, const void *b)
 		return fill(x) < fill(y) ? 1 : -1;
 	if (x->queue != y->queue)
 		return x->queue < y->queue ? 1 : -1;
+	if (x->conns != y->conns)
+		return x->conns < y->conns ? 1 : -1;
 	return cmp_lsn_key(a, b);
+}
+
+/*
+ * The established connections on the port of each inet listener of the
+ * top --top (those of sockfd_listen_queue), labelled as they are and by
+ * port: bounded like them, one series per listener, none per connection.
+ */
+static void listen_conns(FILE *out, const struct lsn *l, size_t nk,
+			 unsigned int top)
+{
+	bool head = false;
+
+	for (size_t i = 0; i < nk && i < top; i++) {
+		char port[8];
+		struct sf_str p = { port, 0 };
+		unsigned int v;
+
+		if (!l[i].inet || !sf_addr_port(l[i].local, &v))
+			continue;
+		if (!head)
+			gauge(out, "sockfd_listen_connections",
+			      "Established connections with an fd on the port of a listener, in its network namespace (the listeners of sockfd_listen_queue).");
+		head = true;
+		p.len = snprintf(port, sizeof(port), "%u", v);
+		series(out, "sockfd_listen_connections", 5, "proto", l[i].kind,
+		       "local", l[i].local, "port", &p, "comm", l[i].comm, "netns", l[i].netns);
+		fprintf(out, "%" PRIu64 "\n", l[i].conns);
+	}
 }
 
 static void listeners(FILE *out, const struct sf_table *t, const struct sock *s,
@@ -268,8 +361,10 @@ static void listeners(FILE *out, const struct sf_table *t, const struct sock *s,
 		l[nl].netns = sf_get(t, s[i].row, SF_NETNS);
 		l[nl].queue = s[i].rxq;
 		l[nl].backlog = s[i].txq;
+		l[nl].inet = sf_is_inet(t, s[i].row);
 		nl++;
 	}
+	count_conns(t, s, ns, l, nl);
 	/* One series per label set: of the listeners that share one
 	 * (SO_REUSEPORT), the fullest. */
 	qsort(l, nl, sizeof(*l), cmp_lsn_key);
@@ -298,6 +393,7 @@ static void listeners(FILE *out, const struct sf_table *t, const struct sock *s,
 			fprintf(out, "%" PRIu64 "\n", m ? l[i].backlog : l[i].queue);
 		}
 	}
+	listen_conns(out, l, nk, top);
 	free(l);
 }
 
@@ -362,7 +458,28 @@ static void processes(FILE *out, const struct sf_table *t, struct sf_row *const 
 
 /* ---- system-wide: /proc/net/sockstat, file handles, ports ---- */
 
-static void system_wide(FILE *out, const char *root, struct sf_notes *nt)
+/* TIME_WAIT on ephemeral ports of the top destinations (by count). */
+static void time_wait_dests(FILE *out, const char *root, const struct sf_ports *pt,
+			    unsigned int top)
+{
+	struct sf_notes quiet = { 0 };	/* the files were noted already */
+	struct sf_tw_dest *d;
+	size_t nd;
+
+	if (!sf_time_wait_dests(root, pt, &d, &nd, &quiet))
+		return;
+	gauge(out, "sockfd_tcp_time_wait_ephemeral",
+	      "TCP sockets in TIME_WAIT on a local port of net.ipv4.ip_local_port_range, by local address and destination (the top --top), the reader's network namespace: a port is taken again for another destination, so ports run out per destination.");
+	for (size_t i = 0; i < nd && i < top; i++) {
+		struct sf_str l = str(d[i].local), r = str(d[i].remote);
+
+		series(out, "sockfd_tcp_time_wait_ephemeral", 2, "local_addr", &l, "remote", &r);
+		fprintf(out, "%lu\n", d[i].count);
+	}
+	free(d);
+}
+
+static void system_wide(FILE *out, const char *root, unsigned int top, struct sf_notes *nt)
 {
 	static const char *const proto[2] = { "tcp", "udp" };
 	char *s4 = sf_read_proc(root, "net/sockstat", nt);
@@ -403,6 +520,8 @@ static void system_wide(FILE *out, const char *root, struct sf_notes *nt)
 						    "sockfd_ephemeral_ports_used", proto[p],
 						m ? pt.hi - pt.lo + 1 - pt.used[p] : pt.used[p]);
 		}
+		if (pt.have[0])
+			time_wait_dests(out, root, &pt, top);
 	}
 }
 
@@ -453,7 +572,7 @@ void sf_prom(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 		processes(out, t, rows, n, o, &nt);
 		free(s);
 	}
-	system_wide(out, o->proc_root, &nt);
+	system_wide(out, o->proc_root, o->top, &nt);
 	comments(out, &nt);
 	gauge(out, "sockfd_scrape_seconds", "Time this sockfd --prom run took.");
 	fprintf(out, "sockfd_scrape_seconds %.6f\n", sf_now() - o->start);

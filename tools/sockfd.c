@@ -52,6 +52,7 @@ struct opts {
 	const char *columns;
 	unsigned int out_flags;
 	bool json, summary, prom, dot;
+	bool peer;		/* -o names peer: the whole table is joined */
 	bool quiet;		/* -q: no note on what is not shown */
 	const char *prom_file;
 	unsigned int top;
@@ -105,7 +106,9 @@ static void __attribute__((noreturn)) usage(void)
 	      " -h, --help             display this help\n"
 	      " -V, --version          display version\n"
 	      "\n"
-	      "Columns: owner (shown as comm(pid)/fd) and every column of the file's header:\n"
+	      "Columns: owner (shown as comm(pid)/fd), peer (the owners of the other end\n"
+	      " on this machine: unix by peer inode, TCP/UDP by swapped addresses in one\n"
+	      " network namespace) and every column of the file's header:\n"
 	      " pid comm fd ino netns family type proto state local remote txq rxq rmem\n"
 	      " rcvbuf wmem sndbuf uid, and any column a newer module appends.\n"
 	      " Default: owner,ino,family,type,proto,state,rxq,txq,local,remote\n"
@@ -321,6 +324,21 @@ static void note_hidden(const struct opts *o)
 		others, rule == 'n' ? "" : "other ", others == 1 ? "" : "es");
 }
 
+/* Does the column list (-o) name the peer column? */
+static bool names_peer(const char *list)
+{
+	const char *p = list[0] == '+' ? list + 1 : list;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 4 && strncasecmp(p, "peer", 4) == 0)
+			return true;
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
 /* How load() reads the input. */
 enum how {
 	STREAM,		/* chunk by chunk, the rows given by sf_next() */
@@ -471,21 +489,42 @@ static void sleep_seconds(double s)
 		;
 }
 
-/* The rows the filters keep, each as it is read: the table, or JSON. */
+/*
+ * The next row: as it is read, or with -o peer the next of the whole table
+ * (*i counts them).
+ */
+static const struct sf_row *next(const struct opts *o, struct sf_table *t, size_t *i)
+{
+	if (!o->peer)
+		return sf_next(t);
+	return *i < t->nrows ? &t->rows[(*i)++] : NULL;
+}
+
+/*
+ * The rows the filters keep, each as it is read: the table, or JSON.  With
+ * -o peer the whole table was read (TABLE), and the join spans every row,
+ * not only those shown: the other end is often another process.
+ */
 static int stream(const struct opts *o, struct sf_table *t, const char *path,
 		  unsigned long iter, struct sf_grid *prev)
 {
 	struct sf_outcol *cols = NULL;
-	size_t ncols = 0, added = 0, gone = 0;
+	size_t ncols = 0, added = 0, gone = 0, i = 0;
+	struct sf_peers peers;
 	const struct sf_row *r;
 	struct sf_json_out j;
 	struct sf_grid g;
 
 	if ((o->columns || !o->json) && sf_resolve_cols(t, o->columns, &cols, &ncols))
 		return 1;
+	if (o->peer) {
+		sf_peers_table(&peers, t);
+		for (size_t c = 0; c < ncols; c++)
+			cols[c].peers = &peers;
+	}
 	if (o->json) {
 		sf_json_begin(&j, stdout, t, cols, ncols);
-		while ((r = sf_next(t)))
+		while ((r = next(o, t, &i)))
 			if (match(&o->f, t, r))
 				sf_json_row(&j, t, r);
 		sf_json_end(&j);
@@ -495,7 +534,7 @@ static int stream(const struct opts *o, struct sf_table *t, const char *path,
 		 * it is read */
 		sf_grid_init(&g, cols, ncols, o->out_flags | (o->watch > 0 ? SF_OUT_MARKS : 0),
 			     o->watch > 0 ? NULL : stdout);
-		while ((r = sf_next(t)))
+		while ((r = next(o, t, &i)))
 			if (match(&o->f, t, r))
 				sf_grid_add(&g, t, r, ' ');
 		if (o->watch > 0 && !t->in.err) {
@@ -513,6 +552,8 @@ static int stream(const struct opts *o, struct sf_table *t, const char *path,
 		sf_grid_free(prev);
 		*prev = g;
 	}
+	if (o->peer)
+		sf_peers_free(&peers);
 	free(cols);
 	if (t->in.err) {
 		fprintf(stderr, "sockfd: cannot read %s: %s\n", path, strerror(t->in.err));
@@ -585,8 +626,9 @@ static int run(const struct opts *o)
 		struct sf_table t;
 		char *path;
 		const char *why;
-		/* the summary and the graph need every row at once */
-		int err = load(o, o->summary || o->dot ? TABLE :
+		/* the summary, the graph and the peer join need every row
+		 * at once */
+		int err = load(o, o->summary || o->dot || o->peer ? TABLE :
 				  o->watch > 0 ? SNAPSHOT : STREAM, &t, &path, &why);
 
 		if (!err)
@@ -783,6 +825,7 @@ int main(int argc, char **argv)
 		bad_usage("--dot cannot be combined with --json, --summary, --prom, --watch or --output");
 	if (o.count && o.watch <= 0)
 		bad_usage("--count needs --watch");
+	o.peer = o.columns && names_peer(o.columns);
 	if (o.watch > 0 && is_stdin(&o))
 		bad_usage("--watch cannot re-read standard input");
 	if (optind < argc && strcmp(argv[optind], "explain") == 0) {

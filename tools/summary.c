@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <libgen.h>
+#include <arpa/inet.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -782,6 +783,160 @@ bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *
 	return true;
 }
 
+/*
+ * An address as /proc/net/tcp{,6} write it, "0100007F:1F90" (each 32-bit
+ * word of the address in host order, then the port, in hex), into text:
+ * addr "127.0.0.1" or "2001:db8::1" (::ffff:a.b.c.d as a.b.c.d: a dual-stack
+ * socket shares the IPv4 ports), and *port.  False when it is neither form.
+ */
+static bool proc_net_addr(const char *p, char *addr, size_t size, unsigned int *port)
+{
+	size_t n = strspn(p, "0123456789abcdefABCDEF");
+	unsigned char a[16];
+	unsigned long v;
+	char *end;
+
+	if ((n != 8 && n != 32) || p[n] != ':')
+		return false;
+	for (size_t w = 0; w < n / 8; w++) {
+		char word[9];
+		uint32_t x;
+
+		memcpy(word, p + 8 * w, 8);
+		word[8] = '\0';
+		x = (uint32_t)strtoul(word, NULL, 16);
+		memcpy(a + 4 * w, &x, 4);
+	}
+	v = strtoul(p + n + 1, &end, 16);
+	if (end == p + n + 1 || v > 65535)
+		return false;
+	*port = (unsigned int)v;
+	if (n == 32 && !IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a))
+		return inet_ntop(AF_INET6, a, addr, size) != NULL;
+	return inet_ntop(AF_INET, n == 8 ? a : a + 12, addr, size) != NULL;
+}
+
+static int cmp_tw_key(const void *a, const void *b)
+{
+	const struct sf_tw_dest *x = a, *y = b;
+	int c = strcmp(x->local, y->local);
+
+	return c ? c : strcmp(x->remote, y->remote);
+}
+
+static int cmp_tw_count(const void *a, const void *b)
+{
+	const struct sf_tw_dest *x = a, *y = b;
+
+	if (x->count != y->count)
+		return x->count < y->count ? 1 : -1;
+	return cmp_tw_key(a, b);
+}
+
+/* Append the TIME_WAIT lines of /proc/net/tcp-style text whose local port
+ * is in [pt->lo, pt->hi] to *d (count 1 each). */
+static void tw_lines(const char *text, const struct sf_ports *pt,
+		     struct sf_tw_dest **d, size_t *nd, size_t *cap)
+{
+	const char *line = strchr(text, '\n');	/* skip the heading */
+
+	while (line && line[1]) {
+		const char *p = line + 1, *local, *remote;
+		unsigned int lport, rport;
+		char raddr[48];
+		struct sf_tw_dest *e;
+
+		line = strchr(p, '\n');
+		p += strspn(p, " ");		/* "sl:" */
+		p += strcspn(p, " \n");
+		local = p + strspn(p, " ");
+		p = local + strcspn(local, " \n");
+		remote = p + strspn(p, " ");
+		p = remote + strcspn(remote, " \n");
+		p += strspn(p, " ");		/* st: TCP_TIME_WAIT is 6 */
+		if (strncmp(p, "06 ", 3))
+			continue;
+		if (*nd == *cap) {
+			*cap = *cap ? 2 * *cap : 256;
+			*d = realloc(*d, *cap * sizeof(**d));
+			if (!*d) {
+				fprintf(stderr, "sockfd: out of memory\n");
+				exit(1);
+			}
+		}
+		e = &(*d)[*nd];
+		if (!proc_net_addr(local, e->local, sizeof(e->local), &lport) ||
+		    lport < pt->lo || lport > pt->hi ||
+		    !proc_net_addr(remote, raddr, sizeof(raddr), &rport))
+			continue;
+		snprintf(e->remote, sizeof(e->remote), strchr(raddr, ':') ? "[%s]:%u" : "%s:%u",
+			 raddr, rport);
+		e->count = 1;
+		(*nd)++;
+	}
+}
+
+/*
+ * TCP sockets in TIME_WAIT on a local port of the ephemeral range, counted
+ * by local address and destination (remote address and port), most first.
+ * This is what runs out: connect() gives one local port to many
+ * destinations (__inet_hash_connect() asks only that the 4-tuple be
+ * unique), so a port in TIME_WAIT blocks only new connections to the same
+ * destination; a server's TIME_WAIT sockets keep its listening port, no
+ * ephemeral one.  False (noted) when /proc/net/tcp and tcp6 are unreadable.
+ */
+bool sf_time_wait_dests(const char *root, const struct sf_ports *pt,
+			struct sf_tw_dest **d, size_t *nd, struct sf_notes *nt)
+{
+	static const char *const files[2] = { "net/tcp", "net/tcp6" };
+	size_t n = 0, cap = 0, m = 0;
+	bool have = false;
+
+	*d = NULL;
+	for (int f = 0; f < 2; f++) {
+		char *text = sf_read_proc(root, files[f], nt);
+
+		if (text)
+			tw_lines(text, pt, d, &n, &cap);
+		have |= text != NULL;
+		free(text);
+	}
+	if (n)
+		qsort(*d, n, sizeof(**d), cmp_tw_key);
+	for (size_t i = 0; i < n; i++) {	/* one entry per destination */
+		if (m && !cmp_tw_key(&(*d)[m - 1], &(*d)[i]))
+			(*d)[m - 1].count++;
+		else
+			(*d)[m++] = (*d)[i];
+	}
+	if (m)
+		qsort(*d, m, sizeof(**d), cmp_tw_count);
+	*nd = m;
+	return have;
+}
+
+/* The destination with the most TIME_WAIT on ephemeral ports. */
+static void time_wait_most(FILE *out, const char *root, const struct sf_ports *pt)
+{
+	unsigned int size = pt->hi - pt->lo + 1;
+	struct sf_notes quiet = { 0 };	/* the files were noted already */
+	struct sf_tw_dest *d;
+	size_t nd;
+	double use;
+
+	if (!sf_time_wait_dests(root, pt, &d, &nd, &quiet))
+		return;
+	if (!nd) {
+		fprintf(out, "  TCP TIME_WAIT on these ports: none\n");
+	} else {
+		use = 100.0 * d[0].count / size;
+		fprintf(out, "  TCP TIME_WAIT on these ports, most to one destination: %lu from %s to %s: %.1f%%%s\n",
+			d[0].count, d[0].local, d[0].remote, use,
+			use >= 50.0 ? "  warning: connect() to it will run out of ports" : "");
+	}
+	free(d);
+}
+
 static void ports(FILE *out, const char *root, struct sf_notes *nt)
 {
 	struct sf_ports pt;
@@ -802,6 +957,8 @@ static void ports(FILE *out, const char *root, struct sf_notes *nt)
 			pt.lo, pt.hi, use,
 			use >= WARN_PCT ? "  warning: ephemeral ports are running out" : "");
 	}
+	if (pt.have[0])
+		time_wait_most(out, root, &pt);
 }
 
 int sf_summary(FILE *out, const struct sf_table *t, struct sf_row *const *rows,

@@ -157,6 +157,7 @@ bool sf_parse_pair(const struct sf_str *f, uint64_t *a, uint64_t *b,
 		   bool *has_b);
 bool sf_parse_timer(const struct sf_str *f, const char **kind, uint64_t *ms);
 bool sf_is_inet(const struct sf_table *t, const struct sf_row *r);
+bool sf_queues_count(const struct sf_table *t, const struct sf_row *r);
 bool sf_addr_port(const struct sf_str *addr, unsigned int *port);
 
 /* output.c */
@@ -164,12 +165,17 @@ size_t sf_put_escaped(FILE *out, const char *s, size_t len);
 void sf_human_size(char *buf, size_t size, uint64_t bytes);
 void sf_human_ms(char *buf, size_t size, uint64_t ms);
 
-/* An output column: a header column (idx >= 0) or the owner (idx < 0). */
+/* An output column: a header column (idx >= 0), the owner (SF_OUT_OWNER)
+ * or the other end (SF_OUT_PEER). */
+#define SF_OUT_OWNER	(-1)
+#define SF_OUT_PEER	(-2)
+struct sf_peers;
 struct sf_outcol {
 	const char *name;
 	int idx;
 	enum sf_kind kind;
 	const struct sf_coldef *def;	/* a known column's, else NULL */
+	const struct sf_peers *peers;	/* SF_OUT_PEER: the join (peer.c) */
 };
 
 #define SF_OUT_NUMERIC	0x1	/* -n: raw numbers */
@@ -285,6 +291,14 @@ struct sf_ports {		/* ephemeral ports; [0] TCP, [1] UDP */
 bool sf_ephemeral_ports(const char *root, struct sf_ports *pt,
 			struct sf_notes *nt);
 
+struct sf_tw_dest {		/* TIME_WAIT on ephemeral ports, one destination */
+	char local[48];		/* local address: "10.0.0.1", "2001:db8::1" */
+	char remote[56];	/* "10.0.0.5:443", "[2001:db8::5]:443" */
+	unsigned long count;
+};
+bool sf_time_wait_dests(const char *root, const struct sf_ports *pt,
+			struct sf_tw_dest **d, size_t *nd, struct sf_notes *nt);
+
 char *sf_cgroup_path(const char *proc_root, uint64_t id);
 
 /* prom.c */
@@ -308,6 +322,23 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 /* dot.c */
 int sf_dot(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 	   size_t n);
+
+/* peer.c: the other end of a socket on this machine */
+struct sf_peers {
+	const struct sf_table *t;
+	struct sf_row **rows;		/* the rows indexed, by (ino, pid, fd) */
+	size_t n;
+	struct sf_peer_key *keys;	/* their inet sockets' 4-tuples */
+	size_t nk;
+};
+void sf_peers_init(struct sf_peers *p, const struct sf_table *t,
+		   struct sf_row *const *rows, size_t n);
+void sf_peers_table(struct sf_peers *p, const struct sf_table *t);
+uint64_t sf_peer_of(const struct sf_peers *p, const struct sf_row *r);
+size_t sf_holders(const struct sf_peers *p, uint64_t ino,
+		  struct sf_row *const **first);
+void sf_peers_free(struct sf_peers *p);
+void *sf_xmalloc(size_t size);
 
 /* helpers shared by summary.c and explain.c (summary.c, output.c) */
 char *sf_path(const char *proc_root, const char *fmt, ...)

@@ -288,7 +288,7 @@ static void blocked_sender(void)
 		 "tcpi_notsent_bytes: want > 0 got %u", t1.notsent);
 	check_eq("blocked.notsent", &rw, GT_NOTSENT, t1.notsent);
 	gt_check("blocked.wmem_queued_positive", m1.wmem_queued > 0,
-		 "SO_MEMINFO wmem_queued: want > 0 got %ld", m1.wmem_queued);
+		 "SO_MEMINFO wmem_queued: want > 0 got %lu", m1.wmem_queued);
 	check_eq("blocked.wmem_queued", &rw, GT_WMEM_QUEUED, m1.wmem_queued);
 	check_eq("blocked.fwd_alloc", &rw, GT_FWD_ALLOC, m1.fwd_alloc);
 	check_eq("blocked.optmem", &rw, GT_OPTMEM, m1.optmem);

@@ -151,9 +151,11 @@ static void dgram_path(void)
 	gt_check_num("dgram_queued_premise", "SIOCINQ", sizeof(buf),
 		     gt_inq(srv));
 	/* connect() makes the target ESTABLISHED too (unix_dgram_connect);
-	 * its state comes from /proc/net/unix via gt_expect. */
+	 * its state comes from /proc/net/unix via gt_expect. So does the
+	 * client's: ESTABLISHED from 6.1 on, CLOSE on 5.10, whose
+	 * unix_dgram_connect() leaves sk_state alone (St 01 there). */
 	check_conn("dgram_server", srv, -1, E_DGRAM, NULL, "200");
-	check_conn("dgram_client", cli, srv, "*", "ESTABLISHED", "0");
+	check_conn("dgram_client", cli, srv, "*", NULL, "0");
 	check_conn("dgram_lone_utf8", lone, -1, E_LONE, "CLOSE", "0");
 	close(srv);
 	close(cli);
@@ -239,10 +241,13 @@ static void pairs(void)
 	static const struct {
 		int type;
 		const char *name;
+		const char *state;
 	} t[] = {
-		{ SOCK_STREAM, "socketpair_stream" },
-		{ SOCK_DGRAM, "socketpair_dgram" },
-		{ SOCK_SEQPACKET, "socketpair_seqpacket" },
+		{ SOCK_STREAM, "socketpair_stream", "ESTABLISHED" },
+		/* From /proc/net/unix: 5.10's unix_socketpair() leaves a
+		 * dgram pair CLOSE, 6.1 and later make it ESTABLISHED. */
+		{ SOCK_DGRAM, "socketpair_dgram", NULL },
+		{ SOCK_SEQPACKET, "socketpair_seqpacket", "ESTABLISHED" },
 	};
 	unsigned int i;
 
@@ -256,8 +261,8 @@ static void pairs(void)
 			gt_fatal("setup", "send: %s", strerror(errno));
 		snprintf(n0, sizeof(n0), "%s.end0", t[i].name);
 		snprintf(n1, sizeof(n1), "%s.end1", t[i].name);
-		check_conn(n0, sp[0], sp[1], "*", "ESTABLISHED", "0");
-		check_conn(n1, sp[1], sp[0], "*", "ESTABLISHED", "10");
+		check_conn(n0, sp[0], sp[1], "*", t[i].state, "0");
+		check_conn(n1, sp[1], sp[0], "*", t[i].state, "10");
 		close(sp[0]);
 		close(sp[1]);
 	}

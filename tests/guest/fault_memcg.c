@@ -10,12 +10,12 @@
  *
  * The child reads in a cgroup whose memory.max leaves it 8 pages: enough
  * for the file's small objects and seq_file's page, not for 16 pages at
- * once. memory.max starts below one charge batch (64 pages), so that no
- * pages are charged ahead into a per-CPU stock that could hand the buffer
- * out past the limit. The cgroup's "max" event shows the limit was met.
+ * once. memory.max starts below one charge batch (MEMCG_CHARGE_BATCH: 32
+ * pages in 5.10, 64 in 6.1 and later), so that no pages are charged ahead
+ * into a per-CPU stock that could hand the buffer out past the limit. The cgroup's "max" event shows the limit was met.
  *
- * Needs the memory controller (Debian's 6.1 and 6.12); the debug kernel
- * has none, and there it only checks that it is the debug kernel.
+ * Needs the memory controller (Debian's 5.10, 6.1 and 6.12); the debug
+ * kernel has none, and there it only checks that it is the debug kernel.
  */
 #define _GNU_SOURCE
 #include "gt.h"
@@ -35,7 +35,7 @@
 #define CG GT_CGROUP2 "/sockfd-memcg"
 #define NPAIRS 20		/* 40 socket fds: about 8 KiB of lines */
 #define ROOM (8 * 4096)		/* left in the cgroup for open and read */
-#define START_MAX "258048"	/* 63 pages: below one charge batch */
+#define START_MAX "126976"	/* 31 pages: below one charge batch */
 #define SHARED (4 << 20)
 
 /* What the child saw, in memory shared with the parent. */

@@ -18,7 +18,9 @@
  *   R.O.fd_link   readlink /proc/PID/fd/FD (dac only; ptrace cannot
  *                 reach the link): refused
  *   R.O.fdinfo    /proc/PID/fdinfo/FD: ptrace reads it, with the socket's
- *                 inode on its "ino:" line; dac is refused
+ *                 inode on its "ino:" line; dac is refused (5.10, whose
+ *                 fdinfo is the owner's: R.O.ptrace_rule, the same rule
+ *                 asked of readlink /proc/PID/exe)
  * and then /proc/sockfd as that reader:
  *   R.O.rows      ptrace: every socket fd of the owner, once (against
  *                 /proc/PID/fd read as root); dac: no row of the owner
@@ -136,6 +138,18 @@ static void ground_truth(const struct reader *r, const struct owner *o)
 		gt_check(check, gt_fd_sock_ino(o->c.pid, o->c.vals[0]) == 0,
 			 "readlink %s/%d: want refused got allowed", path,
 			 o->c.vals[0]);
+	}
+	if (!gt_fdinfo_ptrace_rule()) {
+		/* 5.10: fdinfo is the owner's (mode 0500), without "ino:";
+		 * the ptrace read rule is asked of /proc/PID/exe. */
+		e = gt_ptrace_refused(o->c.pid);
+		snprintf(check, sizeof(check), "%s.%s.ptrace_rule", r->name,
+			 o->name);
+		gt_check(check, e == !r->ptrace,
+			 "/proc/%d/exe: want %s got %s", o->c.pid,
+			 r->ptrace ? "allowed" : "refused",
+			 e == 0 ? "allowed" : e == 1 ? "refused" : "gone");
+		return;
 	}
 	ino = fdinfo_ino(o->c.pid, o->c.vals[0]);
 	e = errno;

@@ -17,20 +17,36 @@
  *   accept.N    N clients = N accepted sockets = N fds (N = 1000, 100 on
  *               the debug kernel), new inodes, the listener stays
  *   buffers     unread bytes sit in the receiver's rxq; a sender whose
- *               reader stops gets EAGAIN with its txq full
+ *               reader stops gets EAGAIN with its txq full; that queue's
+ *               memory is sk_wmem_queued, not wmem (sk_wmem_alloc)
  *   rwclose     write/poll/read work alike on a socket and a file; close()
  *               removes the row
+ *   sharing     dup(), fork() and SCM_RIGHTS: five fds in three processes,
+ *               one open file (kcmp), one socket (one inode, five rows);
+ *               O_NONBLOCK is the open file's, close-on-exec each fd's
  *   emfile      at RLIMIT_NOFILE socket() fails with EMFILE; the summary
  *               shows the process at 100%
  *   timewait    TIME_WAIT sockets have no row but are counted; a flood of
- *               short connections uses up a 100-port ephemeral range
+ *               short connections to one destination uses up a 100-port
+ *               ephemeral range for that destination only: a connect() to
+ *               another port gets a port that a TIME_WAIT socket holds
  *   container   a process in new network and pid namespaces: its sockets
  *               in another netns, listed with its host pid, its files
  *               (sockets up to its RLIMIT_NOFILE) counted in the node's
  *               file-nr
+ *   seed.*      claims of the usual explanation, corrected: two processes
+ *               on one TCP port (SO_REUSEPORT) and UDP on it too; a UDP
+ *               flow with a TCP connection's addresses and ports; lseek()
+ *               on a socket is ESPIPE, socket calls on a file ENOTSOCK;
+ *               fs.file-max gives ENFILE, not EMFILE
+ * walkthrough_user (a symbolic link to this file): the same program, run
+ * as uid 65534 with no capabilities, as a student on a lab machine runs it
+ * (make walkthrough-user); it leaves out timewait, container and
+ * seed.enfile, which need root, and checks user.no_capabilities.
  * Every demonstration runs in child processes with fixed names ("puppets",
  * driven step by step over a pipe), so that the captured output is the
- * same on every run apart from pids, inodes and ports.
+ * same on every run apart from pids, inodes, ports, timers, and the queue
+ * and buffer sizes that depend on timing (docs/walkthrough.md says which).
  *
  * Captures: the commands the document shows run here and their output is
  * appended to CAPTURE ("@@ NAME" starts a block, "$ CMD" lines are the
@@ -44,6 +60,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -52,17 +70,38 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define CAPTURE "/run/walkthrough.txt"
+/* Where the captures go: SOCKFD_WALKTHROUGH_OUT, else as root
+ * /run/walkthrough.txt, else /tmp/sockfd-walkthrough-UID.txt. */
+static const char *capture_path = "/run/walkthrough.txt";
+static char *cmd_path;		/* capture_path ".cmd": one command's output */
+static const char *notes_path = "/tmp/notes.txt";
+#define CAPTURE capture_path
 #define PORT_RANGE "/proc/sys/net/ipv4/ip_local_port_range"
 #define TW_REUSE "/proc/sys/net/ipv4/tcp_tw_reuse"
-#define WEB_PORT 8080
-#define BUSY_PORT 8081
-#define BIG_PORT 8082
-#define TW_PORT 8083
+/* The ports, from SOCKFD_WALKTHROUGH_PORT (default 8080) up. */
+static int port_base = 8080;
+#define WEB_PORT (port_base)
+#define BUSY_PORT (port_base + 1)
+#define BIG_PORT (port_base + 2)
+#define TW_PORT (port_base + 3)
+#define TW_PORT2 (port_base + 4)
+#define SEED_PORT (port_base + 5)
+#define SHARE_PORT (port_base + 6)
+/* Without root (a student on a lab machine, or walkthrough_user as uid
+ * 65534): the demonstrations that need root are not run. */
+static bool unprivileged;
+#define FILE_MAX "/proc/sys/fs/file-max"
+#define NOBODY 65534
+/* The abstract unix name the receiver of section 9 listens on. */
+#define PASS_NAME "sockfd-walkthrough-pass"
+#ifndef KCMP_FILE
+#define KCMP_FILE 0
+#endif
 /* Below the default ephemeral range (32768-60999): no port of another
  * socket, and no TIME_WAIT an earlier test left (it lasts a minute and may
  * end in the middle of the demonstration), is in it by chance. */
@@ -103,14 +142,14 @@ static void shell(const char *cmd, char **out)
 	int st;
 
 	capture_line("$ %s", cmd);
-	if (asprintf(&full, "(%s) >/run/walkthrough.cmd 2>&1", cmd) < 0)
+	if (asprintf(&full, "(%s) >%s 2>&1", cmd, cmd_path) < 0)
 		gt_fatal("capture", "out of memory");
 	st = system(full);
 	if (st != 0)
 		gt_fail("capture", "'%s' exited with status %d", cmd,
 			st == -1 ? -1 : WEXITSTATUS(st));
 	free(full);
-	full = gt_read_file("/run/walkthrough.cmd", 0, &len);
+	full = gt_read_file(cmd_path, 0, &len);
 	if (full) {
 		FILE *f = fopen(CAPTURE, "ae");
 
@@ -144,16 +183,27 @@ static void capture(const char *name, const char *fmt, ...)
 }
 
 /* A figure: the DOT text of `sockfd --dot ARGS`. */
-static void figure(const char *name, const char *args)
+static void figure(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void figure(const char *name, const char *fmt, ...)
 {
-	char *cmd;
+	char *cmd, *args;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&args, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		gt_fatal("figure", "out of memory");
 
 	capture_line("@@ dot %s", name);
-	if (asprintf(&cmd, "sockfd --dot %s >>" CAPTURE, args) < 0)
+	if (asprintf(&cmd, "sockfd --dot %s >>%s", args, CAPTURE) < 0)
 		gt_fatal("capture", "out of memory");
 	if (system(cmd) != 0)
 		gt_fail("figure", "%s failed", cmd);
 	free(cmd);
+	free(args);
 }
 
 /* ------------------------------------------------------------------ */
@@ -175,6 +225,16 @@ enum op {
 	OP_ACCEPT_CLOSE,/* a = listener, b = count: [accepted] and closed */
 	OP_GETPID,	/* [getpid()] */
 	OP_LO_UP,	/* [gt_lo_up()] */
+	OP_DUP,		/* a = fd: [dup(fd)] */
+	OP_FORK,	/* [pid of a child "sharer-child" that keeps the fds] */
+	OP_PASS_LISTEN,	/* [fd of a unix listener on @PASS_NAME] */
+	OP_PASS_SEND,	/* a = fd: [0 or -1] sent over SCM_RIGHTS to @PASS_NAME */
+	OP_PASS_RECV,	/* a = listener: [the fd received] (listener closed) */
+	OP_NONBLOCK,	/* a = fd: [fcntl(F_SETFL, O_NONBLOCK) result] */
+	OP_REUSEPORT,	/* a = port, b = backlog: [fd] listening with SO_REUSEPORT */
+	OP_UDP_BIND,	/* a = port: [fd] a UDP socket bound to 127.0.0.1:a */
+	OP_UDP_FLOW,	/* a = local port, b = remote port: [fd, bytes sent] */
+	OP_BECOME,	/* a = uid (and gid): [gt_become() result] */
 };
 
 struct req {
@@ -278,7 +338,7 @@ static int run_op(const struct req *q, int *v)
 
 		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
 			return -1;
-		f = open("/tmp/notes.txt", O_RDWR | O_CREAT | O_TRUNC, 0644);
+		f = open(notes_path, O_RDWR | O_CREAT | O_TRUNC, 0644);
 		v[0] = sv[0];
 		v[1] = sv[1];
 		v[2] = f;
@@ -344,6 +404,90 @@ static int run_op(const struct req *q, int *v)
 		break;
 	case OP_LO_UP:
 		v[n++] = gt_lo_up();
+		break;
+	case OP_DUP:
+		v[n++] = dup(q->a);
+		break;
+	case OP_FORK: {
+		pid_t child = fork();
+
+		if (child == 0) {
+			/* holds the fds it inherited until its parent dies */
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
+			close(PUPPET_CMD);
+			close(PUPPET_RES);
+			gt_set_comm("sharer-child");
+			for (;;)
+				pause();
+		}
+		v[n++] = child;
+		break;
+	}
+	case OP_PASS_LISTEN: {
+		struct sockaddr_un un;
+		socklen_t len = gt_unix_addr(&un, "\0" PASS_NAME, sizeof(PASS_NAME));
+
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (fd >= 0 && (bind(fd, (struct sockaddr *)&un, len) || listen(fd, 1))) {
+			close(fd);
+			fd = -1;
+		}
+		v[n++] = fd;
+		break;
+	}
+	case OP_PASS_SEND: {
+		struct sockaddr_un un;
+		socklen_t len = gt_unix_addr(&un, "\0" PASS_NAME, sizeof(PASS_NAME));
+
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		v[n++] = fd >= 0 && connect(fd, (struct sockaddr *)&un, len) == 0 &&
+			 gt_send_fd(fd, q->a) == 0 ? 0 : -1;
+		if (fd >= 0)
+			close(fd);
+		break;
+	}
+	case OP_PASS_RECV:
+		fd = accept(q->a, NULL, NULL);
+		v[n++] = fd >= 0 ? gt_recv_fd(fd, MSG_CMSG_CLOEXEC) : -1;
+		if (fd >= 0)
+			close(fd);
+		close(q->a);
+		break;
+	case OP_NONBLOCK:
+		v[n++] = fcntl(q->a, F_SETFL, fcntl(q->a, F_GETFL) | O_NONBLOCK);
+		break;
+	case OP_REUSEPORT: {
+		struct sockaddr_storage ss;
+		socklen_t len = gt_loopback_addr(AF_INET, q->a, &ss);
+		int one = 1;
+
+		fd = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd >= 0 && (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) ||
+				bind(fd, (struct sockaddr *)&ss, len) || listen(fd, q->b))) {
+			close(fd);
+			fd = -1;
+		}
+		v[n++] = fd;
+		break;
+	}
+	case OP_UDP_BIND:
+		v[n++] = gt_inet_socket(AF_INET, SOCK_DGRAM, q->a, -1, false);
+		break;
+	case OP_UDP_FLOW: {
+		struct sockaddr_storage ss;
+		socklen_t len = gt_loopback_addr(AF_INET, q->b, &ss);
+
+		fd = gt_inet_socket(AF_INET, SOCK_DGRAM, q->a, -1, false);
+		if (fd >= 0 && connect(fd, (struct sockaddr *)&ss, len)) {
+			close(fd);
+			fd = -1;
+		}
+		v[n++] = fd;
+		v[n++] = fd >= 0 ? (int)write(fd, "ping\n", 5) : -1;
+		break;
+	}
+	case OP_BECOME:
+		v[n++] = gt_become(q->a, q->a);
 		break;
 	default:
 		return -1;
@@ -482,10 +626,12 @@ static void write_str(const char *path, const char *s)
 		gt_fail("sysctl", "cannot write %s to %s", s, path);
 }
 
+/* A sysctl's text.  Read in small chunks: a sysctl read() of more than the
+ * kernel can kmalloc fails with ENOMEM (proc_sys_call_handler()). */
 static char *read_str(const char *path)
 {
 	size_t len;
-	char *s = gt_read_file(path, 0, &len);
+	char *s = gt_read_file(path, 4096, &len);
 
 	if (s && len && s[len - 1] == '\n')
 		s[len - 1] = '\0';
@@ -602,9 +748,10 @@ static void demo_port(struct web *w)
 /* 2. A connection is its 5-tuple; 5. the handshake's ESTABLISHED ends. */
 static void demo_tuple(struct web *w)
 {
-	char l[3][128], r[3][128], al[3][128], ar[3][128];
+	char l[3][128], r[3][128], al[3][128], ar[3][128], server[32];
 	int v[GT_CHILD_VALS], i;
 
+	snprintf(server, sizeof(server), "127.0.0.1:%d", WEB_PORT);
 	puppet_start(&w->client, "client", false);
 	/* one at a time, so that the i-th accepted socket is the i-th client's */
 	for (i = 0; i < 3; i++) {
@@ -623,9 +770,9 @@ static void demo_tuple(struct web *w)
 		gt_check_fdf(w->client.pid, w->cfd[i], NULL, "tuple.client%d.row", i);
 		gt_check_fdf(w->server.pid, w->afd[i], NULL, "tuple.accepted%d.row", i);
 		gt_check(i ? "tuple.same_server" : "tuple.server",
-			 strcmp(r[i], "127.0.0.1:8080") == 0 && strcmp(al[i], r[i]) == 0,
-			 "client %d remote %s, accepted local %s, want 127.0.0.1:8080",
-			 i, r[i], al[i]);
+			 strcmp(r[i], server) == 0 && strcmp(al[i], r[i]) == 0,
+			 "client %d remote %s, accepted local %s, want %s",
+			 i, r[i], al[i], server);
 		gt_check("tuple.accepted_remote_is_client", strcmp(ar[i], l[i]) == 0,
 			 "accepted %d remote %s, client local %s", i, ar[i], l[i]);
 		gt_check("handshake.established",
@@ -645,7 +792,7 @@ static void demo_tuple(struct web *w)
 		 "listener state %d after accept, want 10 (LISTEN)",
 		 state_of(w->server.pid, w->lfd));
 	capture("tuple", "sockfd --port %d", WEB_PORT);
-	figure("tuple", "--port 8080");
+	figure("tuple", "--port %d", WEB_PORT);
 }
 
 /* 3. socket() returns the lowest free fd. */
@@ -661,6 +808,21 @@ static void demo_lowfd(void)
 			 "socket() %d returned %d; lowest free fd was %d, want %d",
 			 i, v[2 * i + 1], v[2 * i], 3 + i);
 		gt_check_fdf(p.pid, 3 + i, NULL, "lowfd.row%d", 3 + i);
+	}
+	{
+		/* A new socket's TCP state is CLOSE (sock_init_data_uid()), and
+		 * it is in no hash table: /proc/net/tcp does not list it. */
+		struct tcp_info ti = { 0 };
+		socklen_t tl = sizeof(ti);
+		int g = gt_grab_fd(p.pid, 3);
+		bool got = g >= 0 && getsockopt(g, IPPROTO_TCP, TCP_INFO, &ti, &tl) == 0;
+
+		gt_check("lowfd.new_socket_is_close",
+			 got && ti.tcpi_state == 7 && state_of(p.pid, 3) == -1,
+			 "TCP_INFO state %d (%s), /proc/net/tcp state %d; want 7 (CLOSE) and not listed",
+			 got ? ti.tcpi_state : -1, got ? "read" : "unreadable", state_of(p.pid, 3));
+		if (g >= 0)
+			close(g);
 	}
 	capture("lowfd", "sockfd -c fd-demo");
 	ask(&p, OP_CLOSE, 4, 0, v);
@@ -701,6 +863,53 @@ static void demo_ephemeral(struct web *w)
 	capture("ephemeral", "sockfd -c client -o owner,state,local,remote");
 }
 
+/* Rows of /proc/sockfd in state whose local address ends in ":port". */
+static int rows_at(const char *state, int port)
+{
+	struct gt_table *t = gt_load(0);
+	char suffix[16];
+	int n = 0;
+
+	if (!t)
+		return -1;
+	snprintf(suffix, sizeof(suffix), ":%d", port);
+	for (int i = 0; i < t->nrows; i++) {
+		const char *st = gt_get(&t->rows[i], GT_STATE);
+		const char *l = gt_get(&t->rows[i], GT_LOCAL);
+		size_t ll = l ? strlen(l) : 0;
+
+		n += st && strcmp(st, state) == 0 && ll >= strlen(suffix) &&
+		     strcmp(l + ll - strlen(suffix), suffix) == 0;
+	}
+	gt_free(t);
+	return n;
+}
+
+/*
+ * 5's surprises, from /proc/net/tcp: a backlog of 1 holds 2 connections
+ * (sk_acceptq_is_full() is "sk_ack_backlog > sk_max_ack_backlog"); the
+ * SYN_SENT socket's tx_queue is 1 (write_seq - snd_una: the SYN takes a
+ * sequence number); the queued server ends are ESTABLISHED sockets with no
+ * fd, so no row.
+ */
+static void handshake_queues(struct puppet *busy, int lfd, struct puppet *eager,
+			     int syn_fd, int queued)
+{
+	struct gt_pn l = { 0 }, c = { 0 };
+	int fl = gt_procnet_inet(busy->pid, "tcp", gt_fd_sock_ino(busy->pid, lfd), &l);
+	int fc = gt_procnet_inet(eager->pid, "tcp", gt_fd_sock_ino(eager->pid, syn_fd), &c);
+	int est = tcp_count(1, BUSY_PORT, BUSY_PORT, -1);
+
+	gt_check("handshake.backlog_1_holds_2", fl == 1 && queued == 2 && l.rxq == 2,
+		 "listener with backlog 1: /proc/net/tcp rx_queue (sk_ack_backlog) %llu, %d clients connected; want 2 and 2",
+		 l.rxq, queued);
+	gt_check("handshake.syn_takes_a_sequence_number", fc == 1 && c.txq == 1,
+		 "SYN_SENT socket: /proc/net/tcp tx_queue %llu, want 1", c.txq);
+	gt_check("handshake.queued_have_no_fd", est == queued && rows_at("ESTABLISHED", BUSY_PORT) == 0,
+		 "/proc/net/tcp: %d ESTABLISHED sockets with local port %d, /proc/sockfd: %d rows; want %d and 0",
+		 est, BUSY_PORT, rows_at("ESTABLISHED", BUSY_PORT), queued);
+}
+
 /* 5. The handshake: an unanswered SYN stays SYN_SENT. */
 static void demo_handshake(void)
 {
@@ -737,10 +946,11 @@ static void demo_handshake(void)
 		gt_want_free(&want);
 		gt_check_fdf(eager.pid, fds[0], NULL, "handshake.queued.row");
 		gt_check_fdf(busy.pid, lfd, NULL, "handshake.listener.row");
+		handshake_queues(&busy, lfd, &eager, fds[n], n);
 	}
 	capture("handshake", "sockfd --port %d -o owner,state,rxq,txq,local,remote,timer,retrans",
 		BUSY_PORT);
-	figure("handshake", "--port 8081");
+	figure("handshake", "--port %d", BUSY_PORT);
 	puppet_stop(&eager);
 	puppet_stop(&busy);
 }
@@ -835,6 +1045,24 @@ static void demo_buffers(struct web *w)
 	gt_check("buffers.full", inq > 0 && outq > 0,
 		 "receiver SIOCINQ %ld, sender SIOCOUTQ %ld (%d bytes written), want both > 0",
 		 inq, outq, v[0]);
+	/* wmem is sk_wmem_alloc (ss -m's t): bytes of segments handed down
+	 * toward the device and not yet freed; loopback frees them at once
+	 * (skb_orphan() in loopback_xmit()).  The send queue's memory is
+	 * sk_wmem_queued (ss -m's w). */
+	g = gt_grab_fd(w->client.pid, w->cfd[1]);
+	if (g >= 0) {
+		struct gt_meminfo mi = { 0 };
+
+		if (gt_check("buffers.wmem_is_not_the_send_queue",
+			     gt_meminfo(g, &mi) == 0 && mi.wmem < (unsigned long)outq &&
+			     mi.wmem_queued >= (unsigned long)outq,
+			     "SO_MEMINFO of the sender: wmem_alloc %lu, wmem_queued %lu, SIOCOUTQ %ld; want wmem_alloc < SIOCOUTQ <= wmem_queued",
+			     mi.wmem, mi.wmem_queued, outq))
+			capture_line("@@ buffers2\n"
+				     "sender (client fd 4), SO_MEMINFO: wmem_alloc %lu (the wmem column), wmem_queued %lu; SIOCOUTQ %ld",
+				     mi.wmem, mi.wmem_queued, outq);
+		close(g);
+	}
 	gt_check_fdf(w->server.pid, w->afd[1], NULL, "buffers.full_receiver.row");
 	gt_check_fdf(w->client.pid, w->cfd[1], NULL, "buffers.full_sender.row");
 	capture("buffers", "sockfd -n --port %d -o owner,fd,state,rxq,txq,rmem,rcvbuf,wmem,sndbuf",
@@ -864,7 +1092,7 @@ static void demo_rwclose(void)
 		gt_want_free(&want);
 	}
 	capture("rwclose", "sockfd -c rw-demo");
-	figure("rwclose", "-c rw-demo");
+	figure("rwclose", "%s", "-c rw-demo");
 	capture("rwclose", "for fd in 3 4 5; do echo \"$fd -> $(readlink /proc/%d/fd/$fd)\"; done",
 		(int)p.pid);
 	ask(&p, OP_CLOSE, v[1], 0, v + 20);
@@ -873,6 +1101,124 @@ static void demo_rwclose(void)
 		 gt_fd_sock_ino(p.pid, v[1]) ? "exists" : "gone", rows_of(p.pid));
 	capture("rwclose2", "sockfd -c rw-demo");
 	puppet_stop(&p);
+}
+
+/* "flags:" of /proc/PID/fdinfo/FD (octal), -1 if unreadable. */
+static long fdinfo_flags(pid_t pid, int fd)
+{
+	char path[64], *text, *p;
+	size_t len;
+	long flags = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/fdinfo/%d", (int)pid, fd);
+	text = gt_read_file(path, 0, &len);
+	if (text && (p = strstr(text, "flags:")))
+		flags = strtol(p + 6, NULL, 8);
+	free(text);
+	return flags;
+}
+
+/*
+ * 9. One socket, many fds: dup() in one process, fork() into another,
+ * SCM_RIGHTS into a third; five fds, one open file (kcmp(KCMP_FILE)), one
+ * socket (one inode).  O_NONBLOCK set through one fd shows in all (it is
+ * the open file's f_flags); close-on-exec is each fd's own.
+ */
+static void demo_sharing(void)
+{
+	struct puppet sh, rc;
+	int v[GT_CHILD_VALS], lfd, dfd, rfd, rl, i, nrows = 0;
+	pid_t child;
+	struct { pid_t pid; int fd; bool cloexec; } h[5];
+	unsigned long long ino;
+	struct gt_table *t;
+	char fds[512] = "", *cmd;
+	size_t off = 0;
+	bool same = true, nonblock = true, cloexec = true, no_kcmp = false;
+	int fo;
+
+	puppet_start(&sh, "sharer", false);
+	ask(&sh, OP_LISTEN, SHARE_PORT, 16, v);
+	lfd = v[0];
+	ask(&sh, OP_DUP, lfd, 0, v);
+	dfd = v[0];
+	ask(&sh, OP_FORK, 0, 0, v);
+	child = v[0];
+	puppet_start(&rc, "receiver", false);
+	ask(&rc, OP_PASS_LISTEN, 0, 0, v);
+	rl = v[0];
+	ask(&sh, OP_PASS_SEND, lfd, 0, v);
+	ask(&rc, OP_PASS_RECV, rl, 0, v + 1);
+	rfd = v[1];
+	if (lfd < 0 || dfd < 0 || child <= 0 || v[0] || rfd < 0)
+		gt_fatal("sharing.setup", "listener %d, dup %d, child %d, sent %d, received %d",
+			 lfd, dfd, (int)child, v[0], rfd);
+	ask(&sh, OP_NONBLOCK, dfd, 0, v);
+	/* gt_inet_socket() makes the listener SOCK_CLOEXEC; dup() clears
+	 * close-on-exec on the new fd; fork() copies the flags; the receiver
+	 * asked for MSG_CMSG_CLOEXEC. */
+	h[0].pid = sh.pid, h[0].fd = lfd, h[0].cloexec = true;
+	h[1].pid = sh.pid, h[1].fd = dfd, h[1].cloexec = false;
+	h[2].pid = child, h[2].fd = lfd, h[2].cloexec = true;
+	h[3].pid = child, h[3].fd = dfd, h[3].cloexec = false;
+	h[4].pid = rc.pid, h[4].fd = rfd, h[4].cloexec = true;
+	ino = gt_fd_sock_ino(sh.pid, lfd);
+	for (i = 0; i < 5; i++) {
+		long fl = fdinfo_flags(h[i].pid, h[i].fd);
+		long k = syscall(SYS_kcmp, sh.pid, h[i].pid, KCMP_FILE, lfd, h[i].fd);
+
+		/* kcmp() needs CONFIG_KCMP, which the debug kernel lacks:
+		 * there the shared O_NONBLOCK below is the open file's proof */
+		if (k < 0 && errno == ENOSYS)
+			no_kcmp = true;
+		same &= gt_fd_sock_ino(h[i].pid, h[i].fd) == ino && (k == 0 || no_kcmp);
+		nonblock &= fl >= 0 && (fl & O_NONBLOCK);
+		cloexec &= fl >= 0 && !!(fl & O_CLOEXEC) == h[i].cloexec;
+		gt_check_fdf(h[i].pid, h[i].fd, NULL, "sharing.row%d", i);
+		off += snprintf(fds + off, sizeof(fds) - off, " /proc/%d/fd/%d",
+				(int)h[i].pid, h[i].fd);
+	}
+	gt_check("sharing.one_open_file", same && ino,
+		 "the 5 fds: want one socket inode (/proc/PID/fd) and one open file (kcmp KCMP_FILE 0%s)",
+		 no_kcmp ? "; no kcmp() on this kernel" : "");
+	gt_check("sharing.status_flags_shared", nonblock,
+		 "O_NONBLOCK set through one fd: want it in every fd's /proc/PID/fdinfo flags");
+	gt_check("sharing.cloexec_per_fd", cloexec,
+		 "close-on-exec in /proc/PID/fdinfo: want it on the listener's fd, its fork copy and the received fd only");
+	t = gt_load(0);
+	if (t) {
+		for (i = 0; i < t->nrows; i++)
+			nrows += t->rows[i].ino == ino;
+		gt_free(t);
+	}
+	gt_check("sharing.five_rows_one_inode", nrows == 5,
+		 "/proc/sockfd: %d rows with inode %llu, want 5", nrows, ino);
+	/* A socket's file cannot be opened again: sockfs inodes have no_open(). */
+	{
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d/fd/%d", (int)sh.pid, lfd);
+		fo = open(path, O_RDWR);
+		gt_check("sharing.no_second_open_file", fo < 0 && errno == ENXIO,
+			 "open(%s): %s, want ENXIO", path, fo < 0 ? strerror(errno) : "opened");
+		if (fo >= 0)
+			close(fo);
+	}
+	capture("sharing", "sockfd --port %d", SHARE_PORT);
+	if (asprintf(&cmd, "for f in%s; do echo \"$f -> $(readlink $f)\"; done", fds) > 0) {
+		capture("sharing", "%s", cmd);
+		free(cmd);
+	}
+	off = 0;
+	for (i = 0; i < 5; i++)
+		off += snprintf(fds + off, sizeof(fds) - off, " %d/%d", (int)h[i].pid, h[i].fd);
+	capture("sharing2", "for f in%s; do grep -H ^flags /proc/${f%%/*}/fdinfo/${f#*/}; done", fds);
+	capture("sharing3", "sockfd explain %d %d", (int)sh.pid, lfd);
+	capture("sharing3", "sockfd --summary --port %d | sed -n 1p", SHARE_PORT);
+	/* The figure, as `sockfd --dot` draws it: fd -> open file -> socket. */
+	figure("sharing", "--port %d", SHARE_PORT);
+	puppet_stop(&rc);
+	puppet_stop(&sh);	/* sharer-child dies with it (PR_SET_PDEATHSIG) */
 }
 
 /* The number printed by a shell command, -1 if none. */
@@ -900,11 +1246,11 @@ static long shell_number(const char *fmt, ...)
 	return v;
 }
 
-/* 9. "Too many open files" is fd exhaustion. */
+/* 10. "Too many open files" is fd exhaustion. */
 static void demo_emfile(void)
 {
 	struct puppet p;
-	int v[GT_CHILD_VALS], nsock, pid, socks, fds, lim, pct;
+	int v[GT_CHILD_VALS], nsock, pid, socks, fds, lim, pct, cg_socks, cg_fds;
 	struct gt_fdino *fi = NULL;
 	char *out = NULL, *line;
 	long nfd;
@@ -925,6 +1271,13 @@ static void demo_emfile(void)
 	capture("emfile", "sockfd -H -c fd-hog | wc -l");
 	capture_line("@@ emfile");
 	shell("sockfd --summary -c fd-hog | sed -n '/^Top/,/^$/p'", &out);
+	/* the cgroup table, before strtok() cuts the text: its first line
+	 * after the header, "SOCKETS FDS DROPS RETRANS CGROUP" */
+	line = out ? strstr(out, "cgroups by sockets") : NULL;
+	line = line ? strchr(line, '\n') : NULL;
+	line = line ? strchr(line + 1, '\n') : NULL;
+	if (!line || sscanf(line + 1, " %d %d", &cg_socks, &cg_fds) != 2)
+		cg_socks = cg_fds = -1;
 	/* its line: "PID fd-hog SOCKETS FDS NOFILE USE%" */
 	for (line = out ? strtok(out, "\n") : NULL; line; line = strtok(NULL, "\n"))
 		if (sscanf(line, " %d fd-hog %d %d %d %d%%", &pid, &socks, &fds, &lim, &pct) == 5)
@@ -933,11 +1286,16 @@ static void demo_emfile(void)
 	gt_check("emfile.summary_100", ok,
 		 "sockfd --summary: no line '%d fd-hog %d %d %d 100%%'",
 		 (int)p.pid, v[0], USUAL_NOFILE, USUAL_NOFILE);
+	/* The cgroup table's FDS counts the fds that are sockets (rows), the
+	 * process table's all open fds. */
+	gt_check("emfile.cgroup_fds_are_socket_fds", cg_socks == v[0] && cg_fds == v[0],
+		 "sockfd --summary's cgroup line: %d sockets, %d fds; want %d and %d (the socket fds)",
+		 cg_socks, cg_fds, v[0], v[0]);
 	free(out);
 	puppet_stop(&p);
 }
 
-/* 10. TIME_WAIT owns no fd; a flood of short connections uses up ports. */
+/* 11. TIME_WAIT owns no fd; a flood of short connections uses up ports. */
 static void demo_timewait(void)
 {
 	struct puppet srv, cli;
@@ -1009,6 +1367,30 @@ static void demo_timewait(void)
 		 "sockfd --summary: %ld ports of the range in use, want %d",
 		 p ? strtol(p + 17, NULL, 10) : -1, TW_RANGE_N);
 	free(out);
+	/* TIME_WAIT blocks its 4-tuple, not its port: another destination
+	 * gets a port of the full range (__inet_hash_connect() asks
+	 * __inet_check_established() about the whole 4-tuple). */
+	ask(&srv, OP_LISTEN, TW_PORT2, 16, v);
+	ask(&cli, OP_CONNECT, TW_PORT2, 1, v);
+	if (gt_check("timewait.other_destination", v[0] == 1,
+		     "connect() to port %d with every port of the range in TIME_WAIT towards %d: %s, want success",
+		     TW_PORT2, TW_PORT, v[0] == 1 ? "ok" : "failed")) {
+		int g = gt_grab_fd(cli.pid, v[1]), port = g >= 0 ? gt_port(g) : -1;
+
+		if (g >= 0)
+			close(g);
+		gt_check("timewait.port_shared_with_time_wait",
+			 port >= TW_RANGE_LO && port < TW_RANGE_LO + TW_RANGE_N &&
+			 tcp_count(6, port, port, TW_PORT) == 1,
+			 "the new connection's port %d: want one in %d-%d that a TIME_WAIT socket to %d holds (/proc/net/tcp: %d)",
+			 port, TW_RANGE_LO, TW_RANGE_LO + TW_RANGE_N - 1, TW_PORT,
+			 port > 0 ? tcp_count(6, port, port, TW_PORT) : -1);
+		gt_check_fdf(cli.pid, v[1], NULL, "timewait.other_destination.row");
+		capture("timewait2", "sockfd -c tw-client -o owner,state,local,remote");
+		capture("timewait2",
+			"grep -c \"0100007F:$(printf %%04X %d) 0100007F:%04X 06\" /proc/net/tcp",
+			port, TW_PORT);
+	}
 	puppet_stop(&cli);
 	puppet_stop(&srv);
 	if (old_range)
@@ -1019,7 +1401,7 @@ static void demo_timewait(void)
 	free(old_reuse);
 }
 
-/* 11. Containers share the node's kernel. */
+/* 12. Containers share the node's kernel. */
 static void demo_container(struct web *w)
 {
 	struct puppet c;
@@ -1047,7 +1429,7 @@ static void demo_container(struct web *w)
 	capture("container", "readlink /proc/self/ns/net");
 	capture("container", "readlink /proc/%d/ns/pid", (int)c.pid);
 	capture("container", "readlink /proc/self/ns/pid");
-	figure("container", "--port 8080");
+	figure("container", "--port %d", WEB_PORT);
 
 	read_two("/proc/sys/fs/file-nr", &nr0, &dummy);
 	ask(&c, OP_HOG, USUAL_NOFILE, 0, v);
@@ -1060,20 +1442,249 @@ static void demo_container(struct web *w)
 		 "%d sockets in the container, file-nr %ld -> %ld, want +%d (+- 128)",
 		 v[0], nr0, nr1, v[0]);
 	capture_line("@@ file-nr");
-	capture_line("file-nr before: %ld, after %d more sockets in the container: %ld",
-		     nr0, v[0], nr1);
+	capture_line("file-nr before: %ld, after %d more sockets in the container: %ld (%ld + %d = %ld)",
+		     nr0, v[0], nr1, nr0, v[0], nr0 + v[0]);
 	puppet_stop(&c);
+}
+
+/*
+ * 13. The seed's claims, corrected.  A port does not name one application:
+ * two processes listen on one TCP port (SO_REUSEPORT), and UDP has the same
+ * number too.  The protocol is part of the 5-tuple: a UDP flow with the same
+ * addresses and ports as a TCP connection is another flow.
+ */
+static void demo_seed_port(void)
+{
+	struct puppet a, b, u, c;
+	int v[GT_CHILD_VALS], la, lb, us, cfd, uf, sent, tcp_listen, inq = -1, g;
+	char tl[128], tr[128], ul[128], ur[128];
+	struct gt_pn pn;
+	const char *colon;
+
+	puppet_start(&a, "reuse-a", false);
+	puppet_start(&b, "reuse-b", false);
+	puppet_start(&u, "udp-app", false);
+	puppet_start(&c, "tuple-client", false);
+	ask(&a, OP_REUSEPORT, SEED_PORT, 16, v);
+	la = v[0];
+	ask(&b, OP_REUSEPORT, SEED_PORT, 16, v);
+	lb = v[0];
+	ask(&u, OP_UDP_BIND, SEED_PORT, 0, v);
+	us = v[0];
+	tcp_listen = tcp_count(10, SEED_PORT, SEED_PORT, -1);
+	gt_check("seed.port_two_processes", la >= 0 && lb >= 0 && tcp_listen == 2,
+		 "SO_REUSEPORT listeners: fds %d and %d; /proc/net/tcp: %d LISTEN on %d; want both and 2",
+		 la, lb, tcp_listen, SEED_PORT);
+	gt_check("seed.port_tcp_and_udp",
+		 us >= 0 && gt_procnet_inet(u.pid, "udp", gt_fd_sock_ino(u.pid, us), &pn) == 1,
+		 "UDP socket on %d: fd %d, want it in /proc/net/udp", SEED_PORT, us);
+	/* a TCP connection, then a UDP flow between the same two ports */
+	ask(&c, OP_CONNECT, SEED_PORT, 1, v);
+	cfd = v[0] == 1 ? v[1] : -1;
+	addrs_of(c.pid, cfd, tl, tr, sizeof(tl));
+	colon = strrchr(tl, ':');
+	ask(&c, OP_UDP_FLOW, colon ? atoi(colon + 1) : 0, SEED_PORT, v);
+	uf = v[0];
+	sent = v[1];
+	addrs_of(c.pid, uf, ul, ur, sizeof(ul));
+	g = gt_grab_fd(u.pid, us);
+	if (g >= 0) {
+		for (int i = 0; i < 50 && (inq = gt_inq(g)) <= 0; i++)
+			gt_msleep(20);
+		close(g);
+	}
+	gt_check("seed.protocol_in_tuple",
+		 cfd >= 0 && uf >= 0 && sent == 5 && strcmp(tl, ul) == 0 && strcmp(tr, ur) == 0 &&
+		 inq == 5,
+		 "TCP %s -> %s, UDP %s -> %s (sent %d, the UDP socket on %d has %d bytes); want the same addresses, 5 and 5",
+		 tl, tr, ul, ur, sent, SEED_PORT, inq);
+	gt_check_fdf(a.pid, la, NULL, "seed.reuse_a.row");
+	gt_check_fdf(b.pid, lb, NULL, "seed.reuse_b.row");
+	gt_check_fdf(u.pid, us, NULL, "seed.udp.row");
+	if (cfd >= 0)
+		gt_check_fdf(c.pid, cfd, NULL, "seed.tcp_client.row");
+	if (uf >= 0)
+		gt_check_fdf(c.pid, uf, NULL, "seed.udp_client.row");
+	capture("seed-port", "sockfd --port %d -o owner,proto,state,rxq,local,remote", SEED_PORT);
+	puppet_stop(&c);
+	puppet_stop(&u);
+	puppet_stop(&b);
+	puppet_stop(&a);
+}
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case 0: return "0";
+	case ESPIPE: return "ESPIPE";
+	case ENOTSOCK: return "ENOTSOCK";
+	case EMFILE: return "EMFILE";
+	case ENFILE: return "ENFILE";
+	default: return "another error";
+	}
+}
+
+/* "-1 ENAME (text)" for a failed call, the value for one that worked. */
+static void result_line(const char *call, long r, int e)
+{
+	if (r < 0)
+		capture_line("%-40s = -1 %s (%s)", call, errname(e), strerror(e));
+	else
+		capture_line("%-40s = %ld", call, r);
+}
+
+/*
+ * 13. "No special network API": read, write, poll and close are the same
+ * (section 8), but lseek() on a socket fails with ESPIPE, and the socket
+ * calls fail with ENOTSOCK on a file.
+ */
+static void demo_seed_api(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0), f = open(notes_path, O_RDWR), one = 1;
+	long r[6];
+	int e[6];
+	char call[64];
+	struct sockaddr_storage ss;
+	socklen_t len = gt_loopback_addr(AF_INET, SEED_PORT, &ss);
+
+	if (s < 0 || f < 0)
+		gt_fatal("seed.api", "socket %d, %s %d: %s", s, notes_path, f, strerror(errno));
+#define TRY(i, call) do { errno = 0; r[i] = (call); e[i] = errno; } while (0)
+	TRY(0, lseek(s, 0, SEEK_SET));
+	TRY(1, lseek(f, 0, SEEK_SET));
+	TRY(2, bind(f, (struct sockaddr *)&ss, len));
+	TRY(3, listen(f, 1));
+	TRY(4, accept(f, NULL, NULL));
+	TRY(5, setsockopt(f, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)));
+#undef TRY
+	gt_check("seed.lseek_socket_espipe", r[0] == -1 && e[0] == ESPIPE && r[1] == 0,
+		 "lseek() on a socket: %ld (%s), on a file: %ld; want -1 ESPIPE and 0",
+		 r[0], strerror(e[0]), r[1]);
+	gt_check("seed.socket_calls_enotsock",
+		 r[2] == -1 && e[2] == ENOTSOCK && r[3] == -1 && e[3] == ENOTSOCK &&
+		 r[4] == -1 && e[4] == ENOTSOCK && r[5] == -1 && e[5] == ENOTSOCK,
+		 "bind/listen/accept/setsockopt on a file: %s %s %s %s; want ENOTSOCK each",
+		 errname(e[2]), errname(e[3]), errname(e[4]), errname(e[5]));
+	capture_line("@@ seed-api");
+	result_line("lseek(socket, 0, SEEK_SET)", r[0], e[0]);
+	result_line("lseek(file, 0, SEEK_SET)", r[1], e[1]);
+	snprintf(call, sizeof(call), "bind(file, 127.0.0.1:%d)", SEED_PORT);
+	result_line(call, r[2], e[2]);
+	result_line("listen(file, 1)", r[3], e[3]);
+	result_line("accept(file, NULL, NULL)", r[4], e[4]);
+	result_line("setsockopt(file, SO_REUSEADDR)", r[5], e[5]);
+	close(s);
+	close(f);
+}
+
+/*
+ * 13. "Too many open files" is EMFILE, the process's RLIMIT_NOFILE; the
+ * whole system's fs.file-max gives ENFILE, "Too many open files in system"
+ * (alloc_empty_file(); root, CAP_SYS_ADMIN, is exempt, so the hog runs as
+ * nobody).
+ */
+static void demo_seed_enfile(void)
+{
+	struct puppet p;
+	int v[GT_CHILD_VALS];
+	long nr, dummy;
+	char *old_max = read_str(FILE_MAX), max[32];
+
+	if (!read_two("/proc/sys/fs/file-nr", &nr, &dummy) || !old_max) {
+		gt_fail("seed.enfile", "cannot read file-nr or file-max");
+		free(old_max);
+		return;
+	}
+	puppet_start(&p, "nfile-hog", false);
+	ask(&p, OP_BECOME, NOBODY, 0, v);
+	if (v[0])
+		gt_fatal("seed.enfile", "cannot become uid %d", NOBODY);
+	/* room for about 300 more files in the whole system: file-nr may
+	 * read up to 31 per CPU low or high */
+	snprintf(max, sizeof(max), "%ld", nr + 300);
+	write_str(FILE_MAX, max);
+	ask(&p, OP_HOG, USUAL_NOFILE, 0, v);
+	capture("seed-enfile", "cat /proc/sys/fs/file-max /proc/sys/fs/file-nr");
+	capture("seed-enfile", "grep 'open files' /proc/%d/limits", (int)p.pid);
+	capture_line("socket() as uid %d: failed after %d sockets with %s (%s)", NOBODY, v[0],
+		     errname(v[1]), strerror(v[1]));
+	write_str(FILE_MAX, old_max);
+	gt_check("seed.enfile", v[1] == ENFILE && v[0] > 0 && v[0] < USUAL_NOFILE - 5,
+		 "with file-max %s: %d sockets, then %s; want ENFILE well below the process's %d",
+		 max, v[0], strerror(v[1]), USUAL_NOFILE);
+	puppet_stop(&p);
+	free(old_max);
+}
+
+/*
+ * Where the captures go, the ports, and whether to run as root.  Run as
+ * walkthrough_user (tests/guest/walkthrough_user.c is a symbolic link to
+ * this file, so it is built from the same source and rebuilt with it), a
+ * root start becomes uid 65534 first, as a student on a lab machine is.
+ */
+static void setup(void)
+{
+	bool as_user = strcmp(program_invocation_short_name, "walkthrough_user") == 0;
+	const char *out = getenv("SOCKFD_WALKTHROUGH_OUT");
+	const char *port = getenv("SOCKFD_WALKTHROUGH_PORT");
+	bool raised;
+
+	gt_init(as_user ? "walkthrough_user" : "walkthrough");
+	/* before giving up root: a hard limit above 1024, and cgroup2
+	 * mounted (the rows' cgroup column is checked against it; a lab
+	 * machine has it mounted already) */
+	raised = gt_raise_nofile(4096) == 0;
+	if (geteuid() == 0)
+		gt_cgroup2();
+	if (as_user && geteuid() == 0 && gt_become(NOBODY, NOBODY))
+		gt_fatal("setup", "cannot become uid %d: %s", NOBODY, strerror(errno));
+	unprivileged = geteuid() != 0;
+	if (as_user) {
+		size_t len;
+		char *st = gt_read_file("/proc/self/status", 4096, &len);
+		char *cap = st ? strstr(st, "CapEff:") : NULL;
+
+		gt_check("user.no_capabilities",
+			 unprivileged && cap && strtoull(cap + 7, NULL, 16) == 0,
+			 "euid %d, %.30s; want a non-root uid with no effective capability",
+			 (int)geteuid(), cap ? cap : "no CapEff");
+		free(st);
+	}
+	if (!raised && !unprivileged)
+		gt_fatal("setup", "RLIMIT_NOFILE: %s", strerror(errno));
+	if (port)
+		port_base = atoi(port);
+	if (port_base < 1024 || port_base > 65000)
+		gt_fatal("setup", "SOCKFD_WALKTHROUGH_PORT %s: want 1024-65000", port);
+	if (out) {
+		capture_path = out;
+	} else if (unprivileged) {
+		static char path[64];
+
+		snprintf(path, sizeof(path), "/tmp/sockfd-walkthrough-%d.txt", (int)getuid());
+		capture_path = path;
+	}
+	if (unprivileged) {
+		static char notes[64];
+
+		snprintf(notes, sizeof(notes), "/tmp/sockfd-notes-%d.txt", (int)getuid());
+		notes_path = notes;
+	}
+	if (asprintf(&cmd_path, "%s.cmd", capture_path) < 0)
+		gt_fatal("setup", "out of memory");
+	unlink(CAPTURE);
+	if (access(GT_PROC, R_OK))
+		gt_fatal("setup", "%s: %s (is the module loaded? modprobe sockfd)", GT_PROC,
+			 strerror(errno));
+	if (!unprivileged)
+		gt_lo_up();
 }
 
 int main(void)
 {
 	struct web w;
 
-	gt_init("walkthrough");
-	unlink(CAPTURE);
-	if (gt_raise_nofile(4096))
-		gt_fatal("setup", "RLIMIT_NOFILE: %s", strerror(errno));
-	gt_lo_up();
+	setup();
 	demo_port(&w);
 	demo_tuple(&w);
 	demo_lowfd();
@@ -1082,10 +1693,20 @@ int main(void)
 	demo_accept();
 	demo_buffers(&w);
 	demo_rwclose();
+	demo_sharing();
 	demo_emfile();
-	demo_timewait();
-	demo_container(&w);
+	if (!unprivileged) {
+		demo_timewait();
+		demo_container(&w);
+	}
+	demo_seed_port();
+	demo_seed_api();
+	if (!unprivileged)
+		demo_seed_enfile();
+	else
+		printf("# without root, not run: timewait (sets ip_local_port_range), container (new namespaces), seed.enfile (sets fs.file-max)\n");
 	puppet_stop(&w.client);
 	puppet_stop(&w.server);
+	printf("# captures in %s\n", CAPTURE);
 	return gt_done();
 }

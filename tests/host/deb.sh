@@ -1,6 +1,6 @@
 #!/bin/bash
 # deb.sh [KERNEL...]: the Debian packages (make deb, debian/) for real on this
-# machine, for each test kernel (default: 6.1 6.12):
+# machine, for each test kernel (default: 5.10 6.1 6.12):
 #   make deb in a copy of the tree: two packages, their files, lintian without
 #   errors; make deb refuses a dkms.conf version that debian/changelog lacks;
 #   apt-get install ./sockfd-dkms_V_all.deb ./sockfd_V_amd64.deb: DKMS builds
@@ -19,7 +19,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kernels=("$@")
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+[ ${#kernels[@]} -gt 0 ] || kernels=(5.10 6.1 6.12)
 guest_tests=${SOCKFD_DEB_GUEST_TESTS:-col_tcp col_unix}
 
 [ "$(id -u)" = 0 ] || die "deb.sh needs root (apt-get, dkms)"

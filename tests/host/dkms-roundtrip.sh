@@ -1,13 +1,13 @@
 #!/bin/bash
 # dkms-roundtrip.sh [KERNEL...]: the real DKMS round trip on this machine for
-# each test kernel (default: 6.1 6.12), none of them the running one:
+# each test kernel (default: 5.10 6.1 6.12), none of them the running one:
 #   make dkms-install KVER=...   (copy to /usr/src, dkms add, build -k, install -k)
 #   boot that kernel in a guest with the module DKMS installed
 #   (/lib/modules/KVER/updates/dkms/sockfd.ko*) and run the basic guest tests
 #   make dkms-uninstall          (dkms remove --all, the /usr/src copy)
 # then checks that nothing is left. Also: a kernel upgrade (the kernel
 # package's DKMS hook) rebuilds it for a kernel that lacks it, and dkms
-# refuses a kernel older than 6.1.
+# refuses a kernel older than 5.10.
 # Needs root. Refuses to run when sockfd is already registered with DKMS (it
 # would remove a real installation).
 # Environment: SOCKFD_DKMS_GUEST_TESTS, the guest tests to run (default below).
@@ -15,7 +15,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kernels=("$@")
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+[ ${#kernels[@]} -gt 0 ] || kernels=(5.10 6.1 6.12)
 guest_tests=${SOCKFD_DKMS_GUEST_TESTS:-col_tcp col_udp col_unix}
 
 [ "$(id -u)" = 0 ] || die "dkms-roundtrip.sh needs root (dkms writes /usr/src, /var/lib/dkms, /lib/modules)"
@@ -98,7 +98,7 @@ elif [ -n "${upgrade_kver:-}" ]; then
 	fail dkms/upgrade-hook "no $hook (is dkms installed from Debian's package?)"
 fi
 
-# A kernel older than 6.1: dkms refuses it before building (no headers needed).
+# A kernel older than 5.10: dkms refuses it before building (no headers needed).
 if [ -n "$(dkms status -m sockfd 2>/dev/null)" ]; then
 	rc=0
 	out=$(dkms build "sockfd/$SOCKFD_VERSION" -k "$OLD_KERNEL" 2>&1) || rc=$?

@@ -4,7 +4,8 @@
  * writers over whatever it accepted.  The input is parsed twice: whole
  * (sf_parse) and streamed from a file in small chunks (sf_open, sf_next),
  * so that lines and escapes fall across chunk boundaries; both must give
- * the same rows, warnings and output.  Built by `make -C tools fuzz`
+ * the same rows, warnings and output.  The whole table is then joined
+ * (-o peer, peer.c) and shown with its peers.  Built by `make -C tools fuzz`
  * (clang -fsanitize=fuzzer,address,undefined); seeds: tests/host/fixtures.
  */
 #include <stdlib.h>
@@ -54,6 +55,37 @@ static void write_rows(FILE *out, struct sf_table *t, bool whole)
 	}
 }
 
+/* The table and JSON with the peer column: every row joined (peer.c). */
+static void write_peers(struct sf_table *t)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct sf_json_out j;
+	struct sf_outcol *cols;
+	struct sf_peers peers;
+	struct sf_grid g;
+	size_t ncols;
+
+	if (!out || sf_resolve_cols(t, "owner,peer", &cols, &ncols))
+		abort();
+	sf_peers_table(&peers, t);
+	cols[1].peers = &peers;
+	sf_json_begin(&j, out, t, cols, ncols);
+	sf_grid_init(&g, cols, ncols, 0, NULL);
+	for (size_t i = 0; i < t->nrows; i++) {
+		sf_json_row(&j, t, &t->rows[i]);
+		sf_grid_add(&g, t, &t->rows[i], ' ');
+	}
+	sf_json_end(&j);
+	sf_grid_print(out, &g, false);
+	sf_grid_free(&g);
+	sf_peers_free(&peers);
+	free(cols);
+	fclose(out);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sf_table t = { 0 }, s = { 0 };
@@ -81,6 +113,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rt == 0) {
 		write_rows(ft, &t, true);
 		write_rows(fs, &s, false);
+		write_peers(&t);
 	}
 	fclose(ft);
 	fclose(fs);

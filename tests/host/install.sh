@@ -1,15 +1,15 @@
 #!/bin/bash
 # install.sh [KERNEL...]: `make install DESTDIR=...` stages exactly the
-# expected files for each test kernel (default: 6.1 6.12) and
+# expected files for each test kernel (default: 5.10 6.1 6.12) and
 # `make uninstall DESTDIR=...` removes every one of them; building against a
-# kernel older than 6.1 stops with one clear line, not a compiler log;
+# kernel older than 5.10 stops with one clear line, not a compiler log;
 # enable-at-boot / disable-at-boot write and remove the modules-load.d file.
 # Works on a copy of the tree (no build outputs in the checkout); needs no root.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 kernels=("$@")
-[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+[ ${#kernels[@]} -gt 0 ] || kernels=(5.10 6.1 6.12)
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,7 +20,7 @@ git -C "$SOCKFD_ROOT" ls-files -z --cached --others --exclude-standard |
 	(cd "$SOCKFD_ROOT" && tar --null -T - --ignore-failed-read -cf - 2>/dev/null) |
 	tar -C "$src" -xf -
 
-# --- a kernel older than 6.1 -------------------------------------------------
+# --- a kernel older than 5.10 -------------------------------------------------
 fake_old_tree() { # KDIR DIR: KDIR as links, its release files saying OLD_KERNEL
 	cp -rs "$(readlink -f "$1")/." "$2/"
 	rm -f "$2/include/config/kernel.release" "$2/include/generated/utsrelease.h"
@@ -37,7 +37,7 @@ old_kernel() { # NAME MAKE-ARGS...: the build stops with the message only
 	local name=$1 out rc=0
 	shift
 	out=$(make -C "$src" module "$@" 2>&1) || rc=$?
-	local want="sockfd needs Linux 6.1 or later (this is $OLD_KERNEL)"
+	local want="sockfd needs Linux 5.10 or later (this is $OLD_KERNEL)"
 	if [ "$rc" = 0 ]; then
 		fail "$name" "make succeeded against $OLD_KERNEL"
 	elif ! grep -qF "*** $want.  Stop." <<<"$out"; then

@@ -165,12 +165,12 @@ install -m 0644 "$lab/mok.der" /var/lib/dkms/mok.pub
 keysum=$(sha256sum /var/lib/dkms/mok.key /var/lib/dkms/mok.pub)
 
 step lab/install "make lab-install" make -s -C "$SOCKFD_ROOT" lab-install || true
-# every kernel with headers (what LAB_KERNELS finds), 6.1 or later
+# every kernel with headers (what LAB_KERNELS finds), 5.10 or later
 kvers=()
 for b in /lib/modules/*/build/include; do
 	[ -e "$b" ] || continue
 	kv=${b#/lib/modules/} kv=${kv%%/*}
-	printf '%s\n' 6.1 "$kv" | sort -V -C && kvers+=("$kv")
+	printf '%s\n' 5.10 "$kv" | sort -V -C && kvers+=("$kv")
 done
 expect lab/kernels "no kernel with headers in /lib/modules" [ ${#kvers[@]} -gt 0 ]
 for kv in "${kvers[@]}"; do

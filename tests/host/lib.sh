@@ -32,9 +32,9 @@ summary() { # prints the closing line; status 0 only when nothing failed
 # The version every installed file must carry: dkms.conf's PACKAGE_VERSION.
 # shellcheck disable=SC2034 # used by the scripts that source this
 SOCKFD_VERSION=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$SOCKFD_ROOT/dkms.conf")
-# A release older than 6.1, which the build and dkms must refuse.
+# A release older than 5.10 (Debian 10's last), which the build and dkms must refuse.
 # shellcheck disable=SC2034
-OLD_KERNEL=5.10.0-30-amd64
+OLD_KERNEL=4.19.0-27-amd64
 
 module_ext() { # KDIR: the suffix the kernel's config gives installed modules
 	case $(grep -E '^CONFIG_MODULE_COMPRESS_(XZ|GZIP|ZSTD)=y' "$1/.config" || true) in

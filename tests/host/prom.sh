@@ -35,6 +35,30 @@ check prom/listeners 0 'sample "sockfd_listeners 4" &&
 	sample "sockfd_listen_backlog{proto=\"tcp\",local=\"[::]:22\",comm=\"sshd\",netns=\"4026531840\"} 128" &&
 	[ "$(grep -m1 "^sockfd_listen_queue{" $T/out)" = "sockfd_listen_queue{proto=\"tcp\",local=\"0.0.0.0:80\",comm=\"nginx\",netns=\"4026531840\"} 3" ]' -- \
 	"${P[@]}"
+# established connections on each listener's port, in its network
+# namespace, of its protocol, each socket once (nginx's worker holds the
+# one on port 80; sshd's one connection counts for its IPv4 and its IPv6
+# listener); a unix listener has no port and no series
+check prom/listen-connections 0 'sample "sockfd_listen_connections{proto=\"tcp\",local=\"0.0.0.0:80\",port=\"80\",comm=\"nginx\",netns=\"4026531840\"} 1" &&
+	sample "sockfd_listen_connections{proto=\"tcp\",local=\"0.0.0.0:22\",port=\"22\",comm=\"sshd\",netns=\"4026531840\"} 1" &&
+	sample "sockfd_listen_connections{proto=\"tcp\",local=\"[::]:22\",port=\"22\",comm=\"sshd\",netns=\"4026531840\"} 1" &&
+	[ "$(grep -c "^sockfd_listen_connections{" $T/out)" = 3 ]' -- "${P[@]}"
+printf '%s\n' "$H1" \
+	"10 web 3 501 1 inet stream tcp LISTEN 0.0.0.0:443 0.0.0.0:0 128 70 0 1 0 1 0" \
+	"10 web 4 502 1 inet stream tcp ESTABLISHED 10.0.0.1:443 10.0.0.9:50000 0 0 0 1 0 1 0" \
+	"10 web 5 503 1 inet6 stream tcp ESTABLISHED [::ffff:10.0.0.1]:443 [::ffff:10.0.0.9]:50001 0 0 0 1 0 1 0" \
+	"11 worker 3 503 1 inet6 stream tcp ESTABLISHED [::ffff:10.0.0.1]:443 [::ffff:10.0.0.9]:50001 0 0 0 1 0 1 0" \
+	"11 worker 4 504 1 inet6 stream tcp ESTABLISHED [2001:db8::1]:443 [2001:db8::9]:50002 0 0 0 1 0 1 0" \
+	"11 worker 5 505 1 inet stream tcp CLOSE_WAIT 10.0.0.1:443 10.0.0.9:50003 0 0 0 1 0 1 0" \
+	"12 client 3 506 1 inet stream tcp ESTABLISHED 10.0.0.1:50004 10.0.0.8:443 0 0 0 1 0 1 0" \
+	"13 quic 3 507 1 inet dgram udp ESTABLISHED 10.0.0.1:443 10.0.0.9:50005 0 0 0 1 0 1 0" \
+	"20 other 3 601 2 inet stream tcp LISTEN 0.0.0.0:443 0.0.0.0:0 128 0 0 1 0 1 0" \
+	"20 other 4 602 2 inet stream tcp ESTABLISHED 10.0.0.1:443 10.0.0.9:50000 0 0 0 1 0 1 0" \
+	>"$T/conns.txt"
+check prom/listen-connections-netns 0 'promcheck $T/out &&
+	sample "sockfd_listen_connections{proto=\"tcp\",local=\"0.0.0.0:443\",port=\"443\",comm=\"web\",netns=\"1\"} 3" &&
+	sample "sockfd_listen_connections{proto=\"tcp\",local=\"0.0.0.0:443\",port=\"443\",comm=\"other\",netns=\"2\"} 1"' -- \
+	"$R" -f "$T/conns.txt" --proc-root "$PROC" --prom
 check prom/processes 0 'sample "sockfd_processes 15" &&
 	[ "$(grep -m1 "^sockfd_process_fds{" $T/out)" = "sockfd_process_fds{comm=\"nginx\",pid=\"800\"} 10" ] &&
 	sample "sockfd_process_fd_limit{comm=\"nginx\",pid=\"800\"} 12" &&
@@ -182,6 +206,7 @@ else
 		'sockfd_sockets{family="inet",proto="tcp",state="LISTEN"} 2'
 		'sockfd_listen_queue{comm="nginx",local="0.0.0.0:80",netns="4026531840",proto="tcp"} 3'
 		'sockfd_listen_backlog{comm="nginx",local="0.0.0.0:80",netns="4026531840",proto="tcp"} 511'
+		'sockfd_listen_connections{comm="nginx",local="0.0.0.0:80",netns="4026531840",port="80",proto="tcp"} 1'
 		'sockfd_process_fds{comm="nginx",pid="800"} 10'
 		'sockfd_process_fd_limit{comm="nginx",pid="800"} 12'
 		'sockfd_process_fd_limit{comm="app",pid="1000"} +Inf'
@@ -207,8 +232,104 @@ fi
 
 # ---- alerting rules ----
 RULES=$TOP/contrib/prometheus
-check prom/rules-check 0 'has "SUCCESS: 7 rules found"' -- promtool check rules "$RULES/sockfd.rules.yml"
+check prom/rules-check 0 'has "SUCCESS: 8 rules found"' -- promtool check rules "$RULES/sockfd.rules.yml"
 check prom/rules-test 0 'has "SUCCESS"' -- bash -c "cd '$RULES' && exec promtool test rules sockfd.rules.test.yml"
+# SockfdTimeWaitFlood on the reader's own output for two fake hosts: "web",
+# a server with 50,000 TIME_WAIT sockets on its listening ports (443, and
+# 40000 inside the ephemeral range), each towards another client, plus 200
+# of its own to its database, must not alert; "client", 20,000 TIME_WAIT
+# from ephemeral ports to 10.0.0.5:443 (19,000 IPv4, 1,000 of a dual-stack
+# socket as ::ffff:10.0.0.1), over half the range of 28,232, must.
+python3 - "$T/tw" "$PROC" <<'EOF'
+import os, shutil, sys
+d, proc = sys.argv[1:]
+def addr4(a):    # as /proc/net/tcp writes it: the __be32 as a host-order word
+    return "".join("%02X" % int(x) for x in reversed(a.split(".")))
+def mapped(a):   # ::ffff:a.b.c.d as /proc/net/tcp6 writes it
+    return "0000000000000000FFFF0000" + addr4(a)
+def line(i, l, lp, r, rp, st):
+    return ("%4d: %s:%04X %s:%04X %s 00000000:00000000 03:00000F00 00000000     0        0 0 3 "
+            "0000000000000000\n" % (i, l, lp, r, rp, st))
+head = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+for host in ("web", "client"):
+    os.makedirs(d + "/" + host + "/net")
+    shutil.copytree(proc + "/sys", d + "/" + host + "/sys")
+    t4, t6 = [head], [head]
+    if host == "web":
+        for i in range(50000):   # clients 10.1.x.y, each its own 4-tuple
+            port = 443 if i < 40000 else 40000
+            t4.append(line(i, addr4("10.0.0.2"), port,
+                           addr4("10.1.%d.%d" % (i // 250, i % 250 + 1)), 1024 + i, "06"))
+        for i in range(200):
+            t4.append(line(i, addr4("10.0.0.2"), 33000 + i, addr4("10.0.0.9"), 5432, "06"))
+        t4.append(line(0, addr4("0.0.0.0"), 443, addr4("0.0.0.0"), 0, "0A"))
+        t4.append(line(0, addr4("0.0.0.0"), 40000, addr4("0.0.0.0"), 0, "0A"))
+        tw = 50200
+    else:
+        for i in range(19000):
+            t4.append(line(i, addr4("10.0.0.1"), 32768 + i, addr4("10.0.0.5"), 443, "06"))
+        for i in range(1000):
+            t6.append(line(i, mapped("10.0.0.1"), 51768 + i, mapped("10.0.0.5"), 443, "06"))
+        # established connections to the same destination: not TIME_WAIT
+        for i in range(100):
+            t4.append(line(i, addr4("10.0.0.1"), 52768 + i, addr4("10.0.0.5"), 443, "01"))
+        # 2001:db8::1 to [2001:db8::5]:443, each word in host order
+        for i in range(7):
+            t6.append(line(i, "B80D0120000000000000000001000000", 40000 + i,
+                           "B80D0120000000000000000005000000", 443, "06"))
+        tw = 20007
+    open(d + "/" + host + "/net/tcp", "w").writelines(t4)
+    open(d + "/" + host + "/net/tcp6", "w").writelines(t6)
+    with open(d + "/" + host + "/net/sockstat", "w") as f:
+        f.write("sockets: used 100\nTCP: inuse 1 orphan 0 tw %d alloc 1 mem 1\n" % tw)
+EOF
+# web: the total counts all 50,200; per destination only the 200 to the
+# database and ten (--top) of the clients on port 40000, one each
+check prom/time-wait-web 0 'sample "sockfd_tcp_time_wait 50200" &&
+	[ "$(grep -m1 "^sockfd_tcp_time_wait_ephemeral{" $T/out)" = "sockfd_tcp_time_wait_ephemeral{local_addr=\"10.0.0.2\",remote=\"10.0.0.9:5432\"} 200" ] &&
+	[ "$(grep -c "^sockfd_tcp_time_wait_ephemeral{.*} 1$" $T/out)" = 9 ]' -- \
+	"$R" -f "$FX/header-only.txt" --proc-root "$T/tw/web" --prom
+cp "$T/out" "$T/tw/web.prom"
+check prom/time-wait-client 0 'sample "sockfd_tcp_time_wait 20007" &&
+	[ "$(grep -m1 "^sockfd_tcp_time_wait_ephemeral{" $T/out)" = "sockfd_tcp_time_wait_ephemeral{local_addr=\"10.0.0.1\",remote=\"10.0.0.5:443\"} 20000" ] &&
+	sample "sockfd_tcp_time_wait_ephemeral{local_addr=\"2001:db8::1\",remote=\"[2001:db8::5]:443\"} 7" &&
+	[ "$(grep -c "^sockfd_tcp_time_wait_ephemeral{" $T/out)" = 2 ]' -- \
+	"$R" -f "$FX/header-only.txt" --proc-root "$T/tw/client" --prom
+cp "$T/out" "$T/tw/client.prom"
+# --summary names the same destination, warning from half the range on
+check summary/time-wait-web 0 'has "most to one destination: 200 from 10.0.0.2 to 10.0.0.9:5432: 0.7%" &&
+	hasnt "run out of ports"' -- "$R" -f "$FX/header-only.txt" --proc-root "$T/tw/web" --summary
+check summary/time-wait-client 0 'has "most to one destination: 20000 from 10.0.0.1 to 10.0.0.5:443: 70.8%  warning: connect() to it will run out of ports"' -- \
+	"$R" -f "$FX/header-only.txt" --proc-root "$T/tw/client" --summary
+# both runs' samples, each as a series of 10 minutes, into the rules
+python3 - "$T/tw" "$RULES/sockfd.rules.yml" <<'EOF'
+import sys
+d, rules = sys.argv[1:]
+series = []
+for host in ("web", "client"):
+    for l in open("%s/%s.prom" % (d, host)):
+        if l.startswith("#") or "Inf" in l:
+            continue
+        name, value = l.rsplit(" ", 1)
+        if "{" in name:
+            name = name.replace("{", '{instance="%s",' % host, 1)
+        else:
+            name += '{instance="%s"}' % host
+        series.append("      - series: '%s'\n        values: '%sx10'\n" % (name, value.strip()))
+with open(d + "/test.yml", "w") as f:
+    f.write("rule_files: [%s]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n"
+            % rules)
+    f.writelines(series)
+    f.write("""    alert_rule_test:
+      - eval_time: 10m
+        alertname: SockfdTimeWaitFlood
+        exp_alerts:
+          - exp_labels: {severity: warning, instance: client, local_addr: 10.0.0.1, remote: "10.0.0.5:443"}
+            exp_annotations:
+              summary: "20000 TCP connections from 10.0.0.1 to 10.0.0.5:443 in TIME_WAIT on client, over half the ephemeral port range: connect() to that destination will fail with EADDRNOTAVAIL once every port is taken; reuse connections (keep-alive, pools), widen net.ipv4.ip_local_port_range, or set net.ipv4.tcp_tw_reuse=1 (connect() may then take over a TIME_WAIT connection older than a second, with TCP timestamps on; the default 2 does so only on loopback)"
+""")
+EOF
+check prom/rules-time-wait 0 'has "SUCCESS"' -- promtool test rules "$T/tw/test.yml"
 # each rule's metrics are ones the reader writes (or node_exporter's)
 check prom/rules-metrics 0 'for m in $(grep -o "sockfd_[a-z_]*" $RULES/sockfd.rules.yml | sort -u); do
 	grep -q "^# TYPE $m gauge" $PF || { echo "$m" >&2; exit 1; }; done' -- true
@@ -266,13 +387,14 @@ for name in ("net/sockstat", "net/tcp", "net/tcp6", "net/udp", "net/udp6", "sys/
     with open(src) as s, open(os.path.join(d, name), "w") as t:
         t.write(s.read())
 EOF
-# series: 4 per --top (fds and limit per process, queue and backlog per
-# listener) and 40 more
+# series: 5 per --top (fds and limit per process, queue, backlog and
+# connections per listener) and 40 more
 "$R" --proc-root "$T/many" --prom --top 20 >"$T/many20.prom"
 check prom/many-bounded 0 'promcheck $T/out && [ "$(grep -c "^sockfd_process_fds{" $T/out)" = 10 ] &&
 	[ "$(grep -c "^sockfd_listen_queue{" $T/out)" = 10 ] && sample "sockfd_processes 10000" &&
-	sample "sockfd_listeners 10000" && [ "$(grep -vc "^#" $T/out)" -le 80 ] &&
-	[ $(($(grep -vc "^#" $T/many20.prom) - $(grep -vc "^#" $T/out))) = 40 ] &&
+	[ "$(grep -c "^sockfd_listen_connections{" $T/out)" = 10 ] &&
+	sample "sockfd_listeners 10000" && [ "$(grep -vc "^#" $T/out)" -le 90 ] &&
+	[ $(($(grep -vc "^#" $T/many20.prom) - $(grep -vc "^#" $T/out))) = 50 ] &&
 	sample "sockfd_listen_queue{proto=\"tcp\",local=\"0.0.0.0:10128\",comm=\"worker128\",netns=\"4026531840\"} 128" &&
 	[ "$(grep -m1 "^sockfd_process_fds{" $T/out)" = "sockfd_process_fds{comm=\"worker4321\",pid=\"6321\"} 7" ] &&
 	sample "sockfd_process_fd_limit{comm=\"worker4321\",pid=\"6321\"} 7"' -- \

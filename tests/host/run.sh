@@ -1,7 +1,8 @@
 #!/bin/bash
 # Host tests of the sockfd reader (tools/), on fixture files: every option,
 # every escape, malformed input, JSON checked by python3's json parser,
-# --summary and explain over a fake /proc tree, --watch, install, speed and
+# --summary and explain over a fake /proc tree, --watch, install, the
+# reference pages against the code (man.sh), speed and
 # peak memory on 100,000 lines, and a fuzz smoke run.  The reader under test
 # is built with AddressSanitizer and UBSan; any sanitizer report fails the
 # check.
@@ -92,7 +93,7 @@ check version 0 '[ "$(cat $T/out)" = "sockfd $ver" ]' -- "$R" --version
 check version-short 0 'has "sockfd $ver"' -- "$R" -V
 check help 0 'for o in --file --output --no-headings --numeric --json --summary --dot --top --watch \
 	--count --proc-root --pid --comm --port --state --tcp --udp --unix --ipv4 --ipv6 \
-	--listening --netns --uid --quiet --help --version explain; do has -- "$o" || exit 1; done' -- "$R" --help
+	--listening --netns --uid --quiet --help --version explain peer; do has -- "$o" || exit 1; done' -- "$R" --help
 check help-short 0 'has "Usage:"' -- "$R" -h
 check bad-option 2 'err_has "Try '\''sockfd --help'\''"' -- "$R" --bogus
 check bad-argument 2 'err_has "unexpected argument"' -- "$R" -f "$BASIC" extra
@@ -141,6 +142,22 @@ check output-extra-col 0 'has "/system.slice/ssh\\040d.service" && has "12345678
 	"$R" -f "$FX/extra-column.txt" -o owner,service,zone
 check human-sizes 0 'has "208K" && has " root" && has " nobody" && hasnt "212992"' -- \
 	"$R" -f "$BASIC" -o owner,rcvbuf,uid
+# a TCP or unix listener's txq (backlog limit) and rxq (accept queue) are
+# counts, shown as they are; bytes (other rows, other listeners) stay sizes
+H1="pid comm fd ino netns family type proto state local remote txq rxq rmem rcvbuf wmem sndbuf uid"
+printf '%s\n' "$H1" \
+	"10 srv 3 501 1 inet stream tcp LISTEN 0.0.0.0:80 0.0.0.0:0 4096 1100 0 131072 0 16384 0" \
+	"11 srv 4 502 1 unix stream - LISTEN /run/s * 4096 2048 0 212992 0 212992 0" \
+	"12 cli 3 503 1 inet stream tcp ESTABLISHED 127.0.0.1:40000 127.0.0.1:80 4096 2048 4608 131072 0 16384 0" \
+	"13 sctpd 3 504 1 inet stream sctp LISTEN 0.0.0.0:9 0.0.0.0:0 4096 2048 0 212992 0 212992 0" \
+	>"$T/listen.txt"
+check listen-counts 0 'grep -q "^srv(10)/3 *LISTEN *4096 *1100\$" $T/out && grep -q "^srv(11)/4 *LISTEN *4096 *2048\$" $T/out &&
+	grep -q "^cli(12)/3 *ESTABLISHED *4K *2K\$" $T/out && grep -q "^sctpd(13)/3 *LISTEN *4K *2K\$" $T/out' -- \
+	"$R" -f "$T/listen.txt" -H -o owner,state,txq,rxq
+check explain/listen-counts 0 'has "accept queue 1100 connection(s) waiting (rxq), backlog limit 4096 connection(s) (txq: a count, not bytes)"' -- \
+	"$R" -f "$T/listen.txt" explain 10 3
+check explain/listen-bytes 0 'has "send queue 4096 bytes, receive queue 2048 bytes" && hasnt "accept queue"' -- \
+	"$R" -f "$T/listen.txt" explain 13 3
 check numeric 0 'has "212992" && hasnt "208K" && hasnt " root"' -- "$R" -f "$BASIC" -n -o owner,rcvbuf,uid
 check numeric-long 0 'has "1024" && hasnt "1K"' -- "$R" -f "$BASIC" --numeric -p 900 -o rxq
 check reordered 0 'lines 6 && has "sshd(1337)/4" && has "10.0.2.2:51234"' -- "$R" -f "$FX/reordered.txt"
@@ -220,9 +237,12 @@ head -n 1 "$BASIC" >"$T/reversed.txt"
 tail -n +2 "$BASIC" | tac >>"$T/reversed.txt"
 check dot-sorted 0 'cmp -s $T/out $FX/basic.dot' -- "$R" -f "$T/reversed.txt" --dot
 check dot-stdin 0 'cmp -s $T/out $FX/basic.dot' -- bash -c "'$R' --dot -f - <'$BASIC'"
-# filters choose the rows; peers are joined only inside what is drawn
+# filters choose the rows; peers are joined only inside what is drawn (one
+# process's socketpair: both ends on one side, the edge does not rank them)
 check dot-filter 0 'svg_ok && has "cluster_p1000" && hasnt "cluster_p412" &&
-	has "\"s19000\" -> \"s19001\" [style=dashed, dir=both];" && [ "$(grep -c -- "->" $T/out)" = 5 ]' -- \
+	has "\"s19000\" -> \"s19001\" [style=dashed, dir=both, constraint=false];" &&
+	[ "$(grep -c -- "\"p1000_[0-9]*\" -> \"f" $T/out)" = 4 ] && [ "$(grep -c -- "\"f[0-9]*\" -> \"s" $T/out)" = 4 ] &&
+	[ "$(grep -c -- "->" $T/out)" = 10 ]' -- \
 	"$R" -f "$BASIC" --dot -p 1000
 # loopback TCP by matching addresses, ::ffff:127.0.0.1 as 127.0.0.1
 check dot-mapped-peer 0 'svg_ok && has "\"s16001\" -> \"s17000\" [style=dashed, dir=both];"' -- \
@@ -231,6 +251,21 @@ check dot-peer-filtered-out 0 'svg_ok && hasnt "s17000" && hasnt "dashed"' -- \
 	"$R" -f "$BASIC" --dot --port 80 -4
 check dot-one-netns 0 'svg_ok && hasnt "cluster_net"' -- "$R" -f "$BASIC" --dot -t -4 --netns 4026531840
 check dot-empty 0 'svg_ok && [ "$(grep -c -- "->" $T/out)" = 0 ]' -- "$R" -f "$FX/header-only.txt" --dot
+# Graphviz's own layout (dot -Tplain, tests/host/dot-layout.py): each fd ->
+# its open file -> its socket, fds top to bottom in numeric order, the two
+# ends of each connection side by side, no two edges crossing.  tuple.txt
+# is the walkthrough's web server with three clients: the server's chains
+# on the left, the client's mirrored on the right
+check dot-tuple 0 'svg_ok && has "\"f142\" -> \"p103_3\" [dir=back];" && has "\"s142\" -> \"f142\" [dir=back];" &&
+	has "\"p100_4\" -> \"f143\";" && has "\"f143\" -> \"s143\";" && has "\"s143\" -> \"s142\" [style=dashed, dir=both];" &&
+	has "{ rank=same; \"p100_6\" -> \"p100_5\" -> \"p100_4\" -> \"p100_3\" [style=invis]; }"' -- \
+	"$R" -f "$FX/tuple.txt" --dot
+for fx in tuple:7:7:7:3 peers:12:11:11:3 basic:21:20:20:2; do
+	IFS=: read -r name fds files socks pairs <<<"$fx"
+	"$R" -f "$FX/$name.txt" --dot >"$T/$name.dot" 2>/dev/null || true
+	check "dot-layout/$name" 0 "has \"layout ok: $fds fds, $files open files, $socks sockets, $pairs connection(s) side by side, 0 crossings\"" -- \
+		python3 "$HERE/dot-layout.py" "$T/$name.dot"
+done
 check dot-live 0 'svg_ok && has "digraph sockfd"' -- "$R" --proc-root "$PROC" --dot
 check dot-json 2 'err_has "--dot cannot be combined"' -- "$R" -f "$BASIC" --dot -j
 check dot-summary 2 'err_has "--dot cannot be combined"' -- "$R" -f "$BASIC" --dot --summary
@@ -238,6 +273,49 @@ check dot-watch 2 'err_has "--dot cannot be combined"' -- "$R" --dot -w 1
 check dot-output 2 'err_has "--dot cannot be combined"' -- "$R" -f "$BASIC" --dot -o pid
 check dot-explain 2 'err_has "explain takes no"' -- "$R" -f "$BASIC" --dot explain 1 45
 check dot-malformed 1 'svg_ok && has "cluster_p412"' -- "$R" -f "$FX/malformed.txt" --dot
+
+# ---- -o peer: the other end of each socket on this machine (peer.txt) ----
+# a unix socketpair whose one end three fds hold (two processes: fork or
+# SCM_RIGHTS), loopback TCP, one 4-tuple in two network namespaces (each
+# pairs inside its own), a connection across namespaces (no peer claimed),
+# connected UDP with an IPv4-mapped end, a TCP self-connect, a unix peer
+# inode that no fd holds
+PEER=$FX/peer.txt
+check peer/table 0 'grep -q "^parent(10)/3  *100 child(11)/4,third(12)/5,third(12)/7\$" $T/out &&
+	grep -q "^third(12)/7  *101 parent(10)/3\$" $T/out && grep -q "^orphan(13)/3  *102 -\$" $T/out &&
+	grep -q "^server(20)/3  *200 -\$" $T/out && grep -q "^server(20)/4  *201 client(21)/3\$" $T/out &&
+	grep -q "^client(21)/3  *202 server(20)/4\$" $T/out && grep -q "^server(30)/3  *300 client(31)/3\$" $T/out &&
+	grep -q "^client(31)/3  *301 server(30)/3\$" $T/out && grep -q "^veth\\\\040a(40)/3  *400 -\$" $T/out &&
+	grep -q "^veth-b(41)/3  *401 -\$" $T/out && grep -q "^dns(50)/3  *500 resolver(51)/3\$" $T/out &&
+	grep -q "^resolver(51)/3  *501 dns(50)/3\$" $T/out && grep -q "^self(60)/3  *600 -\$" $T/out && lines 16' -- \
+	"$R" -f "$PEER" -o owner,ino,peer
+check peer/append 0 'head -1 $T/out | grep -q "REMOTE  *PEER\$" && grep -q "^curl(900)/5 .* nginx\\\\040worker(801)/7\$" $T/out &&
+	grep -q "^nginx\\\\040worker(801)/7 .* curl(900)/5\$" $T/out && grep -q "^app(1000)/3 .* app(1000)/4\$" $T/out' -- \
+	"$R" -f "$BASIC" -o +peer
+# the join spans the whole input, not only the rows the filters keep
+check peer/filtered 0 'lines 1 && grep -q "^client(21)/3  *server(20)/4\$" $T/out' -- "$R" -f "$PEER" -H -o owner,peer -p 21
+check peer/case 0 'head -1 $T/out | grep -q "^OWNER  *PEER\$"' -- "$R" -f "$PEER" -o owner,Peer -p 10
+check peer/json 0 'py "[r[\"peer\"] for r in d if r[\"pid\"] == 10] == [[{\"pid\": 11, \"comm\": \"child\", \"fd\": 4, \"ino\": 101},
+	{\"pid\": 12, \"comm\": \"third\", \"fd\": 5, \"ino\": 101}, {\"pid\": 12, \"comm\": \"third\", \"fd\": 7, \"ino\": 101}]] and
+	[r[\"peer\"] for r in d if (r[\"pid\"], r[\"fd\"]) in ((13, 3), (20, 3), (40, 3), (41, 3), (60, 3))] == [None] * 5 and
+	[r[\"peer\"][0][\"comm\"] for r in d if r[\"pid\"] == 51] == [\"dns\"] and
+	[r[\"peer\"] for r in d if r[\"pid\"] == 41] == [None]"' -- "$R" -f "$PEER" -j -o pid,fd,peer
+check peer/json-escapes 0 'py "[r[\"peer\"][0][\"comm\"] for r in d] == [\"nginx worker\"]"' -- \
+	"$R" -f "$BASIC" -j -o owner,peer -p 900
+check peer/no-peer-column-streams 0 'hasnt PEER' -- "$R" -f "$PEER" -o +uid
+check peer/explain-unix 0 'has "peer socket inode 101 (open as child(11)/4, third(12)/5, third(12)/7), state ESTABLISHED"' -- \
+	"$R" -f "$PEER" explain 10 3
+check peer/explain-tcp 0 'has "-> peer: socket inode 201 (open as server(20)/4), local and remote swapped, in net:[1]"' -- \
+	"$R" -f "$PEER" explain 21 3
+check peer/explain-other-netns 0 'has "-> peer: no socket with an fd on this machine has local and remote swapped in net:[3]"' -- \
+	"$R" -f "$PEER" explain 41 3
+check peer/explain-listen 0 'hasnt "-> peer:"' -- "$R" -f "$PEER" explain 20 3
+# --dot draws the same pairs (the same join): one dashed edge per pair
+check peer/dot 0 'svg_ok && [ "$(grep -c dashed $T/out)" = 4 ] && has "\"s100\" -> \"s101\" [style=dashed, dir=both];" &&
+	has "\"s201\" -> \"s202\" [style=dashed, dir=both];" && has "\"s300\" -> \"s301\" [style=dashed, dir=both];" &&
+	has "\"s500\" -> \"s501\" [style=dashed, dir=both];" && hasnt "\"s400\" -> \"s401\""' -- "$R" -f "$PEER" --dot
+check peer/watch 0 '[ "$(grep -c "^  client(21)/3 .* server(20)/4\$" $T/out)" = 2 ]' -- \
+	"$R" -f "$PEER" -o owner,peer -w 0.05 --count 2
 
 # ---- malformed input ----
 check malformed 1 'lines 3 && has "sshd(412)/3" && has "sshd(418)/3"' -- "$R" -f "$FX/malformed.txt"
@@ -478,12 +556,73 @@ check explain/tcp 0 'has "fd 5 of curl (pid 900)" &&
 	has "-> socket inode 17000 (sockfs), owner uid 1000, network namespace net:[4026531840]" &&
 	has "-> socket: family inet6 (IPv6), type stream (a connected byte stream), protocol tcp" &&
 	has "-> connection: local [::ffff:127.0.0.1]:45678, remote [::ffff:127.0.0.1]:80, state ESTABLISHED" &&
-	has "send queue 0 bytes, receive queue 1024 bytes" && has "receive memory 2304 of 131072 bytes"' -- "${E[@]}" 900 5
+	has "send queue 0 bytes, receive queue 1024 bytes" && has "rmem 2304 of rcvbuf 131072 bytes (sk_rmem_alloc:" &&
+	has "wmem 0 bytes (sk_wmem_alloc: handed down toward the device, not yet freed; unix: not yet read by the peer), sndbuf 16384 bytes"' -- "${E[@]}" 900 5
+check explain/kernel-hops 0 'has "kernel: task->files (struct files_struct), ->fdt (struct fdtable), ->fd[5] (struct file)" &&
+	has "kernel: file->private_data (struct socket" && has "kernel: sock->sk (struct sock" &&
+	has "kernel: inet_sk(sk) (struct inet_sock: addresses, ports), tcp_sk(sk)"' -- "${E[@]}" 900 5
+check explain/kernel-hops-unix 0 'has "kernel: unix_sk(sk) (struct unix_sock" && hasnt "inet_sk"' -- "${E[@]}" 1000 3
+# each "kernel:" hop ends "[Chain, step N: F()]": module/ has a comment
+# "Chain, step N" right above the definition of F, and the structures the
+# hop names are among those that comment names; a TCP socket's explain
+# shows steps 1 to 4, every step module/ has
+cat >"$T/chain.py" <<'PY'
+import glob, re, sys
+top, tcp, unix = sys.argv[1:]
+VOCAB = r"\b(task_struct|pid|files_struct|fdtable|file|socket|sock|inet_sock|tcp_sock|unix_sock)\b"
+steps = {}    # N -> {function under a "Chain, step N" comment: the words of that comment}
+for path in glob.glob(top + "/module/*.c"):
+    lines = open(path).read().splitlines()
+    for i, l in enumerate(lines):
+        m = re.search(r"Chain, step (\d+)", l)
+        if not m:
+            continue
+        text = [l]
+        for k in range(i + 1, len(lines)):          # the rest of its paragraph
+            if not re.match(r"^ \* \S", lines[k]):
+                break
+            text.append(lines[k])
+        for k in range(i + 1, len(lines)):          # the function it stands above
+            d = re.match(r"^[a-z].*?\b(\w+)\(", lines[k])
+            if d:
+                fn = d.group(1) + "()"
+                break
+        steps.setdefault(int(m.group(1)), {}).setdefault(fn, set()).update(
+            re.findall(VOCAB, " ".join(text)))
+bad = []
+for out in (tcp, unix):
+    seen = set()
+    for l in open(out):
+        if not l.startswith("     kernel: "):     # a hop (not "-> kernel: cookie")
+            continue
+        m = re.search(r"\[Chain, step (\d+): (\w+\(\))\]$", l.rstrip())
+        if not m:
+            bad.append("no [Chain, step N: F()]: " + l.strip())
+            continue
+        n, fn = int(m.group(1)), m.group(2)
+        seen.add(n)
+        if fn not in steps.get(n, {}):
+            bad.append("step %d: %s is not under a 'Chain, step %d' comment (%s)"
+                       % (n, fn, n, sorted(steps.get(n, {}))))
+            continue
+        hop = l.split("[Chain")[0]
+        named = set(re.findall(VOCAB, hop)) | set(re.findall(r"struct (\w+)", hop))
+        if not named or not named <= steps[n][fn]:
+            bad.append("step %d names %s; the comment above %s names %s"
+                       % (n, sorted(named), fn, sorted(steps[n][fn])))
+    if seen != set(steps) or len(steps) < 4:
+        bad.append("%s: steps shown %s, module/ has %s" % (out, sorted(seen), sorted(steps)))
+print("\n".join(bad) or "chain matches module/: steps %s" % sorted(steps))
+PY
+"${E[@]}" 900 5 >"$T/explain-tcp" 2>&1 || true
+"${E[@]}" 1000 3 >"$T/explain-unix" 2>&1 || true
+check explain/chain-steps 0 'has "chain matches module/: steps [1, 2, 3, 4]"' -- \
+	python3 "$T/chain.py" "$TOP" "$T/explain-tcp" "$T/explain-unix"
 check explain/unix-peer 0 'has "bound to the path /tmp/my\\040sock, peer socket inode 19001 (open as app(1000)/4)"' -- \
 	"${E[@]}" 1000 3
 check explain/unix-abstract 0 'has "bound to the abstract name @abstract\\012name, no peer, state CLOSE"' -- \
 	"${E[@]}" 1000 5
-check explain/listen 0 'has "listening on 0.0.0.0:22, state LISTEN" && has "accept queue 0 connection(s) waiting, backlog limit 128"' -- \
+check explain/listen 0 'has "listening on 0.0.0.0:22, state LISTEN" && has "accept queue 0 connection(s) waiting (rxq), backlog limit 128 connection(s)"' -- \
 	"${E[@]}" 412 3
 check explain/netlink 0 'has "family netlink" && has "protocol route" && has "netlink port id 1, destination port id 0"' -- \
 	"${E[@]}" 1 50
@@ -535,6 +674,9 @@ if command -v groff >/dev/null; then
 			groff -man -Tutf8 -ww "$TOP/man/$page"
 	done
 fi
+
+# ---- the reference pages against the code (tests/host/man.sh) ----
+. "$HERE/man.sh"
 
 # ---- speed: 100,000 lines with the optimised build ----
 python3 - "$T/big.txt" <<'EOF'

@@ -1,15 +1,16 @@
 #!/bin/bash
 # kernels.sh NAME: resolves a test kernel name to the lines
 #   VMLINUZ=/path/to/bzImage  KDIR=/path/to/build/tree  KVER=release
-# NAME is 6.1 or 6.12 (the newest installed Debian kernel of that series), or
+# NAME is 5.10, 6.1 or 6.12 (the newest installed Debian kernel of that series), or
 # debug (KASAN) or kcsan (KCSAN), built by `build-debug-kernel.sh NAME`, whose
 # last stdout line is its directory.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
-[ $# = 1 ] || die "usage: kernels.sh 6.1|6.12|debug|kcsan"
+[ $# = 1 ] || die "usage: kernels.sh 5.10|6.1|6.12|debug|kcsan"
 
 case $1 in
+5.10) pattern='5.10.*-amd64' ;;
 6.1)  pattern='6.1.*-amd64' ;;
 6.12) pattern='6.12.*+deb12-amd64' ;;
 debug | kcsan)
@@ -30,7 +31,7 @@ debug | kcsan)
 	kver=$(cat "$kdir/include/config/kernel.release")
 	printf 'VMLINUZ=%s\nKDIR=%s\nKVER=%s\n' "$vmlinuz" "$kdir" "$kver"
 	exit 0 ;;
-*) die "unknown kernel '$1' (known: 6.1 6.12 debug kcsan)" ;;
+*) die "unknown kernel '$1' (known: 5.10 6.1 6.12 debug kcsan)" ;;
 esac
 
 # Newest release of the series that has both the image and the headers.

@@ -13,8 +13,9 @@
 # "<!-- capture NAME -->" and "<!-- end capture -->" in docs/walkthrough.md
 # (as a code block), and each graph becomes docs/walkthrough-NAME.svg
 # (Graphviz: dot -Tsvg). A block or a figure the document does not use, or a
-# marker without a block, is an error. Values that differ from run to run
-# (pids, inodes, ports) differ; everything else is the same on every run.
+# marker without a block, is an error. Pids, inodes, ports, timers and the
+# sizes that depend on timing differ from run to run (docs/walkthrough.md's
+# introduction says which); states and counts of sockets and fds do not.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 

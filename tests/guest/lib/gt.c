@@ -639,6 +639,33 @@ unsigned long long gt_fd_sock_ino(pid_t pid, int fd)
 	return link_ino(proc_path(p, sizeof(p), pid, rest), "socket:");
 }
 
+bool gt_fdinfo_ptrace_rule(void)
+{
+	struct stat st;
+
+	return !stat("/proc/self/fdinfo", &st) && (st.st_mode & 0777) == 0555;
+}
+
+int gt_ptrace_refused(pid_t pid)
+{
+	char p[64], buf[PATH_MAX];
+	bool refused;
+	DIR *d;
+
+	if (gt_fdinfo_ptrace_rule()) {
+		d = opendir(proc_path(p, sizeof(p), pid, "fdinfo"));
+		if (d)
+			closedir(d);
+		refused = !d;
+	} else {
+		refused = readlink(proc_path(p, sizeof(p), pid, "exe"), buf,
+				   sizeof(buf)) < 0 && errno != ENOENT;
+	}
+	if (!refused)
+		return 0;
+	return errno == EACCES || errno == EPERM ? 1 : -1;
+}
+
 unsigned long long gt_fstat_ino(int fd)
 {
 	struct stat st;
@@ -839,6 +866,41 @@ long gt_outq(int fd)
 	return v;
 }
 
+int gt_send_fd(int sock, int fd)
+{
+	char c = 0, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &c, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	cm = CMSG_FIRSTHDR(&mh);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &mh, 0) == 1 ? 0 : -1;
+}
+
+int gt_recv_fd(int sock, int flags)
+{
+	char c, cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &c, 1 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &mh, flags) != 1)
+		return -1;
+	cm = CMSG_FIRSTHDR(&mh);
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
 int gt_sockopt_int(int fd, int opt)
 {
 	int v = 0;
@@ -865,7 +927,7 @@ int gt_meminfo(int fd, struct gt_meminfo *m)
 	m->drops = mi[8];	/* SK_MEMINFO_DROPS */
 	/* SK_MEMINFO_FWD_ALLOC 4, WMEM_QUEUED 5, OPTMEM 6, BACKLOG 7 */
 	m->fwd_alloc = (int32_t)mi[4];
-	m->wmem_queued = (int32_t)mi[5];
+	m->wmem_queued = mi[5];
 	m->optmem = (int32_t)mi[6];
 	m->backlog = (int32_t)mi[7];
 	return 0;
@@ -1510,7 +1572,7 @@ int gt_expect(struct gt_want *w, pid_t pid, int fd)
 		want_default(w, GT_WMEM, "%lu", mi.wmem);
 		want_default(w, GT_SNDBUF, "%lu", mi.sndbuf);
 		want_default(w, GT_DROPS, "%lu", mi.drops);
-		want_default(w, GT_WMEM_QUEUED, "%ld", mi.wmem_queued);
+		want_default(w, GT_WMEM_QUEUED, "%lu", mi.wmem_queued);
 		want_default(w, GT_FWD_ALLOC, "%ld", mi.fwd_alloc);
 		want_default(w, GT_OPTMEM, "%ld", mi.optmem);
 		want_default(w, GT_BACKLOG, "%ld", mi.backlog);

@@ -191,6 +191,23 @@ size_t gt_unescape(const char *in, char *out);
  * 0 if the link is not a socket or on error. */
 unsigned long long gt_fd_sock_ino(pid_t pid, int fd);
 
+/* Does /proc/PID/fdinfo follow the kernel's ptrace read rule
+ * (ptrace_may_access(PTRACE_MODE_READ_FSCREDS)), as in 6.1 and later
+ * (mode 0555, fs/proc/fd.c proc_fdinfo_permission())? 5.10's is mode 0500:
+ * only its owner (task_dump_owner()) opens it, and it has no "ino:" line. */
+bool gt_fdinfo_ptrace_rule(void);
+
+/* The kernel's ptrace read rule for this process on PID: 1 refused (EACCES
+ * or EPERM), 0 allowed, -1 neither (the process is gone...). Asked of
+ * opendir(/proc/PID/fdinfo) where it follows the rule, else of
+ * readlink(/proc/PID/exe), which applies the same
+ * ptrace_may_access(PTRACE_MODE_READ_FSCREDS) first in every kernel
+ * (fs/proc/base.c proc_pid_readlink(), proc_fd_access_allowed()); ENOENT
+ * after it (a kernel thread has no exe) is an allowed one. (Not the
+ * /proc/PID/ns links: 5.10's proc_ns_readlink() returns 0 bytes, no
+ * error, when it refuses.) */
+int gt_ptrace_refused(pid_t pid);
+
 /* st_ino of fstat(fd) (own process). 0 on error. */
 unsigned long long gt_fstat_ino(int fd);
 
@@ -205,6 +222,12 @@ unsigned long long gt_sock_netns_ino(int fd);
  * pid or the calling thread's tid (0 = self) it is a dup in the calling
  * thread's fd table. The caller closes it. -1 on error. */
 int gt_grab_fd(pid_t pid, int fd);
+
+/* Pass fd over the unix socket sock (SCM_RIGHTS, one byte of data);
+ * 0 or -1.  gt_recv_fd() returns the received fd (flags: recvmsg()'s,
+ * e.g. MSG_CMSG_CLOEXEC) or -1. */
+int gt_send_fd(int sock, int fd);
+int gt_recv_fd(int sock, int flags);
 
 /* Task comm from /proc/PID/comm (pid 0 = self) without the final '\n',
  * escaped as the format requires. Returns out or NULL. out: 4*16+1 bytes. */
@@ -244,11 +267,13 @@ long gt_outq(int fd);
  * SO_TYPE, SO_PROTOCOL, SO_ACCEPTCONN, ...); -1 on error. */
 int gt_sockopt_int(int fd, int opt);
 
-/* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf, drops. */
+/* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf, drops,
+ * wmem_queued (sk_wmem_queued: the send queue's memory), and fwd_alloc,
+ * optmem and backlog. */
 struct gt_meminfo {
-	unsigned long rmem, rcvbuf, wmem, sndbuf, drops;
-	/* SK_MEMINFO_WMEM_QUEUED, FWD_ALLOC, OPTMEM, BACKLOG: ints */
-	long wmem_queued, fwd_alloc, optmem, backlog;
+	unsigned long rmem, rcvbuf, wmem, sndbuf, drops, wmem_queued;
+	/* SK_MEMINFO_FWD_ALLOC, OPTMEM, BACKLOG: ints */
+	long fwd_alloc, optmem, backlog;
 };
 int gt_meminfo(int fd, struct gt_meminfo *m);
 
