@@ -437,7 +437,7 @@ fail:
 char *gt_mask_moving(const char *text, size_t len, size_t *outlen)
 {
 	static const char *const moving[] = { "lastsnd", "lastrcv", "lastack",
-					      "fds" };
+					      "fds", "fwd_alloc" };
 	bool mask[GT_NCOLS + 64] = { false };
 	char *out = malloc(len + 1), *o = out;
 	size_t i = 0, f = 0, m;

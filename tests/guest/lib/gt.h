@@ -142,8 +142,10 @@ struct gt_table *gt_parse(const char *text, size_t len);
  * A malloc'ed copy of /proc/sockfd text with the fields of the columns
  * that move between two reads of a quiet system replaced by "#": the ms
  * since a TCP connection's last send, receive and ACK (lastsnd, lastrcv,
- * lastack) and the open fds of a reader's own table (fds: one more while
- * it has the file open). Columns are found by the header's names; every
+ * lastack), the open fds of a reader's own table (fds: one more while
+ * it has the file open) and the memory a socket reserved ahead
+ * (fwd_alloc: 5.10 gives an idle TCP socket's back later; walk_scale saw
+ * 40 then 0). Columns are found by the header's names; every
  * other byte is kept. *outlen gets its length. NULL when out of memory.
  * For tests that compare two reads byte for byte.
  */
