@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * sockfd: /proc/sockfd lists every file descriptor of every process that
- * refers to a socket. This header joins its four parts:
+ * refers to a socket. This header joins its parts:
  *   sockfd_proc.c   the proc entry, open and release
  *   sockfd_perm.c   who may see which task: the rule and "unprivileged"
  *   sockfd_walk.c   the walk over tasks and fds, with its resume cursor
- *   sockfd_format.c one line per socket, one function per family
+ *   sockfd_line.c   one line per socket: the columns every socket has,
+ *                   with the line builder of sockfd_line.h
+ *   sockfd_inet.c   inet and inet6, and TCP's columns
+ *   sockfd_unix.c   unix
+ *   sockfd_other.c  netlink, packet, vsock and the rest
  * Kernel-version differences live in sockfd_compat.h only.
  *
  * The chain a line follows, from a process to its connection (each step
@@ -65,6 +69,10 @@ struct sockfd_owner {
 	/* A task's sockets mostly share one network namespace and uid. */
 	struct sockfd_memo netns;	/* by inode number */
 	struct sockfd_memo uid;		/* by kuid, in the reader's user ns */
+	/* The fd table's open fds and the soft RLIMIT_NOFILE, if @task_set. */
+	bool task_set;
+	unsigned int fds;
+	unsigned long nofile;
 };
 
 /*
@@ -120,9 +128,10 @@ bool sockfd_may_see_task(const struct sockfd_iter *iter,
 extern const struct seq_operations sockfd_seq_ops;
 int sockfd_walk_init(void);
 
-/* sockfd_format.c */
+/* sockfd_line.c (sockfd_format_in4/in6: sockfd_inet.c) */
 void sockfd_show_header(struct seq_file *m);
 void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm);
+void sockfd_owner_task(struct sockfd_owner *o, struct task_struct *task);
 int sockfd_show_socket(struct seq_file *m, struct sockfd_owner *o,
 		       unsigned int fd, struct file *file, struct socket *sock);
 int sockfd_show_line(struct seq_file *m, struct sockfd_owner *o,
@@ -134,7 +143,7 @@ size_t sockfd_escape(char *buf, const char *s, size_t len);
 int sockfd_format_in4(char *buf, __be32 addr);
 int sockfd_format_in6(char *buf, const struct in6_addr *a);
 /*
- * Every name below is shorter than this; sockfd_format.c copies a name
+ * Every name below is shorter than this; sockfd_puts() copies a name
  * (or a number's prefix) of at most this many bytes.
  */
 #define SOCKFD_SHORT_MAX	16
@@ -154,16 +163,20 @@ int sockfd_format_in6(char *buf, const struct in6_addr *a);
  */
 #define SOCKFD_ADDR_MAX	(1 + SOCKFD_IN6_LEN - 1 + sizeof("]:65535") - 1)
 
+/* A congestion control name, TCP_CA_NAME_MAX - 1 bytes, escaped. */
+#define SOCKFD_CC_MAX	(4 * 15)
+
 /*
  * The columns of /proc/sockfd, in file order; later versions may only
- * append (format 2 begins at cookie). For each: its name in the header,
+ * append (format 2 begins at cookie, format 3 at bytes_sent). For each: its name in the header,
  * the width it is padded to (for `cat`; never truncated), and the longest
  * text the formatter writes in it, escaped text aside (comm, unix and
  * interface names: checked as they are written). This table is the one
- * place that gives the columns' names, widths and lengths: the header,
- * sockfd_format.c's table and the line's room (SOCKFD_LINE_ROOM) are made
- * from it. Each SOCKFD_COL(id, name, width, max, next) holds the columns
- * after it in @next, SOCKFD_COL_END after the last: the user defines both.
+ * place that gives the columns' names, widths and lengths: the header
+ * (sockfd_line.c's names), the padding (sockfd_col_width(), sockfd_line.h)
+ * and the line's room (SOCKFD_LINE_ROOM) are made from it. Each
+ * SOCKFD_COL(id, name, width, max, next) holds the columns after it in
+ * @next, SOCKFD_COL_END after the last: the user defines both.
  */
 #define SOCKFD_COLUMNS							\
 	SOCKFD_COL(PID, "pid", 7, SOCKFD_DEC_S32,			\
@@ -191,8 +204,31 @@ int sockfd_format_in6(char *buf, const struct in6_addr *a);
 	SOCKFD_COL(TIMER, "timer", 17, SOCKFD_SHORT_MAX + 1 + SOCKFD_DEC_U32, \
 	SOCKFD_COL(RETRANS, "retrans", 7, SOCKFD_PAIR_U32,		\
 	SOCKFD_COL(RTT, "rtt", 13, SOCKFD_PAIR_U32,			\
-	SOCKFD_COL(CWND, "cwnd", 0, SOCKFD_PAIR_U32,			\
-	SOCKFD_COL_END)))))))))))))))))))))))))
+	SOCKFD_COL(CWND, "cwnd", 9, SOCKFD_PAIR_U32,			\
+	/* format 3: TCP_INFO's counters, rates and algorithm */	\
+	SOCKFD_COL(BYTES_SENT, "bytes_sent", 10, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(BYTES_ACKED, "bytes_acked", 11, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(BYTES_RECEIVED, "bytes_received", 14, SOCKFD_DEC_U64, \
+	SOCKFD_COL(BYTES_RETRANS, "bytes_retrans", 13, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(SEGS_OUT, "segs_out", 8, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(SEGS_IN, "segs_in", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(LASTSND, "lastsnd", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(LASTRCV, "lastrcv", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(LASTACK, "lastack", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(NOTSENT, "notsent", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(MIN_RTT, "min_rtt", 7, SOCKFD_DEC_U32,		\
+	SOCKFD_COL(DELIVERY_RATE, "delivery_rate", 13, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(PACING_RATE, "pacing_rate", 11, SOCKFD_DEC_U64,	\
+	SOCKFD_COL(CC, "cc", 7, SOCKFD_CC_MAX,				\
+	/* format 3: what SO_MEMINFO adds, for every socket */		\
+	SOCKFD_COL(WMEM_QUEUED, "wmem_queued", 11, SOCKFD_DEC_S32,	\
+	SOCKFD_COL(FWD_ALLOC, "fwd_alloc", 9, SOCKFD_DEC_S32,		\
+	SOCKFD_COL(OPTMEM, "optmem", 6, SOCKFD_DEC_S32,		\
+	SOCKFD_COL(BACKLOG, "backlog", 7, SOCKFD_DEC_S32,		\
+	/* format 3: the fd table's task, as for pid and comm */	\
+	SOCKFD_COL(FDS, "fds", 5, SOCKFD_DEC_U32,			\
+	SOCKFD_COL(NOFILE, "nofile", 0, SOCKFD_DEC_U64,		\
+	SOCKFD_COL_END)))))))))))))))))))))))))))))))))))))))))))))
 
 /* The columns, in file order: as SOCKFD_COLUMNS lists them. */
 enum sockfd_col {
@@ -201,14 +237,20 @@ enum sockfd_col {
 	COL_RMEM, COL_RCVBUF, COL_WMEM, COL_SNDBUF, COL_UID,
 	/* format 2 */
 	COL_COOKIE, COL_CGROUP, COL_DROPS, COL_TIMER, COL_RETRANS, COL_RTT,
-	COL_CWND, COL_COUNT
+	COL_CWND,
+	/* format 3 */
+	COL_BYTES_SENT, COL_BYTES_ACKED, COL_BYTES_RECEIVED, COL_BYTES_RETRANS,
+	COL_SEGS_OUT, COL_SEGS_IN, COL_LASTSND, COL_LASTRCV, COL_LASTACK,
+	COL_NOTSENT, COL_MIN_RTT, COL_DELIVERY_RATE, COL_PACING_RATE, COL_CC,
+	COL_WMEM_QUEUED, COL_FWD_ALLOC, COL_OPTMEM, COL_BACKLOG, COL_FDS,
+	COL_NOFILE, COL_COUNT
 };
 
 /*
  * What a line may write past the end of the column it is in: padding goes
  * in whole 8-byte words, up to the width and the space rounded up to 8
  * (24 for the widest column, 21), and a memo's text is copied whole
- * (struct sockfd_memo: 24 bytes). sockfd_format.c checks both at build
+ * (struct sockfd_memo: 24 bytes). sockfd_show_header() checks both at build
  * time.
  */
 #define SOCKFD_LINE_SLACK	24
@@ -216,7 +258,7 @@ enum sockfd_col {
 /*
  * A line begins only with this many bytes free in the seq_file's buffer:
  * room for all of it but its escaped text, which is checked as it is
- * written (sockfd_format.c). Each column takes at most its width, its
+ * written (sockfd_line.h). Each column takes at most its width, its
  * longest text or its name, whichever is longest (the size of a union of
  * the three: a constant expression, which max() is not in every kernel),
  * and a space (the newline after the last); then SOCKFD_LINE_SLACK.

@@ -282,4 +282,22 @@ static inline bool sockfd_tcp_keepalive_pending(struct sock *sk,
 	return true;
 }
 
+/* ---- Format 3 (issue 22): added by the i22-fmt3 branch ------------------ */
+
+/*
+ * sockfd_sk_forward_alloc - @sk's forward-allocated memory, as
+ * sk_get_meminfo() reports it in SK_MEMINFO_FWD_ALLOC: through
+ * sk_forward_alloc_get() where the kernel has it (5.15 to 6.x: MPTCP adds
+ * its own part), else the field (5.10, and 7.x, which dropped the helper).
+ * Lockless there too: a racing line shows either value.
+ */
+static inline int sockfd_sk_forward_alloc(const struct sock *sk)
+{
+#ifdef SOCKFD_HAVE_SK_FORWARD_ALLOC_GET
+	return sk_forward_alloc_get(sk);
+#else
+	return READ_ONCE(sk->sk_forward_alloc);
+#endif
+}
+
 #endif /* _SOCKFD_COMPAT_H */

@@ -5,7 +5,7 @@
  * Reading goes open -> cursor -> task -> fd -> socket -> line:
  * sockfd_open() pins the pid namespace and the opener; sockfd_walk.c moves
  * the cursor over tasks and their fds, asking sockfd_perm.c which tasks the
- * opener may see; sockfd_format.c prints each socket.
+ * opener may see; sockfd_line.c prints each socket.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

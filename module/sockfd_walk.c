@@ -374,6 +374,7 @@ static struct sockfd_entry *sockfd_find(struct sockfd_iter *iter)
 			/* Once per task and read(), not per line. */
 			get_task_comm(comm, e->task);
 			sockfd_owner_set(&e->owner, iter->tid, comm);
+			sockfd_owner_task(&e->owner, e->task);
 		}
 		e->file = sockfd_get_socket_file(e->task, &iter->fd, &e->sock);
 		if (e->file)

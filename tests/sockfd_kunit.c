@@ -67,7 +67,7 @@ MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 #define KU_ADDR(a) ((struct sockaddr *)(a))
 #endif
 
-#define KU_NCOLS 25	/* columns of format version 2 */
+#define KU_NCOLS 45	/* columns of format version 3 */
 #define KU_LINE_MAX 1024
 
 /* ------------------------------------------------------------------ */
@@ -272,15 +272,33 @@ static void ku_expect_common(struct kunit *test, const struct ku_line *l,
 	/* sock_create_kern() sockets belong to the test thread: root. */
 	ku_expect_col(test, l, "uid", "0");
 	ku_expect_ids(test, l, sock);
+	/* What SO_MEMINFO adds (sk_get_meminfo()); nothing queued yet. */
+	ku_expect_num(test, l, "wmem_queued", READ_ONCE(sk->sk_wmem_queued));
+	ku_expect_num(test, l, "fwd_alloc", sockfd_sk_forward_alloc(sk));
+	ku_expect_num(test, l, "optmem", atomic_read(&sk->sk_omem_alloc));
+	ku_expect_num(test, l, "backlog", READ_ONCE(sk->sk_backlog.len));
 }
 
-/* The TCP-only columns of a line that has no TCP connection. */
+/* The TCP-only columns of a line that has no TCP connection, cc aside. */
+static void ku_expect_no_conn(struct kunit *test, const struct ku_line *l)
+{
+	static const char *const cols[] = {
+		"timer", "retrans", "rtt", "cwnd", "bytes_sent", "bytes_acked",
+		"bytes_received", "bytes_retrans", "segs_out", "segs_in",
+		"lastsnd", "lastrcv", "lastack", "notsent", "min_rtt",
+		"delivery_rate", "pacing_rate",
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(cols); i++)
+		ku_expect_col(test, l, cols[i], "-");
+}
+
+/* The TCP-only columns of a line that is not TCP. */
 static void ku_expect_no_tcp(struct kunit *test, const struct ku_line *l)
 {
-	ku_expect_col(test, l, "timer", "-");
-	ku_expect_col(test, l, "retrans", "-");
-	ku_expect_col(test, l, "rtt", "-");
-	ku_expect_col(test, l, "cwnd", "-");
+	ku_expect_no_conn(test, l);
+	ku_expect_col(test, l, "cc", "-");
 }
 
 /* ------------------------------------------------------------------ */
@@ -472,7 +490,11 @@ static void sockfd_test_header(struct kunit *test)
 		"pid", "comm", "fd", "ino", "netns", "family", "type", "proto",
 		"state", "local", "remote", "txq", "rxq", "rmem", "rcvbuf",
 		"wmem", "sndbuf", "uid", "cookie", "cgroup", "drops", "timer",
-		"retrans", "rtt", "cwnd",
+		"retrans", "rtt", "cwnd", "bytes_sent", "bytes_acked",
+		"bytes_received", "bytes_retrans", "segs_out", "segs_in",
+		"lastsnd", "lastrcv", "lastack", "notsent", "min_rtt",
+		"delivery_rate", "pacing_rate", "cc", "wmem_queued",
+		"fwd_alloc", "optmem", "backlog", "fds", "nofile",
 	};
 	struct ku_header h;
 	int i;
@@ -609,8 +631,60 @@ static void sockfd_test_tcp_listen(struct kunit *test)
 	ku_expect_col(test, &l, "remote", "0.0.0.0:0");
 	ku_expect_col(test, &l, "txq", "7");
 	ku_expect_col(test, &l, "rxq", "0");
-	ku_expect_no_tcp(test, &l);	/* a listener has no connection */
+	ku_expect_no_conn(test, &l);	/* a listener has no connection */
+	/* but an algorithm, as TCP_CONGESTION answers */
+	ku_expect_col(test, &l, "cc", inet_csk(sock->sk)->icsk_ca_ops->name);
+	/* no task given (sockfd_owner_task()): "-" */
+	ku_expect_col(test, &l, "fds", "-");
+	ku_expect_col(test, &l, "nofile", "-");
 	sock_release(sock);
+}
+
+/*
+ * The format 3 TCP columns of @sk set by hand (on a socket nothing else
+ * uses), against the values tcp_get_info() computes from the same fields:
+ * 5 MSS of 1000 bytes in 10 ms is 500000 bytes/s; a send 2 s ago shows
+ * 2000 ms (give or take the jiffies of the test).
+ */
+static void ku_expect_tcp_info(struct kunit *test, struct sock *sk)
+{
+	struct tcp_sock *tp = tcp_sk(sk);
+	struct ku_line l;
+	unsigned int ms;
+
+	lock_sock(sk);
+	tp->bytes_sent = 1ULL << 40;
+	tp->bytes_acked = 123456789012ULL;
+	tp->bytes_received = 42;
+	tp->bytes_retrans = 7;
+	tp->segs_out = 11;
+	tp->segs_in = 12;
+	tp->lsndtime = tcp_jiffies32 - 2 * HZ;
+	tp->write_seq = tp->snd_nxt + 300;
+	tp->rtt_min.s[0].v = 77;
+	tp->rate_delivered = 5;
+	tp->rate_interval_us = 10000;
+	tp->mss_cache = 1000;
+	WRITE_ONCE(sk->sk_pacing_rate, 98765);
+	release_sock(sk);
+	ku_format(test, &l, 8, "tcp", 4, sk->sk_socket);
+	ku_expect_col(test, &l, "bytes_sent", "1099511627776");
+	ku_expect_col(test, &l, "bytes_acked", "123456789012");
+	ku_expect_col(test, &l, "bytes_received", "42");
+	ku_expect_col(test, &l, "bytes_retrans", "7");
+	ku_expect_col(test, &l, "segs_out", "11");
+	ku_expect_col(test, &l, "segs_in", "12");
+	KUNIT_EXPECT_EQ(test, kstrtouint(ku_get(test, &l, "lastsnd"), 10, &ms), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, ms >= 2000 && ms < 2000 + 1000,
+			      "lastsnd %u", ms);
+	ku_expect_col(test, &l, "notsent", "300");
+	ku_expect_col(test, &l, "min_rtt", "77");
+	ku_expect_col(test, &l, "delivery_rate", "500000");
+	ku_expect_col(test, &l, "pacing_rate", "98765");
+	lock_sock(sk);
+	tp->write_seq = tp->snd_nxt;
+	WRITE_ONCE(sk->sk_pacing_rate, ~0UL);
+	release_sock(sk);
 }
 
 /*
@@ -635,6 +709,13 @@ static void sockfd_test_tcp_info(struct kunit *test)
 	ku_expect_col(test, &l, "retrans", "0/0");
 	/* tcp_init_sock(): cwnd 10, no ssthresh yet ("-"), no RTT sample */
 	ku_expect_col(test, &l, "cwnd", "10/-");
+	ku_expect_col(test, &l, "min_rtt", "-");
+	/* never connected: no stamp of a send, receive or ACK */
+	ku_expect_col(test, &l, "lastsnd", "-");
+	ku_expect_col(test, &l, "lastack", "-");
+	ku_expect_col(test, &l, "bytes_sent", "0");
+	ku_expect_col(test, &l, "delivery_rate", "0");
+	ku_expect_col(test, &l, "cc", inet_csk(sk)->icsk_ca_ops->name);
 
 	lock_sock(sk);
 	inet_csk(sk)->icsk_retransmits = 3;
@@ -650,6 +731,7 @@ static void sockfd_test_tcp_info(struct kunit *test)
 	ku_expect_col(test, &l, "retrans", "3/17");
 	ku_expect_col(test, &l, "rtt", "1234/56");
 	ku_expect_col(test, &l, "cwnd", "20/15");
+	ku_expect_tcp_info(test, sk);
 	timer = ku_get(test, &l, "timer");
 	KUNIT_EXPECT_TRUE_MSG(test, sscanf(timer, "keepalive/%u", &ms) == 1 &&
 			      ms <= 5000, "timer %s", timer);
@@ -879,37 +961,38 @@ static void sockfd_test_unix_peers(struct kunit *test)
 	struct socket *srv = ku_sock(test, AF_UNIX, SOCK_STREAM, 0);
 	struct socket *cli = ku_sock(test, AF_UNIX, SOCK_STREAM, 0);
 	struct socket *acc;
-	struct ku_line l;
+	struct ku_line *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
 
+	KUNIT_ASSERT_NOT_NULL(test, l);
 	memcpy(sun.sun_path, name, sizeof(name) - 1);
 	KUNIT_ASSERT_EQ(test, kernel_bind(srv, KU_ADDR(&sun), len), 0);
 	KUNIT_ASSERT_EQ(test, kernel_listen(srv, 5), 0);
 	KUNIT_ASSERT_EQ(test, kernel_connect(cli, KU_ADDR(&sun), len, 0), 0);
 
-	ku_format(test, &l, 5, "srv", 3, srv);
-	ku_expect_col(test, &l, "state", "LISTEN");
-	ku_expect_col(test, &l, "local", "@sockfd-kunit-peers");
-	ku_expect_col(test, &l, "remote", "*");
-	ku_expect_col(test, &l, "txq", "5");
-	ku_expect_col(test, &l, "rxq", "1");
+	ku_format(test, l, 5, "srv", 3, srv);
+	ku_expect_col(test, l, "state", "LISTEN");
+	ku_expect_col(test, l, "local", "@sockfd-kunit-peers");
+	ku_expect_col(test, l, "remote", "*");
+	ku_expect_col(test, l, "txq", "5");
+	ku_expect_col(test, l, "rxq", "1");
 
 	KUNIT_ASSERT_EQ(test, kernel_accept(srv, &acc, 0), 0);
-	ku_format(test, &l, 5, "cli", 4, cli);
-	ku_expect_col(test, &l, "state", "ESTABLISHED");
-	ku_expect_col(test, &l, "local", "*");
-	ku_expect_num(test, &l, "remote", SOCK_INODE(acc)->i_ino);
-	ku_format(test, &l, 5, "acc", 5, acc);
-	ku_expect_col(test, &l, "state", "ESTABLISHED");
+	ku_format(test, l, 5, "cli", 4, cli);
+	ku_expect_col(test, l, "state", "ESTABLISHED");
+	ku_expect_col(test, l, "local", "*");
+	ku_expect_num(test, l, "remote", SOCK_INODE(acc)->i_ino);
+	ku_format(test, l, 5, "acc", 5, acc);
+	ku_expect_col(test, l, "state", "ESTABLISHED");
 	/* An accepted socket shares the listener's name. */
-	ku_expect_col(test, &l, "local", "@sockfd-kunit-peers");
-	ku_expect_num(test, &l, "remote", SOCK_INODE(cli)->i_ino);
-	ku_format(test, &l, 5, "srv", 3, srv);
-	ku_expect_col(test, &l, "rxq", "0");
+	ku_expect_col(test, l, "local", "@sockfd-kunit-peers");
+	ku_expect_num(test, l, "remote", SOCK_INODE(cli)->i_ino);
+	ku_format(test, l, 5, "srv", 3, srv);
+	ku_expect_col(test, l, "rxq", "0");
 
 	/* The peer gone, the survivor has no peer inode to show. */
 	sock_release(acc);
-	ku_format(test, &l, 5, "cli", 4, cli);
-	ku_expect_col(test, &l, "remote", "*");
+	ku_format(test, l, 5, "cli", 4, cli);
+	ku_expect_col(test, l, "remote", "*");
 	sock_release(cli);
 	sock_release(srv);
 }
@@ -972,6 +1055,55 @@ static void ku_set_uid(struct socket *sock, uid_t uid)
 	WRITE_ONCE(sock->sk->sk_uid, kuid);
 }
 
+static int ku_count_fd(const void *n, struct file *file, unsigned int fd)
+{
+	(*(unsigned int *)n)++;
+	return 0;
+}
+
+/*
+ * fds and nofile of a task (this test thread): its open fds counted with
+ * iterate_fd() (under the table's lock), its RLIMIT_NOFILE as rlimit()
+ * reads it; with an extra socket fd installed, one more.
+ */
+static void sockfd_test_owner_task(struct kunit *test)
+{
+	struct socket *sock = ku_sock(test, AF_UNIX, SOCK_DGRAM, 0);
+	struct sockfd_owner o;
+	unsigned int n = 0;
+	struct ku_line *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	struct file *file;
+	char want[24];
+	int fd;
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	if (current->files)
+		iterate_fd(current->files, 0, ku_count_fd, &n);
+	sockfd_owner_set(&o, 5, "owner");
+	sockfd_owner_task(&o, current);
+	ku_format_owner(test, l, &o, 3, sock);
+	ku_expect_num(test, l, "fds", n);
+	snprintf(want, sizeof(want), "%lu", rlimit(RLIMIT_NOFILE));
+	ku_expect_col(test, l, "nofile", want);
+	if (!current->files) {
+		sock_release(sock);
+		return;
+	}
+	file = sock_alloc_file(sock, 0, NULL);	/* owns @sock from now */
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	fd = get_unused_fd_flags(0);
+	if (fd < 0) {
+		fput(file);
+		KUNIT_FAIL(test, "no fd: %d", fd);
+		return;
+	}
+	fd_install(fd, file);
+	sockfd_owner_task(&o, current);
+	ku_format_owner(test, l, &o, fd, sock);
+	ku_expect_num(test, l, "fds", n + 1);
+	close_fd(fd);
+}
+
 /*
  * One task's lines share an owner and its uid memo: each line still shows
  * its own socket's uid, whichever the line before showed.
@@ -981,24 +1113,25 @@ static void sockfd_test_uid_cache(struct kunit *test)
 	struct socket *a = ku_sock(test, AF_UNIX, SOCK_DGRAM, 0);
 	struct socket *b = ku_sock(test, AF_UNIX, SOCK_DGRAM, 0);
 	struct sockfd_owner o;
-	struct ku_line l;
+	struct ku_line *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
 	int i;
 
+	KUNIT_ASSERT_NOT_NULL(test, l);
 	ku_set_uid(b, 4321);
 	sockfd_owner_set(&o, 77, "two");
 	for (i = 0; i < 2; i++) {
-		ku_format_owner(test, &l, &o, 3, a);
-		ku_expect_col(test, &l, "uid", "0");
-		ku_expect_col(test, &l, "pid", "77");
-		ku_expect_col(test, &l, "comm", "two");
-		ku_expect_col(test, &l, "fd", "3");
-		ku_format_owner(test, &l, &o, 4, b);
-		ku_expect_col(test, &l, "uid", "4321");
-		ku_expect_col(test, &l, "pid", "77");
-		ku_expect_col(test, &l, "comm", "two");
-		ku_expect_col(test, &l, "fd", "4");
-		ku_format_owner(test, &l, &o, 5, b);
-		ku_expect_col(test, &l, "uid", "4321");
+		ku_format_owner(test, l, &o, 3, a);
+		ku_expect_col(test, l, "uid", "0");
+		ku_expect_col(test, l, "pid", "77");
+		ku_expect_col(test, l, "comm", "two");
+		ku_expect_col(test, l, "fd", "3");
+		ku_format_owner(test, l, &o, 4, b);
+		ku_expect_col(test, l, "uid", "4321");
+		ku_expect_col(test, l, "pid", "77");
+		ku_expect_col(test, l, "comm", "two");
+		ku_expect_col(test, l, "fd", "4");
+		ku_format_owner(test, l, &o, 5, b);
+		ku_expect_col(test, l, "uid", "4321");
 	}
 	sock_release(b);
 	sock_release(a);
@@ -1092,37 +1225,58 @@ static void sockfd_test_file_socket(struct kunit *test)
 	struct socket *sock = ku_sock(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
 	struct sock *sk = sock->sk;
 	struct sockfd_owner o;
-	struct ku_line l;
+	struct ku_line *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
 	char want[32];
 
+	KUNIT_ASSERT_NOT_NULL(test, l);
 	KUNIT_ASSERT_EQ(test, kernel_bind(sock, KU_ADDR(&sin), sizeof(sin)), 0);
 	KUNIT_ASSERT_EQ(test, kernel_listen(sock, 5), 0);
 	ku_set_uid(fsock, 1234);
 	sockfd_owner_set(&o, 9, "smc");
-	ku_format_pair(test, &l, &o, 6, fsock, sock);
+	ku_format_pair(test, l, &o, 6, fsock, sock);
 
-	ku_expect_num(test, &l, "ino", SOCK_INODE(fsock)->i_ino);
+	ku_expect_num(test, l, "ino", SOCK_INODE(fsock)->i_ino);
 	KUNIT_EXPECT_NE(test, SOCK_INODE(fsock)->i_ino, SOCK_INODE(sock)->i_ino);
-	ku_expect_num(test, &l, "netns", init_net.ns.inum);
-	ku_expect_col(test, &l, "family", "unix");
-	ku_expect_col(test, &l, "type", "seqpacket");
-	ku_expect_col(test, &l, "uid", "1234");
-	ku_expect_col(test, &l, "proto", "tcp");
-	ku_expect_col(test, &l, "state", "LISTEN");
+	ku_expect_num(test, l, "netns", init_net.ns.inum);
+	ku_expect_col(test, l, "family", "unix");
+	ku_expect_col(test, l, "type", "seqpacket");
+	ku_expect_col(test, l, "uid", "1234");
+	ku_expect_col(test, l, "proto", "tcp");
+	ku_expect_col(test, l, "state", "LISTEN");
 	snprintf(want, sizeof(want), "0.0.0.0:%u",
 		 ntohs(inet_sk(sk)->inet_sport));
-	ku_expect_col(test, &l, "local", want);
-	ku_expect_col(test, &l, "remote", "0.0.0.0:0");
-	ku_expect_col(test, &l, "txq", "5");
-	ku_expect_col(test, &l, "rxq", "0");
-	ku_expect_num(test, &l, "rmem", sk_rmem_alloc_get(sk));
-	ku_expect_num(test, &l, "rcvbuf", READ_ONCE(sk->sk_rcvbuf));
-	ku_expect_num(test, &l, "wmem", sk_wmem_alloc_get(sk));
-	ku_expect_num(test, &l, "sndbuf", READ_ONCE(sk->sk_sndbuf));
-	ku_expect_ids(test, &l, sock);
-	ku_expect_no_tcp(test, &l);
+	ku_expect_col(test, l, "local", want);
+	ku_expect_col(test, l, "remote", "0.0.0.0:0");
+	ku_expect_col(test, l, "txq", "5");
+	ku_expect_col(test, l, "rxq", "0");
+	ku_expect_num(test, l, "rmem", sk_rmem_alloc_get(sk));
+	ku_expect_num(test, l, "rcvbuf", READ_ONCE(sk->sk_rcvbuf));
+	ku_expect_num(test, l, "wmem", sk_wmem_alloc_get(sk));
+	ku_expect_num(test, l, "sndbuf", READ_ONCE(sk->sk_sndbuf));
+	ku_expect_ids(test, l, sock);
+	/* a TCP listener's: no connection, its algorithm */
+	ku_expect_no_conn(test, l);
+	ku_expect_col(test, l, "cc", inet_csk(sk)->icsk_ca_ops->name);
 	sock_release(sock);
 	sock_release(fsock);
+}
+
+/* Where field @n (from 0) of @line begins; fields are split by spaces. */
+static size_t ku_field_at(const char *line, int n)
+{
+	bool in = false;
+	size_t i;
+
+	for (i = 0; line[i]; i++) {
+		if (line[i] == ' ') {
+			in = false;
+		} else if (!in) {
+			in = true;
+			if (n-- == 0)
+				break;
+		}
+	}
+	return i;
 }
 
 /* The longest text column @col may hold (SOCKFD_COLUMNS); 0 if none. */
@@ -1166,7 +1320,7 @@ static void sockfd_test_worst_line(struct kunit *test)
 	u32 write_seq = tp->write_seq, rcv_nxt = tp->rcv_nxt;
 	u64 cookie = atomic64_read(&sk->sk_cookie);
 	struct seq_file *m = ku_seq(test);
-	size_t len, escaped, room, ms, i;
+	size_t len, escaped, room, ms, i, age[3], n_age = 0;
 	struct sockfd_owner o;
 	struct ku_line *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
 	char *want, *p;
@@ -1201,9 +1355,33 @@ static void sockfd_test_worst_line(struct kunit *test)
 	tp->mdev_us = U32_MAX;
 	tp->snd_cwnd = U32_MAX;
 	tp->snd_ssthresh = TCP_INFINITE_SSTHRESH - 1;
+	/* format 3 */
+	tp->bytes_sent = U64_MAX;
+	tp->bytes_acked = U64_MAX;
+	tp->bytes_received = U64_MAX;
+	tp->bytes_retrans = U64_MAX;
+	tp->segs_out = U32_MAX;
+	tp->segs_in = U32_MAX;
+	/* 100 s ago: 6 digits of ms that keep their length for 900 s */
+	tp->lsndtime = tcp_jiffies32 - 100 * HZ;
+	icsk->icsk_ack.lrcvtime = tcp_jiffies32 - 100 * HZ;
+	tp->rcv_tstamp = tcp_jiffies32 - 100 * HZ;
+	tp->rtt_min.s[0].v = U32_MAX - 1;
+	tp->rate_delivered = U32_MAX;
+	tp->rate_interval_us = 1;
+	tp->mss_cache = 4096;
+	WRITE_ONCE(sk->sk_pacing_rate, ~0UL - 1);
+	sk->sk_wmem_queued = INT_MIN;
+	sk->sk_forward_alloc = INT_MIN;
+	atomic_set(&sk->sk_omem_alloc, INT_MIN);
+	sk->sk_backlog.len = INT_MIN;
 	release_sock(sk);
 
 	sockfd_owner_set(&o, INT_MIN, comm);
+	/* by hand: no task has UINT_MAX fds, nor a limit of U64_MAX */
+	o.task_set = true;
+	o.fds = UINT_MAX;
+	o.nofile = ULONG_MAX;
 	ku_format_pair(test, l, &o, UINT_MAX, fsock, sock);
 	for (c = 0; c < l->h.n; c++) {
 		KUNIT_EXPECT_GT_MSG(test, ku_col_max(l->h.name[c]), 0,
@@ -1227,12 +1405,23 @@ static void sockfd_test_worst_line(struct kunit *test)
 	ku_expect_col(test, l, "cookie", "18446744073709551615");
 	ku_expect_col(test, l, "retrans", "255/4294967295");
 	ku_expect_col(test, l, "cwnd", "4294967295/2147483646");
+	ku_expect_col(test, l, "bytes_received", "18446744073709551615");
+	ku_expect_col(test, l, "min_rtt", "4294967294");
+	ku_expect_col(test, l, "pacing_rate", "18446744073709551614");
+	ku_expect_col(test, l, "wmem_queued", "-2147483648");
+	ku_expect_col(test, l, "backlog", "-2147483648");
+	ku_expect_col(test, l, "fds", "4294967295");
+	ku_expect_col(test, l, "nofile", "18446744073709551615");
 
 	/* The line again, whole, to measure it. */
 	KUNIT_ASSERT_EQ(test, sockfd_show_line(m, &o, UINT_MAX, fsock, sock), 0);
 	want = ku_take(test, m);
 	len = strlen(want);
 	escaped = 4 * strlen(comm);
+	for (c = 0; c < l->h.n; c++)
+		if (!strncmp(l->h.name[c], "last", 4))
+			age[n_age++] = ku_field_at(want, c);
+	KUNIT_ASSERT_EQ(test, n_age, 3);
 	/* where the timer's ms begin; 10 digits, for weeks to come */
 	p = strstr(want, "keepalive/");
 	KUNIT_ASSERT_NOT_NULL(test, p);
@@ -1262,9 +1451,15 @@ static void sockfd_test_worst_line(struct kunit *test)
 					       "%zu free for %zu bytes", room,
 					       len);
 		}
-		/* as @want but for the timer's ms, which count down */
+		/*
+		 * as @want but for the timer's ms, which count down, and the
+		 * ms since the last send, receive and ACK, which count up
+		 * (copied from @want, 6 digits each, before comparing)
+		 */
 		if (!seq_has_overflowed(m)) {
 			p = m->buf + m->size - room;
+			for (i = 0; i < n_age; i++)
+				memcpy(p + age[i], want + age[i], 6);
 			KUNIT_EXPECT_EQ(test, m->count, m->size - room + len);
 			KUNIT_EXPECT_EQ(test, memcmp(p, want, ms), 0);
 			KUNIT_EXPECT_EQ(test, memcmp(p + ms + 10, want + ms + 10,
@@ -1285,6 +1480,11 @@ static void sockfd_test_worst_line(struct kunit *test)
 	sk->sk_rcvbuf = rcvbuf;
 	sk->sk_sndbuf = sndbuf;
 	atomic64_set(&sk->sk_cookie, cookie);
+	sk->sk_wmem_queued = 0;
+	sk->sk_forward_alloc = 0;
+	atomic_set(&sk->sk_omem_alloc, 0);
+	sk->sk_backlog.len = 0;
+	WRITE_ONCE(sk->sk_pacing_rate, ~0UL);
 	release_sock(sk);
 	fsk->sk_family = family;
 	fsk->sk_type = type;
@@ -1295,6 +1495,7 @@ static void sockfd_test_worst_line(struct kunit *test)
 
 static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE_PARAM(sockfd_test_names, ku_names_gen_params),
+	KUNIT_CASE(sockfd_test_owner_task),
 	KUNIT_CASE(sockfd_test_name_lengths),
 	KUNIT_CASE_PARAM(sockfd_test_escape, ku_escape_gen_params),
 	KUNIT_CASE(sockfd_test_header),

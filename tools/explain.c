@@ -294,6 +294,83 @@ static void kernel_view(FILE *out, const struct sf_table *t,
 	fputc('\n', out);
 }
 
+/* A number column for people: "-" stays "-", bytes human-readable. */
+static void put_size(FILE *out, const struct sf_table *t,
+		     const struct sf_row *r, enum sf_col c)
+{
+	char buf[64];
+	uint64_t v;
+
+	if (!sf_get_num(t, r, c, &v)) {
+		put(out, t, r, c);
+		return;
+	}
+	sf_human_size(buf, sizeof(buf), v);
+	fputs(buf, out);
+}
+
+/*
+ * Format 3: what TCP counted and how fast it goes, the memory ss -m
+ * shows, and the task's fds against its limit.
+ */
+static void traffic_view(FILE *out, const struct sf_table *t,
+			 const struct sf_row *r)
+{
+	uint64_t v, fds, nofile;
+
+	if (t->known[SF_BYTES_SENT] < 0)
+		return;		/* format 1 or 2 input */
+	if (!is(t, r, SF_BYTES_SENT, "-")) {
+		fprintf(out, "       bytes: ");
+		put_size(out, t, r, SF_BYTES_SENT);
+		fprintf(out, " sent (");
+		put_size(out, t, r, SF_BYTES_ACKED);
+		fprintf(out, " acked, ");
+		put_size(out, t, r, SF_BYTES_RETRANS);
+		fprintf(out, " retransmitted), ");
+		put_size(out, t, r, SF_BYTES_RECEIVED);
+		fprintf(out, " received; segments ");
+		put(out, t, r, SF_SEGS_OUT);
+		fprintf(out, " out, ");
+		put(out, t, r, SF_SEGS_IN);
+		fprintf(out, " in; not sent yet: ");
+		put_size(out, t, r, SF_NOTSENT);
+		fprintf(out, "\n       idle: last send ");
+		put(out, t, r, SF_LASTSND);
+		fprintf(out, " ms ago, last receive ");
+		put(out, t, r, SF_LASTRCV);
+		fprintf(out, " ms ago, last ACK ");
+		put(out, t, r, SF_LASTACK);
+		fprintf(out, " ms ago\n       rates: minimum RTT ");
+		put(out, t, r, SF_MIN_RTT);
+		fprintf(out, " us, delivery ");
+		put(out, t, r, SF_DELIVERY_RATE);
+		fprintf(out, " bytes/s, pacing ");
+		put(out, t, r, SF_PACING_RATE);
+		fprintf(out, " bytes/s\n");
+	}
+	if (!is(t, r, SF_CC, "-")) {
+		fprintf(out, "       congestion control: ");
+		put(out, t, r, SF_CC);
+		fputc('\n', out);
+	}
+	fprintf(out, "       memory: ");
+	put_size(out, t, r, SF_WMEM_QUEUED);
+	fprintf(out, " queued to send, ");
+	put_size(out, t, r, SF_FWD_ALLOC);
+	fprintf(out, " reserved ahead, ");
+	put_size(out, t, r, SF_OPTMEM);
+	fprintf(out, " for options and filters, ");
+	put_size(out, t, r, SF_BACKLOG);
+	fprintf(out, " in the backlog (as ss -m: w, f, o, bl)\n");
+	if (sf_get_num(t, r, SF_FDS, &fds) && sf_get_num(t, r, SF_NOFILE, &nofile)) {
+		fprintf(out, "  -> process: %" PRIu64 " open fd(s) of RLIMIT_NOFILE %" PRIu64,
+			fds, nofile);
+		v = nofile ? fds * 100 / nofile : 0;
+		fprintf(out, " (%" PRIu64 "%%)\n", v);
+	}
+}
+
 int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 	       const char *proc_root, uint64_t pid, uint64_t fd)
 {
@@ -376,6 +453,7 @@ int sf_explain(FILE *out, const struct sf_table *t, const char *src,
 		inet_peer(out, t, &peers, r);
 	sf_peers_free(&peers);
 	kernel_view(out, t, r, proc_root);
+	traffic_view(out, t, r);
 
 	for (size_t i = 0; i < t->nrows; i++) {
 		if (t->rows[i].ino != r->ino || &t->rows[i] == r)

@@ -425,7 +425,7 @@ static void processes(FILE *out, const struct sf_table *t, struct sf_row *const 
 		      size_t n, const struct sf_prom_opts *o, struct sf_notes *nt)
 {
 	size_t np, shown = 0;
-	struct sf_proc *p = sf_procs(o->proc_root, rows, n, &np, nt);
+	struct sf_proc *p = sf_procs(t, o->proc_root, rows, n, &np, nt);
 
 	if (!p)
 		return;

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <libgen.h>
 #include <arpa/inet.h>
 #include <stdarg.h>
@@ -406,11 +407,13 @@ struct sf_row **sf_sorted_rows(struct sf_row *const *rows, size_t n,
 
 /*
  * The processes (fd tables) of rows, in pid order, with their sockets,
- * open fds and RLIMIT_NOFILE; what could not be read is noted.  NULL when
- * out of memory.
+ * open fds and RLIMIT_NOFILE: from the file's fds and nofile columns
+ * (format 3), else from root's /proc/PID/fd and /proc/PID/limits; what
+ * could not be read is noted.  NULL when out of memory.
  */
-struct sf_proc *sf_procs(const char *root, struct sf_row *const *rows, size_t n,
-			 size_t *np, struct sf_notes *nt)
+struct sf_proc *sf_procs(const struct sf_table *t, const char *root,
+			 struct sf_row *const *rows, size_t n, size_t *np,
+			 struct sf_notes *nt)
 {
 	struct sf_row **sorted = sf_sorted_rows(rows, n, cmp_row_pid);
 	struct sf_proc *procs = calloc(n + 1, sizeof(*procs));
@@ -429,8 +432,17 @@ struct sf_proc *sf_procs(const char *root, struct sf_row *const *rows, size_t n,
 	}
 	free(sorted);
 	for (size_t i = 0; i < *np; i++) {
+		uint64_t fds, nofile;
 		int err = 0;
 
+		/* format 3: counted by the module when it listed the task */
+		if (sf_get_num(t, procs[i].row, SF_FDS, &fds) &&
+		    sf_get_num(t, procs[i].row, SF_NOFILE, &nofile) &&
+		    fds <= LLONG_MAX && nofile <= LLONG_MAX) {
+			procs[i].fds = (long long)fds;
+			procs[i].limit = (long long)nofile;
+			continue;
+		}
 		procs[i].fds = count_fds(root, procs[i].row->pid, &err);
 		if (procs[i].fds < 0) {
 			denied += err == EACCES || err == EPERM;
@@ -457,7 +469,7 @@ static void processes(FILE *out, const struct sf_table *t,
 		      const struct sf_summary_opts *o, struct sf_notes *nt)
 {
 	size_t np;
-	struct sf_proc *procs = sf_procs(o->proc_root, rows, n, &np, nt);
+	struct sf_proc *procs = sf_procs(t, o->proc_root, rows, n, &np, nt);
 
 	if (!procs)
 		return;

@@ -20,7 +20,7 @@
 
 /*
  * The columns of the format contract (man 5 proc_sockfd), in file order:
- * format 1's, then those format 2 appended. sf_cols[] (parse.c) describes
+ * format 1's, then those formats 2 and 3 appended. sf_cols[] (parse.c) describes
  * each; a new column is one line there and one name here.
  */
 enum sf_col {
@@ -28,6 +28,10 @@ enum sf_col {
 	SF_STATE, SF_LOCAL, SF_REMOTE, SF_TXQ, SF_RXQ, SF_RMEM, SF_RCVBUF,
 	SF_WMEM, SF_SNDBUF, SF_UID,
 	SF_COOKIE, SF_CGROUP, SF_DROPS, SF_TIMER, SF_RETRANS, SF_RTT, SF_CWND,
+	SF_BYTES_SENT, SF_BYTES_ACKED, SF_BYTES_RECEIVED, SF_BYTES_RETRANS,
+	SF_SEGS_OUT, SF_SEGS_IN, SF_LASTSND, SF_LASTRCV, SF_LASTACK,
+	SF_NOTSENT, SF_MIN_RTT, SF_DELIVERY_RATE, SF_PACING_RATE, SF_CC,
+	SF_WMEM_QUEUED, SF_FWD_ALLOC, SF_OPTMEM, SF_BACKLOG, SF_FDS, SF_NOFILE,
 	SF_NKNOWN
 };
 
@@ -56,7 +60,8 @@ enum sf_json {
 struct sf_coldef {
 	const char *name;	/* as the header names it */
 	enum sf_kind kind;
-	const char *unit;	/* of the raw numbers: "B", "us", "ms" or "" */
+	const char *unit;	/* of the raw numbers: "B", "B/s", "us", "ms"
+				 * or "" */
 	enum sf_json json;
 	int format;		/* the format that added it; 1 = required */
 };
@@ -119,7 +124,8 @@ struct sf_table {
 	struct sf_str *cols;	/* header column names */
 	size_t ncols;
 	int known[SF_NKNOWN];	/* header index of each known column, -1 if
-				 * absent (format 2 columns in a format 1 file) */
+				 * absent (format 2 or 3 columns in an older
+				 * file) */
 	enum sf_kind *kind;	/* per header column */
 	unsigned char *check;	/* per header column: the byte classes that
 				 * make a field worth a closer look */
@@ -266,8 +272,9 @@ struct sf_proc {
 };
 struct sf_row **sf_sorted_rows(struct sf_row *const *rows, size_t n,
 			       int (*cmp)(const void *, const void *));
-struct sf_proc *sf_procs(const char *root, struct sf_row *const *rows,
-			 size_t n, size_t *np, struct sf_notes *nt);
+struct sf_proc *sf_procs(const struct sf_table *t, const char *root,
+			 struct sf_row *const *rows, size_t n, size_t *np,
+			 struct sf_notes *nt);
 double sf_fd_use_pct(const struct sf_proc *p);
 
 struct sf_files {		/* /proc/sys/fs/file-nr, fs.file-max */

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # gen-capture.py LINES: a synthetic format 2 /proc/sockfd capture on stdout,
-# laid out as the module lays it out (module/sockfd_format.c widths), with
+# laid out as the module lays it out (the widths of module/sockfd.h), with
 # varied pids, fds, inodes, ports, names, escapes, families and states, so
 # that column widths and cell text are realistic (~250 bytes a line).
 # For measuring the reader (README "Performance"); deterministic.

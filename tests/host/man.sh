@@ -13,18 +13,18 @@ man_entry() {
 		$0 ~ "^       " n "( |,|$)" { on = 1 }
 		on { sub(/^ +/, ""); printf "%s ", $0 }'
 }
-# the kernel accessor module/sockfd_format.c prints column COL with:
+# the kernel accessor module/sockfd_line.c prints column COL with:
 # the call on the line after sockfd_col(l, COL_X)
 accessor() {
 	awk -v c="sockfd_col(l, $1);" 'f { print; exit } index($0, c) { f = 1 }' \
-		"$TOP/module/sockfd_format.c" | grep -o '[a-z_]*_alloc_get' || true
+		"$TOP/module/sockfd_line.c" | grep -o '[a-z_]*_alloc_get' || true
 }
 for col in rmem wmem; do
 	fn=$(accessor "COL_${col^^}")
 	field=${fn%_get}
 	man_entry "$col" >"$T/entry"
 	if [ -z "$fn" ]; then
-		bad "man/$col-field" "no *_alloc_get() after sockfd_col(l, COL_${col^^}) in module/sockfd_format.c"
+		bad "man/$col-field" "no *_alloc_get() after sockfd_col(l, COL_${col^^}) in module/sockfd_line.c"
 	elif grep -qF "$field" "$T/entry" && grep -qF "$fn()" "$T/entry" &&
 		grep -qF "\`$field\`" "$TOP/README.md"; then
 		ok "man/$col-field ($field)"

@@ -504,6 +504,45 @@ check format2/summary-cgroup 0 'grep -q "^ *3 *4 *2 *3 system.slice/nginx.servic
 	grep -q "^ *1 *1 *42 *0 id 999999$" $T/out && has "Top 4 of 4 cgroups" &&
 	has "path of 1 cgroup(s): no directory with that id"' -- "$R" --proc-root "$F2" --summary
 check format2/summary-format1 0 'hasnt "cgroups by sockets"' -- "$R" --proc-root "$PROC" --summary
+
+# ---- format 3 columns: TCP counters, rates, cc, socket memory, fds ----
+F3=$T/f3.txt
+sed -e "s/@ROOT@/1/" -e "s/@SSH@/2/" -e "s/@NGINX@/3/" "$FX/format3.txt" >"$F3"
+check format3/json 0 'py "d[2][\"bytes_sent\"] == 5242880 and d[2][\"bytes_acked\"] == 5242000 and
+	d[2][\"bytes_received\"] == 123456 and d[2][\"bytes_retrans\"] == 2880 and
+	d[2][\"segs_out\"] == 4000 and d[2][\"segs_in\"] == 3500 and d[2][\"lastsnd\"] == 40 and
+	d[2][\"lastrcv\"] == 12 and d[2][\"lastack\"] == 12 and d[2][\"notsent\"] == 880 and
+	d[2][\"min_rtt\"] == 310 and d[2][\"delivery_rate\"] == 1250000 and
+	d[2][\"pacing_rate\"] == 2500000 and d[2][\"cc\"] == \"cubic\" and
+	d[2][\"wmem_queued\"] == 2304 and d[2][\"fwd_alloc\"] == 1792 and d[2][\"optmem\"] == 0 and
+	d[2][\"backlog\"] == 0 and d[2][\"fds\"] == 9 and d[2][\"nofile\"] == 1024 and
+	d[1][\"bytes_sent\"] is None and d[1][\"cc\"] == \"cubic\" and d[0][\"cc\"] == \"-\" and
+	d[5][\"min_rtt\"] is None and d[6][\"cc\"] == \"bbr\" and d[8][\"optmem\"] == 960"' -- "$R" -f "$F3" -j
+check format3/columns 0 'grep -q "^sshd(1337)/4  *5242880  *123456  *40  *310  *2500000  *cubic  *2304  *9  *1024$" $T/out &&
+	grep -q "^systemd(1)/45  *-  *-  *-  *-  *-  *-  *0  *52  *524288$" $T/out' -- \
+	"$R" -f "$F3" -n -o owner,bytes_sent,bytes_received,lastsnd,min_rtt,pacing_rate,cc,wmem_queued,fds,nofile
+check format3/human 0 'grep -q "^sshd(1337)/4  *5M  *2.2K$" $T/out' -- "$R" -f "$F3" -o owner,bytes_sent,wmem_queued
+check format3/explain 0 'has "bytes: 5M sent (5M acked, 2.8K retransmitted), 121K received; segments 4000 out, 3500 in; not sent yet: 880" &&
+	has "idle: last send 40 ms ago, last receive 12 ms ago, last ACK 12 ms ago" &&
+	has "rates: minimum RTT 310 us, delivery 1250000 bytes/s, pacing 2500000 bytes/s" &&
+	has "congestion control: cubic" && has "memory: 2.2K queued to send, 1.8K reserved ahead" &&
+	has "-> process: 9 open fd(s) of RLIMIT_NOFILE 1024 (0%)"' -- "$R" -f "$F3" explain 1337 4
+check format3/explain-udp 0 'hasnt "bytes:" && hasnt "congestion control" && has "memory: 0 queued" &&
+	has "-> process: 7 open fd(s)"' -- "$R" -f "$F3" explain 950 4
+check format3/format2-no-new-columns 1 'err_has "unknown column \"bytes_sent\""' -- "$R" -f "$F2CAP" -o owner,bytes_sent
+check format3/format2-explain 0 'hasnt "bytes:" && hasnt "-> process"' -- "$R" -f "$F2CAP" explain 1337 4
+# --summary and --prom take fds and nofile from the file: the fake /proc
+# has no fd directory for 801, 950, 1200, 1337 and 1501 (format 2: "exited")
+F3P=$T/f3/proc
+mkdir -p "$T/f3"
+cp -r "$PROC" "$F3P"
+rm -f "$F3P/sockfd" && cp "$F3" "$F3P/sockfd"
+check format3/summary-fds 0 'grep -q "^ *801 nginx.040worker  *3  *900  *1024  *88%$" $T/out &&
+	grep -q "^ *1337 sshd  *1  *9  *1024  *1%$" $T/out && hasnt "exited since" &&
+	has "warning: nginx\\040worker(801) has 900 of 1024 files open (88%)"' -- "$R" --proc-root "$F3P" --summary
+check format3/prom-fds 0 'grep -q "^sockfd_process_fds{comm=\"nginx..040worker\",pid=\"801\"} 900$" $T/out &&
+	grep -q "^sockfd_process_fd_limit{comm=\"nginx..040worker\",pid=\"801\"} 1024$" $T/out' -- \
+	"$R" --proc-root "$F3P" --prom
 check format2/explain 0 'has "cookie 4099 (the id of ss -e and BPF programs), cgroup system.slice/ssh.service (id" &&
 	has "keepalive timer fires in 7199000 ms; 0 retransmission(s) of the current segment, 2 in all" &&
 	has "smoothed RTT 1234 us (variation 567 us); congestion window 10 segments, slow-start threshold 7"' -- \

@@ -16,6 +16,7 @@
 #include <linux/sockios.h>
 #include <linux/vm_sockets.h>
 #include <net/if.h>
+#include <poll.h>
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
@@ -163,12 +164,19 @@ static const char *const col_names[GT_NCOLS] = {
 	"pid", "comm", "fd", "ino", "netns", "family", "type", "proto",
 	"state", "local", "remote", "txq", "rxq", "rmem", "rcvbuf", "wmem",
 	"sndbuf", "uid", "cookie", "cgroup", "drops", "timer", "retrans",
-	"rtt", "cwnd",
+	"rtt", "cwnd", "bytes_sent", "bytes_acked", "bytes_received",
+	"bytes_retrans", "segs_out", "segs_in", "lastsnd", "lastrcv",
+	"lastack", "notsent", "min_rtt", "delivery_rate", "pacing_rate", "cc",
+	"wmem_queued", "fwd_alloc", "optmem", "backlog", "fds", "nofile",
 };
 
 const char gt_header[] = "pid comm fd ino netns family type proto state "
 			 "local remote txq rxq rmem rcvbuf wmem sndbuf uid "
-			 "cookie cgroup drops timer retrans rtt cwnd";
+			 "cookie cgroup drops timer retrans rtt cwnd "
+			 "bytes_sent bytes_acked bytes_received bytes_retrans "
+			 "segs_out segs_in lastsnd lastrcv lastack notsent "
+			 "min_rtt delivery_rate pacing_rate cc wmem_queued "
+			 "fwd_alloc optmem backlog fds nofile";
 
 const char *gt_col_name(enum gt_col c)
 {
@@ -424,6 +432,68 @@ struct gt_table *gt_parse(const char *text, size_t len)
 fail:
 	gt_free(t);
 	return NULL;
+}
+
+char *gt_mask_moving(const char *text, size_t len, size_t *outlen)
+{
+	static const char *const moving[] = { "lastsnd", "lastrcv", "lastack",
+					      "fds", "fwd_alloc" };
+	bool mask[GT_NCOLS + 64] = { false };
+	char *out = malloc(len + 1), *o = out;
+	size_t i = 0, f = 0, m;
+	bool in = false;
+
+	if (!out)
+		return NULL;
+	/* the header: which fields move */
+	for (; i < len && text[i] != '\n'; i++) {
+		if (text[i] == ' ') {
+			in = false;
+		} else if (!in) {
+			in = true;
+			for (m = 0; m < sizeof(moving) / sizeof(moving[0]); m++) {
+				size_t n = strlen(moving[m]);
+
+				if (f < sizeof(mask) && i + n <= len &&
+				    !strncmp(text + i, moving[m], n) &&
+				    (i + n == len || text[i + n] == ' ' ||
+				     text[i + n] == '\n'))
+					mask[f] = true;
+			}
+			f++;
+		}
+	}
+	memcpy(o, text, i);
+	o += i;
+	/* the lines: a masked field becomes "#", its spaces kept */
+	f = 0;
+	in = false;
+	for (; i < len; i++) {
+		char c = text[i];
+
+		if (c == '\n') {
+			*o++ = c;
+			f = 0;
+			in = false;
+		} else if (c == ' ') {
+			/* after a masked field, one space: its padding
+			 * depends on its length */
+			if (!in && f > 0 && f - 1 < sizeof(mask) && mask[f - 1])
+				continue;
+			*o++ = c;
+			if (in)
+				f++;
+			in = false;
+		} else if (!in) {
+			in = true;
+			*o++ = f < sizeof(mask) && mask[f] ? '#' : c;
+		} else if (!(f < sizeof(mask) && mask[f])) {
+			*o++ = c;
+		}
+	}
+	*o = '\0';
+	*outlen = (size_t)(o - out);
+	return out;
 }
 
 struct gt_table *gt_load(size_t chunk)
@@ -855,8 +925,70 @@ int gt_meminfo(int fd, struct gt_meminfo *m)
 	m->wmem = mi[2];
 	m->sndbuf = mi[3];
 	m->drops = mi[8];	/* SK_MEMINFO_DROPS */
-	m->wmem_queued = mi[5];	/* SK_MEMINFO_WMEM_QUEUED */
+	/* SK_MEMINFO_FWD_ALLOC 4, WMEM_QUEUED 5, OPTMEM 6, BACKLOG 7 */
+	m->fwd_alloc = (int32_t)mi[4];
+	m->wmem_queued = mi[5];
+	m->optmem = (int32_t)mi[6];
+	m->backlog = (int32_t)mi[7];
 	return 0;
+}
+
+char *gt_tcp_cc(int fd, char *buf, size_t buflen)
+{
+	socklen_t len = (socklen_t)buflen - 1;
+
+	memset(buf, 0, buflen);
+	if (getsockopt(fd, IPPROTO_TCP, TCP_CONGESTION, buf, &len))
+		return NULL;
+	return buf;
+}
+
+/* Is pid's fd table the one this thread uses (kcmp, where the kernel has
+ * it; else by id)? */
+static bool our_files(pid_t pid)
+{
+	long r;
+
+	if (pid == 0)
+		return true;
+	r = syscall(SYS_kcmp, (pid_t)gettid(), pid, 2 /* KCMP_FILES */, 0UL,
+		    0UL);
+	if (r >= 0)
+		return r == 0;
+	return pid == getpid() || pid == gettid();
+}
+
+long gt_fd_count(pid_t pid)
+{
+	char p[64];
+	DIR *d = opendir(proc_path(p, sizeof(p), pid, "fd"));
+	struct dirent *e;
+	long n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	/* the listing's own fd is in our table: one less */
+	return our_files(pid) ? n - 1 : n;
+}
+
+long long gt_nofile(pid_t pid)
+{
+	char p[64], line[256];
+	FILE *f = fopen(proc_path(p, sizeof(p), pid, "limits"), "r");
+	long long soft = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "Max open files", 14) &&
+		    sscanf(line + 14, "%lld", &soft) != 1)
+			soft = -1;
+	fclose(f);
+	return soft;
 }
 
 unsigned long long gt_cookie(int fd)
@@ -1227,6 +1359,36 @@ static void expect_tcp_info(struct gt_want *w, const struct tcp_info *ti)
 			     ti->tcpi_snd_ssthresh);
 }
 
+/* The format 3 TCP columns of a connection (not a listener), as TCP_INFO
+ * has them; the ms since the last send, receive and ACK count up, or are
+ * "-" when the event never happened: "#". */
+static void expect_tcp_info3(struct gt_want *w, int s)
+{
+	struct gt_tcp3 t;
+
+	if (gt_tcp_info3(s, &t))
+		return;
+	want_default(w, GT_BYTES_SENT, "%llu", t.bytes_sent);
+	want_default(w, GT_BYTES_ACKED, "%llu", t.bytes_acked);
+	want_default(w, GT_BYTES_RECEIVED, "%llu", t.bytes_received);
+	want_default(w, GT_BYTES_RETRANS, "%llu", t.bytes_retrans);
+	want_default(w, GT_SEGS_OUT, "%u", t.segs_out);
+	want_default(w, GT_SEGS_IN, "%u", t.segs_in);
+	want_default(w, GT_LASTSND, "#");
+	want_default(w, GT_LASTRCV, "#");
+	want_default(w, GT_LASTACK, "#");
+	want_default(w, GT_NOTSENT, "%u", t.notsent);
+	if (t.min_rtt == ~0u)
+		want_default(w, GT_MIN_RTT, "-");
+	else
+		want_default(w, GT_MIN_RTT, "%u", t.min_rtt);
+	want_default(w, GT_DELIVERY_RATE, "%llu", t.delivery_rate);
+	if (t.pacing_rate == ~0ull)
+		want_default(w, GT_PACING_RATE, "-");
+	else
+		want_default(w, GT_PACING_RATE, "%llu", t.pacing_rate);
+}
+
 static void expect_inet(struct gt_want *w, pid_t owner, int s, int family,
 			int type, int proto, unsigned long long ino,
 			unsigned long long netns)
@@ -1240,6 +1402,7 @@ static void expect_inet(struct gt_want *w, pid_t owner, int s, int family,
 	if (proto == IPPROTO_TCP && type == SOCK_STREAM) {
 		struct tcp_info ti;
 		socklen_t len = sizeof(ti);
+		char cc[32];
 
 		memset(&ti, 0, sizeof(ti));
 		if (getsockopt(s, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0) {
@@ -1253,8 +1416,11 @@ static void expect_inet(struct gt_want *w, pid_t owner, int s, int family,
 				want_default(w, GT_TXQ, "%u", ti.tcpi_sacked);
 			} else {
 				expect_tcp_info(w, &ti);
+				expect_tcp_info3(w, s);
 			}
 		}
+		if (gt_tcp_cc(s, cc, sizeof(cc)))
+			want_default(w, GT_CC, "%s", cc);
 		/* a listener, or not hashed (never bound: no timer) */
 		if (found != 1 || pn.timer == 0)
 			want_default(w, GT_TIMER, "-");
@@ -1323,6 +1489,9 @@ int gt_expect(struct gt_want *w, pid_t pid, int fd)
 	unsigned long long ino, netns, cookie, cgroup;
 	struct gt_meminfo mi;
 	struct stat st;
+	long long nofile;
+	long nfd;
+	int c;
 
 	if (s < 0)
 		return -1;
@@ -1389,6 +1558,8 @@ int gt_expect(struct gt_want *w, pid_t pid, int fd)
 	want_default(w, GT_RETRANS, "-");
 	want_default(w, GT_RTT, "-");
 	want_default(w, GT_CWND, "-");
+	for (c = GT_BYTES_SENT; c <= GT_CC; c++)
+		want_default(w, c, "-");
 	cookie = gt_cookie(s);
 	if (cookie)
 		want_default(w, GT_COOKIE, "%llu", cookie);
@@ -1401,6 +1572,10 @@ int gt_expect(struct gt_want *w, pid_t pid, int fd)
 		want_default(w, GT_WMEM, "%lu", mi.wmem);
 		want_default(w, GT_SNDBUF, "%lu", mi.sndbuf);
 		want_default(w, GT_DROPS, "%lu", mi.drops);
+		want_default(w, GT_WMEM_QUEUED, "%lu", mi.wmem_queued);
+		want_default(w, GT_FWD_ALLOC, "%ld", mi.fwd_alloc);
+		want_default(w, GT_OPTMEM, "%ld", mi.optmem);
+		want_default(w, GT_BACKLOG, "%ld", mi.backlog);
 		/* other families: queues as the generic socket counters */
 		if (family != AF_INET && family != AF_INET6 &&
 		    family != AF_UNIX) {
@@ -1411,6 +1586,14 @@ int gt_expect(struct gt_want *w, pid_t pid, int fd)
 	if (fstat(s, &st) == 0)
 		want_default(w, GT_UID, "%u", (unsigned int)st.st_uid);
 	close(s);
+	/* after close(): the table as it is without our examining fd; in
+	 * our own table, the snapshot itself holds one more: /proc/sockfd */
+	nfd = gt_fd_count(pid);
+	if (nfd >= 0)
+		want_default(w, GT_FDS, "%ld", nfd + (our_files(pid) ? 1 : 0));
+	nofile = gt_nofile(pid);
+	if (nofile >= 0)
+		want_default(w, GT_NOFILE, "%lld", nofile);
 	return 0;
 }
 
@@ -1420,6 +1603,10 @@ static bool want_match(const char *want, const char *got)
 {
 	size_t n = strlen(want);
 
+	/* "#": any decimal number, or "-" (gt.h) */
+	if (!strcmp(want, "#"))
+		return !strcmp(got, "-") ||
+		       (*got && strspn(got, "0123456789") == strlen(got));
 	/* '/' then '*' last: a prefix; any other '*' is a '*' (gt.h) */
 	if (n >= 2 && want[n - 2] == '/' && want[n - 1] == '*')
 		return strncmp(want, got, n - 1) == 0;
@@ -1666,6 +1853,25 @@ static int read_full(int fd, void *buf, size_t n)
 	return 0;
 }
 
+/*
+ * Wait (at most ms) until every writer of pipe fd has closed its end: a
+ * child that reported has then closed its report pipe, and its fd table
+ * no longer changes (the fds column of /proc/sockfd counts that end).
+ * Bounded: a process the child forked may hold the end longer.
+ */
+static void wait_eof(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char b[64];
+
+	while (poll(&p, 1, ms) > 0) {
+		ssize_t r = read(fd, b, sizeof(b));
+
+		if (r == 0 || (r < 0 && errno != EINTR))
+			return;
+	}
+}
+
 int gt_child_start(struct gt_child *c, gt_child_fn fn, void *arg)
 {
 	int ctl[2], rep[2], i;
@@ -1726,6 +1932,7 @@ int gt_child_start(struct gt_child *c, gt_child_fn fn, void *arg)
 		errno = ECHILD;
 		return -1;
 	}
+	wait_eof(rep[0], 1000);
 	close(rep[0]);
 	return 0;
 }
@@ -2110,6 +2317,39 @@ bad:
 	return false;
 }
 
+/* The format 3 columns: TCP's and the task's are a number or "-", the
+ * memory ones an int (maybe negative), cc "-" or a name (escaped). */
+static bool format3_ok(const struct gt_row *r, char *buf, size_t buflen)
+{
+	const char *f = "";
+	int c;
+
+	for (c = GT_BYTES_SENT; c <= GT_NOFILE; c++) {
+		f = gt_get_raw(r, c);
+		if (c == GT_CC) {
+			if (!*f || strspn(f, "abcdefghijklmnopqrstuvwxyz"
+					  "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+					  "_.-\\") != strlen(f))
+				goto bad;
+		} else if (c >= GT_WMEM_QUEUED && c <= GT_BACKLOG) {
+			if (*f == '-')
+				f++;
+			if (!*f || strspn(f, "0123456789") != strlen(f)) {
+				f = gt_get_raw(r, c);
+				goto bad;
+			}
+		} else if (strcmp(f, "-") &&
+			   (!*f || strspn(f, "0123456789") != strlen(f))) {
+			goto bad;
+		}
+	}
+	return true;
+bad:
+	snprintf(buf, buflen, "%s: malformed: '%s' in '%s'", gt_col_name(c),
+		 f, r->line);
+	return false;
+}
+
 const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 			   char *buf, size_t buflen)
 {
@@ -2155,7 +2395,7 @@ const char *gt_row_problem(const struct gt_table *t, const struct gt_row *r,
 			return buf;
 		}
 	}
-	if (!format2_ok(r, buf, buflen))
+	if (!format2_ok(r, buf, buflen) || !format3_ok(r, buf, buflen))
 		return buf;
 	if (!known_state(gt_get_raw(r, GT_STATE))) {
 		snprintf(buf, buflen, "state: not '-' or a kernel state name: '%s' in '%s'",

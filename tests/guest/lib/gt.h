@@ -73,13 +73,18 @@ void gt_fatal(const char *check, const char *fmt, ...)
 
 #define GT_PROC "/proc/sockfd"
 
-/* The columns of the format (issue 2; format 2, issue 10, appended), in
- * contract order. */
+/* The columns of the format (issue 2; format 2, issue 10, and format 3,
+ * issue 22, appended), in contract order. */
 enum gt_col {
 	GT_PID, GT_COMM, GT_FD, GT_INO, GT_NETNS, GT_FAMILY, GT_TYPE,
 	GT_PROTO, GT_STATE, GT_LOCAL, GT_REMOTE, GT_TXQ, GT_RXQ, GT_RMEM,
 	GT_RCVBUF, GT_WMEM, GT_SNDBUF, GT_UID,
 	GT_COOKIE, GT_CGROUP, GT_DROPS, GT_TIMER, GT_RETRANS, GT_RTT, GT_CWND,
+	GT_BYTES_SENT, GT_BYTES_ACKED, GT_BYTES_RECEIVED, GT_BYTES_RETRANS,
+	GT_SEGS_OUT, GT_SEGS_IN, GT_LASTSND, GT_LASTRCV, GT_LASTACK,
+	GT_NOTSENT, GT_MIN_RTT, GT_DELIVERY_RATE, GT_PACING_RATE, GT_CC,
+	GT_WMEM_QUEUED, GT_FWD_ALLOC, GT_OPTMEM, GT_BACKLOG, GT_FDS,
+	GT_NOFILE,
 	GT_NCOLS
 };
 
@@ -132,6 +137,19 @@ struct gt_table {
  * on allocation failure or empty text.
  */
 struct gt_table *gt_parse(const char *text, size_t len);
+
+/*
+ * A malloc'ed copy of /proc/sockfd text with the fields of the columns
+ * that move between two reads of a quiet system replaced by "#": the ms
+ * since a TCP connection's last send, receive and ACK (lastsnd, lastrcv,
+ * lastack), the open fds of a reader's own table (fds: one more while
+ * it has the file open) and the memory a socket reserved ahead
+ * (fwd_alloc: 5.10 gives an idle TCP socket's back later; walk_scale saw
+ * 40 then 0). Columns are found by the header's names; every
+ * other byte is kept. *outlen gets its length. NULL when out of memory.
+ * For tests that compare two reads byte for byte.
+ */
+char *gt_mask_moving(const char *text, size_t len, size_t *outlen);
 
 /* gt_read_file(GT_PROC, chunk) + gt_parse. NULL (and errno) on error. */
 struct gt_table *gt_load(size_t chunk);
@@ -252,11 +270,38 @@ long gt_outq(int fd);
 int gt_sockopt_int(int fd, int opt);
 
 /* getsockopt(SO_MEMINFO): rmem_alloc, rcvbuf, wmem_alloc, sndbuf, drops,
- * and wmem_queued (sk_wmem_queued: the send queue's memory). */
+ * wmem_queued (sk_wmem_queued: the send queue's memory), and fwd_alloc,
+ * optmem and backlog. */
 struct gt_meminfo {
 	unsigned long rmem, rcvbuf, wmem, sndbuf, drops, wmem_queued;
+	/* SK_MEMINFO_FWD_ALLOC, OPTMEM, BACKLOG: ints */
+	long fwd_alloc, optmem, backlog;
 };
 int gt_meminfo(int fd, struct gt_meminfo *m);
+
+/*
+ * What TCP_INFO (the kernel's struct tcp_info, <linux/tcp.h>: glibc's
+ * lacks these fields) reports for the format 3 columns; gt_tcp.c.
+ * 0 and errno -1 on error.
+ */
+struct gt_tcp3 {
+	unsigned long long bytes_sent, bytes_acked, bytes_received,
+		bytes_retrans, delivery_rate, pacing_rate;
+	unsigned int segs_out, segs_in, last_data_sent, last_data_recv,
+		last_ack_recv, notsent, min_rtt, state;
+};
+int gt_tcp_info3(int fd, struct gt_tcp3 *t);
+
+/* The name TCP_CONGESTION gives for fd, into buf; NULL on error. */
+char *gt_tcp_cc(int fd, char *buf, size_t buflen);
+
+/*
+ * The fds open in pid's fd table (0: ours), as /proc/PID/fd lists them,
+ * the listing's own fd left out; -1 on error. The soft RLIMIT_NOFILE of
+ * pid as /proc/PID/limits shows it ("Max open files"); -1 on error.
+ */
+long gt_fd_count(pid_t pid);
+long long gt_nofile(pid_t pid);
 
 /* Names the module must print for family / type / protocol. */
 const char *gt_family_name(int family, char *buf, size_t buflen);
@@ -301,7 +346,9 @@ int gt_procnet_netlink(pid_t pid, unsigned long long ino, struct gt_pn *out);
  * NULL = unknown. A value whose last two characters are '/' and '*'
  * matches every field that starts with what comes before the '*' (the
  * timer's ms: "retransmit/" "*"); any other '*' is itself ("*", "*:*": an
- * unbound or unconnected end). */
+ * unbound or unconnected end). A value "#" matches any decimal number
+ * and "-" (the ms since a TCP event, which count up, "-" for one that
+ * never happened: checked by col_fmt3 and KUnit). */
 struct gt_want {
 	char *v[GT_NCOLS];
 };
@@ -346,6 +393,15 @@ void gt_want_free(struct gt_want *w);
  *   retrans, rtt, cwnd   tcp: TCP_INFO (retransmits/total_retrans,
  *               rtt/rttvar, snd_cwnd/snd_ssthresh, "-" for an infinite
  *               ssthresh); LISTEN and every other protocol: "-"
+ *   bytes_sent .. pacing_rate   tcp: TCP_INFO (tcpi_bytes_*, segs_*,
+ *               notsent_bytes, min_rtt and pacing_rate "-" when ~0,
+ *               delivery_rate); lastsnd, lastrcv, lastack "#" (col_fmt3
+ *               bounds them); LISTEN and every other protocol: "-"
+ *   cc          tcp: getsockopt(TCP_CONGESTION); other protocols "-"
+ *   wmem_queued, fwd_alloc, optmem, backlog   SO_MEMINFO
+ *   fds         /proc/PID/fd, counted (in our own table, one more: the
+ *               /proc/sockfd fd of the snapshot)
+ *   nofile      /proc/PID/limits, "Max open files" (soft)
  * Columns already set in w are kept. Returns 0, or -1 if the fd could not
  * be examined (not a socket, process gone).
  */
