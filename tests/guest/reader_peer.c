@@ -82,22 +82,13 @@ static int child_a(void *arg, int *vals, int max)
 static int child_b(void *arg, int *vals, int max)
 {
 	int *fds = arg;		/* sp[1], ch[0] */
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, b = 'x';
-	struct iovec iov = { &b, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
 
 	(void)max;
 	gt_set_comm("peer-b");
 	for (int i = 0; i < npfd; i++)
 		if (pfd[i] != fds[0] && pfd[i] != fds[1])
 			close(pfd[i]);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fds[0], sizeof(int));
-	if (sendmsg(fds[1], &m, 0) != 1)
+	if (gt_send_fd(fds[1], fds[0]))
 		return -1;
 	close(fds[1]);
 	vals[0] = fds[0];
@@ -108,19 +99,13 @@ static int child_b(void *arg, int *vals, int max)
 static int child_c(void *arg, int *vals, int max)
 {
 	int ch1 = *(int *)arg;
-	char cbuf[CMSG_SPACE(sizeof(int))], b;
-	struct iovec iov = { &b, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *c;
 
 	(void)max;
 	gt_set_comm("peer-c");
 	drop_parent_fds(ch1);
-	if (recvmsg(ch1, &m, 0) != 1 || !(c = CMSG_FIRSTHDR(&m)) ||
-	    c->cmsg_type != SCM_RIGHTS)
+	vals[0] = gt_recv_fd(ch1, 0);
+	if (vals[0] < 0)
 		return -1;
-	memcpy(&vals[0], CMSG_DATA(c), sizeof(int));
 	close(ch1);
 	return 1;
 }

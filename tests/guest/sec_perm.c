@@ -221,12 +221,6 @@ static void unpriv_reader(void *arg)
 static int sender(void *arg, int *vals, int max)
 {
 	int sock = *(int *)arg, fd;
-	char c = 'f', cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &c, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
 
 	(void)vals;
 	(void)max;
@@ -235,35 +229,10 @@ static int sender(void *arg, int *vals, int max)
 	fd = open(GT_PROC, O_RDONLY);
 	if (fd < 0)
 		return -1;
-	memset(cbuf, 0, sizeof(cbuf));
-	cm = CMSG_FIRSTHDR(&mh);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sock, &mh, 0) != 1)
+	if (gt_send_fd(sock, fd))
 		return -1;
 	close(fd);
 	return 0;
-}
-
-static int recv_fd(int sock)
-{
-	char c, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &c, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &mh, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
 }
 
 /*
@@ -303,7 +272,7 @@ static void test_passed(void)
 		gt_fatal("passed.setup", "socketpair: %s", strerror(errno));
 	if (gt_child_start(&s, sender, &sv[1]))
 		gt_fatal("passed.setup", "sender child: %s", strerror(errno));
-	fd = recv_fd(sv[0]);
+	fd = gt_recv_fd(sv[0], MSG_CMSG_CLOEXEC);
 	if (fd < 0)
 		gt_fatal("passed.setup", "recvmsg SCM_RIGHTS: %s",
 			 strerror(errno));

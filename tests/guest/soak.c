@@ -156,29 +156,17 @@ static void op_unix(struct writer *w)
 /* Pass a held socket through a fresh unix pair; keep what arrives. */
 static void op_scm(struct writer *w)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 }, b = 'x';
-	struct iovec iov = { &b, 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
-			     .msg_control = cbuf, .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
 	int sv[2], fd = any_held(w), got;
 
 	if (fd < 0 || socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
 		return;
 	COUNT(sockets, 2);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	if (sendmsg(sv[0], &mh, 0) == 1) {
+	if (gt_send_fd(sv[0], fd) == 0) {
 		/* In flight: in no fd table until received. */
 		if (rand_r(&w->seed) % 4 == 0)
 			sched_yield();
-		memset(cbuf, 0, sizeof(cbuf));
-		mh.msg_controllen = sizeof(cbuf);
-		if (recvmsg(sv[1], &mh, MSG_CMSG_CLOEXEC) == 1 &&
-		    (cm = CMSG_FIRSTHDR(&mh)) && cm->cmsg_type == SCM_RIGHTS) {
-			memcpy(&got, CMSG_DATA(cm), sizeof(int));
+		got = gt_recv_fd(sv[1], MSG_CMSG_CLOEXEC);
+		if (got >= 0) {
 			COUNT(scm_passed, 1);
 			hold(w, got);
 		}
