@@ -7,7 +7,7 @@
  * sockfd_unix.c and sockfd_other.c; the line builder they share in
  * sockfd_line.h.
  */
-#include <linux/bitmap.h>
+#include <linux/bitops.h>
 #include <linux/fdtable.h>
 #include <linux/in.h>
 #include <linux/net.h>
@@ -423,7 +423,7 @@ void sockfd_owner_task(struct sockfd_owner *o, struct task_struct *task)
 {
 	struct files_struct *files;
 	struct fdtable *fdt;
-	unsigned int fds = 0;
+	unsigned int fds = 0, i, words;
 
 	/*
 	 * task_lock() keeps ->files (an exiting task's goes NULL under it);
@@ -435,7 +435,14 @@ void sockfd_owner_task(struct sockfd_owner *o, struct task_struct *task)
 	files = task->files;
 	if (files) {
 		fdt = files_fdtable(files);
-		fds = bitmap_weight(fdt->open_fds, fdt->max_fds);
+		/* max_fds is a whole number of words (fs/file.c fdt_words()) */
+		words = fdt->max_fds / BITS_PER_LONG;
+		/*
+		 * Lockless, a word at a time: open() and close() flip bits
+		 * with __set_bit()/__clear_bit() under files->file_lock.
+		 */
+		for (i = 0; i < words; i++)
+			fds += hweight_long(READ_ONCE(fdt->open_fds[i]));
 	}
 	task_unlock(task);
 	rcu_read_unlock();
