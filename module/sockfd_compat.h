@@ -42,7 +42,7 @@
 /*
  * Constants newer than 5.10, defined where the target's headers lack them
  * (the probe is the macro itself): the family and protocol names
- * sockfd_format.c knows. No socket of them can exist on such a kernel.
+ * sockfd_line.c knows. No socket of them can exist on such a kernel.
  */
 #ifndef AF_MCTP
 #define AF_MCTP		45	/* 5.15, include/linux/socket.h */

@@ -3,9 +3,10 @@
  * KUnit tests for sockfd (module sockfd_kunit.ko, built only for kernels
  * with CONFIG_KUNIT; it needs sockfd.ko loaded first).
  *
- * sockfd_format: the line formatter, fed real sockets made with
- * sock_create_kern() (some fields set by hand where the network cannot give
- * them, e.g. link-local peers), the escaping function and the name tables.
+ * The line formatter (sockfd_line.c and a file per family), fed real
+ * sockets made with sock_create_kern() (some fields set by hand where the
+ * network cannot give them, e.g. link-local peers), the escaping function
+ * and the name tables.
  *
  * sockfd_cursor: /proc/sockfd itself, read through the VFS as a reader
  * would: with reads of every size from 1 byte up and resumed (lseek) at
@@ -302,7 +303,7 @@ static void ku_expect_no_tcp(struct kunit *test, const struct ku_line *l)
 }
 
 /* ------------------------------------------------------------------ */
-/* sockfd_format: names                                                */
+/* the line formatter: names                                            */
 /* ------------------------------------------------------------------ */
 
 enum ku_table { KU_FAMILY, KU_TYPE, KU_STATE, KU_INET_PROTO, KU_NL_PROTO };
@@ -433,7 +434,7 @@ static void sockfd_test_name_lengths(struct kunit *test)
 }
 
 /* ------------------------------------------------------------------ */
-/* sockfd_format: escaping                                             */
+/* the line formatter: escaping                                         */
 /* ------------------------------------------------------------------ */
 
 struct ku_escape_case {
@@ -480,7 +481,7 @@ static void sockfd_test_escape(struct kunit *test)
 }
 
 /* ------------------------------------------------------------------ */
-/* sockfd_format: whole lines                                          */
+/* the line formatter: whole lines                                      */
 /* ------------------------------------------------------------------ */
 
 /* The header is exactly the contract's column list. */
