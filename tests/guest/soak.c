@@ -12,7 +12,8 @@
  * reads, random lseek()s followed by reads of random size, and a reader
  * running as uid 65534.
  * Cycler (this process): rmmod sockfd, a short pause (opens then fail with
- * ENOENT, reads of files still open with EIO), insmod sockfd.ko.
+ * ENOENT, reads of files still open with EIO), insmod sockfd.ko. It waits
+ * for the first byte-by-byte pass to end whole, never for later ones.
  *
  * Checks: every pass (and every part of a pass cut short by rmmod) is
  * well-formed with no (pid, fd) twice; readers see no errno but ENOENT
@@ -52,6 +53,7 @@ struct soak_stats {
 	long sockets, closes, forks, threads, dup2s, scm_passed;
 	long reads_whole, reads_bytes, reads_seek, read_calls, lines;
 	long interrupted, absent, bad_passes, odd_errors, rmmod_cycles;
+	int bytes_reading;	/* a byte-by-byte pass is under way */
 	int first_errno;
 	char first_bad[MSG_MAX + 64];
 };
@@ -428,7 +430,10 @@ static void reader_pass(enum read_mode mode, unsigned int *seed)
 		close(fd);
 		return;
 	}
+	if (mode == READ_BYTES)
+		__atomic_store_n(&st->bytes_reading, 1, __ATOMIC_RELAXED);
 	text = read_pass(fd, mode == READ_BYTES ? 1 : 1 << 16, &len, &err);
+	__atomic_store_n(&st->bytes_reading, 0, __ATOMIC_RELAXED);
 	close(fd);
 	if (!text)
 		return;
@@ -486,6 +491,25 @@ static void reader_run(int id)
 /* ------------------------------------------------------------------ */
 /* The module cycler and the final checks                              */
 /* ------------------------------------------------------------------ */
+
+/*
+ * Until one byte-by-byte pass has ended whole, let the one under way finish
+ * before the next rmmod (at most BYTES_WAIT_MAX seconds): on a slow kernel
+ * (KCSAN under TCG) a pass of one read() per byte outlasts the 1.5-3.5 s
+ * between cycles, and every pass would be cut short. Later passes are cut
+ * as before.
+ */
+#define BYTES_WAIT_MAX 30
+
+static void let_first_byte_pass_end(void)
+{
+	double until = gt_now() + BYTES_WAIT_MAX;
+
+	while (__atomic_load_n(&st->reads_bytes, __ATOMIC_RELAXED) == 0 &&
+	       __atomic_load_n(&st->bytes_reading, __ATOMIC_RELAXED) &&
+	       gt_now() < until && gt_now() + 4 < deadline)
+		gt_msleep(50);
+}
 
 static bool module_loaded(const char *name)
 {
@@ -647,6 +671,7 @@ int main(void)
 	/* Cycle the module until the deadline; it is loaded at the end. */
 	while (gt_now() + 4 < deadline) {
 		gt_msleep(1500 + rand_r(&seed) % 2000);
+		let_first_byte_pass_end();
 		if (rmmod("sockfd")) {
 			if (!st_rm++)
 				e_rm = errno;
