@@ -129,6 +129,7 @@ extern const struct seq_operations sockfd_seq_ops;
 int sockfd_walk_init(void);
 
 /* sockfd_line.c (sockfd_format_in4/in6: sockfd_inet.c) */
+void sockfd_line_init(void);
 void sockfd_show_header(struct seq_file *m);
 void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm);
 void sockfd_owner_task(struct sockfd_owner *o, struct task_struct *task);
@@ -268,6 +269,17 @@ enum sockfd_col {
 	 + 1 + (next))
 #define SOCKFD_COL_END	0
 enum { SOCKFD_LINE_ROOM = SOCKFD_COLUMNS + SOCKFD_LINE_SLACK };
+#undef SOCKFD_COL
+#undef SOCKFD_COL_END
+
+/*
+ * A line with "-" in every column (sockfd_put_dashes()): each column's
+ * width, at least the dash, and its space.
+ */
+#define SOCKFD_COL(id, name, width, max, next)				\
+	(((width) > 1 ? (width) : 1) + 1 + (next))
+#define SOCKFD_COL_END	0
+enum { SOCKFD_DASH_LINE_LEN = SOCKFD_COLUMNS };
 #undef SOCKFD_COL
 #undef SOCKFD_COL_END
 

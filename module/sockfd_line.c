@@ -40,6 +40,28 @@ static const char *const sockfd_col_names[COL_COUNT] = {
 #undef SOCKFD_COL_END
 };
 
+/* Every column's "-" and padding (sockfd_put_dashes()); where each begins. */
+char sockfd_dash_line[SOCKFD_DASH_LINE_LEN];
+u16 sockfd_dash_at[COL_COUNT];
+
+/*
+ * sockfd_line_init - make sockfd_dash_line at load, before /proc/sockfd
+ * exists: each column's "-" padded as sockfd_col() pads a column of one
+ * byte, to its width and a space.
+ */
+void sockfd_line_init(void)
+{
+	enum sockfd_col col;
+	size_t at = 0;
+
+	memset(sockfd_dash_line, ' ', sizeof(sockfd_dash_line));
+	for (col = COL_PID; col < COL_COUNT; col++) {
+		sockfd_dash_at[col] = at;
+		sockfd_dash_line[at] = '-';
+		at += max(sockfd_col_width(col), 1U) + 1;
+	}
+}
+
 /*
  * sockfd_line_begin - begin a line in @m's buffer, if SOCKFD_LINE_ROOM
  * bytes are free; otherwise commit it as an overflow at once and return

@@ -237,17 +237,27 @@ static inline void sockfd_put_sock_queues(struct sockfd_line *l, struct sock *sk
 	sockfd_put_queues(l, sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk));
 }
 
-/* Print "-" in columns @first to @last (no value applies). */
-static inline void sockfd_put_dashes(struct sockfd_line *l,
-				     enum sockfd_col first,
-				     enum sockfd_col last)
-{
-	enum sockfd_col col;
+/* sockfd_line.c: "-" in every column, as sockfd_put_dashes() copies it. */
+extern char sockfd_dash_line[SOCKFD_DASH_LINE_LEN];
+extern u16 sockfd_dash_at[COL_COUNT];
 
-	for (col = first; col <= last; col++) {
-		sockfd_col(l, col);
-		sockfd_putc(l, '-');
-	}
+/*
+ * sockfd_put_dashes - "-" in columns @first to @last (no value applies):
+ * @first begun as any column, then the run from sockfd_dash_line in one
+ * copy, up to and with @last's "-" (the next column pads it), where a
+ * sockfd_col() and a sockfd_putc() per column cost a line of a unix
+ * socket a fifth of its time.
+ */
+static __always_inline void sockfd_put_dashes(struct sockfd_line *l,
+					      enum sockfd_col first,
+					      enum sockfd_col last)
+{
+	size_t n = sockfd_dash_at[last] - sockfd_dash_at[first] + 1;
+
+	sockfd_col(l, first);
+	memcpy(sockfd_at(l), sockfd_dash_line + sockfd_dash_at[first], n);
+	l->len += n;
+	l->col_start = l->len - 1;	/* column @last: its "-" */
 }
 
 /* One function per family; each prints protocol to rxq (COL_PROTO..COL_RXQ). */

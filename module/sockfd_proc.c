@@ -169,6 +169,7 @@ static int __init sockfd_init(void)
 
 	if (err)
 		return err;
+	sockfd_line_init();
 	sockfd_big_bufs_max = max_t(unsigned int, SOCKFD_BIG_BUFS_MIN,
 				    SOCKFD_BIG_BUFS_PER_CPU * num_possible_cpus());
 	sockfd_proc_entry = proc_create("sockfd", 0444, NULL, &sockfd_proc_ops);
