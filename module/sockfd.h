@@ -274,10 +274,11 @@ enum { SOCKFD_LINE_ROOM = SOCKFD_COLUMNS + SOCKFD_LINE_SLACK };
 
 /*
  * A line with "-" in every column (sockfd_put_dashes()): each column's
- * width, at least the dash, and its space.
+ * width or its dash, whichever is longer (the size of a union, as below),
+ * and its space.
  */
 #define SOCKFD_COL(id, name, width, max, next)				\
-	(((width) > 1 ? (width) : 1) + 1 + (next))
+	(sizeof(union { char w[width]; char dash; }) + 1 + (next))
 #define SOCKFD_COL_END	0
 enum { SOCKFD_DASH_LINE_LEN = SOCKFD_COLUMNS };
 #undef SOCKFD_COL
