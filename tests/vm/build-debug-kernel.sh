@@ -15,6 +15,9 @@
 # variant only: each variant keeps one build. Progress goes to stderr; the LAST
 # stdout line is the cache directory.
 #
+# `build-debug-kernel.sh --deps` installs the build's host packages only
+# (.ci/run, before it starts the builds in the background).
+#
 # Environment: SOCKFD_CACHE, SOCKFD_JOBS (make -j, default 2).
 set -euo pipefail
 
@@ -25,13 +28,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 . "$here/common.sh"
 variant=${1:-debug}
 case $variant in
-debug | kcsan) ;;
-*) die "usage: build-debug-kernel.sh [debug|kcsan]" ;;
+debug | kcsan | --deps) ;;
+*) die "usage: build-debug-kernel.sh [debug|kcsan|--deps]" ;;
 esac
-fragments=("$here/debug-common.config" "$here/$variant-kernel.config")
-fragment_text=$(cat "${fragments[@]}")
-top=$SOCKFD_CACHE/$variant-kernel
-jobs=${SOCKFD_JOBS:-2}
 
 # --- host packages the kernel build needs ---------------------------------
 need=(build-essential flex bison bc libelf-dev libssl-dev xz-utils gzip
@@ -47,6 +46,12 @@ if ((${#missing[@]})); then
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		"${missing[@]}" >&2
 fi
+[[ $variant != --deps ]] || exit 0
+
+fragments=("$here/debug-common.config" "$here/$variant-kernel.config")
+fragment_text=$(cat "${fragments[@]}")
+top=$SOCKFD_CACHE/$variant-kernel
+jobs=${SOCKFD_JOBS:-2}
 
 # One lock for every variant: two kernel builds at once on 2 cores take
 # twice as long each.
