@@ -459,15 +459,11 @@ static void processes(FILE *out, const struct sf_table *t, struct sf_row *const 
 /* ---- system-wide: /proc/net/sockstat, file handles, ports ---- */
 
 /* TIME_WAIT on ephemeral ports of the top destinations (by count). */
-static void time_wait_dests(FILE *out, const char *root, const struct sf_ports *pt,
-			    unsigned int top)
+static void time_wait_dests(FILE *out, const struct sf_ports *pt, unsigned int top)
 {
-	struct sf_notes quiet = { 0 };	/* the files were noted already */
-	struct sf_tw_dest *d;
-	size_t nd;
+	const struct sf_tw_dest *d = pt->tw;
+	size_t nd = pt->ntw;
 
-	if (!sf_time_wait_dests(root, pt, &d, &nd, &quiet))
-		return;
 	gauge(out, "sockfd_tcp_time_wait_ephemeral",
 	      "TCP sockets in TIME_WAIT on a local port of net.ipv4.ip_local_port_range, by local address and destination (the top --top), the reader's network namespace: a port is taken again for another destination, so ports run out per destination.");
 	for (size_t i = 0; i < nd && i < top; i++) {
@@ -476,7 +472,6 @@ static void time_wait_dests(FILE *out, const char *root, const struct sf_ports *
 		series(out, "sockfd_tcp_time_wait_ephemeral", 2, "local_addr", &l, "remote", &r);
 		fprintf(out, "%lu\n", d[i].count);
 	}
-	free(d);
 }
 
 static void system_wide(FILE *out, const char *root, unsigned int top, struct sf_notes *nt)
@@ -521,8 +516,9 @@ static void system_wide(FILE *out, const char *root, unsigned int top, struct sf
 						m ? pt.hi - pt.lo + 1 - pt.used[p] : pt.used[p]);
 		}
 		if (pt.have[0])
-			time_wait_dests(out, root, &pt, top);
+			time_wait_dests(out, &pt, top);
 	}
+	free(pt.tw);
 }
 
 /* Notes as comments: the format ignores them, a person reading sees them. */

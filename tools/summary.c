@@ -747,43 +747,6 @@ static void mark_ports(const char *text, unsigned char *used)
 }
 
 /*
- * Local ports of TCP (all states) and UDP in the ephemeral range, from
- * /proc/net/{tcp,udp}{,6}; false (noted) when the range is unreadable.
- */
-bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *nt)
-{
-	static const char *const files[2][2] = {
-		{ "net/tcp", "net/tcp6" }, { "net/udp", "net/udp6" },
-	};
-	char *range = sf_read_proc(root, "sys/net/ipv4/ip_local_port_range", nt);
-
-	memset(pt, 0, sizeof(*pt));
-	if (!range || sscanf(range, "%u %u", &pt->lo, &pt->hi) != 2 || pt->lo > pt->hi ||
-	    pt->hi > 65535) {
-		if (range)
-			sf_note(nt, "%s/sys/net/ipv4/ip_local_port_range: unexpected format", root);
-		free(range);
-		return false;
-	}
-	free(range);
-	for (int p = 0; p < 2; p++) {
-		unsigned char used[65536 / 8] = { 0 };
-
-		for (int f = 0; f < 2; f++) {
-			char *text = sf_read_proc(root, files[p][f], nt);
-
-			if (text)
-				mark_ports(text, used);
-			pt->have[p] |= text != NULL;
-			free(text);
-		}
-		for (unsigned int port = pt->lo; port <= pt->hi; port++)
-			pt->used[p] += (used[port / 8] >> (port % 8)) & 1;
-	}
-	return true;
-}
-
-/*
  * An address as /proc/net/tcp{,6} write it, "0100007F:1F90" (each 32-bit
  * word of the address in host order, then the port, in hex), into text:
  * addr "127.0.0.1" or "2001:db8::1" (::ffff:a.b.c.d as a.b.c.d: a dual-stack
@@ -877,56 +840,83 @@ static void tw_lines(const char *text, const struct sf_ports *pt,
 }
 
 /*
- * TCP sockets in TIME_WAIT on a local port of the ephemeral range, counted
- * by local address and destination (remote address and port), most first.
- * This is what runs out: connect() gives one local port to many
- * destinations (__inet_hash_connect() asks only that the 4-tuple be
- * unique), so a port in TIME_WAIT blocks only new connections to the same
- * destination; a server's TIME_WAIT sockets keep its listening port, no
- * ephemeral one.  False (noted) when /proc/net/tcp and tcp6 are unreadable.
+ * The TIME_WAIT sockets tw_lines() found, one entry per local address and
+ * destination (remote address and port), counted, most first. This is
+ * what runs out: connect() gives one local port to many destinations
+ * (__inet_hash_connect() asks only that the 4-tuple be unique), so a port
+ * in TIME_WAIT blocks only new connections to the same destination; a
+ * server's TIME_WAIT sockets keep its listening port, no ephemeral one.
  */
-bool sf_time_wait_dests(const char *root, const struct sf_ports *pt,
-			struct sf_tw_dest **d, size_t *nd, struct sf_notes *nt)
+static void tw_by_dest(struct sf_ports *pt)
 {
-	static const char *const files[2] = { "net/tcp", "net/tcp6" };
-	size_t n = 0, cap = 0, m = 0;
-	bool have = false;
+	struct sf_tw_dest *d = pt->tw;
+	size_t n = pt->ntw, m = 0;
 
-	*d = NULL;
-	for (int f = 0; f < 2; f++) {
-		char *text = sf_read_proc(root, files[f], nt);
-
-		if (text)
-			tw_lines(text, pt, d, &n, &cap);
-		have |= text != NULL;
-		free(text);
-	}
 	if (n)
-		qsort(*d, n, sizeof(**d), cmp_tw_key);
-	for (size_t i = 0; i < n; i++) {	/* one entry per destination */
-		if (m && !cmp_tw_key(&(*d)[m - 1], &(*d)[i]))
-			(*d)[m - 1].count++;
+		qsort(d, n, sizeof(*d), cmp_tw_key);
+	for (size_t i = 0; i < n; i++) {
+		if (m && !cmp_tw_key(&d[m - 1], &d[i]))
+			d[m - 1].count++;
 		else
-			(*d)[m++] = (*d)[i];
+			d[m++] = d[i];
 	}
 	if (m)
-		qsort(*d, m, sizeof(**d), cmp_tw_count);
-	*nd = m;
-	return have;
+		qsort(d, m, sizeof(*d), cmp_tw_count);
+	pt->ntw = m;
 }
 
+/*
+ * Local ports of TCP (all states) and UDP in the ephemeral range, and the
+ * TIME_WAIT sockets on them by destination, from one read of
+ * /proc/net/{tcp,udp}{,6}; false (noted) when the range is unreadable.
+ */
+bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *nt)
+{
+	static const char *const files[2][2] = {
+		{ "net/tcp", "net/tcp6" }, { "net/udp", "net/udp6" },
+	};
+	char *range = sf_read_proc(root, "sys/net/ipv4/ip_local_port_range", nt);
+	size_t twcap = 0;
+
+	memset(pt, 0, sizeof(*pt));
+	if (!range || sscanf(range, "%u %u", &pt->lo, &pt->hi) != 2 || pt->lo > pt->hi ||
+	    pt->hi > 65535) {
+		if (range)
+			sf_note(nt, "%s/sys/net/ipv4/ip_local_port_range: unexpected format", root);
+		free(range);
+		return false;
+	}
+	free(range);
+	for (int p = 0; p < 2; p++) {
+		unsigned char used[65536 / 8] = { 0 };
+
+		for (int f = 0; f < 2; f++) {
+			char *text = sf_read_proc(root, files[p][f], nt);
+
+			if (text) {
+				mark_ports(text, used);
+				if (p == 0)
+					tw_lines(text, pt, &pt->tw, &pt->ntw, &twcap);
+			}
+			pt->have[p] |= text != NULL;
+			free(text);
+		}
+		for (unsigned int port = pt->lo; port <= pt->hi; port++)
+			pt->used[p] += (used[port / 8] >> (port % 8)) & 1;
+	}
+	tw_by_dest(pt);
+	return true;
+}
+
+
 /* The destination with the most TIME_WAIT on ephemeral ports. */
-static void time_wait_most(FILE *out, const char *root, const struct sf_ports *pt)
+static void time_wait_most(FILE *out, const struct sf_ports *pt)
 {
 	unsigned int size = pt->hi - pt->lo + 1;
-	struct sf_notes quiet = { 0 };	/* the files were noted already */
-	struct sf_tw_dest *d;
-	size_t nd;
+	const struct sf_tw_dest *d = pt->tw;
 	double use;
 
-	if (!sf_time_wait_dests(root, pt, &d, &nd, &quiet))
-		return;
-	if (!nd) {
+	if (!pt->ntw) {
 		fprintf(out, "  TCP TIME_WAIT on these ports: none\n");
 	} else {
 		use = 100.0 * d[0].count / size;
@@ -934,7 +924,6 @@ static void time_wait_most(FILE *out, const char *root, const struct sf_ports *p
 			d[0].count, d[0].local, d[0].remote, use,
 			use >= 50.0 ? "  warning: connect() to it will run out of ports" : "");
 	}
-	free(d);
 }
 
 static void ports(FILE *out, const char *root, struct sf_notes *nt)
@@ -958,7 +947,8 @@ static void ports(FILE *out, const char *root, struct sf_notes *nt)
 			use >= WARN_PCT ? "  warning: ephemeral ports are running out" : "");
 	}
 	if (pt.have[0])
-		time_wait_most(out, root, &pt);
+		time_wait_most(out, &pt);
+	free(pt.tw);
 }
 
 int sf_summary(FILE *out, const struct sf_table *t, struct sf_row *const *rows,

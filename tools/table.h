@@ -283,21 +283,21 @@ struct sf_files {		/* /proc/sys/fs/file-nr, fs.file-max */
 bool sf_file_handles(const char *root, struct sf_files *f,
 		     struct sf_notes *nt);
 
-struct sf_ports {		/* ephemeral ports; [0] TCP, [1] UDP */
-	unsigned int lo, hi;
-	unsigned int used[2];
-	bool have[2];		/* /proc/net/{tcp,udp}{,6} was readable */
-};
-bool sf_ephemeral_ports(const char *root, struct sf_ports *pt,
-			struct sf_notes *nt);
-
 struct sf_tw_dest {		/* TIME_WAIT on ephemeral ports, one destination */
 	char local[48];		/* local address: "10.0.0.1", "2001:db8::1" */
 	char remote[56];	/* "10.0.0.5:443", "[2001:db8::5]:443" */
 	unsigned long count;
 };
-bool sf_time_wait_dests(const char *root, const struct sf_ports *pt,
-			struct sf_tw_dest **d, size_t *nd, struct sf_notes *nt);
+
+struct sf_ports {		/* ephemeral ports; [0] TCP, [1] UDP */
+	unsigned int lo, hi;
+	unsigned int used[2];
+	bool have[2];		/* /proc/net/{tcp,udp}{,6} was readable */
+	struct sf_tw_dest *tw;	/* TIME_WAIT on them by destination, most */
+	size_t ntw;		/* first (malloc'd: free(tw)) */
+};
+bool sf_ephemeral_ports(const char *root, struct sf_ports *pt,
+			struct sf_notes *nt);
 
 char *sf_cgroup_path(const char *proc_root, uint64_t id);
 
