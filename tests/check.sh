@@ -41,11 +41,11 @@ logs=$SOCKFD_BUILD/check
 mkdir -p "$logs"
 
 # The kernels built from source (debug, kcsan) take 10 to 20 minutes each
-# from nothing. Build them now, in the background at the lowest CPU
-# priority, while the static, host, install and stock-kernel stages run
-# (those leave much of the second CPU idle); each one's guest stage waits
-# for it below. With both cached this ends within seconds. A failed build
-# leaves its log here, and run-guest.sh's own kernels.sh call tries again.
+# from nothing. Build them now, one after the other, in the background at
+# the lowest CPU priority, while the static, host, install and stock-kernel
+# stages run; each one's guest stage waits for its own (kernel-K.done). With
+# both cached this ends within a minute. A failed build leaves its log
+# here, and run-guest.sh's own kernels.sh call tries again.
 built=()
 for k in $kernels; do
 	case $k in
@@ -55,9 +55,11 @@ done
 prebuild=
 if [ ${#built[@]} -gt 0 ]; then
 	say "building or finding the ${built[*]} kernels in the background (logs: $logs/kernel-*.log)"
+	rm -f "$logs"/kernel-*.done
 	(
 		for k in "${built[@]}"; do
 			nice -n 19 "$vm/kernels.sh" "$k" >"$logs/kernel-$k.log" 2>&1 || true
+			touch "$logs/kernel-$k.done"
 		done
 	) &
 	prebuild=$!
@@ -178,10 +180,12 @@ run_part lab "$logs/lab.log" "$SOCKFD_ROOT/tests/host/lab.sh"
 concurrency=$( (grep -l '^ \* concurrency: yes$' "$SOCKFD_ROOT"/tests/guest/*.c || true) |
 	sed 's|.*/||; s|\.c$||' | tr '\n' ' ')
 for k in $kernels; do
-	if [ -n "$prebuild" ] && [[ " ${built[*]} " == *" $k "* ]]; then
-		say "waiting for the background kernel builds (logs: $logs/kernel-*.log)"
-		wait "$prebuild" || true
-		prebuild=
+	if [ -n "$prebuild" ] && [[ " ${built[*]} " == *" $k "* ]] &&
+	   [ ! -e "$logs/kernel-$k.done" ]; then
+		say "waiting for the $k kernel's background build (log: $logs/kernel-$k.log)"
+		while [ ! -e "$logs/kernel-$k.done" ] && kill -0 "$prebuild" 2>/dev/null; do
+			sleep 5
+		done
 	fi
 	say "guest tests on $k"
 	if [ "$k" = kcsan ]; then

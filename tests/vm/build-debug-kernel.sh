@@ -53,15 +53,7 @@ fragment_text=$(cat "${fragments[@]}")
 top=$SOCKFD_CACHE/$variant-kernel
 jobs=${SOCKFD_JOBS:-2}
 
-# One lock for every variant: two kernel builds at once on 2 cores take
-# twice as long each.
 mkdir -p "$top"
-lock=$SOCKFD_CACHE/.debug-kernel-build.lock
-exec 9>"$lock"
-if ! flock -n 9; then
-	say "another build holds $lock; waiting for it"
-	flock 9
-fi
 
 # --- find the source package through a private apt state ------------------
 # The system's apt sources and lists are never touched; the private state
@@ -115,11 +107,26 @@ say "source: $pkg $ver (from $origin)"
 key=$( { echo "$pkg $ver $variant"; echo "$fragment_text"; echo "$self"; } |
 	sha256sum | cut -c1-16)
 out=$top/$key
-if [[ -f $out/bzImage && -f $out/build/Module.symvers && -f $out/modules.dep && -f $out/info ]]; then
-	say "reusing cached build $out ($(sed -n 's/^kernelrelease=//p' "$out/info"))"
-	echo "$out"
-	exit 0
+reuse_cached() { # prints the cache directory and exits when it is complete
+	if [[ -f $out/bzImage && -f $out/build/Module.symvers && -f $out/modules.dep &&
+	      -f $out/info ]]; then
+		say "reusing cached build $out ($(sed -n 's/^kernelrelease=//p' "$out/info"))"
+		echo "$out"
+		exit 0
+	fi
+}
+reuse_cached
+
+# One lock for every variant: two kernel builds at once on 2 cores take
+# twice as long each. The cache is looked at again once it is held: the
+# build this one waited for may have been this very kernel.
+lock=$SOCKFD_CACHE/.debug-kernel-build.lock
+exec 9>"$lock"
+if ! flock -n 9; then
+	say "another build holds $lock; waiting for it"
+	flock 9
 fi
+reuse_cached
 
 # --- fetch and extract ------------------------------------------------------
 work=$top/$key.work
