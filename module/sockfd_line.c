@@ -8,8 +8,10 @@
  * sockfd_line.h.
  */
 #include <linux/bitops.h>
+#include <linux/cache.h>
 #include <linux/fdtable.h>
 #include <linux/in.h>
+#include <linux/init.h>
 #include <linux/net.h>
 #include <linux/netlink.h>
 #include <linux/sched/signal.h>
@@ -40,16 +42,19 @@ static const char *const sockfd_col_names[COL_COUNT] = {
 #undef SOCKFD_COL_END
 };
 
-/* Every column's "-" and padding (sockfd_put_dashes()); where each begins. */
-char sockfd_dash_line[SOCKFD_DASH_LINE_LEN];
-u16 sockfd_dash_at[COL_COUNT];
+/*
+ * Every column's "-" and padding (sockfd_put_dashes()), and where each
+ * begins: written by sockfd_line_init() only, read-only after load.
+ */
+char sockfd_dash_line[SOCKFD_DASH_LINE_LEN] __ro_after_init;
+u16 sockfd_dash_at[COL_COUNT] __ro_after_init;
 
 /*
  * sockfd_line_init - make sockfd_dash_line at load, before /proc/sockfd
  * exists: each column's "-" padded as sockfd_col() pads a column of one
  * byte, to its width and a space.
  */
-void sockfd_line_init(void)
+void __init sockfd_line_init(void)
 {
 	enum sockfd_col col;
 	size_t at = 0;

@@ -244,9 +244,9 @@ extern u16 sockfd_dash_at[COL_COUNT];
 /*
  * sockfd_put_dashes - "-" in columns @first to @last (no value applies):
  * @first begun as any column, then the run from sockfd_dash_line in one
- * copy, up to and with @last's "-" (the next column pads it), where a
- * sockfd_col() and a sockfd_putc() per column cost a line of a unix
- * socket a fifth of its time.
+ * copy, up to and with @last's "-" (the next column pads it), in place
+ * of a sockfd_col() and a sockfd_putc() per column: 21 columns on every
+ * line of a socket that is not TCP.
  */
 static __always_inline void sockfd_put_dashes(struct sockfd_line *l,
 					      enum sockfd_col first,
