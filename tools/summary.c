@@ -797,9 +797,8 @@ static int cmp_tw_count(const void *a, const void *b)
 }
 
 /* Append the TIME_WAIT lines of /proc/net/tcp-style text whose local port
- * is in [pt->lo, pt->hi] to *d (count 1 each). */
-static void tw_lines(const char *text, const struct sf_ports *pt,
-		     struct sf_tw_dest **d, size_t *nd, size_t *cap)
+ * is in [pt->lo, pt->hi] to pt->tw (count 1 each; *cap: its room). */
+static void tw_lines(const char *text, struct sf_ports *pt, size_t *cap)
 {
 	const char *line = strchr(text, '\n');	/* skip the heading */
 
@@ -819,15 +818,15 @@ static void tw_lines(const char *text, const struct sf_ports *pt,
 		p += strspn(p, " ");		/* st: TCP_TIME_WAIT is 6 */
 		if (strncmp(p, "06 ", 3))
 			continue;
-		if (*nd == *cap) {
+		if (pt->ntw == *cap) {
 			*cap = *cap ? 2 * *cap : 256;
-			*d = realloc(*d, *cap * sizeof(**d));
-			if (!*d) {
+			pt->tw = realloc(pt->tw, *cap * sizeof(*pt->tw));
+			if (!pt->tw) {
 				fprintf(stderr, "sockfd: out of memory\n");
 				exit(1);
 			}
 		}
-		e = &(*d)[*nd];
+		e = &pt->tw[pt->ntw];
 		if (!proc_net_addr(local, e->local, sizeof(e->local), &lport) ||
 		    lport < pt->lo || lport > pt->hi ||
 		    !proc_net_addr(remote, raddr, sizeof(raddr), &rport))
@@ -835,7 +834,7 @@ static void tw_lines(const char *text, const struct sf_ports *pt,
 		snprintf(e->remote, sizeof(e->remote), strchr(raddr, ':') ? "[%s]:%u" : "%s:%u",
 			 raddr, rport);
 		e->count = 1;
-		(*nd)++;
+		pt->ntw++;
 	}
 }
 
@@ -896,7 +895,7 @@ bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *
 			if (text) {
 				mark_ports(text, used);
 				if (p == 0)
-					tw_lines(text, pt, &pt->tw, &pt->ntw, &twcap);
+					tw_lines(text, pt, &twcap);
 			}
 			pt->have[p] |= text != NULL;
 			free(text);
@@ -907,7 +906,6 @@ bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *
 	tw_by_dest(pt);
 	return true;
 }
-
 
 /* The destination with the most TIME_WAIT on ephemeral ports. */
 static void time_wait_most(FILE *out, const struct sf_ports *pt)
