@@ -721,192 +721,6 @@ static void files(FILE *out, const char *root, struct sf_notes *nt)
 	}
 }
 
-/* Mark the local ports of /proc/net/tcp-style text in used (65536 bits). */
-static void mark_ports(const char *text, unsigned char *used)
-{
-	const char *line = strchr(text, '\n');	/* skip the heading */
-
-	/* Each line on its own: sscanf() on the rest of the text would
-	 * measure all of it every time, quadratic in the table's size. */
-	while (line && line[1]) {
-		const char *p = line + 1, *colon;
-		unsigned long port;
-		char *end;
-
-		p += strspn(p, " ");		/* "sl:" */
-		p += strcspn(p, " \n");
-		p += strspn(p, " ");		/* local address "ADDR:PORT" */
-		colon = p + strcspn(p, ": \n");
-		if (*colon == ':') {
-			port = strtoul(colon + 1, &end, 16);
-			if (end != colon + 1 && port < 65536)
-				used[port / 8] |= 1 << (port % 8);
-		}
-		line = strchr(line + 1, '\n');
-	}
-}
-
-/*
- * An address as /proc/net/tcp{,6} write it, "0100007F:1F90" (each 32-bit
- * word of the address in host order, then the port, in hex), into text:
- * addr "127.0.0.1" or "2001:db8::1" (::ffff:a.b.c.d as a.b.c.d: a dual-stack
- * socket shares the IPv4 ports), and *port.  False when it is neither form.
- */
-static bool proc_net_addr(const char *p, char *addr, size_t size, unsigned int *port)
-{
-	size_t n = strspn(p, "0123456789abcdefABCDEF");
-	unsigned char a[16];
-	unsigned long v;
-	char *end;
-
-	if ((n != 8 && n != 32) || p[n] != ':')
-		return false;
-	for (size_t w = 0; w < n / 8; w++) {
-		char word[9];
-		uint32_t x;
-
-		memcpy(word, p + 8 * w, 8);
-		word[8] = '\0';
-		x = (uint32_t)strtoul(word, NULL, 16);
-		memcpy(a + 4 * w, &x, 4);
-	}
-	v = strtoul(p + n + 1, &end, 16);
-	if (end == p + n + 1 || v > 65535)
-		return false;
-	*port = (unsigned int)v;
-	if (n == 32 && !IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a))
-		return inet_ntop(AF_INET6, a, addr, size) != NULL;
-	return inet_ntop(AF_INET, n == 8 ? a : a + 12, addr, size) != NULL;
-}
-
-static int cmp_tw_key(const void *a, const void *b)
-{
-	const struct sf_tw_dest *x = a, *y = b;
-	int c = strcmp(x->local, y->local);
-
-	return c ? c : strcmp(x->remote, y->remote);
-}
-
-static int cmp_tw_count(const void *a, const void *b)
-{
-	const struct sf_tw_dest *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count < y->count ? 1 : -1;
-	return cmp_tw_key(a, b);
-}
-
-/* Append the TIME_WAIT lines of /proc/net/tcp-style text whose local port
- * is in [pt->lo, pt->hi] to pt->tw (count 1 each; *cap: its room). */
-static void tw_lines(const char *text, struct sf_ports *pt, size_t *cap)
-{
-	const char *line = strchr(text, '\n');	/* skip the heading */
-
-	while (line && line[1]) {
-		const char *p = line + 1, *local, *remote;
-		unsigned int lport, rport;
-		char raddr[48];
-		struct sf_tw_dest *e;
-
-		line = strchr(p, '\n');
-		p += strspn(p, " ");		/* "sl:" */
-		p += strcspn(p, " \n");
-		local = p + strspn(p, " ");
-		p = local + strcspn(local, " \n");
-		remote = p + strspn(p, " ");
-		p = remote + strcspn(remote, " \n");
-		p += strspn(p, " ");		/* st: TCP_TIME_WAIT is 6 */
-		if (strncmp(p, "06 ", 3))
-			continue;
-		if (pt->ntw == *cap) {
-			*cap = *cap ? 2 * *cap : 256;
-			pt->tw = realloc(pt->tw, *cap * sizeof(*pt->tw));
-			if (!pt->tw) {
-				fprintf(stderr, "sockfd: out of memory\n");
-				exit(1);
-			}
-		}
-		e = &pt->tw[pt->ntw];
-		if (!proc_net_addr(local, e->local, sizeof(e->local), &lport) ||
-		    lport < pt->lo || lport > pt->hi ||
-		    !proc_net_addr(remote, raddr, sizeof(raddr), &rport))
-			continue;
-		snprintf(e->remote, sizeof(e->remote), strchr(raddr, ':') ? "[%s]:%u" : "%s:%u",
-			 raddr, rport);
-		e->count = 1;
-		pt->ntw++;
-	}
-}
-
-/*
- * The TIME_WAIT sockets tw_lines() found, one entry per local address and
- * destination (remote address and port), counted, most first. This is
- * what runs out: connect() gives one local port to many destinations
- * (__inet_hash_connect() asks only that the 4-tuple be unique), so a port
- * in TIME_WAIT blocks only new connections to the same destination; a
- * server's TIME_WAIT sockets keep its listening port, no ephemeral one.
- */
-static void tw_by_dest(struct sf_ports *pt)
-{
-	struct sf_tw_dest *d = pt->tw;
-	size_t n = pt->ntw, m = 0;
-
-	if (n)
-		qsort(d, n, sizeof(*d), cmp_tw_key);
-	for (size_t i = 0; i < n; i++) {
-		if (m && !cmp_tw_key(&d[m - 1], &d[i]))
-			d[m - 1].count++;
-		else
-			d[m++] = d[i];
-	}
-	if (m)
-		qsort(d, m, sizeof(*d), cmp_tw_count);
-	pt->ntw = m;
-}
-
-/*
- * Local ports of TCP (all states) and UDP in the ephemeral range, and the
- * TIME_WAIT sockets on them by destination, from one read of
- * /proc/net/{tcp,udp}{,6}; false (noted) when the range is unreadable.
- */
-bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *nt)
-{
-	static const char *const files[2][2] = {
-		{ "net/tcp", "net/tcp6" }, { "net/udp", "net/udp6" },
-	};
-	char *range = sf_read_proc(root, "sys/net/ipv4/ip_local_port_range", nt);
-	size_t twcap = 0;
-
-	memset(pt, 0, sizeof(*pt));
-	if (!range || sscanf(range, "%u %u", &pt->lo, &pt->hi) != 2 || pt->lo > pt->hi ||
-	    pt->hi > 65535) {
-		if (range)
-			sf_note(nt, "%s/sys/net/ipv4/ip_local_port_range: unexpected format", root);
-		free(range);
-		return false;
-	}
-	free(range);
-	for (int p = 0; p < 2; p++) {
-		unsigned char used[65536 / 8] = { 0 };
-
-		for (int f = 0; f < 2; f++) {
-			char *text = sf_read_proc(root, files[p][f], nt);
-
-			if (text) {
-				mark_ports(text, used);
-				if (p == 0)
-					tw_lines(text, pt, &twcap);
-			}
-			pt->have[p] |= text != NULL;
-			free(text);
-		}
-		for (unsigned int port = pt->lo; port <= pt->hi; port++)
-			pt->used[p] += (used[port / 8] >> (port % 8)) & 1;
-	}
-	tw_by_dest(pt);
-	return true;
-}
-
 /* The destination with the most TIME_WAIT on ephemeral ports. */
 static void time_wait_most(FILE *out, const struct sf_ports *pt)
 {
@@ -928,11 +742,14 @@ static void ports(FILE *out, const char *root, struct sf_notes *nt)
 {
 	struct sf_ports pt;
 
-	fprintf(out, "\nLocal ports in the ephemeral range (this network namespace):\n");
 	if (!sf_ephemeral_ports(root, &pt, nt)) {
+		fprintf(out, "\nLocal ports in the ephemeral range (this network namespace):\n");
 		fprintf(out, "  not available (see below)\n");
 		return;
 	}
+	fprintf(out, "\nLocal ports in the ephemeral range (this network namespace; TCP from %s, UDP from %s):\n",
+		pt.diag[0] ? "sock_diag" : "/proc/net/tcp{,6}",
+		pt.diag[1] ? "sock_diag" : "/proc/net/udp{,6}");
 	for (int p = 0; p < 2; p++) {
 		unsigned int size = pt.hi - pt.lo + 1;
 		double use = 100.0 * pt.used[p] / size;

@@ -292,7 +292,8 @@ struct sf_tw_dest {		/* TIME_WAIT on ephemeral ports, one destination */
 struct sf_ports {		/* ephemeral ports; [0] TCP, [1] UDP */
 	unsigned int lo, hi;
 	unsigned int used[2];
-	bool have[2];		/* /proc/net/{tcp,udp}{,6} was readable */
+	bool have[2];		/* could be read: from sock_diag, else /proc/net */
+	bool diag[2];		/* read from sock_diag */
 	struct sf_tw_dest *tw;	/* TIME_WAIT on them by destination, most */
 	size_t ntw;		/* first (malloc'd: free(tw)) */
 };

@@ -20,9 +20,16 @@
  *           /proc/PID/fd, its limit as its getrlimit), LISTEN sockets as
  *           /proc/net/tcp, TIME_WAIT as /proc/net/sockstat, fs.file-max,
  *           the ephemeral range; --prom-file writes the same;
+ *   ports   --summary's ephemeral ports (TCP all states, UDP) and its
+ *           TIME_WAIT most to one destination as /proc/net/tcp{,6} and
+ *           udp{,6} count them before and after: from sock_diag while
+ *           tcp_diag and udp_diag are loaded, from /proc/net once they
+ *           are unloaded (then loaded again);
  *   errors  with the module unloaded it says how to load it, and --prom
  *           writes sockfd_up 0 with the reason (then the module is loaded
  *           again from $SOCKFD_KO).
+ *
+ * guest-modules: tcp_diag udp_diag
  */
 #define _GNU_SOURCE
 #include "gt.h"
@@ -39,6 +46,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -715,6 +723,191 @@ static void prom(void)
 	close(lq);
 }
 
+/* What --summary says of the ephemeral range, or /proc/net counts it. */
+struct ports {
+	long long tcp, udp;	/* local ports in the range in use */
+	long long tw_most;	/* TIME_WAIT in the range, most to one destination */
+};
+
+/* Distinct local ports in [lo, hi] of /proc/net/NAME and NAME6; for TCP
+ * also the most TIME_WAIT lines (st 06) in the range with one local
+ * address and one remote address and port. */
+static long long procnet_ports(const char *name, unsigned int lo, unsigned int hi,
+			       long long *tw_most)
+{
+	static unsigned char used[65536 / 8];
+	static char keys[4096][80];
+	int counts[4096], nkeys = 0;
+	long long n = 0;
+
+	memset(used, 0, sizeof(used));
+	*tw_most = 0;
+	for (int f = 0; f < 2; f++) {
+		char file[32], *s;
+		size_t len;
+
+		snprintf(file, sizeof(file), "/proc/net/%s%s", name, f ? "6" : "");
+		s = gt_read_file(file, 65536, &len);
+		for (char *p = s ? strchr(s, '\n') : NULL; p && p[1]; p = strchr(p + 1, '\n')) {
+			char la[33], ra[33], key[80];
+			unsigned int lp, rp, st;
+			int k;
+
+			if (sscanf(p + 1, "%*s %32[0-9A-F]:%x %32[0-9A-F]:%x %x", la, &lp, ra, &rp,
+				   &st) != 5 || lp < lo || lp > hi)
+				continue;
+			used[lp / 8] |= 1 << (lp % 8);
+			if (st != 6)
+				continue;
+			snprintf(key, sizeof(key), "%s %s:%x", la, ra, rp);
+			for (k = 0; k < nkeys && strcmp(keys[k], key); k++)
+				;
+			if (k == nkeys && nkeys < 4096) {
+				strcpy(keys[nkeys], key);
+				counts[nkeys++] = 0;
+			}
+			if (k < nkeys && ++counts[k] > *tw_most)
+				*tw_most = counts[k];
+		}
+		free(s);
+	}
+	for (unsigned int port = lo; port <= hi; port++)
+		n += (used[port / 8] >> (port % 8)) & 1;
+	return n;
+}
+
+static void procnet_range(unsigned int lo, unsigned int hi, struct ports *p)
+{
+	long long unused;
+
+	p->tcp = procnet_ports("tcp", lo, hi, &p->tw_most);
+	p->udp = procnet_ports("udp", lo, hi, &unused);
+}
+
+/* A number after want in out, or -1. */
+static long long after(const char *want)
+{
+	const char *p = out ? strstr(out, want) : NULL;
+
+	return p ? atoll(p + strlen(want)) : -1;
+}
+
+static bool between(long long v, long long a, long long b)
+{
+	return v >= (a < b ? a : b) && v <= (a < b ? b : a);
+}
+
+/* --summary's ports against /proc/net before and after; heading: the
+ * sources it must name. */
+static void summary_ports(const char *check, unsigned int lo, unsigned int hi,
+			  const char *heading)
+{
+	struct ports b, a, got;
+	char name[96];
+	int rc;
+
+	procnet_range(lo, hi, &b);
+	rc = RUN("--summary");
+	procnet_range(lo, hi, &a);
+	got.tcp = after("TCP (all states, with TIME_WAIT): ");
+	got.udp = after("  UDP: ");
+	got.tw_most = strstr(out, "TIME_WAIT on these ports: none") ? 0 :
+		      after("most to one destination: ");
+	snprintf(name, sizeof(name), "%s.source", check);
+	gt_check(name, rc == 0 && strstr(out, heading), "exit %d, want '%s' in %.1500s", rc,
+		 heading, out);
+	snprintf(name, sizeof(name), "%s.tcp", check);
+	gt_check(name, b.tcp > 0 && between(got.tcp, b.tcp, a.tcp),
+		 "TCP ports in use %lld, /proc/net/tcp{,6} %lld before, %lld after", got.tcp, b.tcp,
+		 a.tcp);
+	snprintf(name, sizeof(name), "%s.udp", check);
+	gt_check(name, between(got.udp, b.udp, a.udp),
+		 "UDP ports in use %lld, /proc/net/udp{,6} %lld before, %lld after", got.udp, b.udp,
+		 a.udp);
+	snprintf(name, sizeof(name), "%s.time_wait", check);
+	gt_check(name, b.tw_most > 0 && between(got.tw_most, b.tw_most, a.tw_most),
+		 "TIME_WAIT most to one destination %lld, /proc/net/tcp{,6} %lld before, %lld after",
+		 got.tw_most, b.tw_most, a.tw_most);
+}
+
+/* insmod every module of the harness's list whose name starts with name. */
+static int reload(const char *name)
+{
+	size_t len, n = strlen(name);
+	char *s = gt_read_file("/lib/sockfd/extra/order", 4096, &len), cmd[160];
+	int rc = -1;
+
+	for (char *p = s, *e; p && *p; p = e ? e + 1 : NULL) {
+		e = strchr(p, '\n');
+		if (e)
+			*e = '\0';
+		if (strncmp(p, name, n) == 0 && (p[n] == '.' || p[n] == '\0')) {
+			snprintf(cmd, sizeof(cmd), "insmod /lib/sockfd/extra/%s", p);
+			rc = system(cmd);
+		}
+		if (!e)
+			break;
+	}
+	free(s);
+	return rc;
+}
+
+/*
+ * The ephemeral range (lo and hi as the guest has them), in use by this
+ * process's 8 clients, 2 UDP sockets, TIME_WAIT sockets to one
+ * destination and a bound TCP socket: --summary from sock_diag, then
+ * from /proc/net.
+ */
+static void ports(void)
+{
+	int l, c[8], u[2], tw[3], bound, t, i;
+	unsigned int lo, hi;
+	size_t len;
+	char *s = gt_read_file("/proc/sys/net/ipv4/ip_local_port_range", 64, &len);
+
+	if (!s || sscanf(s, "%u %u", &lo, &hi) != 2)
+		gt_fatal("ports.setup", "ip_local_port_range unreadable");
+	free(s);
+	l = gt_inet_socket(AF_INET, SOCK_STREAM, 0, 64, false);
+	for (i = 0; i < 8; i++)
+		c[i] = l < 0 ? -1 : gt_inet_connect(AF_INET, SOCK_STREAM, gt_port(l));
+	for (i = 0; i < 2; i++)
+		u[i] = gt_inet_socket(i ? AF_INET6 : AF_INET, SOCK_DGRAM, 0, -1, false);
+	/* bound, neither listening nor connected: /proc/net/tcp does not
+	 * list it; sock_diag does from 6.8 if asked (TCP_BOUND_INACTIVE) */
+	bound = gt_inet_socket(AF_INET, SOCK_STREAM, 0, -1, false);
+	/* three TIME_WAIT sockets to port l: the client closes first */
+	for (i = 0; i < 3; i++) {
+		tw[i] = gt_inet_connect(AF_INET, SOCK_STREAM, gt_port(l));
+		t = tw[i] < 0 ? -1 : accept(l, NULL, NULL);
+		if (t < 0)
+			gt_fatal("ports.setup", "TIME_WAIT pair: %s", strerror(errno));
+		close(tw[i]);
+		gt_msleep(20);
+		close(t);
+	}
+	if (c[7] < 0 || u[0] < 0 || u[1] < 0 || bound < 0)
+		gt_fatal("ports.setup", "sockets: %s", strerror(errno));
+
+	summary_ports("ports.sock_diag", lo, hi, "TCP from sock_diag, UDP from sock_diag");
+	/* Without tcp_diag and udp_diag sock_diag cannot answer for TCP and
+	 * UDP (the guest has no modprobe to load them again). */
+	if (!gt_check("ports.unload", syscall(SYS_delete_module, "tcp_diag", O_NONBLOCK) == 0 &&
+		      syscall(SYS_delete_module, "udp_diag", O_NONBLOCK) == 0,
+		      "delete_module(tcp_diag, udp_diag): %s", strerror(errno)))
+		return;
+	summary_ports("ports.proc_net", lo, hi,
+		      "TCP from /proc/net/tcp{,6}, UDP from /proc/net/udp{,6}");
+	gt_check("ports.reload", reload("tcp_diag") == 0 && reload("udp_diag") == 0,
+		 "insmod tcp_diag, udp_diag from /lib/sockfd/extra");
+	for (i = 0; i < 8; i++)
+		close(c[i]);
+	close(u[0]);
+	close(u[1]);
+	close(bound);
+	close(l);
+}
+
 static void not_loaded(void)
 {
 	const char *ko = getenv("SOCKFD_KO");
@@ -828,6 +1021,7 @@ int main(void)
 	explain(me, &s[2], &s[5], &s[6], comm);
 	watch(me);
 	prom();
+	ports();
 	not_loaded();
 
 	free(out);
