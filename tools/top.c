@@ -120,7 +120,7 @@ enum { X_COMM, X_PROTO, X_STATE, X_LOCAL, X_REMOTE, X_N };
 struct rec {
 	uint64_t pid, fd, ino, cookie, cgroup, rtt, fds, nofile;
 	uint8_t has;		/* R_* */
-	size_t txt[X_N];	/* offsets in tp->text, */
+	uint32_t txt[X_N];	/* offsets in tp->text (below 4 GiB), */
 	uint32_t len[X_N];	/* and lengths */
 };
 
@@ -277,6 +277,11 @@ static void count_socket(struct top *tp, const struct sf_table *t,
 
 /* ---- reading ---- */
 
+static bool shown(const struct top *tp, enum tcol c)
+{
+	return tcols[c].views & (1u << tp->view);
+}
+
 static size_t keep_text(struct top *tp, const struct sf_str *f)
 {
 	size_t at = tp->tlen;
@@ -299,14 +304,26 @@ static size_t keep_text(struct top *tp, const struct sf_str *f)
 	return at;
 }
 
-/* What the screen needs of a row the filters let through. */
+/* The texts a rec keeps, as file columns and as columns of the screen. */
+static const enum sf_col x_cols[X_N] = {
+	[X_COMM] = SF_COMM, [X_PROTO] = SF_PROTO, [X_STATE] = SF_STATE,
+	[X_LOCAL] = SF_LOCAL, [X_REMOTE] = SF_REMOTE,
+};
+static const enum tcol x_tcols[X_N] = {
+	[X_COMM] = T_COMM, [X_PROTO] = T_PROTO, [X_STATE] = T_STATE,
+	[X_LOCAL] = T_LOCAL, [X_REMOTE] = T_REMOTE,
+};
+
+/*
+ * What the screen needs of a row the filters let through.  A text equal
+ * to the last rec's (the comm of a process's next fd, a state) is not
+ * kept twice; with -b the view cannot change, so a text it does not
+ * show is not kept at all (empty).
+ */
 static void keep(struct top *tp, const struct sf_table *t, const struct sf_row *r,
 		 uint64_t cookie, bool has_cookie)
 {
-	static const enum sf_col texts[X_N] = {
-		[X_COMM] = SF_COMM, [X_PROTO] = SF_PROTO, [X_STATE] = SF_STATE,
-		[X_LOCAL] = SF_LOCAL, [X_REMOTE] = SF_REMOTE,
-	};
+	const struct rec *last;
 	struct rec *e;
 	uint64_t var;
 	bool hb;
@@ -320,6 +337,7 @@ static void keep(struct top *tp, const struct sf_table *t, const struct sf_row *
 		tp->recs = nr;
 		tp->rcap = cap;
 	}
+	last = tp->nrecs ? &tp->recs[tp->nrecs - 1] : NULL;
 	e = &tp->recs[tp->nrecs++];
 	memset(e, 0, sizeof(*e));
 	e->pid = r->pid;
@@ -337,10 +355,18 @@ static void keep(struct top *tp, const struct sf_table *t, const struct sf_row *
 	if (field_num(r, tp->inofile, &e->nofile))
 		e->has |= R_NOFILE;
 	for (int x = 0; x < X_N; x++) {
-		const struct sf_str *f = sf_get(t, r, texts[x]);
+		const struct sf_str *f = sf_get(t, r, x_cols[x]);
 
-		e->txt[x] = keep_text(tp, f);
-		e->len[x] = (uint32_t)f->len;
+		if (tp->o->batch && !shown(tp, x_tcols[x])) {
+			e->txt[x] = e->len[x] = 0;
+		} else if (last && last->len[x] == f->len &&
+			   memcmp(tp->text + last->txt[x], f->s, f->len) == 0) {
+			e->txt[x] = last->txt[x];
+			e->len[x] = last->len[x];
+		} else {
+			e->txt[x] = (uint32_t)keep_text(tp, f);
+			e->len[x] = (uint32_t)f->len;
+		}
 	}
 }
 
@@ -509,7 +535,13 @@ static void build(struct top *tp)
 			 tp->view == V_SOCK ? r->ino :
 			 r->has & R_CGROUP ? r->cgroup : UINT64_MAX;	/* "-" */
 	}
-	qsort(e, n, sizeof(*e), cmp_ent);
+	/* The file lists a process's fds in order, processes by pid: the
+	 * process view is in order already, so sort only where it is not. */
+	for (size_t i = 1; i < n; i++)
+		if (cmp_ent(&e[i - 1], &e[i]) > 0) {
+			qsort(e, n, sizeof(*e), cmp_ent);
+			break;
+		}
 	for (size_t i = 0; i < n; i++)
 		ng += i == 0 || e[i].g != e[i - 1].g;
 	free(tp->rows);
@@ -613,11 +645,6 @@ static void sort_rows(struct top *tp)
 }
 
 /* ---- the screen as text ---- */
-
-static bool shown(const struct top *tp, enum tcol c)
-{
-	return tcols[c].views & (1u << tp->view);
-}
 
 /* The cell's text at the end of m. */
 static void cell(FILE *m, const struct top *tp, const struct trow *w, enum tcol c)
