@@ -565,7 +565,34 @@ static int fill(struct sf_input *in)
 		in->err = in->got_err;
 		return -1;
 	}
-	if (part <= SF_ROOM) {
+	if (in->keep && in->buf) {
+		/* Rows point into buf: it is kept, and the new bytes go to a
+		 * buffer of their own (the partial line copied in front). */
+		char **kept = realloc(in->kept, (in->nkept + 1) * sizeof(*kept));
+
+		if (!kept) {
+			in->err = ENOMEM;
+			return -1;
+		}
+		in->kept = kept;
+		in->kept[in->nkept++] = in->buf;
+		in->buf = NULL;
+		in->cap = 0;
+		if (part > SF_ROOM) {
+			if (grow(in, &in->buf, &in->cap, part + in->got + 1))
+				return -1;
+			memcpy(in->buf, in->kept[in->nkept - 1] + in->pos, part);
+			memcpy(in->buf + part, in->spare + SF_ROOM, in->got);
+			in->pos = 0;
+		} else {
+			memcpy(in->spare + SF_ROOM - part, in->kept[in->nkept - 1] + in->pos, part);
+			in->buf = in->spare;
+			in->cap = in->spare_cap;
+			in->spare = NULL;
+			in->spare_cap = 0;
+			in->pos = SF_ROOM - part;
+		}
+	} else if (part <= SF_ROOM) {
 		/* The partial line goes in front of the new bytes, and the
 		 * buffers change places. */
 		char *old = in->buf;
@@ -737,17 +764,9 @@ const struct sf_row *sf_next(struct sf_table *t)
 	return t->rows;
 }
 
-/*
- * Parse all of buf (len bytes, buf[len] must exist and is overwritten) into
- * t->rows.  The table owns buf afterwards.  Returns 0, or a negative errno
- * when the input has no usable header (the reason went to t->warn).
- */
-int sf_parse(struct sf_table *t, char *buf, size_t len)
+/* Every row of the opened input into t->rows; 0 or -ENOMEM. */
+static int parse_rows(struct sf_table *t)
 {
-	int ret = sf_open_buf(t, buf, len);
-
-	if (ret)
-		return ret;
 	for (;;) {
 		if (t->nrows == t->rcap) {
 			size_t cap = t->rcap ? t->rcap * 2 : 256;
@@ -771,6 +790,32 @@ int sf_parse(struct sf_table *t, char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * Parse all of buf (len bytes, buf[len] must exist and is overwritten) into
+ * t->rows.  The table owns buf afterwards.  Returns 0, or a negative errno
+ * when the input has no usable header (the reason went to t->warn).
+ */
+int sf_parse(struct sf_table *t, char *buf, size_t len)
+{
+	int ret = sf_open_buf(t, buf, len);
+
+	return ret ? ret : parse_rows(t);
+}
+
+/*
+ * The same from fd, read chunk bytes at a time, the next chunk read ahead
+ * while this one is parsed (as sf_open()), every chunk kept for the rows.
+ * Returns as sf_open() does; a read error after the header is in t->in.err.
+ */
+int sf_parse_fd(struct sf_table *t, int fd, size_t chunk)
+{
+	int ret;
+
+	t->in.keep = true;
+	ret = sf_open(t, fd, chunk);
+	return ret ? ret : parse_rows(t);
+}
+
 void sf_table_free(struct sf_table *t)
 {
 	/* A read ahead that nobody will take is stopped (read() is a
@@ -781,6 +826,9 @@ void sf_table_free(struct sf_table *t)
 	}
 	free(t->in.buf);
 	free(t->in.spare);
+	for (size_t i = 0; i < t->in.nkept; i++)
+		free(t->in.kept[i]);
+	free(t->in.kept);
 	free(t->head);
 	free(t->cols);
 	free(t->kind);

@@ -392,14 +392,24 @@ static int load(const struct opts *o, enum how how, struct sf_table *t,
 	note_hidden(o);
 	t->warn = warn_line;
 	t->warn_ctx = is_stdin(o) ? "(stdin)" : path;
-	if (how != STREAM) {
+	if (how == TABLE) {
+		/* parsed while the next chunk is read */
+		err = sf_parse_fd(t, fd, SF_CHUNK);
+		if (!is_stdin(o))
+			close(fd);
+		t->in.fd = -1;
+		if (err <= 0 && t->in.err)
+			err = t->in.err;
+		if (err <= 0) {
+			*why = "bad_format";
+			return err ? 1 : 0;
+		}
+	} else if (how == SNAPSHOT) {
 		err = sf_read_fd(fd, &buf, &len);
 		if (!is_stdin(o))
 			close(fd);
 		if (!err) {
 			*why = "bad_format";
-			if (how == TABLE)
-				return sf_parse(t, buf, len) ? 1 : 0;
 			return sf_open_buf(t, buf, len) ? 1 : 0;
 		}
 	} else {

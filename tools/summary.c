@@ -87,11 +87,22 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* qsort(), where base is not in order already (the file lists pids in
+ * order, a process's fds in order). */
+void sf_sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	for (size_t i = 1; i < n; i++)
+		if (cmp((char *)base + (i - 1) * size, (char *)base + i * size) > 0) {
+			qsort(base, n, size, cmp);
+			return;
+		}
+}
+
 static size_t distinct(uint64_t *v, size_t n)
 {
 	size_t d = 0;
 
-	qsort(v, n, sizeof(*v), cmp_u64);
+	sf_sort(v, n, sizeof(*v), cmp_u64);
 	for (size_t i = 0; i < n; i++)
 		if (i == 0 || v[i] != v[i - 1])
 			d++;
@@ -161,23 +172,39 @@ static void kinds_and_states(FILE *out, const struct sf_table *t,
 		free(states);
 		return;
 	}
+	struct count *kind = NULL, *st = NULL;
+	const char *lfam = "", *lproto = "", *ltype = "", *lstate = "";
+	int col = 3;
+
+	/* A process's sockets often repeat the last row's kind and state:
+	 * a key is made and looked up only when it differs. */
 	for (size_t i = 0; i < n; i++) {
 		const char *fam = sf_get(t, rows[i], SF_FAMILY)->s;
 		const char *proto = sf_get(t, rows[i], SF_PROTO)->s;
+		const char *type = sf_get(t, rows[i], SF_TYPE)->s;
 		const char *state = sf_get(t, rows[i], SF_STATE)->s;
 		char key[48];
-		int col = 3;
 
-		snprintf(key, sizeof(key), "%s/%s", fam,
-			 strcmp(proto, "-") ? proto : sf_get(t, rows[i], SF_TYPE)->s);
-		bump(kinds, &nk, key)->n[0]++;
-		if (sf_is_inet(t, rows[i]) && strcmp(proto, "tcp") == 0)
-			col = 0;
-		else if (sf_is_inet(t, rows[i]) && strcmp(proto, "udp") == 0)
-			col = 1;
-		else if (strcmp(fam, "unix") == 0)
-			col = 2;
-		bump(states, &ns, state)->n[col]++;
+		if (!kind || strcmp(fam, lfam) || strcmp(proto, lproto) || strcmp(type, ltype)) {
+			snprintf(key, sizeof(key), "%s/%s", fam, strcmp(proto, "-") ? proto : type);
+			kind = bump(kinds, &nk, key);
+			col = 3;
+			if (sf_is_inet(t, rows[i]) && strcmp(proto, "tcp") == 0)
+				col = 0;
+			else if (sf_is_inet(t, rows[i]) && strcmp(proto, "udp") == 0)
+				col = 1;
+			else if (strcmp(fam, "unix") == 0)
+				col = 2;
+			lfam = fam;
+			lproto = proto;
+			ltype = type;
+		}
+		if (!st || strcmp(state, lstate)) {
+			st = bump(states, &ns, state);
+			lstate = state;
+		}
+		kind->n[0]++;
+		st->n[col]++;
 	}
 	qsort(kinds, nk, sizeof(*kinds), cmp_count);
 	qsort(states, ns, sizeof(*states), cmp_state);
@@ -400,7 +427,7 @@ struct sf_row **sf_sorted_rows(struct sf_row *const *rows, size_t n,
 
 	if (sorted) {
 		memcpy(sorted, rows, n * sizeof(*sorted));
-		qsort(sorted, n, sizeof(*sorted), cmp);
+		sf_sort(sorted, n, sizeof(*sorted), cmp);
 	}
 	return sorted;
 }

@@ -113,6 +113,9 @@ struct sf_input {
 	pthread_t ahead;
 	size_t got;		/* the bytes it read, */
 	int got_err;		/* or the errno of a read that gave none */
+	bool keep;		/* sf_parse_fd: rows point into every chunk */
+	char **kept;		/* ... so the earlier chunks stay until freed */
+	size_t nkept;
 };
 
 /* Bytes a read ahead asks for: 4 of /proc/sockfd's reads. */
@@ -147,6 +150,7 @@ int sf_open(struct sf_table *t, int fd, size_t chunk);
 int sf_open_buf(struct sf_table *t, char *buf, size_t len);
 const struct sf_row *sf_next(struct sf_table *t);
 int sf_parse(struct sf_table *t, char *buf, size_t len);
+int sf_parse_fd(struct sf_table *t, int fd, size_t chunk);
 void sf_table_free(struct sf_table *t);
 const struct sf_str *sf_get(const struct sf_table *t, const struct sf_row *r,
 			    enum sf_col c);
@@ -262,6 +266,8 @@ struct sf_notes {		/* what could not be seen; f NULL: not kept */
 void sf_note(struct sf_notes *n, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 char *sf_read_proc(const char *root, const char *name, struct sf_notes *n);
+void sf_sort(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *));
 long long sf_stat_value(const char *text, const char *name, const char *key);
 
 struct sf_proc {

@@ -535,13 +535,7 @@ static void build(struct top *tp)
 			 tp->view == V_SOCK ? r->ino :
 			 r->has & R_CGROUP ? r->cgroup : UINT64_MAX;	/* "-" */
 	}
-	/* The file lists a process's fds in order, processes by pid: the
-	 * process view is in order already, so sort only where it is not. */
-	for (size_t i = 1; i < n; i++)
-		if (cmp_ent(&e[i - 1], &e[i]) > 0) {
-			qsort(e, n, sizeof(*e), cmp_ent);
-			break;
-		}
+	sf_sort(e, n, sizeof(*e), cmp_ent);	/* the process view: in order */
 	for (size_t i = 0; i < n; i++)
 		ng += i == 0 || e[i].g != e[i - 1].g;
 	free(tp->rows);

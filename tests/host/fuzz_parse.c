@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: the /proc/sockfd parser, then the table and JSON
- * writers over whatever it accepted.  The input is parsed twice: whole
- * (sf_parse) and streamed from a file in small chunks (sf_open, sf_next),
- * so that lines and escapes fall across chunk boundaries; both must give
- * the same rows, warnings and output.  The whole table is then joined
+ * writers over whatever it accepted.  The input is parsed three times:
+ * whole (sf_parse), streamed from a file in small chunks (sf_open,
+ * sf_next), and into a whole table from a file in small chunks
+ * (sf_parse_fd), so that lines and escapes fall across chunk boundaries;
+ * all must give the same rows, warnings and output.  The whole table is then joined
  * (-o peer, peer.c) and shown with its peers.  Built by `make -C tools fuzz`
  * (clang -fsanitize=fuzzer,address,undefined); seeds: tests/host/fixtures.
  */
@@ -119,6 +120,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fclose(fs);
 	if (len_t != len_s || memcmp(out_t, out_s, len_t) || wt != ws ||
 	    t.nbad != s.nbad || s.in.err)
+		abort();
+	free(out_s);
+	out_s = NULL;
+	len_s = 0;
+	fs = open_memstream(&out_s, &len_s);
+	ws = 0;
+	if (!fs || lseek(fd, 0, SEEK_SET) != 0)
+		abort();
+	sf_table_free(&s);
+	s.warn = count_warning;
+	s.warn_ctx = &ws;
+	rs = sf_parse_fd(&s, fd, 1 + size % 53);
+	if (rt != rs)
+		abort();
+	if (rs == 0)
+		write_rows(fs, &s, true);
+	fclose(fs);
+	if (len_t != len_s || memcmp(out_t, out_s, len_t) || wt != ws ||
+	    t.nbad != s.nbad || t.nrows != s.nrows || s.in.err)
 		abort();
 	free(out_t);
 	free(out_s);
