@@ -187,14 +187,15 @@ static bool same_state(const char *a, const char *b)
 static bool match(const struct filter *f, const struct sf_table *t,
 		  const struct sf_row *r)
 {
-	const char *fam = sf_get(t, r, SF_FAMILY)->s;
-	const char *proto = sf_get(t, r, SF_PROTO)->s;
+	const char *fam, *proto;
 	bool inet;
 	uint64_t v;
 	size_t i;
 
 	if (!f->any)
 		return true;
+	fam = sf_get(t, r, SF_FAMILY)->s;
+	proto = sf_get(t, r, SF_PROTO)->s;
 	inet = sf_is_inet(t, r);
 
 	if (f->npids) {
