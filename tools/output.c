@@ -83,6 +83,18 @@ static void buf_put(struct sf_buf *b, const char *s, size_t n)
 	b->len += n;
 }
 
+void sf_buf_put(struct sf_buf *b, const char *s, size_t n)
+{
+	buf_put(b, s, n);
+}
+
+/* n spaces at the end of b. */
+void sf_buf_pad(struct sf_buf *b, size_t n)
+{
+	memset(buf_room(b, n), ' ', n);
+	b->len += n;
+}
+
 /* Write b out once it holds a large piece (or when all is true). */
 static void buf_flush(struct sf_buf *b, FILE *out, bool all)
 {
@@ -151,6 +163,29 @@ static size_t escape(char *dst, const char *s, size_t len, bool *ascii)
 		}
 	}
 	return d - dst;
+}
+
+/* s escaped at the end of b. */
+void sf_buf_escaped(struct sf_buf *b, const char *s, size_t len)
+{
+	bool ascii;
+
+	b->len += escape(buf_room(b, 4 * len), s, len, &ascii);
+}
+
+/*
+ * v, a count kept as a double, in decimal as "%.0f" prints it, then
+ * unit, at d (room for 32 bytes); whole values below 2^53 without
+ * printf's floating point.  Returns the bytes written.
+ */
+int sf_fmt_whole(char *d, double v, const char *unit)
+{
+	size_t n;
+
+	if (!(v >= 0 && v < 9007199254740992.0 && v == (double)(uint64_t)v))
+		return snprintf(d, 32, "%.0f%s", v, unit);
+	n = put_u64(d, (uint64_t)v);
+	return (int)(n + (size_t)snprintf(d + n, 32 - n, "%s", unit));
 }
 
 /* Write s escaped; returns the bytes written. */

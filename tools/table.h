@@ -191,6 +191,10 @@ struct sf_buf {
 	char *s;
 	size_t len, cap;
 };
+void sf_buf_put(struct sf_buf *b, const char *s, size_t n);
+void sf_buf_pad(struct sf_buf *b, size_t n);
+void sf_buf_escaped(struct sf_buf *b, const char *s, size_t len);
+int sf_fmt_whole(char *d, double v, const char *unit);
 
 /*
  * The display text of the rows shown, built row by row (only the shown

@@ -640,44 +640,46 @@ static void sort_rows(struct top *tp)
 
 /* ---- the screen as text ---- */
 
-/* The cell's text at the end of m. */
-static void cell(FILE *m, const struct top *tp, const struct trow *w, enum tcol c)
+/* The cell's text at the end of b. */
+static void cell(struct sf_buf *b, const struct top *tp, const struct trow *w, enum tcol c)
 {
 	double v = w->v[c];
 	char buf[32];
+	int n = 0;
 
 	if (!(w->has & (1u << c))) {
-		fputc('-', m);
+		sf_buf_put(b, "-", 1);
 		return;
 	}
 	switch (tcols[c].fmt) {
 	case F_TEXT:
-		sf_put_escaped(m, w->txt[c].s, w->txt[c].len);
-		break;
+		sf_buf_escaped(b, w->txt[c].s, w->txt[c].len);
+		return;
 	case F_NUM:
-		fprintf(m, "%.0f", v);
+		n = sf_fmt_whole(buf, v, "");
 		break;
 	case F_RATE:
 		if (tp->o->numeric) {
-			fprintf(m, "%.0f", v);
+			n = sf_fmt_whole(buf, v, "");
 		} else {
 			sf_human_size(buf, sizeof(buf), (uint64_t)(v + 0.5));
-			fputs(buf, m);
+			n = (int)strlen(buf);
 		}
 		break;
 	case F_PERSEC:
-		fprintf(m, "%.1f", v);
+		n = snprintf(buf, sizeof(buf), "%.1f", v);
 		break;
 	case F_US:
 		if (tp->o->numeric || v < 1000)
-			fprintf(m, tp->o->numeric ? "%.0f" : "%.0fus", v);
+			n = sf_fmt_whole(buf, v, tp->o->numeric ? "" : "us");
 		else
-			fprintf(m, "%.1fms", v / 1000);
+			n = snprintf(buf, sizeof(buf), "%.1fms", v / 1000);
 		break;
 	case F_PCT:
-		fprintf(m, "%.0f%%", v);
+		n = sf_fmt_whole(buf, v, "%");
 		break;
 	}
+	sf_buf_put(b, buf, n > 0 ? (size_t)n : 0);
 }
 
 struct screen {
@@ -719,27 +721,23 @@ static void render(struct top *tp, struct screen *sc, size_t maxrows, size_t wid
 	size_t nr = maxrows && maxrows < tp->nrows ? maxrows : tp->nrows;
 	size_t *off = xcalloc((nr + 1) * T_N + 1, sizeof(*off));
 	size_t w[T_N] = { 0 };
-	char *cells = NULL;
-	size_t clen = 0;
-	FILE *m = open_memstream(&cells, &clen);
+	struct sf_buf cells = { 0 }, out = { 0 };
+	FILE *m;
 	int last = -1;
 
-	if (!m)
-		oom();
 	/* the cells, headings first, as offsets into one buffer */
 	for (size_t i = 0; i <= nr; i++)
 		for (int c = 0; c < T_N; c++) {
-			off[i * T_N + c] = (size_t)ftell(m);
+			off[i * T_N + c] = cells.len;
 			if (!shown(tp, c))
 				continue;
 			last = c;
 			if (i == 0)
-				fputs(tcols[c].name, m);
+				sf_buf_put(&cells, tcols[c].name, strlen(tcols[c].name));
 			else
-				cell(m, tp, &tp->rows[i - 1], c);
+				cell(&cells, tp, &tp->rows[i - 1], c);
 		}
-	off[(nr + 1) * T_N] = (size_t)ftell(m);
-	fclose(m);
+	off[(nr + 1) * T_N] = cells.len;
 	for (size_t i = 0; i < (nr + 1) * T_N; i++) {
 		size_t len = off[i + 1] - off[i];
 
@@ -752,41 +750,38 @@ static void render(struct top *tp, struct screen *sc, size_t maxrows, size_t wid
 		oom();
 	header(m, tp);
 	fputc('\n', m);
+	fclose(m);
 	sc->heading = 0;
-	fflush(m);
 	for (size_t i = 0; i < sc->len; i++)
 		sc->heading += sc->text[i] == '\n';
+	out = (struct sf_buf){ sc->text, sc->len, sc->len };
 	for (size_t i = 0; i <= nr; i++) {
-		char *l = NULL;
-		size_t ll = 0;
-		FILE *lm = open_memstream(&l, &ll);
+		size_t start = out.len;
 
-		if (!lm)
-			oom();
 		for (int c = 0; c < T_N; c++) {
 			size_t a = off[i * T_N + c], len = off[i * T_N + c + 1] - a;
-			int pad = (int)(w[c] - len);
+			size_t pad = w[c] - len;
 
 			if (!shown(tp, c))
 				continue;
 			if (tcols[c].fmt == F_TEXT) {
-				fwrite(cells + a, 1, len, lm);
+				sf_buf_put(&out, cells.s + a, len);
 				if (c != last)
-					fprintf(lm, "%*s ", pad, "");
+					sf_buf_pad(&out, pad + 1);
 			} else {
-				fprintf(lm, "%*s", pad, "");
-				fwrite(cells + a, 1, len, lm);
+				sf_buf_pad(&out, pad);
+				sf_buf_put(&out, cells.s + a, len);
 				if (c != last)
-					fputc(' ', lm);
+					sf_buf_pad(&out, 1);
 			}
 		}
-		fclose(lm);
-		fwrite(l, 1, width && ll > width ? width : ll, m);
-		fputc('\n', m);
-		free(l);
+		if (width && out.len - start > width)
+			out.len = start + width;
+		sf_buf_put(&out, "\n", 1);
 	}
-	fclose(m);
-	free(cells);
+	sc->text = out.s;
+	sc->len = out.len;
+	free(cells.s);
 	free(off);
 }
 
