@@ -120,6 +120,61 @@ static int cmp_sock(const void *a, const void *b)
 	return c ? c : cmp_str(x->state, y->state);
 }
 
+#define SORT_GROUPS 256
+
+/*
+ * s in cmp_sock() order, as a new array (s is freed).  The groups (family,
+ * kind, state) are few: each socket's is found among those seen, the last
+ * one first; the groups are put in order, and each socket goes to the next
+ * slot of its group, in the order it came (as qsort() here, stable).  An
+ * input with more than SORT_GROUPS groups goes to qsort().
+ */
+static struct sock *sort_socks(struct sock *s, size_t ns)
+{
+	const struct sock *rep[SORT_GROUPS];
+	size_t cnt[SORT_GROUPS] = { 0 }, next[SORT_GROUPS], ord[SORT_GROUPS];
+	unsigned short *g = malloc((ns + 1) * sizeof(*g));
+	struct sock *out = malloc((ns + 1) * sizeof(*out));
+	size_t ng = 0, k = 0, at = 0;
+
+	if (!g || !out)
+		goto by_qsort;
+	for (size_t i = 0; i < ns; i++) {
+		if (!ng || cmp_sock(&s[i], rep[k])) {
+			for (k = 0; k < ng && cmp_sock(&s[i], rep[k]); k++)
+				;
+			if (k == ng) {
+				if (ng == SORT_GROUPS)
+					goto by_qsort;
+				rep[ng++] = &s[i];
+			}
+		}
+		cnt[k]++;
+		g[i] = (unsigned short)k;
+	}
+	for (size_t a = 0; a < ng; a++) {	/* insertion: ng is small */
+		size_t b = a;
+
+		for (; b > 0 && cmp_sock(rep[ord[b - 1]], rep[a]) > 0; b--)
+			ord[b] = ord[b - 1];
+		ord[b] = a;
+	}
+	for (size_t a = 0; a < ng; a++) {
+		next[ord[a]] = at;
+		at += cnt[ord[a]];
+	}
+	for (size_t i = 0; i < ns; i++)
+		out[next[g[i]]++] = s[i];
+	free(g);
+	free(s);
+	return out;
+by_qsort:
+	free(g);
+	free(out);
+	qsort(s, ns, sizeof(*s), cmp_sock);
+	return s;
+}
+
 /* The distinct sockets of rows (two fds of one socket count once). */
 static struct sock *socks(const struct sf_table *t, struct sf_row *const *rows,
 			  size_t n, size_t *ns)
@@ -152,8 +207,7 @@ static struct sock *socks(const struct sf_table *t, struct sf_row *const *rows,
 		(*ns)++;
 	}
 	free(sorted);
-	qsort(s, *ns, sizeof(*s), cmp_sock);
-	return s;
+	return sort_socks(s, *ns);
 }
 
 static void by_state(FILE *out, const struct sock *s, size_t ns)
@@ -225,15 +279,16 @@ struct lsn {
 	bool inet;		/* it has a port */
 };
 
-/* An established inet socket's network namespace, protocol, local port. */
-struct est {
+/* A listener's key for count_conns(): network namespace, protocol, port. */
+struct lkey {
 	const struct sf_str *netns, *kind;
 	unsigned int port;
+	struct lsn *l;
 };
 
-static int cmp_est(const void *a, const void *b)
+static int cmp_lkey(const void *a, const void *b)
 {
-	const struct est *x = a, *y = b;
+	const struct lkey *x = a, *y = b;
 	int c = cmp_str(x->netns, y->netns);
 
 	if (!c)
@@ -246,44 +301,45 @@ static int cmp_est(const void *a, const void *b)
  * its port, in its network namespace and of its protocol: the connections
  * its process (or another it passed them to) holds, whatever the address
  * family (an IPv4 and an IPv6 listener on one port count the same ones).
- * s holds each socket once.
+ * s holds each socket once.  The listeners are few: they are sorted, and
+ * each established socket looked up among them.
  */
 static void count_conns(const struct sf_table *t, const struct sock *s,
 			size_t ns, struct lsn *l, size_t nl)
 {
-	struct est *e = calloc(ns + 1, sizeof(*e));
-	size_t ne = 0;
+	struct lkey *k = calloc(nl + 1, sizeof(*k));
+	size_t nk = 0;
 
-	if (!e)
+	if (!k)
 		return;
-	for (size_t i = 0; i < ns; i++) {
-		if (strcmp(s[i].state->s, "ESTABLISHED") || !sf_is_inet(t, s[i].row) ||
-		    !sf_addr_port(sf_get(t, s[i].row, SF_LOCAL), &e[ne].port))
-			continue;
-		e[ne].netns = sf_get(t, s[i].row, SF_NETNS);
-		e[ne++].kind = s[i].kind;
-	}
-	qsort(e, ne, sizeof(*e), cmp_est);
-	for (size_t i = 0; i < nl; i++) {
-		struct est k = { l[i].netns, l[i].kind, 0 };
-		size_t lo = 0, hi = ne;
+	for (size_t i = 0; i < nl; i++)
+		if (l[i].inet && sf_addr_port(l[i].local, &k[nk].port)) {
+			k[nk].netns = l[i].netns;
+			k[nk].kind = l[i].kind;
+			k[nk++].l = &l[i];
+		}
+	if (nk)
+		qsort(k, nk, sizeof(*k), cmp_lkey);
+	for (size_t i = 0; i < ns && nk; i++) {
+		struct lkey e = { .kind = s[i].kind };
+		size_t lo = 0, hi = nk;
 
-		if (!l[i].inet || !sf_addr_port(l[i].local, &k.port))
+		if (strcmp(s[i].state->s, "ESTABLISHED") || !sf_is_inet(t, s[i].row) ||
+		    !sf_addr_port(sf_get(t, s[i].row, SF_LOCAL), &e.port))
 			continue;
-		while (lo < hi) {	/* the first not below k */
+		e.netns = sf_get(t, s[i].row, SF_NETNS);
+		while (lo < hi) {	/* the first not below e */
 			size_t m = lo + (hi - lo) / 2;
 
-			if (cmp_est(&e[m], &k) < 0)
+			if (cmp_lkey(&k[m], &e) < 0)
 				lo = m + 1;
 			else
 				hi = m;
 		}
-		while (lo < ne && cmp_est(&e[lo], &k) == 0) {
-			l[i].conns++;
-			lo++;
-		}
+		for (; lo < nk && cmp_lkey(&k[lo], &e) == 0; lo++)
+			k[lo].l->conns++;
 	}
-	free(e);
+	free(k);
 }
 
 static double fill(const struct lsn *l)
