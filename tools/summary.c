@@ -277,7 +277,7 @@ static size_t with_fd(const struct sf_table *t, struct sf_row *const *rows,
 	if (!v)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
-		if (!sf_is_inet(t, rows[i]) || strcmp(sf_get(t, rows[i], SF_PROTO)->s, proto))
+		if (strcmp(sf_get(t, rows[i], SF_PROTO)->s, proto) || !sf_is_inet(t, rows[i]))
 			continue;
 		if (netns && (!sf_get_num(t, rows[i], SF_NETNS, &ns) || ns != netns))
 			continue;
