@@ -396,11 +396,13 @@ static int load(const struct opts *o, enum how how, struct sf_table *t,
 	if (how == TABLE) {
 		/* parsed while the next chunk is read */
 		err = sf_parse_fd(t, fd, SF_CHUNK);
+		if (err <= 0 && t->in.err)
+			err = t->in.err;
+		if (err)	/* a read ahead may be under way: it stops first */
+			sf_table_free(t);
 		if (!is_stdin(o))
 			close(fd);
 		t->in.fd = -1;
-		if (err <= 0 && t->in.err)
-			err = t->in.err;
 		if (err <= 0) {
 			*why = "bad_format";
 			return err ? 1 : 0;
