@@ -75,17 +75,12 @@ static inline char *buf_room(struct sf_buf *b, size_t n)
 	return b->s + b->len;
 }
 
-static void buf_put(struct sf_buf *b, const char *s, size_t n)
+void sf_buf_put(struct sf_buf *b, const char *s, size_t n)
 {
 	if (!n)
 		return;
 	memcpy(buf_room(b, n), s, n);
 	b->len += n;
-}
-
-void sf_buf_put(struct sf_buf *b, const char *s, size_t n)
-{
-	buf_put(b, s, n);
 }
 
 /* n spaces at the end of b. */
@@ -779,7 +774,7 @@ static void put_heading(struct sf_buf *b, const struct sf_grid *g,
 			const size_t *w, bool marks)
 {
 	if (marks)
-		buf_put(b, "  ", 2);
+		sf_buf_put(b, "  ", 2);
 	for (size_t c = 0; c < g->ncols; c++) {
 		char name[64];
 		size_t i;
@@ -790,7 +785,7 @@ static void put_heading(struct sf_buf *b, const struct sf_grid *g,
 		put_cell(b, name, i, w[c] - width(name, i),
 			 right_aligned(&g->cols[c]), c + 1 == g->ncols);
 	}
-	buf_put(b, "\n", 1);
+	sf_buf_put(b, "\n", 1);
 }
 
 /*
@@ -1018,12 +1013,12 @@ void sf_json_begin(struct sf_json_out *j, FILE *out, const struct sf_table *t,
 		}
 		j->koff[i] = j->keys.len;
 		if (i)
-			buf_put(&j->keys, ", ", 2);
+			sf_buf_put(&j->keys, ", ", 2);
 		json_string(&j->keys, j->cols[i].name, strlen(j->cols[i].name));
-		buf_put(&j->keys, ": ", 2);
+		sf_buf_put(&j->keys, ": ", 2);
 	}
 	j->koff[ncols] = j->keys.len;
-	buf_put(&j->b, "[", 1);
+	sf_buf_put(&j->b, "[", 1);
 }
 
 void sf_json_row(struct sf_json_out *j, const struct sf_table *t,
@@ -1060,9 +1055,9 @@ void sf_json_row(struct sf_json_out *j, const struct sf_table *t,
 void sf_json_end(struct sf_json_out *j)
 {
 	if (j->n)
-		buf_put(&j->b, "\n]\n", 3);
+		sf_buf_put(&j->b, "\n]\n", 3);
 	else
-		buf_put(&j->b, "]\n", 2);
+		sf_buf_put(&j->b, "]\n", 2);
 	buf_flush(&j->b, j->out, true);
 	free(j->keys.s);
 	free(j->koff);

@@ -236,11 +236,13 @@ static void proc_net_lines(const char *text, struct port_scan *s)
 /* s's protocol from /proc/net/NAME and NAME6; false if neither is readable. */
 static bool from_proc_net(const char *root, struct port_scan *s, struct sf_notes *nt)
 {
+	static const char *const files[2][2] = {
+		{ "net/udp", "net/udp6" }, { "net/tcp", "net/tcp6" },
+	};
 	bool have = false;
 
 	for (int f = 0; f < 2; f++) {
-		char *text = sf_read_proc(root, s->tcp ? (f ? "net/tcp6" : "net/tcp") :
-							 (f ? "net/udp6" : "net/udp"), nt);
+		char *text = sf_read_proc(root, files[s->tcp][f], nt);
 
 		if (text)
 			proc_net_lines(text, s);
@@ -315,19 +317,12 @@ bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *
 	}
 	free(range);
 	for (int p = 0; p < 2; p++) {
-		struct port_scan *s = calloc(1, sizeof(*s));
+		struct port_scan s = { .pt = pt, .tcp = p == 0 };
 
-		if (!s) {
-			fprintf(stderr, "sockfd: out of memory\n");
-			exit(1);
-		}
-		s->pt = pt;
-		s->tcp = p == 0;
-		pt->diag[p] = live && from_sock_diag(s);
-		pt->have[p] = pt->diag[p] || from_proc_net(root, s, nt);
+		pt->diag[p] = live && from_sock_diag(&s);
+		pt->have[p] = pt->diag[p] || from_proc_net(root, &s, nt);
 		for (unsigned int port = pt->lo; port <= pt->hi; port++)
-			pt->used[p] += (s->used[port / 8] >> (port % 8)) & 1;
-		free(s);
+			pt->used[p] += (s.used[port / 8] >> (port % 8)) & 1;
 	}
 	tw_by_dest(pt);
 	return true;

@@ -166,16 +166,15 @@ static void kinds_and_states(FILE *out, const struct sf_table *t,
 	struct count *kinds = calloc(n + 1, sizeof(*kinds));
 	struct count *states = calloc(n + 1, sizeof(*states));
 	size_t nk = 0, ns = 0;
+	struct count *kind = NULL, *st = NULL;
+	const char *lfam = "", *lproto = "", *ltype = "", *lstate = "";
+	int col = 3;
 
 	if (!kinds || !states) {
 		free(kinds);
 		free(states);
 		return;
 	}
-	struct count *kind = NULL, *st = NULL;
-	const char *lfam = "", *lproto = "", *ltype = "", *lstate = "";
-	int col = 3;
-
 	/* A process's sockets often repeat the last row's kind and state:
 	 * a key is made and looked up only when it differs. */
 	for (size_t i = 0; i < n; i++) {
