@@ -555,6 +555,8 @@ static int start_read(struct sf_input *in)
 static int fill(struct sf_input *in)
 {
 	size_t part = in->len - in->pos;
+	/* the partial line, where it stays if buf is kept for the rows */
+	const char *line = in->buf ? in->buf + in->pos : NULL;
 
 	if (!in->pending && start_read(in))
 		return -1;
@@ -567,7 +569,7 @@ static int fill(struct sf_input *in)
 	}
 	if (in->keep && in->buf) {
 		/* Rows point into buf: it is kept, and the new bytes go to a
-		 * buffer of their own (the partial line copied in front). */
+		 * buffer of their own (buf's place is left empty). */
 		char **kept = realloc(in->kept, (in->nkept + 1) * sizeof(*kept));
 
 		if (!kept) {
@@ -578,38 +580,31 @@ static int fill(struct sf_input *in)
 		in->kept[in->nkept++] = in->buf;
 		in->buf = NULL;
 		in->cap = 0;
-		if (part > SF_ROOM) {
-			if (grow(in, &in->buf, &in->cap, part + in->got + 1))
-				return -1;
-			memcpy(in->buf, in->kept[in->nkept - 1] + in->pos, part);
-			memcpy(in->buf + part, in->spare + SF_ROOM, in->got);
-			in->pos = 0;
-		} else {
-			memcpy(in->spare + SF_ROOM - part, in->kept[in->nkept - 1] + in->pos, part);
-			in->buf = in->spare;
-			in->cap = in->spare_cap;
-			in->spare = NULL;
-			in->spare_cap = 0;
-			in->pos = SF_ROOM - part;
-		}
-	} else if (part <= SF_ROOM) {
+	}
+	if (part <= SF_ROOM) {
 		/* The partial line goes in front of the new bytes, and the
 		 * buffers change places. */
 		char *old = in->buf;
 		size_t old_cap = in->cap;
 
-		if (part)	/* before the first chunk, buf is NULL */
-			memcpy(in->spare + SF_ROOM - part, in->buf + in->pos, part);
+		if (part)	/* before the first chunk, there is none */
+			memcpy(in->spare + SF_ROOM - part, line, part);
 		in->buf = in->spare;
 		in->cap = in->spare_cap;
 		in->spare = old;
 		in->spare_cap = old_cap;
 		in->pos = SF_ROOM - part;
 	} else {
-		/* A longer one stays in buf, and the new bytes follow it. */
-		memmove(in->buf, in->buf + in->pos, part);
+		/* A longer one goes to the start of buf (a new one if buf
+		 * was kept), and the new bytes follow it. */
+		bool moved = in->buf != NULL;
+
+		if (moved)
+			memmove(in->buf, line, part);
 		if (grow(in, &in->buf, &in->cap, part + in->got + 1))
 			return -1;
+		if (!moved)
+			memcpy(in->buf, line, part);
 		memcpy(in->buf + part, in->spare + SF_ROOM, in->got);
 		in->pos = 0;
 	}
