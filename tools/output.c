@@ -49,7 +49,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
-static void *xrealloc(void *p, size_t size)
+void *sf_xrealloc(void *p, size_t size)
 {
 	void *np = realloc(p, size);
 
@@ -64,7 +64,7 @@ static void buf_grow(struct sf_buf *b, size_t n)
 {
 	while (b->len + n > b->cap)
 		b->cap = b->cap ? b->cap * 2 : 65536;
-	b->s = xrealloc(b->s, b->cap);
+	b->s = sf_xrealloc(b->s, b->cap);
 }
 
 /* Room for n more bytes at the end of b. */
@@ -524,11 +524,11 @@ static void grid_row_room(struct sf_grid *g)
 	if (g->nrows < g->rcap)
 		return;
 	g->rcap = g->rcap ? g->rcap * 2 : 256;
-	g->len = xrealloc(g->len, g->rcap * g->ncols * sizeof(*g->len));
+	g->len = sf_xrealloc(g->len, g->rcap * g->ncols * sizeof(*g->len));
 	if (g->flags & SF_OUT_MARKS) {
-		g->row = xrealloc(g->row, g->rcap * sizeof(*g->row));
-		g->mark = xrealloc(g->mark, g->rcap);
-		g->key = xrealloc(g->key, g->rcap * 3 * sizeof(*g->key));
+		g->row = sf_xrealloc(g->row, g->rcap * sizeof(*g->row));
+		g->mark = sf_xrealloc(g->mark, g->rcap);
+		g->key = sf_xrealloc(g->key, g->rcap * 3 * sizeof(*g->key));
 	}
 }
 
@@ -999,8 +999,8 @@ void sf_json_begin(struct sf_json_out *j, FILE *out, const struct sf_table *t,
 	j->all = !cols;
 	if (!cols)
 		ncols = t->ncols;
-	j->cols = xrealloc(NULL, (ncols + 1) * sizeof(*j->cols));
-	j->koff = xrealloc(NULL, (ncols + 1) * sizeof(*j->koff));
+	j->cols = sf_xrealloc(NULL, (ncols + 1) * sizeof(*j->cols));
+	j->koff = sf_xrealloc(NULL, (ncols + 1) * sizeof(*j->koff));
 	j->ncols = ncols;
 	for (size_t i = 0; i < ncols; i++) {
 		if (cols) {

@@ -22,6 +22,7 @@
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -327,3 +328,45 @@ bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *
 	tw_by_dest(pt);
 	return true;
 }
+
+static void *scan(void *arg)
+{
+	struct sf_ports_scan *sc = arg;
+
+	sc->ok = sf_ephemeral_ports(sc->root, &sc->pt, &sc->nt);
+	return NULL;
+}
+
+/*
+ * sf_ephemeral_ports() in a thread of its own: the kernel walks its socket
+ * tables for sock_diag on one CPU while the rows are summed up on another.
+ * Begun once /proc/sockfd was read to its end, so that the scan's netlink
+ * socket is never one of its rows.  Its notes are kept apart until
+ * sf_ports_end().
+ */
+void sf_ports_begin(struct sf_ports_scan *sc, const char *root)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->root = root;
+	sc->nt.f = open_memstream(&sc->nt.text, &sc->nt.len);
+	sc->threaded = pthread_create(&sc->thread, NULL, scan, sc) == 0;
+}
+
+/* What the scan found (see sf_ephemeral_ports()); its notes are added to
+ * nt.  Once for every sf_ports_begin(). */
+bool sf_ports_end(struct sf_ports_scan *sc, struct sf_ports *pt, struct sf_notes *nt)
+{
+	if (sc->threaded)
+		pthread_join(sc->thread, NULL);
+	else
+		scan(sc);	/* no thread: the scan now */
+	if (sc->nt.f) {
+		fclose(sc->nt.f);
+		if (nt->f && sc->nt.len)
+			fwrite(sc->nt.text, 1, sc->nt.len, nt->f);
+		free(sc->nt.text);
+	}
+	*pt = sc->pt;
+	return sc->ok;
+}
+

@@ -84,16 +84,17 @@ static struct sf_str str(const char *s)
 /* ---- the sockets: one entry per inode ---- */
 
 struct sock {
-	const struct sf_row *row;	/* its row with the lowest (pid, fd) */
-	const struct sf_str *family, *kind, *state;
+	const struct sf_rec *rec;	/* its row with the lowest (pid, fd) */
+	struct sf_str family, kind, state;
+	size_t rank;			/* of (family, kind, state) */
 	bool listen, has_q;
 	uint64_t txq, rxq;		/* a listener: backlog, accept queue */
 };
 
-static int cmp_row_ino(const void *a, const void *b)
+static int cmp_rec_ino(const void *a, const void *b)
 {
-	const struct sf_row *x = *(struct sf_row *const *)a;
-	const struct sf_row *y = *(struct sf_row *const *)b;
+	const struct sf_rec *x = *(const struct sf_rec *const *)a;
+	const struct sf_rec *y = *(const struct sf_rec *const *)b;
 
 	if (x->ino != y->ino)
 		return x->ino < y->ino ? -1 : 1;
@@ -109,105 +110,101 @@ static int cmp_str(const struct sf_str *a, const struct sf_str *b)
 	return c ? c : (a->len > b->len) - (a->len < b->len);
 }
 
-/* By family, kind, state: the groups of sockfd_sockets. */
-static int cmp_sock(const void *a, const void *b)
+/* A group's labels, to put the groups in order. */
+struct glabels {
+	struct sf_str family, kind, state;
+	size_t group;
+};
+
+static int cmp_glabels(const void *a, const void *b)
 {
-	const struct sock *x = a, *y = b;
-	int c = cmp_str(x->family, y->family);
+	const struct glabels *x = a, *y = b;
+	int c = cmp_str(&x->family, &y->family);
 
 	if (!c)
-		c = cmp_str(x->kind, y->kind);
-	return c ? c : cmp_str(x->state, y->state);
+		c = cmp_str(&x->kind, &y->kind);
+	return c ? c : cmp_str(&x->state, &y->state);
 }
-
-#define SORT_GROUPS 256
 
 /*
- * s in cmp_sock() order, as a new array (s is freed).  The groups (family,
- * kind, state) are few: each socket's is found among those seen, the last
- * one first; the groups are put in order, and each socket goes to the next
- * slot of its group, in the order it came (as qsort() here, stable).  An
- * input with more than SORT_GROUPS groups goes to qsort().
+ * Per group of ty, its rank in (family, kind, state) order: the order of
+ * sockfd_sockets.  Groups alike in those three (a protocol "-" and a type
+ * that reads as another's protocol) share one.  *nrank: ranks in all.
  */
-static struct sock *sort_socks(struct sock *s, size_t ns)
+static size_t *group_ranks(const struct sf_tally *ty, size_t *nrank)
 {
-	const struct sock *rep[SORT_GROUPS];
-	size_t cnt[SORT_GROUPS] = { 0 }, next[SORT_GROUPS], ord[SORT_GROUPS];
-	unsigned short *g = malloc((ns + 1) * sizeof(*g));
-	struct sock *out = malloc((ns + 1) * sizeof(*out));
-	size_t ng = 0, k = 0, at = 0;
+	struct glabels *g = sf_xmalloc((ty->ngroups + 1) * sizeof(*g));
+	size_t *rank = sf_xmalloc((ty->ngroups + 1) * sizeof(*rank));
 
-	if (!g || !out)
-		goto by_qsort;
-	for (size_t i = 0; i < ns; i++) {
-		if (!ng || cmp_sock(&s[i], rep[k])) {
-			for (k = 0; k < ng && cmp_sock(&s[i], rep[k]); k++)
-				;
-			if (k == ng) {
-				if (ng == SORT_GROUPS)
-					goto by_qsort;
-				rep[ng++] = &s[i];
-			}
-		}
-		cnt[k]++;
-		g[i] = (unsigned short)k;
+	for (size_t i = 0; i < ty->ngroups; i++) {
+		g[i].family = sf_name(&ty->names, ty->groups[i].family);
+		g[i].kind = sf_name(&ty->names, ty->groups[i].kind);
+		g[i].state = sf_name(&ty->names, ty->groups[i].state);
+		g[i].group = i;
 	}
-	for (size_t a = 0; a < ng; a++) {	/* insertion: ng is small */
-		size_t b = a;
-
-		for (; b > 0 && cmp_sock(rep[ord[b - 1]], rep[a]) > 0; b--)
-			ord[b] = ord[b - 1];
-		ord[b] = a;
+	qsort(g, ty->ngroups, sizeof(*g), cmp_glabels);
+	*nrank = 0;
+	for (size_t i = 0; i < ty->ngroups; i++) {
+		if (i == 0 || cmp_glabels(&g[i - 1], &g[i]))
+			(*nrank)++;
+		rank[g[i].group] = *nrank - 1;
 	}
-	for (size_t a = 0; a < ng; a++) {
-		next[ord[a]] = at;
-		at += cnt[ord[a]];
-	}
-	for (size_t i = 0; i < ns; i++)
-		out[next[g[i]]++] = s[i];
 	free(g);
-	free(s);
-	return out;
-by_qsort:
-	free(g);
-	free(out);
-	qsort(s, ns, sizeof(*s), cmp_sock);
-	return s;
+	return rank;
 }
 
-/* The distinct sockets of rows (two fds of one socket count once). */
-static struct sock *socks(const struct sf_table *t, struct sf_row *const *rows,
-			  size_t n, size_t *ns)
+/*
+ * The distinct sockets of ty (two fds of one socket count once), in the
+ * order of their group's rank, and within one in the order of their inode.
+ */
+static struct sock *socks(const struct sf_tally *ty, size_t *ns)
 {
-	struct sf_row **sorted = sf_sorted_rows(rows, n, cmp_row_ino);
-	struct sock *s = calloc(n + 1, sizeof(*s));
+	const struct sf_rec **sorted = sf_xmalloc((ty->nrecs + 1) * sizeof(*sorted));
+	struct sock *s = sf_xmalloc((ty->nrecs + 1) * sizeof(*s)), *out;
+	size_t nrank, *rank = group_ranks(ty, &nrank);
+	size_t *next = calloc(nrank + 1, sizeof(*next)), at = 0;
 
-	*ns = 0;
-	if (!sorted || !s) {
-		free(sorted);
-		free(s);
-		return NULL;
+	if (!next) {
+		fprintf(stderr, "sockfd: out of memory\n");
+		exit(1);
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct sf_row *r = sorted[i];
+	for (size_t i = 0; i < ty->nrecs; i++)
+		sorted[i] = &ty->recs[i];
+	sf_sort(sorted, ty->nrecs, sizeof(*sorted), cmp_rec_ino);
+	*ns = 0;
+	for (size_t i = 0; i < ty->nrecs; i++) {
+		const struct sf_rec *r = sorted[i];
+		const struct sf_group *g = &ty->groups[r->group];
 		struct sock *k = &s[*ns];
 
 		if (i > 0 && r->ino == sorted[i - 1]->ino)
 			continue;
-		k->row = r;
-		k->family = sf_get(t, r, SF_FAMILY);
-		/* unix, packet, vsock: no protocol; their type tells */
-		k->kind = sf_get(t, r, SF_PROTO);
-		if (strcmp(k->kind->s, "-") == 0)
-			k->kind = sf_get(t, r, SF_TYPE);
-		k->state = sf_get(t, r, SF_STATE);
-		k->listen = strcmp(k->state->s, "LISTEN") == 0;
-		k->has_q = sf_get_num(t, r, SF_TXQ, &k->txq) &&
-			   sf_get_num(t, r, SF_RXQ, &k->rxq);
+		k->rec = r;
+		k->family = sf_name(&ty->names, g->family);
+		k->kind = sf_name(&ty->names, g->kind);
+		k->state = sf_name(&ty->names, g->state);
+		k->rank = rank[r->group];
+		k->listen = g->flags & SF_G_LISTEN;
+		k->has_q = r->flags & SF_REC_QUEUES;
+		k->txq = r->txq;
+		k->rxq = r->rxq;
+		next[k->rank]++;
 		(*ns)++;
 	}
+	for (size_t i = 0; i < nrank; i++) {	/* counts to first slots */
+		size_t c = next[i];
+
+		next[i] = at;
+		at += c;
+	}
+	out = sf_xmalloc((*ns + 1) * sizeof(*out));
+	for (size_t i = 0; i < *ns; i++)
+		out[next[s[i].rank]++] = s[i];
+	free(next);
+	free(rank);
+	free(s);
 	free(sorted);
-	return sort_socks(s, *ns);
+	return out;
 }
 
 static void by_state(FILE *out, const struct sock *s, size_t ns)
@@ -216,10 +213,10 @@ static void by_state(FILE *out, const struct sock *s, size_t ns)
 		return;
 	gauge(out, "sockfd_sockets", "Sockets with an open fd, by family, protocol (or type) and state.");
 	for (size_t i = 0, j; i < ns; i = j) {
-		for (j = i + 1; j < ns && cmp_sock(&s[i], &s[j]) == 0; j++)
+		for (j = i + 1; j < ns && s[j].rank == s[i].rank; j++)
 			;
-		series(out, "sockfd_sockets", 3, "family", s[i].family, "proto", s[i].kind,
-		       "state", s[i].state);
+		series(out, "sockfd_sockets", 3, "family", &s[i].family, "proto", &s[i].kind,
+		       "state", &s[i].state);
 		fprintf(out, "%zu\n", j - i);
 	}
 }
@@ -243,8 +240,8 @@ static void queues(FILE *out, const struct sock *s, size_t ns)
 	for (size_t i = 0; i < ns; i++) {	/* s is sorted by family, kind */
 		if (s[i].listen || !s[i].has_q)
 			continue;
-		if (!nq || cmp_str(q[nq - 1].s->family, s[i].family) ||
-		    cmp_str(q[nq - 1].s->kind, s[i].kind))
+		if (!nq || cmp_str(&q[nq - 1].s->family, &s[i].family) ||
+		    cmp_str(&q[nq - 1].s->kind, &s[i].kind))
 			q[nq++].s = &s[i];
 		q[nq - 1].bytes[0] += s[i].rxq;
 		q[nq - 1].bytes[1] += s[i].txq;
@@ -255,15 +252,15 @@ static void queues(FILE *out, const struct sock *s, size_t ns)
 		      "Bytes in the receive (unread) and send (unsent or unacknowledged) queues of sockets with an fd, listeners excepted.");
 		for (int d = 0; d < 2; d++)
 			for (size_t i = 0; i < nq; i++) {
-				series(out, "sockfd_queue_bytes", 3, "family", q[i].s->family,
-				       "proto", q[i].s->kind, "direction", &dir[d]);
+				series(out, "sockfd_queue_bytes", 3, "family", &q[i].s->family,
+				       "proto", &q[i].s->kind, "direction", &dir[d]);
 				fprintf(out, "%" PRIu64 "\n", q[i].bytes[d]);
 			}
 		gauge(out, "sockfd_sockets_unread",
 		      "Sockets with an fd whose receive queue holds data, listeners excepted.");
 		for (size_t i = 0; i < nq; i++) {
-			series(out, "sockfd_sockets_unread", 2, "family", q[i].s->family,
-			       "proto", q[i].s->kind);
+			series(out, "sockfd_sockets_unread", 2, "family", &q[i].s->family,
+			       "proto", &q[i].s->kind);
 			fprintf(out, "%" PRIu64 "\n", q[i].unread);
 		}
 	}
@@ -273,7 +270,7 @@ static void queues(FILE *out, const struct sock *s, size_t ns)
 /* ---- listeners: the top N by accept queue fill, then connections ---- */
 
 struct lsn {
-	const struct sf_str *kind, *local, *comm, *netns;
+	struct sf_str kind, local, comm, netns;
 	uint64_t queue, backlog;
 	uint64_t conns;		/* established on its port, in its netns */
 	bool inet;		/* it has a port */
@@ -281,7 +278,7 @@ struct lsn {
 
 /* A listener's key for count_conns(): network namespace, protocol, port. */
 struct lkey {
-	const struct sf_str *netns, *kind;
+	struct sf_str netns, kind;
 	unsigned int port;
 	struct lsn *l;
 };
@@ -289,10 +286,10 @@ struct lkey {
 static int cmp_lkey(const void *a, const void *b)
 {
 	const struct lkey *x = a, *y = b;
-	int c = cmp_str(x->netns, y->netns);
+	int c = cmp_str(&x->netns, &y->netns);
 
 	if (!c)
-		c = cmp_str(x->kind, y->kind);
+		c = cmp_str(&x->kind, &y->kind);
 	return c ? c : (x->port > y->port) - (x->port < y->port);
 }
 
@@ -304,7 +301,7 @@ static int cmp_lkey(const void *a, const void *b)
  * s holds each socket once.  The listeners are few: they are sorted, and
  * each established socket looked up among them.
  */
-static void count_conns(const struct sf_table *t, const struct sock *s,
+static void count_conns(const struct sf_tally *ty, const struct sock *s,
 			size_t ns, struct lsn *l, size_t nl)
 {
 	struct lkey *k = calloc(nl + 1, sizeof(*k));
@@ -313,7 +310,7 @@ static void count_conns(const struct sf_table *t, const struct sock *s,
 	if (!k)
 		return;
 	for (size_t i = 0; i < nl; i++)
-		if (l[i].inet && sf_addr_port(l[i].local, &k[nk].port)) {
+		if (l[i].inet && sf_addr_port(&l[i].local, &k[nk].port)) {
 			k[nk].netns = l[i].netns;
 			k[nk].kind = l[i].kind;
 			k[nk++].l = &l[i];
@@ -324,10 +321,11 @@ static void count_conns(const struct sf_table *t, const struct sock *s,
 		struct lkey e = { .kind = s[i].kind };
 		size_t lo = 0, hi = nk;
 
-		if (strcmp(s[i].state->s, "ESTABLISHED") || !sf_is_inet(t, s[i].row) ||
-		    !sf_addr_port(sf_get(t, s[i].row, SF_LOCAL), &e.port))
-			continue;
-		e.netns = sf_get(t, s[i].row, SF_NETNS);
+		if (!(ty->groups[s[i].rec->group].flags & SF_G_ESTABLISHED) ||
+		    !(s[i].rec->flags & SF_REC_PORT))
+			continue;	/* an inet socket in ESTABLISHED has a port */
+		e.port = s[i].rec->port;
+		e.netns = sf_name(&ty->names, s[i].rec->netns_name);
 		while (lo < hi) {	/* the first not below e */
 			size_t m = lo + (hi - lo) / 2;
 
@@ -350,13 +348,13 @@ static double fill(const struct lsn *l)
 static int cmp_lsn_key(const void *a, const void *b)
 {
 	const struct lsn *x = a, *y = b;
-	int c = cmp_str(x->netns, y->netns);
+	int c = cmp_str(&x->netns, &y->netns);
 
 	if (!c)
-		c = cmp_str(x->kind, y->kind);
+		c = cmp_str(&x->kind, &y->kind);
 	if (!c)
-		c = cmp_str(x->local, y->local);
-	return c ? c : cmp_str(x->comm, y->comm);
+		c = cmp_str(&x->local, &y->local);
+	return c ? c : cmp_str(&x->comm, &y->comm);
 }
 
 static int cmp_lsn_fill(const void *a, const void *b)
@@ -387,20 +385,20 @@ static void listen_conns(FILE *out, const struct lsn *l, size_t nk,
 		struct sf_str p = { port, 0 };
 		unsigned int v;
 
-		if (!l[i].inet || !sf_addr_port(l[i].local, &v))
+		if (!l[i].inet || !sf_addr_port(&l[i].local, &v))
 			continue;
 		if (!head)
 			gauge(out, "sockfd_listen_connections",
 			      "Established connections with an fd on the port of a listener, in its network namespace (the listeners of sockfd_listen_queue).");
 		head = true;
 		p.len = snprintf(port, sizeof(port), "%u", v);
-		series(out, "sockfd_listen_connections", 5, "proto", l[i].kind,
-		       "local", l[i].local, "port", &p, "comm", l[i].comm, "netns", l[i].netns);
+		series(out, "sockfd_listen_connections", 5, "proto", &l[i].kind,
+		       "local", &l[i].local, "port", &p, "comm", &l[i].comm, "netns", &l[i].netns);
 		fprintf(out, "%" PRIu64 "\n", l[i].conns);
 	}
 }
 
-static void listeners(FILE *out, const struct sf_table *t, const struct sock *s,
+static void listeners(FILE *out, const struct sf_tally *ty, const struct sock *s,
 		      size_t ns, unsigned int top)
 {
 	struct lsn *l = calloc(ns + 1, sizeof(*l));
@@ -412,15 +410,15 @@ static void listeners(FILE *out, const struct sf_table *t, const struct sock *s,
 		if (!s[i].listen || !s[i].has_q)
 			continue;
 		l[nl].kind = s[i].kind;
-		l[nl].local = sf_get(t, s[i].row, SF_LOCAL);
-		l[nl].comm = sf_get(t, s[i].row, SF_COMM);
-		l[nl].netns = sf_get(t, s[i].row, SF_NETNS);
+		l[nl].local = sf_name(&ty->names, s[i].rec->local);
+		l[nl].comm = sf_name(&ty->names, s[i].rec->comm);
+		l[nl].netns = sf_name(&ty->names, s[i].rec->netns_name);
 		l[nl].queue = s[i].rxq;
 		l[nl].backlog = s[i].txq;
-		l[nl].inet = sf_is_inet(t, s[i].row);
+		l[nl].inet = ty->groups[s[i].rec->group].flags & SF_G_INET;
 		nl++;
 	}
-	count_conns(t, s, ns, l, nl);
+	count_conns(ty, s, ns, l, nl);
 	/* One series per label set: of the listeners that share one
 	 * (SO_REUSEPORT), the fullest. */
 	qsort(l, nl, sizeof(*l), cmp_lsn_key);
@@ -444,8 +442,8 @@ static void listeners(FILE *out, const struct sf_table *t, const struct sock *s,
 			      "Accept queue limit (listen backlog) of a listener (the top --top by queue/backlog).");
 		for (size_t i = 0; i < nk && i < top; i++) {
 			series(out, m ? "sockfd_listen_backlog" : "sockfd_listen_queue", 4,
-			       "proto", l[i].kind, "local", l[i].local, "comm", l[i].comm,
-			       "netns", l[i].netns);
+			       "proto", &l[i].kind, "local", &l[i].local, "comm", &l[i].comm,
+			       "netns", &l[i].netns);
 			fprintf(out, "%" PRIu64 "\n", m ? l[i].backlog : l[i].queue);
 		}
 	}
@@ -464,24 +462,24 @@ static int cmp_use(const void *a, const void *b)
 		return ux < uy ? 1 : -1;
 	if (x->fds != y->fds)
 		return x->fds < y->fds ? 1 : -1;
-	return (x->row->pid > y->row->pid) - (x->row->pid < y->row->pid);
+	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-static void process_labels(FILE *out, const char *name, const struct sf_table *t,
+static void process_labels(FILE *out, const char *name, const struct sf_tally *ty,
 			   const struct sf_proc *p)
 {
 	char pid[24];
-	struct sf_str s = { pid, 0 };
+	struct sf_str s = { pid, 0 }, comm = sf_name(&ty->names, p->comm);
 
-	s.len = snprintf(pid, sizeof(pid), "%" PRIu64, p->row->pid);
-	series(out, name, 2, "comm", sf_get(t, p->row, SF_COMM), "pid", &s);
+	s.len = snprintf(pid, sizeof(pid), "%" PRIu64, p->pid);
+	series(out, name, 2, "comm", &comm, "pid", &s);
 }
 
-static void processes(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
-		      size_t n, const struct sf_prom_opts *o, struct sf_notes *nt)
+static void processes(FILE *out, const struct sf_tally *ty,
+		      const struct sf_prom_opts *o, struct sf_notes *nt)
 {
 	size_t np, shown = 0;
-	struct sf_proc *p = sf_procs(t, o->proc_root, rows, n, &np, nt);
+	struct sf_proc *p = sf_procs(ty, o->proc_root, &np, nt);
 
 	if (!p)
 		return;
@@ -494,7 +492,7 @@ static void processes(FILE *out, const struct sf_table *t, struct sf_row *const 
 		gauge(out, "sockfd_process_fds",
 		      "Open fds of a process with sockets (the top --top by fds/RLIMIT_NOFILE).");
 		for (size_t i = 0; i < shown; i++) {
-			process_labels(out, "sockfd_process_fds", t, &p[i]);
+			process_labels(out, "sockfd_process_fds", ty, &p[i]);
 			fprintf(out, "%lld\n", p[i].fds);
 		}
 		gauge(out, "sockfd_process_fd_limit",
@@ -502,7 +500,7 @@ static void processes(FILE *out, const struct sf_table *t, struct sf_row *const 
 		for (size_t i = 0; i < shown; i++) {
 			if (p[i].limit == -1)
 				continue;
-			process_labels(out, "sockfd_process_fd_limit", t, &p[i]);
+			process_labels(out, "sockfd_process_fd_limit", ty, &p[i]);
 			if (p[i].limit == -2)
 				fputs("+Inf\n", out);
 			else
@@ -530,7 +528,8 @@ static void time_wait_dests(FILE *out, const struct sf_ports *pt, unsigned int t
 	}
 }
 
-static void system_wide(FILE *out, const char *root, unsigned int top, struct sf_notes *nt)
+static void system_wide(FILE *out, const char *root, struct sf_ports_scan *sc,
+			unsigned int top, struct sf_notes *nt)
 {
 	static const char *const proto[2] = { "tcp", "udp" };
 	char *s4 = sf_read_proc(root, "net/sockstat", nt);
@@ -556,7 +555,7 @@ static void system_wide(FILE *out, const char *root, unsigned int top, struct sf
 		fprintf(out, "sockfd_file_handles{state=\"unused\"} %llu\n", f.unused);
 		fprintf(out, "sockfd_file_handles{state=\"max\"} %llu\n", f.max);
 	}
-	if (sf_ephemeral_ports(root, &pt, nt) && (pt.have[0] || pt.have[1])) {
+	if (sf_ports_end(sc, &pt, nt) && (pt.have[0] || pt.have[1])) {
 		for (int m = 0; m < 2; m++) {
 			if (m == 0)
 				gauge(out, "sockfd_ephemeral_ports_used",
@@ -595,11 +594,13 @@ static void comments(FILE *out, struct sf_notes *nt)
 	free(nt->text);
 }
 
-void sf_prom(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
-	     size_t n, const struct sf_prom_opts *o)
+void sf_prom(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
+	     const struct sf_prom_opts *o)
 {
 	struct sf_notes nt = { 0 };
+	struct sf_ports_scan scan;
 
+	sf_ports_begin(&scan, o->proc_root);	/* while the rest is counted */
 	nt.f = open_memstream(&nt.text, &nt.len);
 	gauge(out, "sockfd_up", "1 when /proc/sockfd was read; 0 when not, with the reason.");
 	if (o->down) {
@@ -609,22 +610,20 @@ void sf_prom(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 		fputs("0\n", out);
 	} else {
 		size_t ns;
-		struct sock *s = socks(t, rows, n, &ns);
+		struct sock *s = socks(ty, &ns);
 
 		fputs("sockfd_up 1\n", out);
 		gauge(out, "sockfd_rows", "Lines (socket fds) read from /proc/sockfd.");
-		fprintf(out, "sockfd_rows %zu\n", n);
+		fprintf(out, "sockfd_rows %zu\n", ty->nrecs);
 		gauge(out, "sockfd_rows_malformed", "Lines of /proc/sockfd that could not be parsed.");
 		fprintf(out, "sockfd_rows_malformed %lu\n", t->nbad);
-		if (s) {
-			by_state(out, s, ns);
-			queues(out, s, ns);
-			listeners(out, t, s, ns, o->top);
-		}
-		processes(out, t, rows, n, o, &nt);
+		by_state(out, s, ns);
+		queues(out, s, ns);
+		listeners(out, ty, s, ns, o->top);
+		processes(out, ty, o, &nt);
 		free(s);
 	}
-	system_wide(out, o->proc_root, o->top, &nt);
+	system_wide(out, o->proc_root, &scan, o->top, &nt);
 	comments(out, &nt);
 	gauge(out, "sockfd_scrape_seconds", "Time this sockfd --prom run took.");
 	fprintf(out, "sockfd_scrape_seconds %.6f\n", sf_now() - o->start);
@@ -645,7 +644,7 @@ static int fail(const char *what, const char *path, int err)
  * temporary file is removed.
  */
 int sf_prom_file(const char *path, const struct sf_table *t,
-		 struct sf_row *const *rows, size_t n, const struct sf_prom_opts *o)
+		 const struct sf_tally *ty, const struct sf_prom_opts *o)
 {
 	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
 	char *dir, *tmp = NULL;
@@ -677,7 +676,7 @@ int sf_prom_file(const char *path, const struct sf_table *t,
 		close(fd);
 		goto unlink;
 	}
-	sf_prom(f, t, rows, n, o);
+	sf_prom(f, t, ty, o);
 	errno = EIO;	/* what ferror() alone would leave unsaid */
 	if (fflush(f) || ferror(f) || fchmod(fd, 0644) || fsync(fd)) {
 		ret = fail("cannot write", tmp, errno);

@@ -588,6 +588,26 @@ static int stream(const struct opts *o, struct sf_table *t, const char *path,
 }
 
 /*
+ * The rows the filters keep, taken as they are read into ty (--summary,
+ * --prom).  0, or 1 after saying that the input could not be read.
+ */
+static int tally(const struct opts *o, struct sf_table *t, const char *path,
+		 struct sf_tally *ty)
+{
+	const struct sf_row *r;
+
+	memset(ty, 0, sizeof(*ty));
+	while ((r = sf_next(t)))
+		if (match(&o->f, t, r))
+			sf_tally_add(ty, t, r);
+	if (t->in.err) {
+		fprintf(stderr, "sockfd: cannot read %s: %s\n", path, strerror(t->in.err));
+		return 1;
+	}
+	return 0;
+}
+
+/*
  * One refresh: the summary, the graph, JSON or the table.  When watching,
  * the table's rows are marked against prev (the last refresh's rows), which
  * then becomes this refresh's.  Returns 0, or 1 after an error.
@@ -599,18 +619,24 @@ static int show(const struct opts *o, struct sf_table *t, const char *path,
 		.proc_root = o->proc_root, .top = o->top,
 		.live = !o->file && !o->proc_root_given,
 	};
+	struct sf_tally ty;
 	struct sf_row **rows;
 	size_t n;
+	int ret;
 
 	if (o->watch > 0 && isatty(STDOUT_FILENO))
 		fputs("\033[H\033[2J", stdout);
-	if (!o->summary && !o->dot)
+	if (o->summary) {
+		ret = tally(o, t, path, &ty);
+		if (!ret)
+			sf_summary(stdout, t, &ty, &so);
+		sf_tally_free(&ty);
+		return ret;
+	}
+	if (!o->dot)
 		return stream(o, t, path, iter, prev);
 	rows = filter_rows(o, t, &n);
-	if (o->summary)
-		sf_summary(stdout, t, rows, n, &so);
-	else
-		sf_dot(stdout, t, rows, n);
+	sf_dot(stdout, t, rows, n);
 	free(rows);
 	return 0;
 }
@@ -620,23 +646,20 @@ static int prom(const struct opts *o)
 {
 	struct sf_prom_opts po = { .proc_root = o->proc_root, .top = o->top,
 				   .start = sf_now() };
-	struct sf_row **rows = NULL;
+	struct sf_tally ty = { 0 };
 	struct sf_table t;
-	size_t n = 0;
 	char *path;
 	int ret;
 
-	if (load(o, TABLE, &t, &path, &po.down) == 0) {
-		po.down = NULL;
-		rows = filter_rows(o, &t, &n);
-	}
+	if (load(o, STREAM, &t, &path, &po.down) == 0)
+		po.down = tally(o, &t, path, &ty) ? "read_error" : NULL;
 	if (o->prom_file) {
-		ret = sf_prom_file(o->prom_file, &t, rows, n, &po);
+		ret = sf_prom_file(o->prom_file, &t, &ty, &po);
 	} else {
-		sf_prom(stdout, &t, rows, n, &po);
+		sf_prom(stdout, &t, &ty, &po);
 		ret = 0;
 	}
-	free(rows);
+	sf_tally_free(&ty);
 	unload(o, &t, path);
 	return ret;
 }
@@ -651,9 +674,8 @@ static int run(const struct opts *o)
 		struct sf_table t;
 		char *path;
 		const char *why;
-		/* the summary, the graph and the peer join need every row
-		 * at once */
-		int err = load(o, o->summary || o->dot || o->peer ? TABLE :
+		/* the graph and the peer join need every row at once */
+		int err = load(o, o->dot || o->peer ? TABLE :
 				  o->watch > 0 ? SNAPSHOT : STREAM, &t, &path, &why);
 
 		if (!err)

@@ -159,51 +159,33 @@ static int cmp_state(const void *a, const void *b)
 	return rx != ry ? rx - ry : strcmp(x->key, y->key);
 }
 
-static void kinds_and_states(FILE *out, const struct sf_table *t,
-			     struct sf_row *const *rows, size_t n)
+static void kinds_and_states(FILE *out, const struct sf_tally *ty)
 {
-	/* keys are truncated to 47 bytes: at most n distinct ones */
-	struct count *kinds = calloc(n + 1, sizeof(*kinds));
-	struct count *states = calloc(n + 1, sizeof(*states));
+	/* keys are truncated to 47 bytes: at most one per group */
+	struct count *kinds = calloc(ty->ngroups + 1, sizeof(*kinds));
+	struct count *states = calloc(ty->ngroups + 1, sizeof(*states));
 	size_t nk = 0, ns = 0;
-	struct count *kind = NULL, *st = NULL;
-	const char *lfam = "", *lproto = "", *ltype = "", *lstate = "";
-	int col = 3;
 
 	if (!kinds || !states) {
 		free(kinds);
 		free(states);
 		return;
 	}
-	/* A process's sockets often repeat the last row's kind and state:
-	 * a key is made and looked up only when it differs. */
-	for (size_t i = 0; i < n; i++) {
-		const char *fam = sf_get(t, rows[i], SF_FAMILY)->s;
-		const char *proto = sf_get(t, rows[i], SF_PROTO)->s;
-		const char *type = sf_get(t, rows[i], SF_TYPE)->s;
-		const char *state = sf_get(t, rows[i], SF_STATE)->s;
+	for (size_t i = 0; i < ty->ngroups; i++) {
+		const struct sf_group *g = &ty->groups[i];
+		int col = 3;
 		char key[48];
 
-		if (!kind || strcmp(fam, lfam) || strcmp(proto, lproto) || strcmp(type, ltype)) {
-			snprintf(key, sizeof(key), "%s/%s", fam, strcmp(proto, "-") ? proto : type);
-			kind = bump(kinds, &nk, key);
-			col = 3;
-			if (sf_is_inet(t, rows[i]) && strcmp(proto, "tcp") == 0)
-				col = 0;
-			else if (sf_is_inet(t, rows[i]) && strcmp(proto, "udp") == 0)
-				col = 1;
-			else if (strcmp(fam, "unix") == 0)
-				col = 2;
-			lfam = fam;
-			lproto = proto;
-			ltype = type;
-		}
-		if (!st || strcmp(state, lstate)) {
-			st = bump(states, &ns, state);
-			lstate = state;
-		}
-		kind->n[0]++;
-		st->n[col]++;
+		snprintf(key, sizeof(key), "%s/%s", sf_name(&ty->names, g->family).s,
+			 sf_name(&ty->names, g->kind).s);
+		bump(kinds, &nk, key)->n[0] += g->rows;
+		if ((g->flags & SF_G_INET) && (g->flags & SF_G_TCP))
+			col = 0;
+		else if ((g->flags & SF_G_INET) && (g->flags & SF_G_UDP))
+			col = 1;
+		else if (g->flags & SF_G_UNIX)
+			col = 2;
+		bump(states, &ns, sf_name(&ty->names, g->state).s)->n[col] += g->rows;
 	}
 	qsort(kinds, nk, sizeof(*kinds), cmp_count);
 	qsort(states, ns, sizeof(*states), cmp_state);
@@ -265,22 +247,24 @@ static uint64_t own_netns(const char *root)
 	return ino;
 }
 
-/* Distinct inet sockets of proto with an fd, in network namespace netns
- * (0: any). */
-static size_t with_fd(const struct sf_table *t, struct sf_row *const *rows,
-		      size_t n, const char *proto, uint64_t netns)
+/* Distinct inet sockets of a protocol (SF_G_TCP or SF_G_UDP) with an fd,
+ * in network namespace netns (0: any). */
+static size_t with_fd(const struct sf_tally *ty, unsigned int proto, uint64_t netns)
 {
-	uint64_t *v = malloc((n + 1) * sizeof(*v)), ns;
+	uint64_t *v = malloc((ty->nrecs + 1) * sizeof(*v));
 	size_t k = 0, d;
 
 	if (!v)
 		return 0;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(sf_get(t, rows[i], SF_PROTO)->s, proto) || !sf_is_inet(t, rows[i]))
+	for (size_t i = 0; i < ty->nrecs; i++) {
+		const struct sf_rec *r = &ty->recs[i];
+		unsigned int fl = ty->groups[r->group].flags;
+
+		if (!(fl & proto) || !(fl & SF_G_INET))
 			continue;
-		if (netns && (!sf_get_num(t, rows[i], SF_NETNS, &ns) || ns != netns))
+		if (netns && (!(r->flags & SF_REC_NETNS) || r->netns != netns))
 			continue;
-		v[k++] = rows[i]->ino;
+		v[k++] = r->ino;
 	}
 	d = distinct(v, k);
 	free(v);
@@ -289,16 +273,11 @@ static size_t with_fd(const struct sf_table *t, struct sf_row *const *rows,
 
 /* One "TCP/UDP sockets in use" line: sockstat against sockets with an fd. */
 static void inuse(FILE *out, const char *proto, const char *s4, const char *s6,
-		  const struct sf_table *t, struct sf_row *const *rows, size_t n,
-		  uint64_t netns)
+		  const struct sf_tally *ty, uint64_t netns)
 {
-	char name6[16], label[32], lower[8];
+	char name6[16], label[32];
 	long long v4 = sf_stat_value(s4, proto, "inuse"), v6 = -1;
-	size_t i;
 
-	for (i = 0; proto[i] && i < sizeof(lower) - 1; i++)
-		lower[i] = (char)(proto[i] | 0x20);
-	lower[i] = '\0';
 	snprintf(name6, sizeof(name6), "%s6", proto);
 	snprintf(label, sizeof(label), "%s sockets in use", proto);
 	if (s6)
@@ -310,11 +289,10 @@ static void inuse(FILE *out, const char *proto, const char *s4, const char *s6,
 		fprintf(out, " + IPv6 %lld", v6);
 	fprintf(out, "); with an fd, %s: %zu\n",
 		netns ? "this namespace" : "all namespaces (own unknown)",
-		with_fd(t, rows, n, lower, netns));
+		with_fd(ty, strcmp(proto, "TCP") ? SF_G_UDP : SF_G_TCP, netns));
 }
 
-static void sockstat(FILE *out, const struct sf_table *t,
-		     struct sf_row *const *rows, size_t n, const char *root,
+static void sockstat(FILE *out, const struct sf_tally *ty, const char *root,
 		     struct sf_notes *nt)
 {
 	char *s4 = sf_read_proc(root, "net/sockstat", nt);
@@ -337,8 +315,8 @@ static void sockstat(FILE *out, const struct sf_table *t,
 	if ((v = sf_stat_value(s4, "TCP", "orphan")) >= 0)
 		fprintf(out, "  %-34s %8lld  (closed by their process, still in the kernel)\n",
 			"TCP orphans", v);
-	inuse(out, "TCP", s4, s6, t, rows, n, netns);
-	inuse(out, "UDP", s4, s6, t, rows, n, netns);
+	inuse(out, "TCP", s4, s6, ty, netns);
+	inuse(out, "UDP", s4, s6, ty, netns);
 	free(s4);
 	free(s6);
 }
@@ -353,21 +331,13 @@ double sf_fd_use_pct(const struct sf_proc *p)
 	return 100.0 * (double)p->fds / (double)p->limit;
 }
 
-static int cmp_row_pid(const void *a, const void *b)
-{
-	const struct sf_row *x = *(struct sf_row *const *)a;
-	const struct sf_row *y = *(struct sf_row *const *)b;
-
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
-
 static int cmp_proc(const void *a, const void *b)
 {
 	const struct sf_proc *x = a, *y = b;
 
 	if (x->sockets != y->sockets)
 		return x->sockets < y->sockets ? 1 : -1;
-	return (x->row->pid > y->row->pid) - (x->row->pid < y->row->pid);
+	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
 static long long count_fds(const char *root, uint64_t pid, int *err)
@@ -417,65 +387,59 @@ static long long nofile_limit(const char *root, uint64_t pid, int *err)
 	return v;
 }
 
-/* A copy of rows sorted by cmp (on struct sf_row *); NULL when out of
- * memory. */
-struct sf_row **sf_sorted_rows(struct sf_row *const *rows, size_t n,
-			       int (*cmp)(const void *, const void *))
+/* By pid, then as listed (the first entry of a pid stays first). */
+static int cmp_proc_pid(const void *a, const void *b)
 {
-	struct sf_row **sorted = malloc((n + 1) * sizeof(*sorted));
+	const struct sf_proc *x = *(const struct sf_proc *const *)a;
+	const struct sf_proc *y = *(const struct sf_proc *const *)b;
 
-	if (sorted) {
-		memcpy(sorted, rows, n * sizeof(*sorted));
-		sf_sort(sorted, n, sizeof(*sorted), cmp);
-	}
-	return sorted;
+	if (x->pid != y->pid)
+		return (x->pid > y->pid) - (x->pid < y->pid);
+	return (x > y) - (x < y);
 }
 
 /*
- * The processes (fd tables) of rows, in pid order, with their sockets,
- * open fds and RLIMIT_NOFILE: from the file's fds and nofile columns
- * (format 3), else from root's /proc/PID/fd and /proc/PID/limits; what
- * could not be read is noted.  NULL when out of memory.
+ * The processes (fd tables) of ty in pid order, each once: the file lists
+ * a process's fds together and in pid order, else they are sorted and
+ * merged.  Open fds and RLIMIT_NOFILE from the file's fds and nofile
+ * columns (format 3), else from root's /proc/PID/fd and /proc/PID/limits;
+ * what could not be read is noted.  NULL when out of memory.
  */
-struct sf_proc *sf_procs(const struct sf_table *t, const char *root,
-			 struct sf_row *const *rows, size_t n, size_t *np,
-			 struct sf_notes *nt)
+struct sf_proc *sf_procs(const struct sf_tally *ty, const char *root,
+			 size_t *np, struct sf_notes *nt)
 {
-	struct sf_row **sorted = sf_sorted_rows(rows, n, cmp_row_pid);
-	struct sf_proc *procs = calloc(n + 1, sizeof(*procs));
+	struct sf_proc *procs = calloc(ty->nprocs + 1, sizeof(*procs));
+	const struct sf_proc **order = malloc((ty->nprocs + 1) * sizeof(*order));
 	size_t denied = 0, gone = 0, other = 0, nolimit = 0;
 
 	*np = 0;
-	if (!sorted || !procs) {
-		free(sorted);
+	if (!procs || !order) {
 		free(procs);
+		free(order);
 		return NULL;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (*np == 0 || procs[*np - 1].row->pid != sorted[i]->pid)
-			procs[(*np)++].row = sorted[i];
-		procs[*np - 1].sockets++;
+	for (size_t i = 0; i < ty->nprocs; i++)
+		order[i] = &ty->procs[i];
+	sf_sort(order, ty->nprocs, sizeof(*order), cmp_proc_pid);
+	for (size_t i = 0; i < ty->nprocs; i++) {
+		if (*np && procs[*np - 1].pid == order[i]->pid)
+			procs[*np - 1].sockets += order[i]->sockets;
+		else
+			procs[(*np)++] = *order[i];
 	}
-	free(sorted);
+	free(order);
 	for (size_t i = 0; i < *np; i++) {
-		uint64_t fds, nofile;
 		int err = 0;
 
-		/* format 3: counted by the module when it listed the task */
-		if (sf_get_num(t, procs[i].row, SF_FDS, &fds) &&
-		    sf_get_num(t, procs[i].row, SF_NOFILE, &nofile) &&
-		    fds <= LLONG_MAX && nofile <= LLONG_MAX) {
-			procs[i].fds = (long long)fds;
-			procs[i].limit = (long long)nofile;
+		if (procs[i].counted)
 			continue;
-		}
-		procs[i].fds = count_fds(root, procs[i].row->pid, &err);
+		procs[i].fds = count_fds(root, procs[i].pid, &err);
 		if (procs[i].fds < 0) {
 			denied += err == EACCES || err == EPERM;
 			gone += err == ENOENT;
 			other += err != EACCES && err != EPERM && err != ENOENT;
 		}
-		procs[i].limit = nofile_limit(root, procs[i].row->pid, &err);
+		procs[i].limit = nofile_limit(root, procs[i].pid, &err);
 		nolimit += procs[i].limit == -1 && err != ENOENT;
 	}
 	if (denied)
@@ -490,12 +454,11 @@ struct sf_proc *sf_procs(const struct sf_table *t, const char *root,
 	return procs;
 }
 
-static void processes(FILE *out, const struct sf_table *t,
-		      struct sf_row *const *rows, size_t n,
+static void processes(FILE *out, const struct sf_tally *ty,
 		      const struct sf_summary_opts *o, struct sf_notes *nt)
 {
 	size_t np;
-	struct sf_proc *procs = sf_procs(t, o->proc_root, rows, n, &np, nt);
+	struct sf_proc *procs = sf_procs(ty, o->proc_root, &np, nt);
 
 	if (!procs)
 		return;
@@ -506,7 +469,7 @@ static void processes(FILE *out, const struct sf_table *t,
 	fprintf(out, "  %8s %-16s %8s %8s %10s %5s\n", "PID", "COMM", "SOCKETS", "FDS", "NOFILE", "USE%");
 	for (size_t i = 0; i < np && i < o->top; i++) {
 		const struct sf_proc *p = &procs[i];
-		const struct sf_str *comm = sf_get(t, p->row, SF_COMM);
+		struct sf_str comm = sf_name(&ty->names, p->comm);
 		char fds[24] = "?", lim[24] = "?", pct[16] = "-";
 		size_t w;
 
@@ -518,21 +481,21 @@ static void processes(FILE *out, const struct sf_table *t,
 			snprintf(lim, sizeof(lim), "%lld", p->limit);
 		if (sf_fd_use_pct(p) >= 0)
 			snprintf(pct, sizeof(pct), "%.0f%%", sf_fd_use_pct(p));
-		fprintf(out, "  %8" PRIu64 " ", p->row->pid);
-		w = sf_put_escaped(out, comm->s, comm->len);
+		fprintf(out, "  %8" PRIu64 " ", p->pid);
+		w = sf_put_escaped(out, comm.s, comm.len);
 		fprintf(out, "%*s %8zu %8s %10s %5s\n", w < 16 ? (int)(16 - w) : 0, "",
 			p->sockets, fds, lim, pct);
 	}
 	for (size_t i = 0; i < np; i++) {	/* every process, not only the top */
 		const struct sf_proc *p = &procs[i];
-		const struct sf_str *comm = sf_get(t, p->row, SF_COMM);
+		struct sf_str comm = sf_name(&ty->names, p->comm);
 
 		if (sf_fd_use_pct(p) < WARN_PCT)
 			continue;
 		fprintf(out, "  warning: ");
-		sf_put_escaped(out, comm->s, comm->len);
+		sf_put_escaped(out, comm.s, comm.len);
 		fprintf(out, "(%" PRIu64 ") has %lld of %lld files open (%.0f%%): near \"Too many open files\"\n",
-			p->row->pid, p->fds, p->limit, sf_fd_use_pct(p));
+			p->pid, p->fds, p->limit, sf_fd_use_pct(p));
 	}
 	free(procs);
 }
@@ -546,28 +509,15 @@ struct cgroup {
 	char *path;		/* below the cgroup2 root; NULL until found */
 };
 
-static uint64_t row_num(const struct sf_table *t, const struct sf_row *r,
-			enum sf_col c)
+/* By cgroup, then socket. */
+static int cmp_rec_cgroup(const void *a, const void *b)
 {
-	uint64_t v;
+	const struct sf_rec *x = *(const struct sf_rec *const *)a;
+	const struct sf_rec *y = *(const struct sf_rec *const *)b;
 
-	return sf_get_num(t, r, c, &v) ? v : 0;
-}
-
-/* A row with its cgroup id read once, for sorting by (cgroup, ino). */
-struct cg_row {
-	uint64_t id;		/* 0 for "-" */
-	bool has_id;
-	const struct sf_row *r;
-};
-
-static int cmp_row_cgroup(const void *a, const void *b)
-{
-	const struct cg_row *x = a, *y = b;
-
-	if (x->id != y->id)
-		return (x->id > y->id) - (x->id < y->id);
-	return (x->r->ino > y->r->ino) - (x->r->ino < y->r->ino);
+	if (x->cgroup != y->cgroup)
+		return (x->cgroup > y->cgroup) - (x->cgroup < y->cgroup);
+	return (x->ino > y->ino) - (x->ino < y->ino);
 }
 
 static int cmp_cgroup(const void *a, const void *b)
@@ -644,46 +594,36 @@ char *sf_cgroup_path(const char *proc_root, uint64_t id)
 	return cg.path;
 }
 
-static void cgroups(FILE *out, const struct sf_table *t,
-		    struct sf_row *const *rows, size_t n,
+static void cgroups(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
 		    const struct sf_summary_opts *o, struct sf_notes *nt)
 {
-	struct cg_row *sorted;
+	const struct sf_rec **sorted;
 	struct cgroup *cg;
-	size_t ncg = 0, left;
+	size_t ncg = 0, n = 0, left;
 	char *root;
 
 	if (t->known[SF_CGROUP] < 0)
 		return;		/* format 1: no cgroup column */
-	sorted = malloc((n + 1) * sizeof(*sorted));
-	cg = calloc(n + 1, sizeof(*cg));
+	sorted = malloc((ty->nrecs + 1) * sizeof(*sorted));
+	cg = calloc(ty->nrecs + 1, sizeof(*cg));
 	root = cgroup_root(o->proc_root);
 	if (!sorted || !cg || !root)
 		goto out;
+	for (size_t i = 0; i < ty->nrecs; i++)
+		if (ty->recs[i].flags & SF_REC_CGROUP)	/* "-": the kernel keeps none */
+			sorted[n++] = &ty->recs[i];
+	qsort(sorted, n, sizeof(*sorted), cmp_rec_cgroup);
 	for (size_t i = 0; i < n; i++) {
-		sorted[i].r = rows[i];
-		sorted[i].has_id = sf_get_num(t, rows[i], SF_CGROUP, &sorted[i].id);
-		if (!sorted[i].has_id)
-			sorted[i].id = 0;
-	}
-	qsort(sorted, n, sizeof(*sorted), cmp_row_cgroup);
-	for (size_t i = 0; i < n; i++) {
-		const struct sf_row *r = sorted[i].r;
-		uint64_t id = sorted[i].id, cur, total;
-		bool has_total;
+		const struct sf_rec *r = sorted[i];
 
-		if (!sorted[i].has_id)
-			continue;	/* "-": the kernel keeps no cgroup */
-		if (ncg == 0 || cg[ncg - 1].id != id)
-			cg[ncg++].id = id;
+		if (ncg == 0 || cg[ncg - 1].id != r->cgroup)
+			cg[ncg++].id = r->cgroup;
 		cg[ncg - 1].fds++;
-		if (i > 0 && sorted[i - 1].r->ino == r->ino && sorted[i - 1].id == id)
+		if (i > 0 && sorted[i - 1]->ino == r->ino && sorted[i - 1]->cgroup == r->cgroup)
 			continue;	/* a socket counts once, however many fds */
 		cg[ncg - 1].sockets++;
-		cg[ncg - 1].drops += row_num(t, r, SF_DROPS);
-		if (sf_parse_pair(sf_get(t, r, SF_RETRANS), &cur, &total, &has_total) &&
-		    has_total)
-			cg[ncg - 1].retrans += total;
+		cg[ncg - 1].drops += r->drops;
+		cg[ncg - 1].retrans += r->retrans;
 	}
 	if (!ncg)
 		goto out;
@@ -764,11 +704,11 @@ static void time_wait_most(FILE *out, const struct sf_ports *pt)
 	}
 }
 
-static void ports(FILE *out, const char *root, struct sf_notes *nt)
+static void ports(FILE *out, struct sf_ports_scan *sc, struct sf_notes *nt)
 {
 	struct sf_ports pt;
 
-	if (!sf_ephemeral_ports(root, &pt, nt)) {
+	if (!sf_ports_end(sc, &pt, nt)) {
 		fprintf(out, "\nLocal ports in the ephemeral range (this network namespace):\n");
 		fprintf(out, "  not available (see below)\n");
 		return;
@@ -792,22 +732,24 @@ static void ports(FILE *out, const char *root, struct sf_notes *nt)
 	free(pt.tw);
 }
 
-int sf_summary(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
-	       size_t n, const struct sf_summary_opts *o)
+int sf_summary(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
+	       const struct sf_summary_opts *o)
 {
-	uint64_t *v = malloc((n + 1) * sizeof(*v));
+	uint64_t *v = malloc((ty->nrecs + 1) * sizeof(*v));
 	struct sf_notes nt = { 0 };
-	size_t ninos, npids;
+	size_t n = ty->nrecs, ninos, npids;
+	struct sf_ports_scan scan;
 
 	if (!v)
 		return -ENOMEM;
+	sf_ports_begin(&scan, o->proc_root);	/* while the rest is counted */
 	nt.f = open_memstream(&nt.text, &nt.len);
 	for (size_t i = 0; i < n; i++)
-		v[i] = rows[i]->ino;
+		v[i] = ty->recs[i].ino;
 	ninos = distinct(v, n);
-	for (size_t i = 0; i < n; i++)
-		v[i] = rows[i]->pid;
-	npids = distinct(v, n);
+	for (size_t i = 0; i < ty->nprocs; i++)
+		v[i] = ty->procs[i].pid;
+	npids = distinct(v, ty->nprocs);
 	free(v);
 
 	fprintf(out, "Sockets with an open fd: %zu fds, %zu distinct sockets, %zu processes\n",
@@ -815,12 +757,12 @@ int sf_summary(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
 	if (o->live && geteuid() != 0)
 		sf_note(&nt, "sockets of other users' processes: as uid %u, /proc/sockfd lists only the processes whose /proc/PID/fd you may read (root sees all)",
 		     (unsigned int)geteuid());
-	kinds_and_states(out, t, rows, n);
-	sockstat(out, t, rows, n, o->proc_root, &nt);
-	processes(out, t, rows, n, o, &nt);
-	cgroups(out, t, rows, n, o, &nt);
+	kinds_and_states(out, ty);
+	sockstat(out, ty, o->proc_root, &nt);
+	processes(out, ty, o, &nt);
+	cgroups(out, t, ty, o, &nt);
 	files(out, o->proc_root, &nt);
-	ports(out, o->proc_root, &nt);
+	ports(out, &scan, &nt);
 	if (nt.f) {
 		fclose(nt.f);
 		if (nt.len)

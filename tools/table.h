@@ -6,8 +6,9 @@
  * per header column, escapes decoded.  It either streams (sf_open, then
  * sf_next for one row at a time, the input read in chunks and forgotten) or
  * keeps the whole table (sf_parse).  The table and JSON output (output.c)
- * take rows as they come; the summary, --prom, --dot and explain work on a
- * whole table.
+ * take rows as they come, and so do the summary and --prom, which keep a
+ * short record of each (tally.c); --dot, explain and the peer join work on
+ * a whole table.
  */
 #ifndef SOCKFD_TABLE_H
 #define SOCKFD_TABLE_H
@@ -251,14 +252,85 @@ void sf_json_row(struct sf_json_out *j, const struct sf_table *t,
 		 const struct sf_row *r);
 void sf_json_end(struct sf_json_out *j);
 
+/*
+ * tally.c: what --summary and --prom keep of each row, added as the rows
+ * are read: neither holds the whole table.
+ */
+struct sf_name {
+	size_t off, len;	/* in text; a NUL follows */
+};
+struct sf_names {		/* strings kept once, an id each */
+	struct sf_buf text;
+	struct sf_name *v;
+	size_t n, cap;
+	uint32_t *slot;		/* hash table of ids + 1; 0: empty */
+	size_t nslots;
+};
+uint32_t sf_name_id(struct sf_names *nm, const char *s, size_t len);
+struct sf_str sf_name(const struct sf_names *nm, uint32_t id);
+
+#define SF_G_INET	0x01	/* family inet or inet6 */
+#define SF_G_UNIX	0x02	/* family unix */
+#define SF_G_TCP	0x04	/* proto tcp */
+#define SF_G_UDP	0x08	/* proto udp */
+#define SF_G_LISTEN	0x10	/* state LISTEN */
+#define SF_G_ESTABLISHED 0x20	/* state ESTABLISHED */
+struct sf_group {		/* rows alike in these four columns */
+	uint32_t family, proto, type, state;	/* names */
+	uint32_t kind;		/* proto, or type where proto is "-" */
+	unsigned int flags;	/* SF_G_* */
+	size_t rows;
+};
+
+#define SF_REC_NETNS	0x01	/* netns is a number */
+#define SF_REC_CGROUP	0x02	/* cgroup is */
+#define SF_REC_RETRANS	0x04	/* retrans: the total of "N/M" */
+#define SF_REC_QUEUES	0x08	/* txq and rxq are numbers */
+#define SF_REC_PORT	0x10	/* port: the local port (inet, listening or
+				 * established) */
+struct sf_rec {			/* one row */
+	uint64_t pid, fd, ino, netns, cgroup, drops, retrans, txq, rxq;
+	uint32_t group;		/* index in groups */
+	uint32_t netns_name;	/* names: netns as written */
+	uint32_t local, comm;	/* names: listeners (SF_G_LISTEN) only */
+	unsigned int port;
+	unsigned int flags;	/* SF_REC_* */
+};
+
+struct sf_proc {		/* one fd table */
+	uint64_t pid;
+	uint32_t comm;		/* names: its first row's */
+	bool counted;		/* fds and limit from the file (format 3) */
+	size_t sockets;
+	long long fds;		/* -1: could not read */
+	long long limit;	/* -1: unknown, -2: unlimited */
+};
+
+struct sf_tally {
+	struct sf_names names;
+	struct sf_group *groups;
+	size_t ngroups, gcap;
+	struct sf_names group_keys;	/* a group's id is its key's */
+	struct sf_buf key;		/* the key being looked up */
+	struct sf_rec *recs;
+	size_t nrecs, rcap;
+	struct sf_proc *procs;	/* in the order the file lists them */
+	size_t nprocs, pcap;
+	uint32_t last_group, last_netns;	/* the last row's, */
+	uint64_t netns;				/* its netns as a number */
+	bool last_netns_num;			/* ... if it is one */
+};
+void sf_tally_add(struct sf_tally *ty, const struct sf_table *t,
+		  const struct sf_row *r);
+void sf_tally_free(struct sf_tally *ty);
+
 /* summary.c */
 struct sf_summary_opts {
 	const char *proc_root;
 	unsigned int top;
 	bool live;		/* rows come from this machine's /proc/sockfd */
 };
-int sf_summary(FILE *out, const struct sf_table *t,
-	       struct sf_row *const *rows, size_t n,
+int sf_summary(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
 	       const struct sf_summary_opts *o);
 
 /* summary.c: what --summary and --prom both compute */
@@ -274,17 +346,8 @@ void sf_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *));
 long long sf_stat_value(const char *text, const char *name, const char *key);
 
-struct sf_proc {
-	const struct sf_row *row;	/* the first row, for pid and comm */
-	size_t sockets;
-	long long fds;			/* -1: could not read */
-	long long limit;		/* -1: unknown, -2: unlimited */
-};
-struct sf_row **sf_sorted_rows(struct sf_row *const *rows, size_t n,
-			       int (*cmp)(const void *, const void *));
-struct sf_proc *sf_procs(const struct sf_table *t, const char *root,
-			 struct sf_row *const *rows, size_t n, size_t *np,
-			 struct sf_notes *nt);
+struct sf_proc *sf_procs(const struct sf_tally *ty, const char *root,
+			 size_t *np, struct sf_notes *nt);
 double sf_fd_use_pct(const struct sf_proc *p);
 
 struct sf_files {		/* /proc/sys/fs/file-nr, fs.file-max */
@@ -309,6 +372,17 @@ struct sf_ports {		/* ephemeral ports; [0] TCP, [1] UDP */
 };
 bool sf_ephemeral_ports(const char *root, struct sf_ports *pt,
 			struct sf_notes *nt);
+struct sf_ports_scan {		/* sf_ephemeral_ports() in a thread */
+	const char *root;
+	struct sf_ports pt;
+	bool ok;
+	struct sf_notes nt;	/* its notes, until sf_ports_end() */
+	pthread_t thread;
+	bool threaded;
+};
+void sf_ports_begin(struct sf_ports_scan *sc, const char *root);
+bool sf_ports_end(struct sf_ports_scan *sc, struct sf_ports *pt,
+		  struct sf_notes *nt);
 
 char *sf_cgroup_path(const char *proc_root, uint64_t id);
 
@@ -319,11 +393,10 @@ struct sf_prom_opts {
 	const char *down;	/* why /proc/sockfd could not be read, or NULL */
 	double start;		/* CLOCK_MONOTONIC seconds when the run began */
 };
-void sf_prom(FILE *out, const struct sf_table *t, struct sf_row *const *rows,
-	     size_t n, const struct sf_prom_opts *o);
+void sf_prom(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
+	     const struct sf_prom_opts *o);
 int sf_prom_file(const char *path, const struct sf_table *t,
-		 struct sf_row *const *rows, size_t n,
-		 const struct sf_prom_opts *o);
+		 const struct sf_tally *ty, const struct sf_prom_opts *o);
 double sf_now(void);
 
 /* explain.c */
@@ -350,6 +423,7 @@ size_t sf_holders(const struct sf_peers *p, uint64_t ino,
 		  struct sf_row *const **first);
 void sf_peers_free(struct sf_peers *p);
 void *sf_xmalloc(size_t size);
+void *sf_xrealloc(void *p, size_t size);
 
 /* top.c: how it reads and filters (sockfd.c's load, unload and filters) */
 struct sf_top_src {

@@ -6,7 +6,7 @@
  * sf_next), and into a whole table from a file in small chunks
  * (sf_parse_fd), so that lines and escapes fall across chunk boundaries;
  * all must give the same rows, warnings and output.  The whole table is then joined
- * (-o peer, peer.c) and shown with its peers.  Built by `make -C tools fuzz`
+ * (-o peer, peer.c) and shown with its peers, and tallied (tally.c).  Built by `make -C tools fuzz`
  * (clang -fsanitize=fuzzer,address,undefined); seeds: tests/host/fixtures.
  */
 #include <stdlib.h>
@@ -54,6 +54,35 @@ static void write_rows(FILE *out, struct sf_table *t, bool whole)
 	} else {
 		sf_json_end(&j);
 	}
+}
+
+/*
+ * The rows in a tally (tally.c, what --summary and --prom keep): every row
+ * is one record, in one group and in one process, and each group's and
+ * process's names read back as the row wrote them.
+ */
+static void check_tally(struct sf_table *t)
+{
+	struct sf_tally ty = { 0 };
+	size_t in_groups = 0, in_procs = 0;
+
+	for (size_t i = 0; i < t->nrows; i++) {
+		const struct sf_row *r = &t->rows[i];
+		const struct sf_str *st = sf_get(t, r, SF_STATE);
+		struct sf_str got;
+
+		sf_tally_add(&ty, t, r);
+		got = sf_name(&ty.names, ty.groups[ty.recs[i].group].state);
+		if (got.len != st->len || memcmp(got.s, st->s, st->len))
+			abort();
+	}
+	for (size_t i = 0; i < ty.ngroups; i++)
+		in_groups += ty.groups[i].rows;
+	for (size_t i = 0; i < ty.nprocs; i++)
+		in_procs += ty.procs[i].sockets;
+	if (ty.nrecs != t->nrows || in_groups != t->nrows || in_procs != t->nrows)
+		abort();
+	sf_tally_free(&ty);
 }
 
 /* The table and JSON with the peer column: every row joined (peer.c). */
@@ -115,6 +144,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		write_rows(ft, &t, true);
 		write_rows(fs, &s, false);
 		write_peers(&t);
+		check_tally(&t);
 	}
 	fclose(ft);
 	fclose(fs);
