@@ -163,13 +163,22 @@ static void __attribute__((noreturn)) oom(void)
 	exit(1);
 }
 
+/*
+ * Zeroed memory whose pages are written once here.  Fresh pages that are
+ * read first (a hash table's probes) map the shared zero page, and the
+ * write that follows copies it and flushes the TLB of every CPU the
+ * process runs on, the read-ahead thread's too: an IPI per page, costly
+ * in a VM.  (A memset() after malloc() would be folded into calloc().)
+ */
 static void *xcalloc(size_t n, size_t size)
 {
-	void *p = calloc(n ? n : 1, size);
+	volatile char *p = calloc(n ? n : 1, size);
 
 	if (!p)
 		oom();
-	return p;
+	for (size_t i = 0; i < n * size; i += 4096)
+		p[i] = 0;
+	return (void *)p;
 }
 
 /* ---- sockets across reads ---- */
