@@ -105,6 +105,21 @@ END {
 		printf "| `sockfd -n` <= 1.3x `cat /proc/sockfd` | %s |\n", line_n
 		printf "| `sockfd -j` <= 1.5x `cat /proc/sockfd` | %s |\n", line_j
 	}
+	# #22's: the summary and metrics of every setup, top at 20k sockets
+	line_s = line_p = line_t = ""
+	for (i = 1; i <= nsetups; i++) {
+		s = setups[i]
+		line_s = line_s (line_s ? ", " : "") s ": " ratio(s, "sockfd --summary")
+		line_p = line_p (line_p ? ", " : "") s ": " ratio(s, "sockfd --prom")
+		if (socks[s] == 20000)
+			line_t = line_t (line_t ? ", " : "") s ": " ratio(s, "sockfd top -b -n 1")
+	}
+	if (line_s != "") {
+		printf "| `sockfd --summary` <= 2x `cat /proc/sockfd` | %s |\n", line_s
+		printf "| `sockfd --prom` <= 2x `cat /proc/sockfd` | %s |\n", line_p
+	}
+	if (line_t != "")
+		printf "| `sockfd top -b -n 1` <= 1.5x `cat /proc/sockfd`, 20k sockets | %s |\n", line_t
 	if (has("n10k") && has("n100k") && ms["n10k", base_cmd] > 0)
 		printf "| 100k sockets cost <= 11x 10k | %.1fx |\n", ms["n100k", base_cmd] / ms["n10k", base_cmd]
 	slabs = ""
