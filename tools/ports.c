@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "table.h"
@@ -86,7 +87,7 @@ static void socket_seen(struct port_scan *s, int family, int state,
  * fails jumps 4 bytes past the end, which rejects the socket.
  * Returns 0, or a negative errno (-ENOENT: no handler for the protocol).
  */
-static int diag_dump(int nl, int family, struct port_scan *s)
+static int diag_dump(int nl, int family, unsigned int seq, struct port_scan *s)
 {
 	struct {
 		struct nlmsghdr nlh;
@@ -98,7 +99,7 @@ static int diag_dump(int nl, int family, struct port_scan *s)
 			.nlmsg_len = sizeof(msg),
 			.nlmsg_type = SOCK_DIAG_BY_FAMILY,
 			.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-			.nlmsg_seq = 1,
+			.nlmsg_seq = seq,
 		},
 		.req = {
 			.sdiag_family = family,
@@ -152,16 +153,19 @@ static int diag_dump(int nl, int family, struct port_scan *s)
 	}
 }
 
-/* s's protocol in both families from sock_diag; false when it cannot
- * answer (then nothing of s was marked). */
-static bool from_sock_diag(struct port_scan *s)
+/*
+ * s's protocol in both families from sock_diag, on the netlink socket nl;
+ * false when it cannot answer (then nothing of s was marked).  Each dump
+ * has a sequence number of its own: one that failed half way leaves no
+ * message that the next would take for its own.
+ */
+static bool from_sock_diag(int nl, struct port_scan *s)
 {
-	int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	unsigned int seq = s->tcp ? 1 : 3;
 	size_t ntw = s->pt->ntw;
-	bool ok = nl >= 0 && diag_dump(nl, AF_INET, s) == 0 && diag_dump(nl, AF_INET6, s) == 0;
+	bool ok = nl >= 0 && diag_dump(nl, AF_INET, seq, s) == 0 &&
+		  diag_dump(nl, AF_INET6, seq + 1, s) == 0;
 
-	if (nl >= 0)
-		close(nl);
 	if (!ok) {
 		memset(s->used, 0, sizeof(s->used));
 		s->pt->ntw = ntw;
@@ -303,10 +307,15 @@ static void tw_by_dest(struct sf_ports *pt)
  * TIME_WAIT sockets on them by destination; false (noted) when the range
  * is unreadable.  pt->have[p] says whether protocol p could be read.
  */
-bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *nt)
+/*
+ * The ephemeral range's ports in use, from sock_diag on nl (-1: none, then
+ * from root's /proc/net), and the TIME_WAIT on them by destination; false
+ * when the range is unreadable (noted in nt).
+ */
+static bool ephemeral_ports(const char *root, int nl, struct sf_ports *pt,
+			    struct sf_notes *nt)
 {
 	char *range = sf_read_proc(root, "sys/net/ipv4/ip_local_port_range", nt);
-	bool live = strcmp(root, "/proc") == 0;
 
 	memset(pt, 0, sizeof(*pt));
 	if (!range || sscanf(range, "%u %u", &pt->lo, &pt->hi) != 2 || pt->lo > pt->hi ||
@@ -320,7 +329,7 @@ bool sf_ephemeral_ports(const char *root, struct sf_ports *pt, struct sf_notes *
 	for (int p = 0; p < 2; p++) {
 		struct port_scan s = { .pt = pt, .tcp = p == 0 };
 
-		pt->diag[p] = live && from_sock_diag(&s);
+		pt->diag[p] = from_sock_diag(nl, &s);
 		pt->have[p] = pt->diag[p] || from_proc_net(root, &s, nt);
 		for (unsigned int port = pt->lo; port <= pt->hi; port++)
 			pt->used[p] += (s.used[port / 8] >> (port % 8)) & 1;
@@ -333,29 +342,42 @@ static void *scan(void *arg)
 {
 	struct sf_ports_scan *sc = arg;
 
-	sc->ok = sf_ephemeral_ports(sc->root, &sc->pt, &sc->nt);
+	sc->ok = ephemeral_ports(sc->root, sc->nl, &sc->pt, &sc->nt);
+	if (sc->nl >= 0)
+		close(sc->nl);
 	return NULL;
 }
 
 /*
- * sf_ephemeral_ports() in a thread of its own: the kernel walks its socket
- * tables for sock_diag on one CPU while the rows are summed up on another.
- * Begun once /proc/sockfd was read to its end, so that the scan's netlink
- * socket is never one of its rows.  Its notes are kept apart until
- * sf_ports_end().
+ * The scan, in a thread of its own: the kernel walks its socket tables
+ * for sock_diag on one CPU while /proc/sockfd is read and parsed on the
+ * other.  On the live system its netlink socket is opened here, before
+ * /proc/sockfd is: it is then open for the whole of the walk, or closed
+ * before the walk comes to this process, and its inode (sc->ino) tells
+ * its line apart, which the caller leaves out.  Its notes are kept apart
+ * until sf_ports_end().
  */
 void sf_ports_begin(struct sf_ports_scan *sc, const char *root)
 {
+	struct stat st;
+
 	memset(sc, 0, sizeof(*sc));
 	sc->root = root;
+	sc->nl = -1;
+	if (strcmp(root, "/proc") == 0) {
+		sc->nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+		if (sc->nl >= 0 && fstat(sc->nl, &st) == 0)
+			sc->ino = st.st_ino;
+	}
 	sc->nt.f = open_memstream(&sc->nt.text, &sc->nt.len);
 	sc->threaded = pthread_create(&sc->thread, NULL, scan, sc) == 0;
 }
 
-/* What the scan found (see sf_ephemeral_ports()); its notes are added to
- * nt.  Once for every sf_ports_begin(). */
+/* What the scan found (see ephemeral_ports()); its notes are added to nt.
+ * Once for every sf_ports_begin(), or sf_ports_drop(). */
 bool sf_ports_end(struct sf_ports_scan *sc, struct sf_ports *pt, struct sf_notes *nt)
 {
+	sc->ended = true;
 	if (sc->threaded)
 		pthread_join(sc->thread, NULL);
 	else
@@ -370,3 +392,14 @@ bool sf_ports_end(struct sf_ports_scan *sc, struct sf_ports *pt, struct sf_notes
 	return sc->ok;
 }
 
+/* The scan ended and forgotten, unless sf_ports_end() took it. */
+void sf_ports_drop(struct sf_ports_scan *sc)
+{
+	struct sf_notes none = { 0 };
+	struct sf_ports pt;
+
+	if (!sc->ended) {
+		sf_ports_end(sc, &pt, &none);
+		free(pt.tw);
+	}
+}

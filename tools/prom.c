@@ -598,9 +598,6 @@ void sf_prom(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
 	     const struct sf_prom_opts *o)
 {
 	struct sf_notes nt = { 0 };
-	struct sf_ports_scan scan;
-
-	sf_ports_begin(&scan, o->proc_root);	/* while the rest is counted */
 	nt.f = open_memstream(&nt.text, &nt.len);
 	gauge(out, "sockfd_up", "1 when /proc/sockfd was read; 0 when not, with the reason.");
 	if (o->down) {
@@ -623,7 +620,7 @@ void sf_prom(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
 		processes(out, ty, o, &nt);
 		free(s);
 	}
-	system_wide(out, o->proc_root, &scan, o->top, &nt);
+	system_wide(out, o->proc_root, o->ports, o->top, &nt);
 	comments(out, &nt);
 	gauge(out, "sockfd_scrape_seconds", "Time this sockfd --prom run took.");
 	fprintf(out, "sockfd_scrape_seconds %.6f\n", sf_now() - o->start);

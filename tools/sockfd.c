@@ -589,16 +589,20 @@ static int stream(const struct opts *o, struct sf_table *t, const char *path,
 
 /*
  * The rows the filters keep, taken as they are read into ty (--summary,
- * --prom).  0, or 1 after saying that the input could not be read.
+ * --prom), but for the line of the ports scan's own socket (see
+ * sf_ports_begin()) when reading this machine's /proc/sockfd.  0, or 1
+ * after saying that the input could not be read.
  */
 static int tally(const struct opts *o, struct sf_table *t, const char *path,
-		 struct sf_tally *ty)
+		 const struct sf_ports_scan *scan, struct sf_tally *ty)
 {
+	uint64_t own = (uint64_t)getpid();
+	uint64_t skip = !o->file && !o->proc_root_given ? scan->ino : 0;
 	const struct sf_row *r;
 
 	memset(ty, 0, sizeof(*ty));
 	while ((r = sf_next(t)))
-		if (match(&o->f, t, r))
+		if (match(&o->f, t, r) && !(skip && r->ino == skip && r->pid == own))
 			sf_tally_add(ty, t, r);
 	if (t->in.err) {
 		fprintf(stderr, "sockfd: cannot read %s: %s\n", path, strerror(t->in.err));
@@ -613,11 +617,11 @@ static int tally(const struct opts *o, struct sf_table *t, const char *path,
  * then becomes this refresh's.  Returns 0, or 1 after an error.
  */
 static int show(const struct opts *o, struct sf_table *t, const char *path,
-		unsigned long iter, struct sf_grid *prev)
+		unsigned long iter, struct sf_grid *prev, struct sf_ports_scan *scan)
 {
 	struct sf_summary_opts so = {
 		.proc_root = o->proc_root, .top = o->top,
-		.live = !o->file && !o->proc_root_given,
+		.live = !o->file && !o->proc_root_given, .ports = scan,
 	};
 	struct sf_tally ty;
 	struct sf_row **rows;
@@ -627,7 +631,7 @@ static int show(const struct opts *o, struct sf_table *t, const char *path,
 	if (o->watch > 0 && isatty(STDOUT_FILENO))
 		fputs("\033[H\033[2J", stdout);
 	if (o->summary) {
-		ret = tally(o, t, path, &ty);
+		ret = tally(o, t, path, scan, &ty);
 		if (!ret)
 			sf_summary(stdout, t, &ty, &so);
 		sf_tally_free(&ty);
@@ -646,19 +650,23 @@ static int prom(const struct opts *o)
 {
 	struct sf_prom_opts po = { .proc_root = o->proc_root, .top = o->top,
 				   .start = sf_now() };
+	struct sf_ports_scan scan;
 	struct sf_tally ty = { 0 };
 	struct sf_table t;
 	char *path;
 	int ret;
 
+	sf_ports_begin(&scan, o->proc_root);	/* beside the read */
+	po.ports = &scan;
 	if (load(o, STREAM, &t, &path, &po.down) == 0)
-		po.down = tally(o, &t, path, &ty) ? "read_error" : NULL;
+		po.down = tally(o, &t, path, &scan, &ty) ? "read_error" : NULL;
 	if (o->prom_file) {
 		ret = sf_prom_file(o->prom_file, &t, &ty, &po);
 	} else {
 		sf_prom(stdout, &t, &ty, &po);
 		ret = 0;
 	}
+	sf_ports_drop(&scan);
 	sf_tally_free(&ty);
 	unload(o, &t, path);
 	return ret;
@@ -671,15 +679,21 @@ static int run(const struct opts *o)
 	int ret = 0;
 
 	for (unsigned long iter = 0;; iter++) {
+		struct sf_ports_scan scan;
 		struct sf_table t;
 		char *path;
 		const char *why;
-		/* the graph and the peer join need every row at once */
-		int err = load(o, o->dot || o->peer ? TABLE :
-				  o->watch > 0 ? SNAPSHOT : STREAM, &t, &path, &why);
+		int err;
 
+		if (o->summary)
+			sf_ports_begin(&scan, o->proc_root);	/* beside the read */
+		/* the graph and the peer join need every row at once */
+		err = load(o, o->dot || o->peer ? TABLE :
+			   o->watch > 0 ? SNAPSHOT : STREAM, &t, &path, &why);
 		if (!err)
-			err = show(o, &t, path, iter, &prev);
+			err = show(o, &t, path, iter, &prev, o->summary ? &scan : NULL);
+		if (o->summary)
+			sf_ports_drop(&scan);
 		if (err || t.nbad)
 			ret = 1;
 		unload(o, &t, path);

@@ -738,11 +738,9 @@ int sf_summary(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
 	uint64_t *v = malloc((ty->nrecs + 1) * sizeof(*v));
 	struct sf_notes nt = { 0 };
 	size_t n = ty->nrecs, ninos, npids;
-	struct sf_ports_scan scan;
 
 	if (!v)
 		return -ENOMEM;
-	sf_ports_begin(&scan, o->proc_root);	/* while the rest is counted */
 	nt.f = open_memstream(&nt.text, &nt.len);
 	for (size_t i = 0; i < n; i++)
 		v[i] = ty->recs[i].ino;
@@ -762,7 +760,7 @@ int sf_summary(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
 	processes(out, ty, o, &nt);
 	cgroups(out, t, ty, o, &nt);
 	files(out, o->proc_root, &nt);
-	ports(out, &scan, &nt);
+	ports(out, o->ports, &nt);
 	if (nt.f) {
 		fclose(nt.f);
 		if (nt.len)

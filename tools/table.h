@@ -329,6 +329,7 @@ struct sf_summary_opts {
 	const char *proc_root;
 	unsigned int top;
 	bool live;		/* rows come from this machine's /proc/sockfd */
+	struct sf_ports_scan *ports;	/* begun; sf_summary() ends it */
 };
 int sf_summary(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
 	       const struct sf_summary_opts *o);
@@ -370,19 +371,20 @@ struct sf_ports {		/* ephemeral ports; [0] TCP, [1] UDP */
 	struct sf_tw_dest *tw;	/* TIME_WAIT on them by destination, most */
 	size_t ntw;		/* first (malloc'd: free(tw)) */
 };
-bool sf_ephemeral_ports(const char *root, struct sf_ports *pt,
-			struct sf_notes *nt);
-struct sf_ports_scan {		/* sf_ephemeral_ports() in a thread */
+struct sf_ports_scan {		/* the ports, found in a thread */
 	const char *root;
+	int nl;			/* its sock_diag socket, or -1 */
+	uint64_t ino;		/* ... that socket's inode, 0 if none */
 	struct sf_ports pt;
 	bool ok;
 	struct sf_notes nt;	/* its notes, until sf_ports_end() */
 	pthread_t thread;
-	bool threaded;
+	bool threaded, ended;
 };
 void sf_ports_begin(struct sf_ports_scan *sc, const char *root);
 bool sf_ports_end(struct sf_ports_scan *sc, struct sf_ports *pt,
 		  struct sf_notes *nt);
+void sf_ports_drop(struct sf_ports_scan *sc);
 
 char *sf_cgroup_path(const char *proc_root, uint64_t id);
 
@@ -392,6 +394,7 @@ struct sf_prom_opts {
 	unsigned int top;
 	const char *down;	/* why /proc/sockfd could not be read, or NULL */
 	double start;		/* CLOCK_MONOTONIC seconds when the run began */
+	struct sf_ports_scan *ports;	/* begun; sf_prom() ends it */
 };
 void sf_prom(FILE *out, const struct sf_table *t, const struct sf_tally *ty,
 	     const struct sf_prom_opts *o);

@@ -20,6 +20,11 @@
  *           /proc/PID/fd, its limit as its getrlimit), LISTEN sockets as
  *           /proc/net/tcp, TIME_WAIT as /proc/net/sockstat, fs.file-max,
  *           the ephemeral range; --prom-file writes the same;
+ *   alone   --prom and --summary as pid 1 of a new pid namespace with its
+ *           own procfs at /proc, where the reader is the only process:
+ *           no line, not even the sock_diag socket its ports scan opens
+ *           before /proc/sockfd (it is open while the module lists the
+ *           reader's fds, and left out by its inode);
  *   ports   --summary's ephemeral ports (TCP all states, UDP) and its
  *           TIME_WAIT most to one destination as /proc/net/tcp{,6} and
  *           udp{,6} count them before and after: from sock_diag while
@@ -43,6 +48,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -64,21 +71,26 @@ static const char *path(const char *what)
 	return buf[i];
 }
 
-/* Start the reader with only stdin, stdout and stderr open. */
+/* Become the reader, with only stdin, stdout and stderr open. */
+static void exec_reader(const char *const *argv)
+{
+	int o = open(path("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	int e = open(path("err"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
+	    close_range(3, ~0U, 0))
+		_exit(126);
+	execv(READER, (char *const *)argv);
+	_exit(127);
+}
+
+/* Start the reader in a child. */
 static pid_t start(const char *const *argv)
 {
 	pid_t pid = fork();
 
-	if (pid == 0) {
-		int o = open(path("out"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int e = open(path("err"), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (o < 0 || e < 0 || dup2(o, 1) < 0 || dup2(e, 2) < 0 ||
-		    close_range(3, ~0U, 0))
-			_exit(126);
-		execv(READER, (char *const *)argv);
-		_exit(127);
-	}
+	if (pid == 0)
+		exec_reader(argv);
 	return pid;
 }
 
@@ -102,6 +114,34 @@ static int finish(pid_t pid)
 }
 
 #define RUN(...) finish(start((const char *const[]){ READER, __VA_ARGS__, NULL }))
+
+/*
+ * The reader as pid 1 of a new pid namespace, with a procfs of that
+ * namespace at /proc in a mount namespace of its own: /proc/sockfd lists
+ * the reader alone.  Its exit code, as finish() gives it.
+ */
+static int run_alone(const char *const *argv)
+{
+	pid_t helper = fork();
+
+	if (helper == 0) {
+		pid_t pid;
+		int st;
+
+		if (unshare(CLONE_NEWPID | CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			_exit(125);
+		pid = fork();
+		if (pid == 0) {
+			if (mount("proc", "/proc", "proc", 0, NULL))
+				_exit(124);
+			exec_reader(argv);
+		}
+		_exit(pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) ?
+		      WEXITSTATUS(st) : 122);
+	}
+	return finish(helper);
+}
 
 /* ---- a strict JSON syntax check (RFC 8259) ---- */
 
@@ -723,6 +763,32 @@ static void prom(void)
 	close(lq);
 }
 
+/* ---- alone ---- */
+
+/*
+ * Pid 1 of its own pid namespace, the reader is the only process there:
+ * /proc/sockfd has no line but, while the module lists the reader's fds,
+ * that of the sock_diag socket its ports scan opened before the file; it
+ * must not count it.  Three runs each.
+ */
+static void alone(void)
+{
+	for (int i = 0; i < 3; i++) {
+		int rc = run_alone((const char *const[]){ READER, "--prom", NULL });
+
+		gt_check("alone.prom", rc == 0 && prom_value("sockfd_up") == 1 &&
+			 prom_value("sockfd_rows") == 0 && !strstr(out, "family=\"netlink\""),
+			 "run %d: exit %d, want sockfd_rows 0 and no netlink socket in %.1500s; stderr %.300s",
+			 i, rc, out, err);
+		rc = run_alone((const char *const[]){ READER, "--summary", NULL });
+		gt_check("alone.summary", rc == 0 &&
+			 strstr(out, "Sockets with an open fd: 0 fds, 0 distinct sockets, 0 processes\n") &&
+			 strstr(out, "TCP from sock_diag"),
+			 "run %d: exit %d, want no socket and TCP ports from sock_diag in %.1500s; stderr %.300s",
+			 i, rc, out, err);
+	}
+}
+
 /* What --summary says of the ephemeral range, or /proc/net counts it. */
 struct ports {
 	long long tcp, udp;	/* local ports in the range in use */
@@ -1039,6 +1105,7 @@ int main(void)
 	explain(me, &s[2], &s[5], &s[6], comm);
 	watch(me);
 	prom();
+	alone();
 	ports();
 	not_loaded();
 
