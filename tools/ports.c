@@ -303,14 +303,10 @@ static void tw_by_dest(struct sf_ports *pt)
 }
 
 /*
- * Local ports of TCP (all states) and UDP in the ephemeral range, and the
- * TIME_WAIT sockets on them by destination; false (noted) when the range
- * is unreadable.  pt->have[p] says whether protocol p could be read.
- */
-/*
- * The ephemeral range's ports in use, from sock_diag on nl (-1: none, then
- * from root's /proc/net), and the TIME_WAIT on them by destination; false
- * when the range is unreadable (noted in nt).
+ * Local ports of TCP (all states) and UDP in the ephemeral range, from
+ * sock_diag on nl (-1: none, then from root's /proc/net), and the
+ * TIME_WAIT sockets on them by destination; false (noted in nt) when the
+ * range is unreadable.  pt->have[p] says whether protocol p could be read.
  */
 static bool ephemeral_ports(const char *root, int nl, struct sf_ports *pt,
 			    struct sf_notes *nt)

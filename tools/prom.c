@@ -162,12 +162,9 @@ static struct sock *socks(const struct sf_tally *ty, size_t *ns)
 	const struct sf_rec **sorted = sf_xmalloc((ty->nrecs + 1) * sizeof(*sorted));
 	struct sock *s = sf_xmalloc((ty->nrecs + 1) * sizeof(*s)), *out;
 	size_t nrank, *rank = group_ranks(ty, &nrank);
-	size_t *next = calloc(nrank + 1, sizeof(*next)), at = 0;
+	size_t *next = memset(sf_xmalloc((nrank + 1) * sizeof(*next)), 0,
+			      (nrank + 1) * sizeof(*next)), at = 0;
 
-	if (!next) {
-		fprintf(stderr, "sockfd: out of memory\n");
-		exit(1);
-	}
 	for (size_t i = 0; i < ty->nrecs; i++)
 		sorted[i] = &ty->recs[i];
 	sf_sort(sorted, ty->nrecs, sizeof(*sorted), cmp_rec_ino);

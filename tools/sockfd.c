@@ -587,6 +587,12 @@ static int stream(const struct opts *o, struct sf_table *t, const char *path,
 	return 0;
 }
 
+/* Are the rows this machine's /proc/sockfd (no -f, no --proc-root)? */
+static bool reads_live(const struct opts *o)
+{
+	return !o->file && !o->proc_root_given;
+}
+
 /*
  * The rows the filters keep, taken as they are read into ty (--summary,
  * --prom), but for the line of the ports scan's own socket (see
@@ -597,7 +603,7 @@ static int tally(const struct opts *o, struct sf_table *t, const char *path,
 		 const struct sf_ports_scan *scan, struct sf_tally *ty)
 {
 	uint64_t own = (uint64_t)getpid();
-	uint64_t skip = !o->file && !o->proc_root_given ? scan->ino : 0;
+	uint64_t skip = reads_live(o) ? scan->ino : 0;
 	const struct sf_row *r;
 
 	memset(ty, 0, sizeof(*ty));
@@ -621,7 +627,7 @@ static int show(const struct opts *o, struct sf_table *t, const char *path,
 {
 	struct sf_summary_opts so = {
 		.proc_root = o->proc_root, .top = o->top,
-		.live = !o->file && !o->proc_root_given, .ports = scan,
+		.live = reads_live(o), .ports = scan,
 	};
 	struct sf_tally ty;
 	struct sf_row **rows;

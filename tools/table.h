@@ -284,12 +284,12 @@ struct sf_group {		/* rows alike in these four columns */
 
 #define SF_REC_NETNS	0x01	/* netns is a number */
 #define SF_REC_CGROUP	0x02	/* cgroup is */
-#define SF_REC_RETRANS	0x04	/* retrans: the total of "N/M" */
-#define SF_REC_QUEUES	0x08	/* txq and rxq are numbers */
-#define SF_REC_PORT	0x10	/* port: the local port (inet, listening or
+#define SF_REC_QUEUES	0x04	/* txq and rxq are numbers */
+#define SF_REC_PORT	0x08	/* port: the local port (inet, listening or
 				 * established) */
 struct sf_rec {			/* one row */
-	uint64_t pid, fd, ino, netns, cgroup, drops, retrans, txq, rxq;
+	uint64_t pid, fd, ino, netns, cgroup, txq, rxq;
+	uint64_t drops, retrans;	/* 0 for "-"; retrans: the total of "N/M" */
 	uint32_t group;		/* index in groups */
 	uint32_t netns_name;	/* names: netns as written */
 	uint32_t local, comm;	/* names: listeners (SF_G_LISTEN) only */

@@ -51,11 +51,8 @@ static void rehash(struct sf_names *nm)
 {
 	nm->nslots = nm->nslots ? nm->nslots * 2 : 256;
 	free(nm->slot);
-	nm->slot = calloc(nm->nslots, sizeof(*nm->slot));
-	if (!nm->slot) {
-		fprintf(stderr, "sockfd: out of memory\n");
-		exit(1);
-	}
+	nm->slot = memset(sf_xmalloc(nm->nslots * sizeof(*nm->slot)), 0,
+			  nm->nslots * sizeof(*nm->slot));
 	for (size_t id = 0; id < nm->n; id++)
 		nm->slot[slot_of(nm, nm->text.s + nm->v[id].off, nm->v[id].len)] =
 			(uint32_t)id + 1;
@@ -218,12 +215,10 @@ void sf_tally_add(struct sf_tally *ty, const struct sf_table *t, const struct sf
 	if (!sf_get_num(t, r, SF_DROPS, &rec->drops))
 		rec->drops = 0;
 	if (sf_parse_pair(sf_get(t, r, SF_RETRANS), &rec->retrans, &total, &has_total) &&
-	    has_total) {
+	    has_total)
 		rec->retrans = total;
-		rec->flags |= SF_REC_RETRANS;
-	} else {
+	else
 		rec->retrans = 0;
-	}
 	if (sf_get_num(t, r, SF_TXQ, &rec->txq) && sf_get_num(t, r, SF_RXQ, &rec->rxq))
 		rec->flags |= SF_REC_QUEUES;
 	if ((g->flags & SF_G_INET) && (g->flags & (SF_G_LISTEN | SF_G_ESTABLISHED)) &&
