@@ -31,6 +31,7 @@
 #include <linux/seq_file.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <net/tcp_states.h>
 
 struct file;
 struct in6_addr;
@@ -69,6 +70,7 @@ struct sockfd_owner {
 	/* A task's sockets mostly share one network namespace and uid. */
 	struct sockfd_memo netns;	/* by inode number */
 	struct sockfd_memo uid;		/* by kuid, in the reader's user ns */
+	struct sockfd_memo cc;		/* TCP's algorithm, by its name */
 	/* The fd table's open fds and the soft RLIMIT_NOFILE, if @task_set. */
 	bool task_set;
 	unsigned int fds;
@@ -286,8 +288,21 @@ enum { SOCKFD_DASH_LINE_LEN = SOCKFD_COLUMNS };
 
 const char *sockfd_family_name(int family);
 const char *sockfd_type_name(int type);
-const char *sockfd_state_name(int state);
 const char *sockfd_inet_proto_name(int protocol);
 const char *sockfd_netlink_proto_name(int protocol);
+
+/*
+ * The kernel's names for sk_state (sockfd_line.c), looked up inline: each
+ * family's file names a state on nearly every line. NULL for a number
+ * without a name.
+ */
+#define SOCKFD_STATE_NAMES	(TCP_NEW_SYN_RECV + 1)
+extern const char *const sockfd_state_names[SOCKFD_STATE_NAMES];
+
+static inline const char *sockfd_state_name(int state)
+{
+	return (unsigned int)state < SOCKFD_STATE_NAMES ?
+	       sockfd_state_names[state] : NULL;
+}
 
 #endif /* _SOCKFD_H */

@@ -12,6 +12,7 @@
 #include <linux/cgroup.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
+#include <linux/jiffies.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/rcupdate.h>
@@ -66,25 +67,6 @@ static inline struct pid *sockfd_find_ge_pid(int nr, struct pid_namespace *ns)
 	return find_ge_pid(nr, ns);
 #else
 	return idr_get_next(&ns->idr, &nr);
-#endif
-}
-
-/*
- * sockfd_sock_from_file - the socket of @file, or NULL if @file is no
- * socket: sock_from_file() (net/socket.c) in every supported kernel; it
- * compares @file->f_op with socket_file_ops and returns ->private_data.
- * Before 5.12 it also stored -ENOTSOCK in an error out-argument
- * (SOCKFD_HAVE_SOCK_FROM_FILE_ERR: Kbuild finds that prototype in
- * linux/net.h).
- */
-static inline struct socket *sockfd_sock_from_file(struct file *file)
-{
-#ifdef SOCKFD_HAVE_SOCK_FROM_FILE_ERR
-	int err;
-
-	return sock_from_file(file, &err);
-#else
-	return sock_from_file(file);
 #endif
 }
 
@@ -297,6 +279,23 @@ static inline int sockfd_sk_forward_alloc(const struct sock *sk)
 	return sk_forward_alloc_get(sk);
 #else
 	return READ_ONCE(sk->sk_forward_alloc);
+#endif
+}
+
+/*
+ * sockfd_jiffies_to_msecs - jiffies_to_msecs(), inline where a jiffy is a
+ * whole number of ms (HZ 100, 250 or 1000: every Debian kernel), with the
+ * formula of kernel/time/time.c. 7.x's <linux/jiffies.h> has the same
+ * inline; 5.10 to 6.x have only the exported function, a call per idle
+ * time of every TCP line. Not a probe: the answer is the same either way,
+ * only where it is computed differs.
+ */
+static inline unsigned int sockfd_jiffies_to_msecs(unsigned long j)
+{
+#if !(MSEC_PER_SEC % HZ)
+	return (MSEC_PER_SEC / HZ) * j;
+#else
+	return jiffies_to_msecs(j);
 #endif
 }
 

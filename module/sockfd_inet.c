@@ -22,12 +22,33 @@
 #include "sockfd_compat.h"
 #include "sockfd_line.h"
 
+/* The protocol's name, or NULL: how an inet line names its protocol. */
+const char *sockfd_inet_proto_name(int protocol)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:	return "tcp";
+	case IPPROTO_UDP:	return "udp";
+	case IPPROTO_UDPLITE:	return "udplite";
+	case IPPROTO_ICMP:	return "icmp";
+	case IPPROTO_ICMPV6:	return "icmpv6";
+	case IPPROTO_RAW:	return "raw";
+	case IPPROTO_SCTP:	return "sctp";
+	case IPPROTO_MPTCP:	return "mptcp";
+	case IPPROTO_IGMP:	return "igmp";
+	case IPPROTO_GRE:	return "gre";
+	case IPPROTO_L2TP:	return "l2tp";
+	case IPPROTO_DCCP:	return "dccp";
+	}
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(sockfd_inet_proto_name);
+
 /*
  * sockfd_put_tcp_queues - TCP's queues, as get_tcp4_sock() computes them.
  * A listener shows its accept queue and backlog limit, as ss does.
  */
-static void sockfd_put_tcp_queues(struct sockfd_line *l, struct sock *sk,
-				  int state)
+static __always_inline void sockfd_put_tcp_queues(struct sockfd_line *l,
+						  struct sock *sk, int state)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 	int rx, tx;
@@ -148,8 +169,10 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_format_in6);
  * by byte, which on the socket itself could mix an old and a new address
  * written meanwhile by bind() or connect().
  */
-static void sockfd_put_inet_addr(struct sockfd_line *l, int family, __be32 v4,
-				 const struct in6_addr *v6, __be16 port)
+static __always_inline void sockfd_put_inet_addr(struct sockfd_line *l,
+						 int family, __be32 v4,
+						 const struct in6_addr *v6,
+						 __be16 port)
 {
 	/* sockfd_format_*() write a NUL after the text (within the room). */
 	char *p = sockfd_at(l);
@@ -186,8 +209,9 @@ static void sockfd_copy_in6(struct in6_addr *to, const struct in6_addr *from)
  * Chain, step 4: sock -> inet_sock (inet_sk(): addresses, ports), and for
  * TCP tcp_sock (tcp_sk(): sequence numbers, RTT, window) within it.
  */
-int sockfd_show_inet(struct sockfd_line *l, struct sock *sk, int family)
+int sockfd_show_inet(struct sockfd_line *line, struct sock *sk, int family)
 {
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
 	const struct inet_sock *inet = inet_sk(sk);
 	int state = inet_sk_state_load(sk);	/* acquire-load of sk_state */
 	int proto = READ_ONCE(sk->sk_protocol);	/* fixed at socket() */
@@ -222,6 +246,7 @@ int sockfd_show_inet(struct sockfd_line *l, struct sock *sk, int family)
 		sockfd_put_tcp_queues(l, sk, state);
 	else
 		sockfd_put_sock_queues(l, sk);
+	*line = copy;
 	return state;
 }
 
@@ -233,13 +258,15 @@ int sockfd_show_inet(struct sockfd_line *l, struct sock *sk, int family)
  * those read it: icsk_pending and the expiry are written under the socket
  * lock or in the timer; a line racing with them shows either timer.
  */
-static void sockfd_put_tcp_timer(struct sockfd_line *l, struct sock *sk)
+static __always_inline void sockfd_put_tcp_timer(struct sockfd_line *l,
+						 struct sock *sk)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	/* Acquire pairs with the release store in newer kernels' setters. */
 	u8 pending = smp_load_acquire(&icsk->icsk_pending);
 	unsigned long expires;
 	const char *what;
+	long delta;
 
 	switch (pending) {
 	case ICSK_TIME_RETRANS:
@@ -260,10 +287,14 @@ static void sockfd_put_tcp_timer(struct sockfd_line *l, struct sock *sk)
 		what = "keepalive";
 		break;
 	}
-	/* Already due (the timer runs late under load): 0, as ss shows. */
 	sockfd_puts(l, what);
 	sockfd_putc(l, '/');
-	sockfd_put_u64(l, jiffies_delta_to_msecs(expires - jiffies));
+	/*
+	 * Already due (the timer runs late under load): 0, as ss shows it
+	 * and as jiffies_delta_to_msecs() clamps.
+	 */
+	delta = expires - jiffies;
+	sockfd_put_u64(l, sockfd_jiffies_to_msecs(max(delta, 0L)));
 }
 
 /*
@@ -292,13 +323,14 @@ static u64 sockfd_tcp_delivery_rate(const struct tcp_sock *tp)
  * TCP_INFO reports the ms since jiffies 0; a stamp taken in the one
  * jiffy where tcp_jiffies32 is 0 shows "-" too).
  */
-static void sockfd_put_tcp_age(struct sockfd_line *l, u32 now, u32 stamp)
+static __always_inline void sockfd_put_tcp_age(struct sockfd_line *l, u32 now,
+					       u32 stamp)
 {
 	if (!stamp) {
 		sockfd_putc(l, '-');
 		return;
 	}
-	sockfd_put_u64(l, jiffies_to_msecs(now - stamp));
+	sockfd_put_u64(l, sockfd_jiffies_to_msecs(now - stamp));
 }
 
 /*
@@ -311,25 +343,44 @@ static void sockfd_put_tcp_age(struct sockfd_line *l, u32 now, u32 stamp)
  * (BPF struct_ops algorithms name themselves): at most
  * TCP_CA_NAME_MAX - 1 bytes, within the room SOCKFD_CC_MAX (sockfd.h)
  * counts for it.
+ *
+ * A task's sockets mostly share one algorithm: @memo keeps the text of a
+ * name shorter than 8 bytes (if it fits), keyed by the name's first 8
+ * bytes. Those hold all of such a name and its NUL, so a key that
+ * matches is that name.
  */
-static void sockfd_put_tcp_cc(struct sockfd_line *l, struct sock *sk)
+static __always_inline void sockfd_put_tcp_cc(struct sockfd_line *l,
+					      struct sock *sk,
+					      struct sockfd_memo *memo)
 {
 	const struct tcp_congestion_ops *ca;
 	char name[TCP_CA_NAME_MAX];
-	size_t len = 0;
+	size_t len;
+	char *text;
+	u64 key;
 
 	BUILD_BUG_ON(4 * (sizeof(name) - 1) > SOCKFD_CC_MAX);
 	rcu_read_lock();
 	ca = READ_ONCE(inet_csk(sk)->icsk_ca_ops);
-	if (ca) {
+	if (ca)
 		memcpy(name, ca->name, sizeof(name));
-		len = strnlen(name, sizeof(name) - 1);
-	}
 	rcu_read_unlock();
-	if (len)
-		l->len += sockfd_escape(sockfd_at(l), name, len);
-	else
+	if (!ca) {
 		sockfd_putc(l, '-');
+		return;
+	}
+	memcpy(&key, name, sizeof(key));
+	if (sockfd_put_memo(l, memo, key))
+		return;
+	len = strnlen(name, sizeof(name) - 1);
+	if (!len) {
+		sockfd_putc(l, '-');
+		return;
+	}
+	text = sockfd_at(l);
+	l->len += sockfd_escape(text, name, len);
+	if (len < sizeof(key) && sockfd_at(l) - text <= sizeof(memo->text))
+		sockfd_memo_keep(memo, key, text, sockfd_at(l) - text);
 }
 
 /*
@@ -339,7 +390,8 @@ static void sockfd_put_tcp_cc(struct sockfd_line *l, struct sock *sk)
  * read once; a racing line may mix before and after). The u64 counters
  * are single loads on 64-bit kernels.
  */
-static void sockfd_put_tcp_info(struct sockfd_line *l, struct sock *sk)
+static __always_inline void sockfd_put_tcp_info(struct sockfd_line *l,
+						struct sock *sk)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
@@ -399,19 +451,19 @@ static void sockfd_put_tcp_info(struct sockfd_line *l, struct sock *sk)
  * takes the socket lock, which may sleep); these are its fields read
  * locklessly as /proc/net/tcp reads icsk_retransmits and snd_cwnd: each
  * once, a racing line may mix before and after. A listener has no
- * connection: "-" but for its algorithm.
+ * connection: "-" but for its algorithm. @cc: the task's memo of it.
  */
-void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk, int state)
+void sockfd_put_tcp_cols(struct sockfd_line *line, struct sock *sk, int state,
+			 struct sockfd_memo *cc)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
 	u32 ssthresh;
 
 	if (state == TCP_LISTEN) {
 		sockfd_put_dashes(l, COL_TIMER, COL_PACING_RATE);
-		sockfd_col(l, COL_CC);
-		sockfd_put_tcp_cc(l, sk);
-		return;
+		goto cc;
 	}
 	sockfd_col(l, COL_TIMER);
 	sockfd_put_tcp_timer(l, sk);
@@ -438,6 +490,8 @@ void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk, int state)
 	else
 		sockfd_put_u64(l, ssthresh);
 	sockfd_put_tcp_info(l, sk);
+cc:
 	sockfd_col(l, COL_CC);
-	sockfd_put_tcp_cc(l, sk);
+	sockfd_put_tcp_cc(l, sk, cc);
+	*line = copy;
 }

@@ -72,7 +72,8 @@ void __init sockfd_line_init(void)
  * bytes are free; otherwise commit it as an overflow at once and return
  * false (the caller prints nothing).
  */
-static bool sockfd_line_begin(struct sockfd_line *l, struct seq_file *m)
+static __always_inline bool sockfd_line_begin(struct sockfd_line *l,
+					      struct seq_file *m)
 {
 	size_t size = seq_get_buf(m, &l->buf);
 
@@ -103,38 +104,19 @@ const char sockfd_dec2[201] = {
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
 };
 
-/*
- * sockfd_put_memo - print @memo's text if it was made for @key; false if
- * not (the caller then prints the value with sockfd_put_u64_memo()). The
- * copy is of the whole text array, in words: past the number it writes
- * bytes the next column overwrites (the line's room has space for them).
- */
-static __always_inline bool sockfd_put_memo(struct sockfd_line *l,
-					    const struct sockfd_memo *memo,
-					    u64 key)
-{
-	if (!memo->set || memo->key != key)
-		return false;
-	memcpy(sockfd_at(l), memo->text, sizeof(memo->text));
-	l->len += memo->len;
-	return true;
-}
-
 /* @v in decimal, kept in @memo as @key's text for sockfd_put_memo(). */
-static void sockfd_put_u64_memo(struct sockfd_line *l,
-				struct sockfd_memo *memo, u64 key, u64 v)
+static __always_inline void sockfd_put_u64_memo(struct sockfd_line *l,
+						struct sockfd_memo *memo,
+						u64 key, u64 v)
 {
 	char *p = sockfd_at(l);
 
 	sockfd_put_u64(l, v);
-	memcpy(memo->text, p, sizeof(memo->text));
-	memo->len = sockfd_at(l) - p;
-	memo->key = key;
-	memo->set = true;
+	sockfd_memo_keep(memo, key, p, sockfd_at(l) - p);
 }
 
 /* End the line with a newline and hand it to the seq_file (or overflow). */
-static void sockfd_line_end(struct sockfd_line *l)
+static __always_inline void sockfd_line_end(struct sockfd_line *l)
 {
 	sockfd_putc(l, '\n');
 	seq_commit(l->m, l->overflow ? -1 : (int)l->len);
@@ -204,8 +186,11 @@ const char *sockfd_type_name(int type)
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_type_name);
 
-/* The kernel's names for sk_state, as /proc/net/tcp's numbers mean them. */
-static const char *const sockfd_state_names[] = {
+/*
+ * The kernel's names for sk_state, as /proc/net/tcp's numbers mean them;
+ * sockfd_state_name() (sockfd.h) looks them up.
+ */
+const char *const sockfd_state_names[SOCKFD_STATE_NAMES] = {
 	[TCP_ESTABLISHED]	= "ESTABLISHED",
 	[TCP_SYN_SENT]		= "SYN_SENT",
 	[TCP_SYN_RECV]		= "SYN_RECV",
@@ -219,33 +204,7 @@ static const char *const sockfd_state_names[] = {
 	[TCP_CLOSING]		= "CLOSING",
 	[TCP_NEW_SYN_RECV]	= "NEW_SYN_RECV",
 };
-
-const char *sockfd_state_name(int state)
-{
-	return sockfd_name(sockfd_state_names, ARRAY_SIZE(sockfd_state_names),
-			   state);
-}
-EXPORT_SYMBOL_IF_KUNIT(sockfd_state_name);
-
-const char *sockfd_inet_proto_name(int protocol)
-{
-	switch (protocol) {
-	case IPPROTO_TCP:	return "tcp";
-	case IPPROTO_UDP:	return "udp";
-	case IPPROTO_UDPLITE:	return "udplite";
-	case IPPROTO_ICMP:	return "icmp";
-	case IPPROTO_ICMPV6:	return "icmpv6";
-	case IPPROTO_RAW:	return "raw";
-	case IPPROTO_SCTP:	return "sctp";
-	case IPPROTO_MPTCP:	return "mptcp";
-	case IPPROTO_IGMP:	return "igmp";
-	case IPPROTO_GRE:	return "gre";
-	case IPPROTO_L2TP:	return "l2tp";
-	case IPPROTO_DCCP:	return "dccp";
-	}
-	return NULL;
-}
-EXPORT_SYMBOL_IF_KUNIT(sockfd_inet_proto_name);
+EXPORT_SYMBOL_IF_KUNIT(sockfd_state_names);
 
 static const char *const sockfd_netlink_names[] = {
 	[NETLINK_ROUTE]			= "route",
@@ -317,7 +276,8 @@ EXPORT_SYMBOL_IF_KUNIT(sockfd_escape);
  * the cookie assigns one if the socket has none, as getsockopt(SO_COOKIE)
  * and sock_diag do: it is the socket's id from then on.
  */
-static void sockfd_put_ids(struct sockfd_line *l, struct sock *sk)
+static __always_inline void sockfd_put_ids(struct sockfd_line *l,
+					   struct sock *sk)
 {
 	/*
 	 * Lockless: a cookie is set once, from 0, by a cmpxchg, and never
@@ -348,7 +308,8 @@ static void sockfd_put_ids(struct sockfd_line *l, struct sock *sk)
  * and the backlog (packets queued while the socket was locked). Read as
  * sk_get_meminfo() reads them, without a lock.
  */
-static void sockfd_put_skmem(struct sockfd_line *l, struct sock *sk)
+static __always_inline void sockfd_put_skmem(struct sockfd_line *l,
+					     struct sock *sk)
 {
 	sockfd_col(l, COL_WMEM_QUEUED);
 	sockfd_put_s64(l, READ_ONCE(sk->sk_wmem_queued));
@@ -430,6 +391,7 @@ void sockfd_owner_set(struct sockfd_owner *o, pid_t pid, const char *comm)
 	o->comm_start = l->col_start;
 	o->netns.set = false;
 	o->uid.set = false;
+	o->cc.set = false;
 	o->task_set = false;	/* fds and nofile: "-" until sockfd_owner_task() */
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_owner_set);
@@ -480,6 +442,135 @@ void sockfd_owner_task(struct sockfd_owner *o, struct task_struct *task)
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_owner_task);
 
+/*
+ * sockfd_put_fd_cols - pid to type: the task's pid and comm, the fd, and
+ * the columns that name the fd's socket @fsock (@fsk: its sock). Returns
+ * the family it printed, its one read of it.
+ */
+static int sockfd_put_fd_cols(struct sockfd_line *line, struct sockfd_owner *o,
+			      unsigned int fd, struct socket *fsock,
+			      struct sock *fsk)
+{
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
+	unsigned int inum;
+	int family, type;
+
+	/*
+	 * pid and comm as sockfd_owner_set() made them: a copy in words,
+	 * within the room. comm is escaped text, checked as the other names
+	 * are (sockfd_put_escaped()): past the room's end the line is an
+	 * overflow, and the rest of it is still written without comm.
+	 */
+	memcpy(sockfd_at(l), o->text, sizeof(o->text));
+	l->col_start = o->comm_start;
+	if (unlikely(o->len > l->end)) {
+		l->overflow = true;
+		l->len = o->comm_start;
+	} else {
+		l->len = o->len;
+	}
+	sockfd_col(l, COL_FD);
+	sockfd_put_u64(l, fd);
+	sockfd_col(l, COL_INO);
+	/* Set when the socket was made (new_inode_pseudo()), never changed. */
+	sockfd_put_u64(l, (unsigned long long)SOCK_INODE(fsock)->i_ino);
+	/* Read once: IPV6_ADDRFORM may turn an inet6 socket into inet. */
+	family = READ_ONCE(fsk->sk_family);
+
+	sockfd_col(l, COL_NETNS);
+	/* Fixed at socket() (an SMC socket's internal one shares it). */
+	inum = sock_net(fsk)->ns.inum;
+	if (!sockfd_put_memo(l, &o->netns, inum))
+		sockfd_put_u64_memo(l, &o->netns, inum, inum);
+	sockfd_col(l, COL_FAMILY);
+	sockfd_put_name(l, sockfd_family_name(family), "af", family);
+	sockfd_col(l, COL_TYPE);
+	type = READ_ONCE(fsk->sk_type);	/* fixed at socket() */
+	sockfd_put_name(l, sockfd_type_name(type), "type", type);
+	*line = copy;
+	return family;
+}
+
+/* Protocol to rxq: the function of @sk's @family. Returns an inet state. */
+static int sockfd_put_family_cols(struct sockfd_line *l, struct socket *sock,
+				  struct sock *sk, int family)
+{
+	switch (family) {
+	case AF_INET:
+	case AF_INET6:
+		return sockfd_show_inet(l, sk, family);
+	case AF_UNIX:
+		sockfd_show_unix(l, sk);
+		break;
+	case AF_NETLINK:
+		sockfd_show_netlink(l, sock, sk);
+		break;
+	case AF_PACKET:
+		sockfd_show_packet(l, sock, sk);
+		break;
+	case AF_VSOCK:
+		sockfd_show_vsock(l, sk);
+		break;
+	default:
+		sockfd_show_other(l, sk);
+		break;
+	}
+	return -1;
+}
+
+/*
+ * sockfd_put_sock_cols - rmem to drops: @sk's buffers and ids, and the
+ * uid of @fsock (@fsk), in the user namespace of @m's opener.
+ */
+static void sockfd_put_sock_cols(struct sockfd_line *line, struct seq_file *m,
+				 struct sockfd_owner *o, struct socket *fsock,
+				 struct sock *fsk, struct sock *sk)
+{
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
+	kuid_t kuid;
+
+	/* Lockless: limits are changed by setsockopt() at any time. */
+	sockfd_col(l, COL_RMEM);
+	sockfd_put_s64(l, sk_rmem_alloc_get(sk));
+	sockfd_col(l, COL_RCVBUF);
+	sockfd_put_s64(l, READ_ONCE(sk->sk_rcvbuf));
+	sockfd_col(l, COL_WMEM);
+	sockfd_put_s64(l, sk_wmem_alloc_get(sk));
+	sockfd_col(l, COL_SNDBUF);
+	sockfd_put_s64(l, READ_ONCE(sk->sk_sndbuf));
+	sockfd_col(l, COL_UID);
+	/* The owner of the fd's socket, as fstat() on the fd shows it. */
+	kuid = sockfd_sock_uid(fsock, fsk);
+	if (!sockfd_put_memo(l, &o->uid, __kuid_val(kuid)))
+		sockfd_put_u64_memo(l, &o->uid, __kuid_val(kuid),
+				    from_kuid_munged(seq_user_ns(m), kuid));
+	sockfd_put_ids(l, sk);
+	*line = copy;
+}
+
+/*
+ * sockfd_put_last_cols - wmem_queued to nofile: @sk's memory, the fd
+ * table's fds and limit; and the line's end.
+ */
+static void sockfd_put_last_cols(struct sockfd_line *line,
+				 const struct sockfd_owner *o, struct sock *sk)
+{
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
+
+	sockfd_put_skmem(l, sk);
+	sockfd_col(l, COL_FDS);
+	if (o->task_set)
+		sockfd_put_u64(l, o->fds);
+	else
+		sockfd_putc(l, '-');
+	sockfd_col(l, COL_NOFILE);
+	if (o->task_set)
+		sockfd_put_u64(l, o->nofile);
+	else
+		sockfd_putc(l, '-');
+	sockfd_line_end(l);
+}
+
 /**
  * sockfd_show_line - print one line for socket fd @fd of @o's task
  * @m: the seq_file
@@ -515,113 +606,31 @@ int sockfd_show_line(struct seq_file *m, struct sockfd_owner *o,
 	 */
 	struct sock *fsk = READ_ONCE(fsock->sk);
 	struct sock *sk = sock == fsock ? fsk : READ_ONCE(sock->sk);
-	int state = -1;		/* inet only: the line's one read of sk_state */
-	struct sockfd_line line, *l = &line;
-	int family, type;
-	unsigned int inum;
-	kuid_t kuid;
+	struct sockfd_line line;
+	int family, state;
 
 	if (!fsk || !sk)
 		return SEQ_SKIP;
 
-	if (!sockfd_line_begin(l, m))
+	if (!sockfd_line_begin(&line, m))
 		return 0;	/* an overflow: seq_file shows it again */
-	/*
-	 * pid and comm as sockfd_owner_set() made them: a copy in words,
-	 * within the room. comm is escaped text, checked as the other names
-	 * are (sockfd_put_escaped()): past the room's end the line is an
-	 * overflow, and the rest of it is still written without comm.
-	 */
-	memcpy(sockfd_at(l), o->text, sizeof(o->text));
-	l->col_start = o->comm_start;
-	if (unlikely(o->len > l->end)) {
-		l->overflow = true;
-		l->len = o->comm_start;
-	} else {
-		l->len = o->len;
-	}
-	sockfd_col(l, COL_FD);
-	sockfd_put_u64(l, fd);
-	sockfd_col(l, COL_INO);
-	/* Set when the socket was made (new_inode_pseudo()), never changed. */
-	sockfd_put_u64(l, (unsigned long long)SOCK_INODE(fsock)->i_ino);
-	/* Read once: IPV6_ADDRFORM may turn an inet6 socket into inet. */
-	family = READ_ONCE(fsk->sk_family);
-
-	sockfd_col(l, COL_NETNS);
-	/* Fixed at socket() (an SMC socket's internal one shares it). */
-	inum = sock_net(fsk)->ns.inum;
-	if (!sockfd_put_memo(l, &o->netns, inum))
-		sockfd_put_u64_memo(l, &o->netns, inum, inum);
-	sockfd_col(l, COL_FAMILY);
-	sockfd_put_name(l, sockfd_family_name(family), "af", family);
-	sockfd_col(l, COL_TYPE);
-	type = READ_ONCE(fsk->sk_type);	/* fixed at socket() */
-	sockfd_put_name(l, sockfd_type_name(type), "type", type);
-
+	family = sockfd_put_fd_cols(&line, o, fd, fsock, fsk);
 	/* The family of the socket the fd's calls reach: see above. */
 	if (sk != fsk)
 		family = READ_ONCE(sk->sk_family);
-	switch (family) {
-	case AF_INET:
-	case AF_INET6:
-		state = sockfd_show_inet(l, sk, family);
-		break;
-	case AF_UNIX:
-		sockfd_show_unix(l, sk);
-		break;
-	case AF_NETLINK:
-		sockfd_show_netlink(l, sock, sk);
-		break;
-	case AF_PACKET:
-		sockfd_show_packet(l, sock, sk);
-		break;
-	case AF_VSOCK:
-		sockfd_show_vsock(l, sk);
-		break;
-	default:
-		sockfd_show_other(l, sk);
-		break;
-	}
-
-	/* Lockless: limits are changed by setsockopt() at any time. */
-	sockfd_col(l, COL_RMEM);
-	sockfd_put_s64(l, sk_rmem_alloc_get(sk));
-	sockfd_col(l, COL_RCVBUF);
-	sockfd_put_s64(l, READ_ONCE(sk->sk_rcvbuf));
-	sockfd_col(l, COL_WMEM);
-	sockfd_put_s64(l, sk_wmem_alloc_get(sk));
-	sockfd_col(l, COL_SNDBUF);
-	sockfd_put_s64(l, READ_ONCE(sk->sk_sndbuf));
-	sockfd_col(l, COL_UID);
-	/* The owner of the fd's socket, as fstat() on the fd shows it. */
-	kuid = sockfd_sock_uid(fsock, fsk);
-	if (!sockfd_put_memo(l, &o->uid, __kuid_val(kuid)))
-		sockfd_put_u64_memo(l, &o->uid, __kuid_val(kuid),
-				    from_kuid_munged(seq_user_ns(m), kuid));
-
-	sockfd_put_ids(l, sk);
+	/* inet only: the line's one read of sk_state; -1 for the others. */
+	state = sockfd_put_family_cols(&line, sock, sk, family);
+	sockfd_put_sock_cols(&line, m, o, fsock, fsk, sk);
 	/*
 	 * MPTCP and other stream protocols are no tcp_sock: sk_is_tcp(). It
 	 * reads sk_family once (READ_ONCE) and sk_type and sk_protocol
 	 * plainly: those two are set at socket() and never written again.
 	 */
 	if (state >= 0 && sk_is_tcp(sk))
-		sockfd_put_tcp_cols(l, sk, state);
+		sockfd_put_tcp_cols(&line, sk, state, &o->cc);
 	else
-		sockfd_put_dashes(l, COL_TIMER, COL_CC);
-	sockfd_put_skmem(l, sk);
-	sockfd_col(l, COL_FDS);
-	if (o->task_set)
-		sockfd_put_u64(l, o->fds);
-	else
-		sockfd_putc(l, '-');
-	sockfd_col(l, COL_NOFILE);
-	if (o->task_set)
-		sockfd_put_u64(l, o->nofile);
-	else
-		sockfd_putc(l, '-');
-	sockfd_line_end(l);
+		sockfd_put_dashes(&line, COL_TIMER, COL_CC);
+	sockfd_put_last_cols(&line, o, sk);
 	return 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(sockfd_show_line);

@@ -35,6 +35,18 @@
  * so the bytes read are the same whatever the read size. A line therefore
  * overflows early when less than its longest possible length is free, no
  * more than that.
+ *
+ * Each function that writes columns and is called out of line works on a
+ * copy of the line, a local whose address no call sees, and writes it
+ * back when done:
+ *
+ *	struct sockfd_line copy = *line, *l = &copy;
+ *
+ * and calls only inline helpers on it. The kernel is built with
+ * -fno-strict-aliasing: a byte stored through ->buf may, for all the
+ * compiler knows, change a line that other code can reach, so ->len and
+ * ->buf would be loaded and stored again around every byte. The copy's
+ * fields stay in registers.
  */
 struct sockfd_line {
 	struct seq_file *m;
@@ -190,9 +202,43 @@ static __always_inline void sockfd_col(struct sockfd_line *l,
 	l->col_start = l->len;
 }
 
+/*
+ * sockfd_put_memo - print @memo's text if it was made for @key; false if
+ * not (the caller then prints the value and keeps it with
+ * sockfd_memo_keep()). The copy is of the whole text array, in words:
+ * past the text it writes bytes the next column overwrites (the line's
+ * room has space for them).
+ */
+static __always_inline bool sockfd_put_memo(struct sockfd_line *l,
+					    const struct sockfd_memo *memo,
+					    u64 key)
+{
+	if (!memo->set || memo->key != key)
+		return false;
+	memcpy(sockfd_at(l), memo->text, sizeof(memo->text));
+	l->len += memo->len;
+	return true;
+}
+
+/*
+ * sockfd_memo_keep - keep the @len bytes at @text, just printed in the
+ * line, as @key's text in @memo (@len at most sizeof(@memo->text)). Copied
+ * whole, in words, as sockfd_put_memo() copies it back.
+ */
+static __always_inline void sockfd_memo_keep(struct sockfd_memo *memo,
+					     u64 key, const char *text,
+					     size_t len)
+{
+	memcpy(memo->text, text, sizeof(memo->text));
+	memo->len = len;
+	memo->key = key;
+	memo->set = true;
+}
+
 /* Print @name, or @prefix followed by @nr when the name is unknown. */
-static inline void sockfd_put_name(struct sockfd_line *l, const char *name,
-				   const char *prefix, int nr)
+static __always_inline void sockfd_put_name(struct sockfd_line *l,
+					    const char *name,
+					    const char *prefix, int nr)
 {
 	if (name) {
 		sockfd_puts(l, name);
@@ -209,8 +255,8 @@ static inline void sockfd_put_name(struct sockfd_line *l, const char *name,
  * a little early, which seq_file handles as any overflow (the bytes read
  * stay the same). The rest of the line is still written, into its room.
  */
-static inline void sockfd_put_escaped(struct sockfd_line *l, const char *s,
-				      size_t len)
+static __always_inline void sockfd_put_escaped(struct sockfd_line *l,
+					       const char *s, size_t len)
 {
 	if (unlikely(l->len + 4 * len > l->end)) {
 		l->overflow = true;
@@ -219,7 +265,8 @@ static inline void sockfd_put_escaped(struct sockfd_line *l, const char *s,
 	l->len += sockfd_escape(sockfd_at(l), s, len);
 }
 
-static inline void sockfd_put_queues(struct sockfd_line *l, u32 txq, u32 rxq)
+static __always_inline void sockfd_put_queues(struct sockfd_line *l, u32 txq,
+					      u32 rxq)
 {
 	sockfd_col(l, COL_TXQ);
 	sockfd_put_u64(l, txq);
@@ -232,7 +279,8 @@ static inline void sockfd_put_queues(struct sockfd_line *l, u32 txq, u32 rxq)
  * its own to ask: memory allocated for sending and receiving, as
  * /proc/net/udp shows.
  */
-static inline void sockfd_put_sock_queues(struct sockfd_line *l, struct sock *sk)
+static __always_inline void sockfd_put_sock_queues(struct sockfd_line *l,
+						   struct sock *sk)
 {
 	sockfd_put_queues(l, sk_wmem_alloc_get(sk), sk_rmem_alloc_get(sk));
 }
@@ -263,7 +311,8 @@ static __always_inline void sockfd_put_dashes(struct sockfd_line *l,
 /* One function per family; each prints protocol to rxq (COL_PROTO..COL_RXQ). */
 /* sockfd_inet.c */
 int sockfd_show_inet(struct sockfd_line *l, struct sock *sk, int family);
-void sockfd_put_tcp_cols(struct sockfd_line *l, struct sock *sk, int state);
+void sockfd_put_tcp_cols(struct sockfd_line *line, struct sock *sk, int state,
+			 struct sockfd_memo *cc);
 /* sockfd_unix.c */
 void sockfd_show_unix(struct sockfd_line *l, struct sock *sk);
 /* sockfd_other.c */

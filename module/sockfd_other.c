@@ -21,8 +21,9 @@
  * from netlink's own getname (struct netlink_sock is private); it neither
  * sleeps nor takes the socket lock.
  */
-static void sockfd_put_netlink_port(struct sockfd_line *l, struct socket *sock,
-				    bool peer)
+static __always_inline void sockfd_put_netlink_port(struct sockfd_line *l,
+						    struct socket *sock,
+						    bool peer)
 {
 	struct sockaddr_nl nl = { };
 	int err;
@@ -38,9 +39,10 @@ static void sockfd_put_netlink_port(struct sockfd_line *l, struct socket *sock,
 }
 
 /* netlink: its protocol, the local and destination port ids. */
-void sockfd_show_netlink(struct sockfd_line *l, struct socket *sock,
+void sockfd_show_netlink(struct sockfd_line *line, struct socket *sock,
 			 struct sock *sk)
 {
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
 	int proto = READ_ONCE(sk->sk_protocol);	/* fixed at socket() */
 
 	sockfd_col(l, COL_PROTO);
@@ -52,10 +54,11 @@ void sockfd_show_netlink(struct sockfd_line *l, struct socket *sock,
 	sockfd_col(l, COL_REMOTE);
 	sockfd_put_netlink_port(l, sock, true);
 	sockfd_put_sock_queues(l, sk);
+	*line = copy;
 }
 
 /* "/0x" and @v in four hex digits, as "/0x%04x" prints it. */
-static void sockfd_put_hex16(struct sockfd_line *l, u16 v)
+static __always_inline void sockfd_put_hex16(struct sockfd_line *l, u16 v)
 {
 	char text[] = "/0x0000";
 	int i;
@@ -72,8 +75,9 @@ static void sockfd_put_hex16(struct sockfd_line *l, u16 v)
  * packet's own getname reads them under RCU only (no socket lock, no
  * sleep). A SOCK_PACKET socket's getname gives the device name alone.
  */
-static void sockfd_put_packet_local(struct sockfd_line *l, struct socket *sock,
-				    struct sock *sk)
+static __always_inline void sockfd_put_packet_local(struct sockfd_line *l,
+						    struct socket *sock,
+						    struct sock *sk)
 {
 	struct sockaddr_storage ss = { };
 	const struct sockaddr_ll *sll = (const struct sockaddr_ll *)&ss;
@@ -123,9 +127,11 @@ static void sockfd_put_packet_local(struct sockfd_line *l, struct socket *sock,
 }
 
 /* packet: state and remote do not apply; local is interface/protocol. */
-void sockfd_show_packet(struct sockfd_line *l, struct socket *sock,
+void sockfd_show_packet(struct sockfd_line *line, struct socket *sock,
 			struct sock *sk)
 {
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
+
 	sockfd_col(l, COL_PROTO);
 	sockfd_putc(l, '-');
 	sockfd_col(l, COL_STATE);
@@ -135,11 +141,13 @@ void sockfd_show_packet(struct sockfd_line *l, struct socket *sock,
 	sockfd_col(l, COL_REMOTE);
 	sockfd_putc(l, '-');
 	sockfd_put_sock_queues(l, sk);
+	*line = copy;
 }
 
 /* One vsock end: cid:port, each "*" while unset (VMADDR_*_ANY). */
-static void sockfd_put_vsock_addr(struct sockfd_line *l, unsigned int cid,
-				  unsigned int port)
+static __always_inline void sockfd_put_vsock_addr(struct sockfd_line *l,
+						  unsigned int cid,
+						  unsigned int port)
 {
 	if (cid == VMADDR_CID_ANY)
 		sockfd_putc(l, '*');
@@ -159,8 +167,9 @@ static void sockfd_put_vsock_addr(struct sockfd_line *l, unsigned int cid,
  * them: bind() and connect() write them under the socket lock, so each
  * half is read once and a racing line may mix old and new halves.
  */
-void sockfd_show_vsock(struct sockfd_line *l, struct sock *sk)
+void sockfd_show_vsock(struct sockfd_line *line, struct sock *sk)
 {
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
 	const struct vsock_sock *vsk = vsock_sk(sk);
 	int state = READ_ONCE(sk->sk_state);
 
@@ -175,11 +184,15 @@ void sockfd_show_vsock(struct sockfd_line *l, struct sock *sk)
 	sockfd_put_vsock_addr(l, READ_ONCE(vsk->remote_addr.svm_cid),
 			      READ_ONCE(vsk->remote_addr.svm_port));
 	sockfd_put_sock_queues(l, sk);
+	*line = copy;
 }
 
 /* Families without a formatter of their own. */
-void sockfd_show_other(struct sockfd_line *l, struct sock *sk)
+void sockfd_show_other(struct sockfd_line *line, struct sock *sk)
 {
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
+
 	sockfd_put_dashes(l, COL_PROTO, COL_REMOTE);
 	sockfd_put_sock_queues(l, sk);
+	*line = copy;
 }

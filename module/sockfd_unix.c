@@ -51,8 +51,9 @@ static unsigned long long sockfd_unix_peer_ino(struct sock *sk)
  * unnamed), the peer's inode, and queues as ss shows them.
  * Chain, step 4: sock -> unix_sock (unix_sk(): ->addr, ->peer).
  */
-void sockfd_show_unix(struct sockfd_line *l, struct sock *sk)
+void sockfd_show_unix(struct sockfd_line *line, struct sock *sk)
 {
+	struct sockfd_line copy = *line, *l = &copy;	/* sockfd_line.h */
 	struct unix_address *addr;
 	unsigned long long peer_ino;
 	int state = READ_ONCE(sk->sk_state);	/* lockless, as unix_seq_show() */
@@ -101,7 +102,7 @@ void sockfd_show_unix(struct sockfd_line *l, struct sock *sk)
 		/* Lockless queue length, as unix_diag reports it. */
 		sockfd_put_queues(l, READ_ONCE(sk->sk_max_ack_backlog),
 				  skb_queue_len_lockless(&sk->sk_receive_queue));
-		return;
+		goto out;
 	}
 	/*
 	 * What SIOCINQ and SIOCOUTQ answer (they lock the queue). @state is
@@ -114,4 +115,6 @@ void sockfd_show_unix(struct sockfd_line *l, struct sock *sk)
 	inq = skb_queue_empty_lockless(&sk->sk_receive_queue) ?
 	      0 : unix_inq_len(sk);
 	sockfd_put_queues(l, unix_outq_len(sk), clamp_t(long, inq, 0, U32_MAX));
+out:
+	*line = copy;
 }

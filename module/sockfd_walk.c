@@ -145,6 +145,19 @@ int __init sockfd_walk_init(void)
 	return 0;
 }
 
+/*
+ * sockfd_file_socket - the socket of @file, or NULL if it is no socket:
+ * what sock_from_file() (net/socket.c) answers in every supported kernel,
+ * by the same comparison of ->f_op, made here inline (else a call per
+ * line; 5.10's also takes an error pointer). The caller holds a reference
+ * on @file, which keeps its ->f_op and the socket sock_alloc_file() put in
+ * ->private_data.
+ */
+static struct socket *sockfd_file_socket(struct file *file)
+{
+	return file->f_op == sockfd_socket_fops ? file->private_data : NULL;
+}
+
 /* How many fds sockfd_fget_next_socket() looks at per lock hold. */
 #define SOCKFD_FD_BATCH	1024
 
@@ -256,7 +269,7 @@ static struct file *sockfd_fget_rcu(struct files_struct *files,
  *   table: a "not a socket" then skips an fd that was closed meanwhile, as
  *   a walk a moment later would; a "socket" leads to sockfd_fget_rcu(),
  *   which takes a reference on the file the fd holds now (or none), and
- *   the caller tests that file with sock_from_file() again, under its
+ *   the caller tests that file with sockfd_file_socket(), under its
  *   reference (a file that is not a socket is put back and passed by).
  *
  * The fd array is read once per look, not once per fd: if expand_files()
@@ -305,7 +318,8 @@ static struct file *sockfd_fget_next_socket(struct task_struct *task,
  * socket. Sets *@fd to it and *@sock to its socket. Returns the file with
  * a reference held (fput()), or NULL when the task has no more socket fds.
  * Chain, step 2: task_struct -> files_struct (->files) -> fdtable (->fdt,
- * indexed by fd) -> file; sock_from_file() then gives the struct socket.
+ * indexed by fd) -> file; sockfd_file_socket() then gives the struct
+ * socket.
  */
 static struct file *sockfd_get_socket_file(struct task_struct *task,
 					   unsigned int *fd,
@@ -327,7 +341,7 @@ static struct file *sockfd_get_socket_file(struct task_struct *task,
 		 */
 		if (!file)
 			return NULL;
-		*sock = sockfd_sock_from_file(file);
+		*sock = sockfd_file_socket(file);
 		if (*sock)
 			return file;
 		fput(file);	/* not a socket after all: drop the reference */

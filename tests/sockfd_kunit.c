@@ -1138,6 +1138,40 @@ static void sockfd_test_uid_cache(struct kunit *test)
 	sock_release(a);
 }
 
+/*
+ * One task's TCP lines share its memo of the algorithm's name: each line
+ * still shows its own socket's algorithm, whichever the line before
+ * showed. @b is switched as setsockopt(TCP_CONGESTION) switches it, to
+ * reno (always built in) or, if reno is the default, to cubic.
+ */
+static void sockfd_test_cc_memo(struct kunit *test)
+{
+	struct socket *a = ku_sock(test, AF_INET, SOCK_STREAM, IPPROTO_TCP);
+	struct socket *b = ku_sock(test, AF_INET6, SOCK_STREAM, IPPROTO_TCP);
+	const char *def = inet_csk(a->sk)->icsk_ca_ops->name;
+	const char *other = strcmp(def, "reno") ? "reno" : "cubic";
+	struct sockfd_owner o;
+	struct ku_line *l = kunit_kzalloc(test, sizeof(*l), GFP_KERNEL);
+	int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, l);
+	KUNIT_ASSERT_EQ(test, b->ops->setsockopt(b, SOL_TCP, TCP_CONGESTION,
+						 KERNEL_SOCKPTR((char *)other),
+						 strlen(other)), 0);
+	KUNIT_ASSERT_STREQ(test, inet_csk(b->sk)->icsk_ca_ops->name, other);
+	sockfd_owner_set(&o, 78, "cc");
+	for (i = 0; i < 2; i++) {
+		ku_format_owner(test, l, &o, 3, a);
+		ku_expect_col(test, l, "cc", def);
+		ku_format_owner(test, l, &o, 4, b);
+		ku_expect_col(test, l, "cc", other);
+		ku_format_owner(test, l, &o, 5, b);
+		ku_expect_col(test, l, "cc", other);
+	}
+	sock_release(b);
+	sock_release(a);
+}
+
 /* xorshift32: the same addresses on every run and every kernel. */
 static u32 ku_next(u32 *state)
 {
@@ -1514,6 +1548,7 @@ static struct kunit_case sockfd_format_cases[] = {
 	KUNIT_CASE(sockfd_test_comm),
 	KUNIT_CASE(sockfd_test_comm_empty),
 	KUNIT_CASE(sockfd_test_uid_cache),
+	KUNIT_CASE(sockfd_test_cc_memo),
 	KUNIT_CASE(sockfd_test_format_in4),
 	KUNIT_CASE(sockfd_test_format_in6),
 	KUNIT_CASE(sockfd_test_file_socket),
