@@ -68,28 +68,18 @@ out=$(cd "$out" && pwd)
 kinfo=$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$kernel")
 KDIR=$(sed -n 's/^KDIR=//p' <<<"$kinfo")
 
-# build_ko NAME ROOT: ROOT's module, built by ROOT's own build-module.sh,
-# stripped of debug info (as INSTALL_MOD_STRIP does) to $out/NAME.ko.
-build_ko() {
-	local name=$1 root=$2
-	say "compare: building the $name module"
-	"$root/tests/vm/build-module.sh" "$KDIR" "$out/build-$name" >"$out/build-$name.log" 2>&1 ||
-		die "the $name module does not build (log: $out/build-$name.log)"
-	strip --strip-debug -o "$out/$name.ko" "$out/build-$name/sockfd.ko"
-}
-rm -rf "$out/base-src"
-mkdir -p "$out/base-src"
-git -C "$SOCKFD_ROOT" archive "$rev" | tar -x -C "$out/base-src"
-build_ko base "$out/base-src"
-build_ko work "$SOCKFD_ROOT"
+say "compare: building the base and the work tree's module"
+rev_tree "$rev" "$out/base/src"
+build_stripped_ko "$out/base/src" "$KDIR" "$out/base"
+build_stripped_ko "$SOCKFD_ROOT" "$KDIR" "$out/work"
 mkdir -p "$out/boot"
-cp "$out/base.ko" "$out/boot/sockfd.ko"
+cp "$out/base/sockfd.ko" "$out/boot/sockfd.ko"
 
 # The guest script. The work tree's module travels in it (xz, base64);
 # the base's is the one run-guest.sh loads at boot.
 guest="
 base64 -d >/tmp/work.ko.xz <<'KO'
-$(xz -9 -c "$out/work.ko" | base64 -w 76)
+$(xz -9 -c "$out/work/sockfd.ko" | base64 -w 76)
 KO
 unxz /tmp/work.ko.xz
 export BENCH_RUNS=3 BENCH_MIN_MS=0
@@ -211,6 +201,10 @@ awk -F'|' '
 			printf "time       cat, %s: median %s ms, min %s ms of %d runs\n", u, med[u], min[u], n
 		}
 		net = "the five /proc/net tables"
+		b = "base module"; w = "work tree module"
+		if (med[b] > 0 && min[b] > 0)
+			printf "ratio      %s / %s: %.3f (medians), %.3f (minimums)\n",
+				w, b, med[w] / med[b], min[w] / min[b]
 		for (u in runs)
 			if (u != net && med[net] > 0 && min[net] > 0)
 				printf "ratio      %s / %s: %.2f (medians), %.2f (minimums)\n",

@@ -15,6 +15,10 @@
 #   BENCH_TIMEOUT=SEC     limit for the whole guest (default 9000)
 #   BENCH_CMD_TIMEOUT=SEC limit for one run of one command (default 300)
 #   BENCH_OUT=DIR         where the results go (default build/bench)
+#   BENCH_BASE=REV        also time `cat /proc/sockfd` under the module of
+#                         revision REV, in the same guest and setups
+#                         (default 10c6799, the module before format 3;
+#                         empty: not)
 #   BENCH_DOCS=DIR        where benchmarks.md and benchmarks.png go (default
 #                         docs/ for a full-size run, none otherwise)
 # Output: DIR/results.md (also printed), the guest's raw lines in
@@ -32,6 +36,7 @@ BENCH_MIN_MS=${BENCH_MIN_MS:-2000}
 BENCH_MEM=${BENCH_MEM:-4096}
 BENCH_TIMEOUT=${BENCH_TIMEOUT:-9000}
 BENCH_CMD_TIMEOUT=${BENCH_CMD_TIMEOUT:-300}
+BENCH_BASE=${BENCH_BASE-10c6799}
 
 # name: processes sockets fds (fds include the sockets and 0-2). a-c are
 # shared/notes/peers.md's sizes; n1k-n100k the scale series: N sockets in
@@ -66,7 +71,10 @@ t_start=$SECONDS
 started=$(date -u '+%Y-%m-%d %H:%M UTC')
 
 # The guest script: per setup, hold the workload, count it, time every
-# command, measure read sizes, release it.
+# command, measure read sizes, release it. With BENCH_BASE, right after
+# cat of the work tree's module, cat again under the base's (its BENCH
+# line renamed), then the work tree's module back for the rest.
+base_cmd="cat /proc/sockfd (module of ${BENCH_BASE:-none})"
 guest="
 export BENCH_RUNS=$BENCH_RUNS BENCH_MIN_MS=$BENCH_MIN_MS BENCH_CMD_TIMEOUT=$BENCH_CMD_TIMEOUT
 B() { bench time \"\$@\"; }
@@ -98,6 +106,13 @@ if k=\$(bench hold $procs $socks $fds); then
 	echo \"HELD|\$((\$(date +%s) - t0))\"
 	bench count
 	B cat /proc/sockfd
+	if [ -f /tmp/base.ko ]; then
+		if rmmod sockfd && insmod /tmp/base.ko; then
+			B cat /proc/sockfd | sed 's;^BENCH|cat /proc/sockfd|;BENCH|$base_cmd|;'
+		fi
+		rmmod sockfd 2>/dev/null
+		insmod /lib/sockfd/sockfd.ko || echo 'BASEFAIL|the work tree module did not load again'
+	fi
 	B sockfd -n
 	B sockfd -j
 	B sockfd --summary
@@ -124,6 +139,18 @@ done
 
 if [ "${1:-}" != --report ]; then
 	ensure_deps
+	if [ -n "$BENCH_BASE" ]; then
+		say "bench: building the module of $BENCH_BASE"
+		KDIR=$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$KERNEL" | sed -n 's/^KDIR=//p')
+		rev_tree "$BENCH_BASE" "$out/base/src"
+		build_stripped_ko "$out/base/src" "$KDIR" "$out/base"
+		guest="
+base64 -d >/tmp/base.ko.xz <<'KO'
+$(xz -9 -c "$out/base/sockfd.ko" | base64 -w 76)
+KO
+unxz /tmp/base.ko.xz
+$guest"
+	fi
 	# The bench's own peers and plot, on top of what the tests need.
 	for p in bpftrace gnuplot-nox; do
 		dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null | grep -qx installed && continue
@@ -138,8 +165,9 @@ if [ "${1:-}" != --report ]; then
 		--tools 'cat ss lsof lsfd netstat bpftrace' \
 		--extra-modules 'inet_diag tcp_diag udp_diag unix_diag netlink_diag' \
 		--progs "$SOCKFD_ROOT/bench/bench.c" --run "$guest" >"$out/guest.out" || status=$?
-	lines='^(KERNEL|BPFTRACE|SETUP|HELD|COUNT|BENCH|BTLINES|SIZE|READ|SLAB)\|'
-	if [ "$status" != 0 ] || ! grep -q '^SETUP|' "$out/guest.out"; then
+	lines='^(KERNEL|BPFTRACE|SETUP|HELD|COUNT|BENCH|BTLINES|SIZE|READ|SLAB|BASEFAIL)\|'
+	if [ "$status" != 0 ] || ! grep -q '^SETUP|' "$out/guest.out" ||
+		grep -q '^BASEFAIL|' "$out/guest.out"; then
 		grep -Ev "$lines" "$out/guest.out" >&2 || true
 		die "the bench guest failed (console log: $out/guest/console.log)"
 	fi
