@@ -139,6 +139,11 @@ done
 
 if [ "${1:-}" != --report ]; then
 	ensure_deps
+	if [ -n "$BENCH_BASE" ] &&
+		! git -C "$SOCKFD_ROOT" rev-parse --verify --quiet "$BENCH_BASE^{commit}" >/dev/null; then
+		say "bench: no revision $BENCH_BASE in this tree (not a git clone?): cat is not timed under its module"
+		BENCH_BASE=
+	fi
 	if [ -n "$BENCH_BASE" ]; then
 		say "bench: building the module of $BENCH_BASE"
 		KDIR=$("$SOCKFD_ROOT/tests/vm/kernels.sh" "$KERNEL" | sed -n 's/^KDIR=//p')
